@@ -1,0 +1,121 @@
+package value
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestRoundTripKeepsOrderAndNumbers(t *testing.T) {
+	for _, tc := range []struct{ in, out string }{
+		{`{"b":1,"a":2}`, `{"b":1,"a":2}`},
+		{`{"a":1,"a":2,"b":3}`, `{"a":2,"b":3}`},
+		{`[1, 1.0, 1.5, -0, 1e2, 12345678.9, 0.0001, 9223372036854775807, 9223372036854775808]`,
+			`[1,1.0,1.5,0,100.0,1.23456789E7,1.0E-4,9223372036854775807,9.223372036854776E18]`},
+		{`"a\u00e9\n\"\\\/\u0001"`, `"aé\n\"\\/\u0001"`},
+		{`"\ud83d\ude00"`, `"😀"`},
+		{` { "x" : [ true , false , null ] } `, `{"x":[true,false,null]}`},
+		{`"<&>"`, `"<&>"`},
+	} {
+		v, err := ParseString(tc.in)
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", tc.in, err)
+		}
+		if got := String(v); got != tc.out {
+			t.Errorf("Parse(%s) printed %s, want %s", tc.in, got, tc.out)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{``, "unexpected end of input"},
+		{`{"a":1,}`, "expected a string for an object key"},
+		{`[1 2]`, "expected ',' or ']'"},
+		{`01`, "leading zeros"},
+		{`"abc`, "end of input in a string"},
+		{"\"\xff\"", "invalid UTF-8"},
+		{`{} x`, "after the end of the document"},
+		{`tru`, "expected a value"},
+		{`"\x"`, "invalid escape"},
+		{strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1), "nesting deeper than"},
+	} {
+		_, err := ParseString(tc.in)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Parse(%.40q) error = %v, want it to mention %q", tc.in, err, tc.want)
+		}
+	}
+	if _, err := ParseString(strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)); err != nil {
+		t.Errorf("nesting of exactly MaxDepth should parse: %v", err)
+	}
+}
+
+func TestEqual(t *testing.T) {
+	a := MustParse(`{"x":[1,2,{"y":null}],"z":"s"}`)
+	b := MustParse(`{"z":"s","x":[1.0,2,{"y":null}]}`)
+	if !Equal(a, b) {
+		t.Error("objects with the same members in another order and 1 vs 1.0 should be equal")
+	}
+	if Equal(a, MustParse(`{"z":"s","x":[1,2,{"y":false}]}`)) {
+		t.Error("different values compared equal")
+	}
+	if Equal(MustParse(`[]`), MustParse(`{}`)) || Equal(nil, false) || Equal(int64(0), "0") {
+		t.Error("values of different kinds compared equal")
+	}
+}
+
+func TestObjectOrderAndIndex(t *testing.T) {
+	o := NewObject(0)
+	for i := 0; i < 40; i++ {
+		o.Set(string(rune('A'+i)), int64(i))
+	}
+	o.Delete("C")
+	o.Set("A", "first")
+	if k, v := o.At(0); k != "A" || v != "first" {
+		t.Errorf("At(0) = %v %v", k, v)
+	}
+	if _, ok := o.Get("C"); ok || o.Len() != 39 {
+		t.Error("Delete did not remove the key")
+	}
+	if v, _ := o.Get("Z"); v != int64(25) {
+		t.Errorf("Get(Z) = %v after a delete shifted the index", v)
+	}
+	c := o.With("new", true)
+	if o.Has("new") || !c.Has("new") {
+		t.Error("With changed the original")
+	}
+}
+
+func TestMatchesEncodingJSONSemantics(t *testing.T) {
+	in := `{"a":[1,2.5,"x",{"b":null}],"c":true}`
+	var std any
+	if err := json.Unmarshal([]byte(in), &std); err != nil {
+		t.Fatal(err)
+	}
+	if !Equal(FromGo(std), MustParse(in)) {
+		t.Error("FromGo(encoding/json) differs from Parse")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{`{}`, `[1,2,{"a":"b"}]`, `"\ud800"`, `-1.5e-3`, `{"a":{"a":{"a":[]}}}`, "\"\xc3\x28\""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := Parse(data)
+		stdOK := json.Valid(data)
+		if err != nil {
+			if stdOK && !strings.Contains(err.Error(), "UTF-8") && !strings.Contains(err.Error(), "nesting") && !strings.Contains(err.Error(), "out of range") {
+				t.Fatalf("Parse rejected valid JSON %q: %v", data, err)
+			}
+			return
+		}
+		if !stdOK {
+			t.Fatalf("Parse accepted invalid JSON %q", data)
+		}
+		again, err := Parse(Marshal(v))
+		if err != nil || !Equal(v, again) {
+			t.Fatalf("round trip of %q failed: %v", data, err)
+		}
+	})
+}
