@@ -175,3 +175,57 @@ func appendIndent(buf []byte, v Value, prefix string) []byte {
 
 // MarshalJSON lets an *Object be written by encoding/json in its own order.
 func (o *Object) MarshalJSON() ([]byte, error) { return Marshal(o), nil }
+
+// EncodedLen returns the length of Marshal(v) without building it, so quotas can be
+// checked on every state transition cheaply.
+func EncodedLen(v Value) int {
+	switch x := v.(type) {
+	case nil:
+		return 4
+	case bool:
+		if x {
+			return 4
+		}
+		return 5
+	case int64, float64:
+		var tmp [32]byte
+		return len(AppendJSON(tmp[:0], x))
+	case string:
+		return stringLen(x)
+	case []any:
+		n := 2
+		for i, e := range x {
+			if i > 0 {
+				n++
+			}
+			n += EncodedLen(e)
+		}
+		return n
+	case *Object:
+		n := 2
+		for i, k := range x.keys {
+			if i > 0 {
+				n++
+			}
+			n += stringLen(k) + 1 + EncodedLen(x.vals[i])
+		}
+		return n
+	}
+	return 4
+}
+
+func stringLen(s string) int {
+	n := 2
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
+			n += 2
+		case c < 0x20:
+			n += 6
+		default:
+			n++
+		}
+	}
+	return n
+}

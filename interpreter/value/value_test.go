@@ -119,3 +119,12 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestEncodedLenMatchesMarshal(t *testing.T) {
+	for _, s := range []string{`null`, `true`, `false`, `[1,2.5,"a\"b\u0001\n",{"k\t":[]}]`, `{"a":{"b":1e300}}`, `"é😀"`} {
+		v := MustParse(s)
+		if got, want := EncodedLen(v), len(Marshal(v)); got != want {
+			t.Errorf("EncodedLen(%s) = %d, Marshal is %d bytes", s, got, want)
+		}
+	}
+}

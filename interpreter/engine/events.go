@@ -1,0 +1,152 @@
+package engine
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/failure"
+	"github.com/stepdeck/stepdeck/interpreter/history"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// emit appends one event and returns its id. Once the execution has closed nothing more
+// is recorded. details is built by the caller only when history is kept (see record).
+func (e *Execution) emit(t types.HistoryEventType, prev int64, details any) int64 {
+	if e.Done() {
+		return e.lastID
+	}
+	if lim := int64(e.Opts.HistoryLimit); lim > 0 && e.lastID+1 >= lim && !closing(t) {
+		// AWS keeps the last slot for the closing event: anything else there fails
+		// the execution.
+		e.closeFailed(e.lastID, aws.String(failure.Runtime),
+			aws.String("The execution reached the maximum number of history events ("+itoa(lim)+")."))
+		return e.lastID
+	}
+	e.lastID++
+	if e.Opts.RecordHistory {
+		ev := history.Event{ID: e.lastID, PreviousEventID: prev, Timestamp: e.now, Type: t, Details: details}
+		e.History = append(e.History, ev)
+		if e.out != nil {
+			e.out.Events = append(e.out.Events, ev)
+		}
+	}
+	return e.lastID
+}
+
+// record reports whether event details need building.
+func (e *Execution) record() bool { return e.Opts.RecordHistory }
+
+func itoa(n int64) string { return string(value.AppendJSON(nil, n)) }
+
+var notTruncated = &types.HistoryEventExecutionDataDetails{Truncated: false}
+
+func jsonText(v value.Value) *string { return aws.String(value.String(v)) }
+
+func enteredType(t asl.StateType) types.HistoryEventType {
+	switch t {
+	case asl.Task:
+		return types.HistoryEventTypeTaskStateEntered
+	case asl.Pass:
+		return types.HistoryEventTypePassStateEntered
+	case asl.Choice:
+		return types.HistoryEventTypeChoiceStateEntered
+	case asl.Wait:
+		return types.HistoryEventTypeWaitStateEntered
+	case asl.Succeed:
+		return types.HistoryEventTypeSucceedStateEntered
+	case asl.Fail:
+		return types.HistoryEventTypeFailStateEntered
+	case asl.Parallel:
+		return types.HistoryEventTypeParallelStateEntered
+	}
+	return types.HistoryEventTypeMapStateEntered
+}
+
+func exitedType(t asl.StateType) types.HistoryEventType {
+	switch t {
+	case asl.Task:
+		return types.HistoryEventTypeTaskStateExited
+	case asl.Pass:
+		return types.HistoryEventTypePassStateExited
+	case asl.Choice:
+		return types.HistoryEventTypeChoiceStateExited
+	case asl.Wait:
+		return types.HistoryEventTypeWaitStateExited
+	case asl.Succeed:
+		return types.HistoryEventTypeSucceedStateExited
+	case asl.Parallel:
+		return types.HistoryEventTypeParallelStateExited
+	}
+	return types.HistoryEventTypeMapStateExited
+}
+
+func abortedType(t asl.StateType) (types.HistoryEventType, bool) {
+	switch t {
+	case asl.Task:
+		return types.HistoryEventTypeTaskStateAborted, true
+	case asl.Wait:
+		return types.HistoryEventTypeWaitStateAborted, true
+	case asl.Parallel:
+		return types.HistoryEventTypeParallelStateAborted, true
+	case asl.Map:
+		return types.HistoryEventTypeMapStateAborted, true
+	}
+	return "", false
+}
+
+func (e *Execution) emitEntered(f *Frame, st *asl.State) int64 {
+	var d any
+	if e.record() {
+		d = &types.StateEnteredEventDetails{Name: aws.String(st.Name), Input: jsonText(f.Input), InputDetails: notTruncated}
+	}
+	return e.emit(enteredType(st.Type), f.Prev, d)
+}
+
+func (e *Execution) emitExited(f *Frame, st *asl.State, prev int64, output value.Value, assigned []assignment) int64 {
+	var d any
+	if e.record() {
+		x := &types.StateExitedEventDetails{Name: aws.String(st.Name), Output: jsonText(output), OutputDetails: notTruncated}
+		if assigned != nil {
+			x.AssignedVariables = make(map[string]string, len(assigned))
+			for _, a := range assigned {
+				x.AssignedVariables[a.name] = value.String(a.value)
+			}
+			x.AssignedVariablesDetails = &types.AssignedVariablesDetails{Truncated: false}
+		}
+		d = x
+	}
+	return e.emit(exitedType(st.Type), prev, d)
+}
+
+// closeFailed ends the execution as FAILED.
+func (e *Execution) closeFailed(prev int64, errName, cause *string) {
+	var d any
+	if e.record() {
+		d = &types.ExecutionFailedEventDetails{Error: errName, Cause: cause}
+	}
+	e.emit(types.HistoryEventTypeExecutionFailed, prev, d)
+	e.setClosed(types.ExecutionStatusFailed, errName, cause)
+}
+
+func (e *Execution) setClosed(s Status, errName, cause *string) {
+	e.Status = s
+	e.StopTime = e.now
+	if errName != nil {
+		e.Error, e.HasError = *errName, true
+	}
+	if cause != nil {
+		e.Cause, e.HasCause = *cause, true
+	}
+	e.runq = e.runq[:0]
+}
+
+// closing reports whether t closes an execution.
+func closing(t types.HistoryEventType) bool {
+	switch t {
+	case types.HistoryEventTypeExecutionSucceeded, types.HistoryEventTypeExecutionFailed,
+		types.HistoryEventTypeExecutionAborted, types.HistoryEventTypeExecutionTimedOut:
+		return true
+	}
+	return false
+}

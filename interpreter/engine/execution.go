@@ -1,0 +1,117 @@
+// Package engine runs state machines. An execution is plain data (a tree of frames: the
+// main path, Parallel branches, Map iterations) and Advance is its transition function:
+// it consumes one input (start, task result, timer fired, stop) and yields history
+// events plus commands (invoke a task, start a timer). The engine does no I/O and holds
+// no goroutine for a waiting execution; a driver (see Runner) performs the commands and
+// feeds their outcomes back.
+package engine
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/history"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// Quotas AWS enforces.
+const (
+	MaxPayloadBytes  = 262144
+	MaxHistoryEvents = 25000
+)
+
+// Status is an execution's status, with the API's names.
+type Status = types.ExecutionStatus
+
+// Meta is what an execution is: names, ARNs and how it was started.
+type Meta struct {
+	ExecutionArn     string
+	Name             string
+	StateMachineArn  string
+	StateMachineName string
+	RoleArn          string
+	Region           string
+	Type             types.StateMachineType
+	StartTime        time.Time
+	Input            string // the JSON text as given
+	RedriveCount     int
+}
+
+// Options tune an execution.
+type Options struct {
+	// RecordHistory keeps the events. EXPRESS executions may run without it; the event
+	// ids are still counted, since causes cite them.
+	RecordHistory bool
+	// HistoryLimit fails the execution when its history would exceed it; 0 means none.
+	HistoryLimit int
+	// TimeScale multiplies every Wait and retry delay: 0.5 halves them, 0 makes them
+	// fire at once. 1 is real time.
+	TimeScale float64
+	// Rand returns a number in [0,1) for FULL jitter; nil means no jitter is applied.
+	Rand func() float64
+	// NewToken makes the task token of a .waitForTaskToken task.
+	NewToken func() string
+}
+
+// Execution is one run of a state machine. It is not safe for concurrent use: the
+// driver serializes calls to Advance.
+type Execution struct {
+	Meta Meta
+	Def  *asl.Definition
+	Opts Options
+
+	Status   Status
+	Output   value.Value // on success
+	Error    string      // on failure, timeout or abort
+	Cause    string
+	HasError bool // Error was given (it may be empty)
+	HasCause bool
+	StopTime time.Time
+
+	History []history.Event
+	lastID  int64
+
+	frames    map[int]*Frame
+	nextFrame int
+	runq      []int
+	now       time.Time
+	out       *Result
+
+	input   value.Value
+	context *contextCache
+}
+
+// Result is what one call to Advance produced.
+type Result struct {
+	Events   []history.Event // the events appended by this call
+	Commands []Command
+}
+
+// New prepares an execution; Start begins it.
+func New(def *asl.Definition, meta Meta, input value.Value, opts Options) *Execution {
+	if opts.TimeScale < 0 {
+		opts.TimeScale = 0
+	}
+	return &Execution{
+		Meta:   meta,
+		Def:    def,
+		Opts:   opts,
+		Status: types.ExecutionStatusRunning,
+		frames: map[int]*Frame{},
+		input:  input,
+	}
+}
+
+// Done reports whether the execution has closed.
+func (e *Execution) Done() bool { return e.Status != types.ExecutionStatusRunning }
+
+// LastEventID is the id of the newest event, counted even when history is not kept.
+func (e *Execution) LastEventID() int64 { return e.lastID }
+
+// Frame returns a frame by id, for drivers and the debugger.
+func (e *Execution) Frame(id int) *Frame { return e.frames[id] }
+
+// Frames returns the live frames.
+func (e *Execution) Frames() map[int]*Frame { return e.frames }

@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// FrameKind says what a frame runs.
+type FrameKind uint8
+
+const (
+	RootFrame      FrameKind = iota // the machine's top-level States
+	BranchFrame                     // one branch of a Parallel
+	IterationFrame                  // one iteration of a Map
+)
+
+// Phase is what a frame is doing.
+type Phase uint8
+
+const (
+	PhaseReady     Phase = iota // about to enter State
+	PhaseTask                   // waiting for a task's outcome
+	PhaseWait                   // waiting for a Wait state's timer
+	PhaseBackoff                // waiting to retry
+	PhaseChildren               // waiting for Parallel branches or Map iterations
+	PhaseDone                   // finished; the parent collects it
+)
+
+// Frame is one thread of control: it walks the states of one scope.
+type Frame struct {
+	ID     int
+	Parent int // -1 for the root
+	Kind   FrameKind
+	Index  int // branch or iteration index
+
+	scope *asl.Scope
+	State string // the current state
+	Phase Phase
+
+	Input       value.Value // the current state's raw input
+	EffInput    value.Value // its effective input (after InputPath), kept for retries
+	EnteredID   int64       // event id of the current state's Entered event
+	EnteredTime time.Time
+	// Prev is the id of the last event of this thread: the next event's previousEventId.
+	Prev int64
+
+	// Retry bookkeeping for the current state visit.
+	RetryCounts []int64
+	RetryCount  int64 // $$.State.RetryCount
+
+	// Seq tells a current wait from a stale one: timers and task outcomes carry the Seq
+	// they were issued with and are ignored when it no longer matches.
+	Seq uint64
+
+	Vars *Vars
+
+	// Parallel/Map bookkeeping while in PhaseChildren.
+	Children     []int
+	Results      []value.Value
+	Running      int
+	NextItem     int
+	Limit        int // Map: iterations allowed to run at once
+	Items        []any
+	Failures     int
+	Finished     int
+	ItemSelector value.Value
+
+	// Task bookkeeping while in PhaseTask.
+	Task *TaskCall
+
+	// Set when the frame is done.
+	Output value.Value
+	Err    *Raised
+}
+
+// Raised is an error on its way up: the failure plus the event it came from.
+type Raised struct {
+	// Error and Cause are nil when not given, which AWS records differently from "".
+	Error, Cause *string
+	// EventID is the id of the event that records the failure (TaskFailed,
+	// FailStateEntered, ...): the causing event of what follows.
+	EventID int64
+	// Uncatchable errors (States.Runtime and kin) skip Retry and Catch.
+	Uncatchable bool
+}
+
+// Vars is one scope of workflow variables. Inner scopes read outer ones but write
+// only their own.
+type Vars struct {
+	Parent *Vars
+	m      map[string]value.Value
+}
+
+// Get looks a variable up through the enclosing scopes.
+func (v *Vars) Get(name string) (value.Value, bool) {
+	for s := v; s != nil; s = s.Parent {
+		if x, ok := s.m[name]; ok {
+			return x, true
+		}
+	}
+	return nil, false
+}
+
+// Set writes a variable in this scope.
+func (v *Vars) Set(name string, x value.Value) {
+	if v.m == nil {
+		v.m = map[string]value.Value{}
+	}
+	v.m[name] = x
+}
+
+// Len is the number of variables in this scope alone.
+func (v *Vars) Len() int { return len(v.m) }

@@ -1,0 +1,188 @@
+package engine
+
+import (
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/failure"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// resourceKind tells how a Task's resource is recorded in history.
+type resourceKind uint8
+
+const (
+	serviceIntegration resourceKind = iota // arn:aws:states:::service:action → Task* events
+	lambdaFunction                         // a Lambda function ARN → LambdaFunction* events
+)
+
+// splitResource splits arn:<partition>:states:::<type>:<resource> the way TaskScheduled
+// records it: resourceType "lambda", resource "invoke"; "aws-sdk:s3" keeps its service.
+func splitResource(arn string) (kind resourceKind, resourceType, resource string) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) == 6 && parts[2] == "lambda" && strings.HasPrefix(parts[5], "function:") {
+		return lambdaFunction, "lambda", arn
+	}
+	if len(parts) == 6 && parts[2] == "states" && parts[3] == "" && parts[4] == "" {
+		rest := parts[5]
+		if strings.HasPrefix(rest, "aws-sdk:") {
+			i := strings.LastIndex(rest, ":")
+			return serviceIntegration, rest[:i], rest[i+1:]
+		}
+		if t, r, ok := strings.Cut(rest, ":"); ok {
+			return serviceIntegration, t, r
+		}
+	}
+	return serviceIntegration, "", arn
+}
+
+func (e *Execution) task(f *Frame, st *asl.State) {
+	eff, err := e.inputPath(f, st)
+	if err != nil {
+		e.raise(f, st, err)
+		return
+	}
+	f.EffInput = eff
+	token := ""
+	if strings.HasSuffix(st.Resource, ".waitForTaskToken") && e.Opts.NewToken != nil {
+		token = e.Opts.NewToken()
+	}
+	params := eff
+	if st.Parameters != nil {
+		if params, err = e.evalTemplate(st.Parameters, f, st, eff, nil, token); err != nil {
+			e.raise(f, st, err)
+			return
+		}
+	}
+	timeout, err := e.resolveInt(f, st, st.TimeoutSeconds, "TimeoutSeconds", eff)
+	if err != nil {
+		e.raise(f, st, err)
+		return
+	}
+	heartbeat, err := e.resolveInt(f, st, st.HeartbeatSeconds, "HeartbeatSeconds", eff)
+	if err != nil {
+		e.raise(f, st, err)
+		return
+	}
+	var creds value.Value
+	if st.Credentials != nil {
+		if creds, err = e.evalTemplate(st.Credentials, f, st, eff, nil, ""); err != nil {
+			e.raise(f, st, err)
+			return
+		}
+	}
+	call := &TaskCall{StateName: st.Name, Resource: st.Resource, Input: params, TimeoutSeconds: timeout,
+		HeartbeatSeconds: heartbeat, Credentials: creds, Token: token, Attempt: f.RetryCount}
+	e.emitTaskScheduled(f, st, call)
+	f.Task = call
+	f.Phase = PhaseTask
+	f.Seq++
+	e.command(Command{Kind: CmdInvokeTask, Frame: f.ID, Seq: f.Seq, Task: call})
+	if timeout > 0 {
+		e.startTimer(f, TimerTaskTimeout, secondsToDuration(timeout))
+	}
+}
+
+func (e *Execution) emitTaskScheduled(f *Frame, st *asl.State, call *TaskCall) {
+	kind, rtype, res := splitResource(st.Resource)
+	var d any
+	if kind == lambdaFunction {
+		if e.record() {
+			x := &types.LambdaFunctionScheduledEventDetails{Resource: aws.String(res), Input: jsonText(call.Input), InputDetails: notTruncated}
+			if call.TimeoutSeconds > 0 {
+				x.TimeoutInSeconds = aws.Int64(call.TimeoutSeconds)
+			}
+			d = x
+		}
+		f.Prev = e.emit(types.HistoryEventTypeLambdaFunctionScheduled, f.Prev, d)
+		f.Prev = e.emit(types.HistoryEventTypeLambdaFunctionStarted, f.Prev, nil)
+		return
+	}
+	if e.record() {
+		x := &types.TaskScheduledEventDetails{Resource: aws.String(res), ResourceType: aws.String(rtype),
+			Region: aws.String(e.Meta.Region), Parameters: jsonText(call.Input)}
+		if call.TimeoutSeconds > 0 {
+			x.TimeoutInSeconds = aws.Int64(call.TimeoutSeconds)
+		}
+		if call.HeartbeatSeconds > 0 {
+			x.HeartbeatInSeconds = aws.Int64(call.HeartbeatSeconds)
+		}
+		if o, ok := call.Credentials.(*value.Object); ok {
+			if r, ok := o.Get("RoleArn"); ok {
+				x.TaskCredentials = &types.TaskCredentials{RoleArn: aws.String(plain(r))}
+			}
+		}
+		d = x
+	}
+	f.Prev = e.emit(types.HistoryEventTypeTaskScheduled, f.Prev, d)
+	d = nil
+	if e.record() {
+		d = &types.TaskStartedEventDetails{Resource: aws.String(res), ResourceType: aws.String(rtype)}
+	}
+	f.Prev = e.emit(types.HistoryEventTypeTaskStarted, f.Prev, d)
+}
+
+func (e *Execution) taskDone(f *Frame, in Input) {
+	st := f.scope.States[f.State]
+	kind, rtype, res := splitResource(st.Resource)
+	if in.Kind == InputTaskSucceeded && tooBig(in.Output) {
+		in = Input{Kind: InputTaskFailed, Error: aws.String(failure.DataLimitExceeded),
+			Cause: aws.String("The state/task '" + st.Resource + "' returned a result with a size exceeding the maximum number of bytes service limit.")}
+	}
+	f.Task = nil
+	if in.Kind == InputTaskSucceeded {
+		var d any
+		t := types.HistoryEventTypeTaskSucceeded
+		if kind == lambdaFunction {
+			t = types.HistoryEventTypeLambdaFunctionSucceeded
+			if e.record() {
+				d = &types.LambdaFunctionSucceededEventDetails{Output: jsonText(in.Output), OutputDetails: notTruncated}
+			}
+		} else if e.record() {
+			d = &types.TaskSucceededEventDetails{Resource: aws.String(res), ResourceType: aws.String(rtype), Output: jsonText(in.Output), OutputDetails: notTruncated}
+		}
+		f.Prev = e.emit(t, f.Prev, d)
+		f.Phase = PhaseReady
+		f.Seq++
+		e.complete(f, st, in.Output)
+		return
+	}
+	var d any
+	t := types.HistoryEventTypeTaskFailed
+	if kind == lambdaFunction {
+		t = types.HistoryEventTypeLambdaFunctionFailed
+		if e.record() {
+			d = &types.LambdaFunctionFailedEventDetails{Error: in.Error, Cause: in.Cause}
+		}
+	} else if e.record() {
+		d = &types.TaskFailedEventDetails{Resource: aws.String(res), ResourceType: aws.String(rtype), Error: in.Error, Cause: in.Cause}
+	}
+	id := e.emit(t, f.Prev, d)
+	f.Phase = PhaseReady
+	f.Seq++
+	e.handleError(f, st, &Raised{Error: in.Error, Cause: in.Cause, EventID: id})
+}
+
+func (e *Execution) taskTimedOut(f *Frame) {
+	st := f.scope.States[f.State]
+	kind, rtype, res := splitResource(st.Resource)
+	e.command(Command{Kind: CmdCancelTask, Frame: f.ID, Seq: f.Seq, Task: f.Task})
+	f.Task = nil
+	var d any
+	t := types.HistoryEventTypeTaskTimedOut
+	if kind == lambdaFunction {
+		t = types.HistoryEventTypeLambdaFunctionTimedOut
+		if e.record() {
+			d = &types.LambdaFunctionTimedOutEventDetails{Error: aws.String(failure.Timeout)}
+		}
+	} else if e.record() {
+		d = &types.TaskTimedOutEventDetails{Resource: aws.String(res), ResourceType: aws.String(rtype), Error: aws.String(failure.Timeout)}
+	}
+	id := e.emit(t, f.Prev, d)
+	f.Phase = PhaseReady
+	f.Seq++
+	e.handleError(f, st, &Raised{Error: aws.String(failure.Timeout), EventID: id})
+}
