@@ -1,0 +1,65 @@
+// Command stepdeck is a terminal UI for AWS Step Functions with a local engine built in.
+// This file wires the commands; the work happens in the packages they call.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// exitError carries a process exit status out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+// usageError makes bad input exit with status 2.
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "stepdeck",
+		Short: "A terminal UI for AWS Step Functions, with a local Step Functions engine built in",
+		Long: `stepdeck draws state machines, follows executions and answers callbacks, against real
+AWS or against the local Step Functions engine built into this binary.
+
+The terminal UI is not built yet; these commands work today:
+  stepdeck run FILE        run a state machine definition locally and print its history
+  stepdeck validate FILE   check definitions and print AWS-style diagnostics`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+	}
+	root.AddCommand(newRunCommand(), newValidateCommand())
+	return root
+}
+
+func main() {
+	err := newRootCommand().Execute()
+	if err == nil {
+		return
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(os.Stderr, "stepdeck:", ee.err)
+		}
+		os.Exit(ee.code)
+	}
+	fmt.Fprintln(os.Stderr, "stepdeck:", err)
+	os.Exit(2)
+}

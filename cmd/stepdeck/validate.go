@@ -1,0 +1,53 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+)
+
+func newValidateCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check state machine definitions",
+		Long: `Check state machine definitions as CreateStateMachine would, and print every problem with
+its code, message and location (a JSON pointer into the definition). Exit status 1 when any
+definition has an error, 2 when a file cannot be read.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			out := cmd.OutOrStdout()
+			failed := false
+			for _, file := range args {
+				data, err := os.ReadFile(file)
+				if err != nil {
+					return usageError("%v", err)
+				}
+				_, err = asl.Parse(data)
+				var de *asl.Error
+				if errors.As(err, &de) {
+					failed = true
+					for _, d := range de.Diagnostics {
+						line := fmt.Sprintf("%s: %s %s: %s", file, d.Severity, d.Code, d.Message)
+						if d.Location != "" {
+							line += " at " + d.Location
+						}
+						if d.Detail != "" {
+							line += " (" + d.Detail + ")"
+						}
+						fmt.Fprintln(out, line)
+					}
+					continue
+				}
+				fmt.Fprintf(out, "%s: OK\n", file)
+			}
+			if failed {
+				return &exitError{code: 1}
+			}
+			return nil
+		},
+	}
+}
