@@ -1,6 +1,7 @@
 package awsjson
 
 import (
+	"reflect"
 	"unicode"
 	"unicode/utf8"
 )
@@ -17,3 +18,7 @@ func memberName(typeName, field string) string {
 }
 
 var nameExceptions = map[string]string{}
+
+// MemberName is the wire name of the Go field named field in struct type t, for packages
+// that write some members by hand (history writes an event's header that way).
+func MemberName(t reflect.Type, field string) string { return memberName(t.Name(), field) }
