@@ -1,6 +1,8 @@
 package choice
 
 import (
+	"errors"
+
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/jsonpath"
 )
@@ -29,8 +31,14 @@ func (r *Rule) Evaluate(env *jsonpath.Env) (bool, error) {
 		}
 		return false, nil
 	case kindNot:
+		if len(r.children) != 1 {
+			return false, errNotParsed
+		}
 		ok, err := r.children[0].Evaluate(env)
 		return !ok && err == nil, err
+	}
+	if r.op == nil || r.variable == nil {
+		return false, errNotParsed
 	}
 
 	v, err := r.variable.Eval(env)
@@ -72,6 +80,9 @@ func (r *Rule) Evaluate(env *jsonpath.Env) (bool, error) {
 	}
 	return compareValues(r.op, v, w), nil
 }
+
+// errNotParsed guards against a Rule built by hand instead of by Parse.
+var errNotParsed = errors.New("choice: the rule was not made by Parse")
 
 // missingCause is AWS's cause for a Choice path that selects nothing.
 func missingCause(src string) string {

@@ -177,3 +177,12 @@ func withNext(t *testing.T, src string) string {
 	o := value.MustParse(src).(*value.Object)
 	return value.String(o.With("Next", "Target"))
 }
+
+func TestZeroRuleDoesNotPanic(t *testing.T) {
+	for _, r := range []*Rule{{}, {kind: kindNot}, {kind: kindAnd}} {
+		_ = r.String()
+		if _, err := r.Evaluate(&jsonpath.Env{}); r.kind != kindAnd && err == nil {
+			t.Errorf("%v: a hand-made rule evaluated without error", r)
+		}
+	}
+}

@@ -22,6 +22,10 @@ func (r *Rule) String() string {
 func (r *Rule) write(b *strings.Builder, nested bool) {
 	switch r.kind {
 	case kindNot:
+		if len(r.children) != 1 {
+			b.WriteString("not (?)")
+			return
+		}
 		b.WriteString("not (")
 		r.children[0].write(b, false)
 		b.WriteByte(')')
@@ -46,6 +50,10 @@ func (r *Rule) write(b *strings.Builder, nested bool) {
 		return
 	}
 	b.WriteString(r.Variable())
+	if r.op == nil {
+		b.WriteString(" ?")
+		return
+	}
 	if r.op.isTypeTest() {
 		b.WriteString(" is ")
 		if !r.flag {
