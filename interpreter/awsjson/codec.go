@@ -137,7 +137,7 @@ func omitted(c *codec, v reflect.Value) bool {
 	case kString:
 		return v.Len() == 0
 	case kTime:
-		return v.Interface().(time.Time).IsZero()
+		return timeOf(v).IsZero()
 	}
 	return false
 }

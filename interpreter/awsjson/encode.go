@@ -39,7 +39,7 @@ func encode(b []byte, c *codec, v reflect.Value) ([]byte, error) {
 	case kString:
 		return value.AppendString(b, v.String()), nil
 	case kTime:
-		return appendEpoch(b, v.Interface().(time.Time)), nil
+		return AppendTimestamp(b, timeOf(v)), nil
 	case kBytes:
 		if v.IsNil() {
 			return append(b, "null"...), nil
@@ -144,10 +144,10 @@ func appendFloat(b []byte, f float64, bits int) []byte {
 	return strconv.AppendFloat(b, f, 'g', -1, bits)
 }
 
-// appendEpoch writes t as epoch seconds with at most three decimals, built from integer
-// milliseconds so that no float rounding shows up on the wire (1700000000.123, not
-// 1700000000.1229999).
-func appendEpoch(b []byte, t time.Time) []byte {
+// AppendTimestamp appends t as awsJson1_0 writes timestamps: epoch seconds with at most
+// three decimals, built from integer milliseconds so that no float rounding shows up on
+// the wire (1700000000.123, not 1700000000.1229999).
+func AppendTimestamp(b []byte, t time.Time) []byte {
 	ms := t.UnixMilli()
 	if ms < 0 {
 		b = append(b, '-')
@@ -166,4 +166,13 @@ func appendEpoch(b []byte, t time.Time) []byte {
 		digits = digits[:len(digits)-1]
 	}
 	return append(b, digits...)
+}
+
+// timeOf reads a time.Time without boxing it when it sits in addressable memory, which
+// is where the encoder finds every timestamp of a struct reached through a pointer.
+func timeOf(v reflect.Value) time.Time {
+	if v.CanAddr() {
+		return *v.Addr().Interface().(*time.Time)
+	}
+	return v.Interface().(time.Time)
 }

@@ -21,10 +21,7 @@ func (e *Event) AppendJSON(buf []byte) ([]byte, error) {
 	buf = append(buf, '{')
 	if !e.Timestamp.IsZero() {
 		buf = append(buf, `"timestamp":`...)
-		var err error
-		if buf, err = awsjson.Append(buf, e.Timestamp); err != nil {
-			return buf, err
-		}
+		buf = awsjson.AppendTimestamp(buf, e.Timestamp)
 		buf = append(buf, ',')
 	}
 	buf = append(buf, `"type":`...)
