@@ -216,7 +216,9 @@ func TestChoiceLoop(t *testing.T) {
 }
 
 func TestHistoryLimit(t *testing.T) {
-	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"}}}`
+	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"C"},
+		"C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"Done"}],"Default":"A"},
+		"Done":{"Type":"Succeed"}}}`
 	x := newExec(t, def, `{}`, Options{RecordHistory: true, HistoryLimit: 100, TimeScale: 1})
 	if err := (&Runner{Clock: NewVirtualClock(epoch)}).Run(context.Background(), x); err != nil {
 		t.Fatal(err)
