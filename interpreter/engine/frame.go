@@ -20,12 +20,12 @@ const (
 type Phase uint8
 
 const (
-	PhaseReady     Phase = iota // about to enter State
-	PhaseTask                   // waiting for a task's outcome
-	PhaseWait                   // waiting for a Wait state's timer
-	PhaseBackoff                // waiting to retry
-	PhaseChildren               // waiting for Parallel branches or Map iterations
-	PhaseDone                   // finished; the parent collects it
+	PhaseReady    Phase = iota // about to enter State
+	PhaseTask                  // waiting for a task's outcome
+	PhaseWait                  // waiting for a Wait state's timer
+	PhaseBackoff               // waiting to retry
+	PhaseChildren              // waiting for Parallel branches or Map iterations
+	PhaseDone                  // finished; the parent collects it
 )
 
 // Frame is one thread of control: it walks the states of one scope.
