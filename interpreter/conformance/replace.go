@@ -1,0 +1,162 @@
+package conformance
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// replacer collects text substitutions during normalization. The recording tool does not
+// apply "reference" and regex substitutions in place: it applies them in registration
+// order to the JSON text of the whole snapshot at the end. Doing the same keeps
+// placeholder numbering and overlapping substitutions identical to the recordings.
+type replacer struct {
+	subs     []substitution
+	counters map[string]int
+	seen     map[string]bool
+}
+
+type substitution struct {
+	literal string // replaced verbatim when re is nil
+	re      *regexp.Regexp
+	with    []templatePart
+	to      string
+}
+
+func newReplacer() *replacer {
+	return &replacer{counters: map[string]int{}, seen: map[string]bool{}}
+}
+
+// reference registers v to be replaced by "<name:N>", N counting per name from 1. A value
+// already registered keeps its first placeholder.
+func (r *replacer) reference(v value.Value, name string) error {
+	s, ok := v.(string)
+	if !ok {
+		return unsupported("reference replacement of a %s", value.KindOf(v))
+	}
+	// The text being searched is JSON, where a quote inside a string is escaped.
+	s = strings.ReplaceAll(s, `"`, `\"`)
+	if r.seen[s] {
+		return nil
+	}
+	r.seen[s] = true
+	if r.counters[name] == 0 {
+		r.counters[name] = 1
+	}
+	n := r.counters[name]
+	r.counters[name]++
+	r.subs = append(r.subs, substitution{literal: s, to: fmt.Sprintf("<%s:%d>", name, n)})
+	return nil
+}
+
+// regex registers a pattern substitution. The replacement follows Python's re.sub
+// template rules, which is how the recorded cases were written.
+func (r *replacer) regex(pattern, replacement string) error {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return unsupported("regex %q: %v", pattern, err)
+	}
+	r.compiled(re, replacement)
+	return nil
+}
+
+func (r *replacer) compiled(re *regexp.Regexp, replacement string) {
+	r.subs = append(r.subs, substitution{re: re, with: parseTemplate(replacement)})
+}
+
+func (r *replacer) apply(text string) string {
+	for _, s := range r.subs {
+		if s.re == nil {
+			text = strings.ReplaceAll(text, s.literal, s.to)
+			continue
+		}
+		text = s.replaceAll(text)
+	}
+	return text
+}
+
+func (s substitution) replaceAll(text string) string {
+	if len(s.with) == 1 && s.with[0].group < 0 {
+		return s.re.ReplaceAllLiteralString(text, s.with[0].text)
+	}
+	return s.re.ReplaceAllStringFunc(text, func(m string) string {
+		groups := s.re.FindStringSubmatch(m)
+		var b strings.Builder
+		for _, p := range s.with {
+			if p.group < 0 {
+				b.WriteString(p.text)
+			} else if p.group < len(groups) {
+				b.WriteString(groups[p.group])
+			}
+		}
+		return b.String()
+	})
+}
+
+// templatePart is literal text (group < 0) or a reference to a capture group.
+type templatePart struct {
+	text  string
+	group int
+}
+
+// parseTemplate reads a Python re.sub replacement: \1 and \g<1> refer to groups, the
+// usual character escapes are decoded, and any other backslash is kept as written.
+func parseTemplate(t string) []templatePart {
+	var parts []templatePart
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			parts = append(parts, templatePart{text: lit.String(), group: -1})
+			lit.Reset()
+		}
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c != '\\' || i+1 == len(t) {
+			lit.WriteByte(c)
+			continue
+		}
+		n := t[i+1]
+		switch {
+		case n >= '0' && n <= '9':
+			j := i + 2
+			if j < len(t) && t[j] >= '0' && t[j] <= '9' {
+				j++
+			}
+			g, _ := strconv.Atoi(t[i+1 : j])
+			flush()
+			parts = append(parts, templatePart{group: g})
+			i = j - 1
+		case n == 'g' && i+2 < len(t) && t[i+2] == '<':
+			end := strings.IndexByte(t[i+3:], '>')
+			g, err := strconv.Atoi(t[i+3 : i+3+max(end, 0)])
+			if end < 0 || err != nil {
+				lit.WriteByte(c) // named groups are not used by any recording
+				continue
+			}
+			flush()
+			parts = append(parts, templatePart{group: g})
+			i += 3 + end
+		default:
+			if d, ok := templateEscapes[n]; ok {
+				lit.WriteString(d)
+			} else {
+				lit.WriteByte(c)
+				lit.WriteByte(n)
+			}
+			i++
+		}
+	}
+	flush()
+	if len(parts) == 0 {
+		parts = []templatePart{{group: -1}}
+	}
+	return parts
+}
+
+var templateEscapes = map[byte]string{
+	'\\': `\`, 'n': "\n", 't': "\t", 'r': "\r", 'a': "\a", 'b': "\b", 'f': "\f", 'v': "\v",
+}
