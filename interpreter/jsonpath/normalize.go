@@ -137,9 +137,10 @@ func writeExpr(b *strings.Builder, e expr) {
 	}
 }
 
-// writeGroup parenthesizes compound operands so precedence survives printing.
+// writeGroup parenthesizes && and || operands so precedence survives printing.
 func writeGroup(b *strings.Builder, e expr) {
-	if r, ok := e.(relExpr); ok && r.op == "" {
+	switch e.(type) {
+	case relExpr, notExpr:
 		writeExpr(b, e)
 		return
 	}
