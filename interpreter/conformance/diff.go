@@ -43,10 +43,24 @@ func clip(s string, n int) string {
 // values were first seen; and a recorded UUID placeholder ("<uuid:N>", or a word naming
 // a generated uuid) matches any UUID, since UUIDs are random.
 func Diff(want, got value.Value) *Mismatch {
-	return diffAt("$", want, got)
+	return diffAt("$", want, got, matchPlaceholders)
 }
 
-func diffAt(path string, want, got value.Value) *Mismatch {
+// textRule says how recorded texts match.
+type textRule int
+
+const (
+	matchExact        textRule = iota // equal texts only
+	matchRenumbered                   // and "<name:N>" matches "<name:M>"
+	matchPlaceholders                 // and a uuid placeholder matches any UUID
+)
+
+// ExactDiff is Diff without placeholder matching: texts must be equal.
+func ExactDiff(want, got value.Value) *Mismatch {
+	return diffAt("$", want, got, matchExact)
+}
+
+func diffAt(path string, want, got value.Value, rule textRule) *Mismatch {
 	switch w := want.(type) {
 	case *value.Object:
 		g, ok := got.(*value.Object)
@@ -60,7 +74,7 @@ func diffAt(path string, want, got value.Value) *Mismatch {
 			if !wok || !gok {
 				return &Mismatch{Path: p, Want: wv, Got: gv, WantMissing: !wok, GotMissing: !gok}
 			}
-			if m := diffAt(p, wv, gv); m != nil {
+			if m := diffAt(p, wv, gv, rule); m != nil {
 				return m
 			}
 		}
@@ -78,13 +92,13 @@ func diffAt(path string, want, got value.Value) *Mismatch {
 			if i >= len(w) {
 				return &Mismatch{Path: p, Got: g[i], WantMissing: true}
 			}
-			if m := diffAt(p, w[i], g[i]); m != nil {
+			if m := diffAt(p, w[i], g[i], rule); m != nil {
 				return m
 			}
 		}
 		return nil
 	case string:
-		if g, ok := got.(string); ok && textMatches(w, g) {
+		if g, ok := got.(string); ok && textMatches(w, g, rule) {
 			return nil
 		}
 		return &Mismatch{Path: path, Want: want, Got: got}
@@ -123,17 +137,17 @@ var (
 	patternCache    sync.Map // recorded text → *regexp.Regexp
 )
 
-func textMatches(want, got string) bool {
-	if want == got {
-		return true
+func textMatches(want, got string, rule textRule) bool {
+	if want == got || rule == matchExact {
+		return want == got
 	}
-	if isUUIDPlaceholder(want) && (uuidExact.MatchString(got) || uuidPlaceholder.MatchString(got)) {
+	if rule == matchPlaceholders && isUUIDPlaceholder(want) && (uuidExact.MatchString(got) || uuidPlaceholder.MatchString(got)) {
 		return true
 	}
 	if !strings.Contains(want, "<") {
 		return false
 	}
-	return placeholderPattern(want).MatchString(got)
+	return placeholderPattern(want, rule == matchPlaceholders).MatchString(got)
 }
 
 func isUUIDPlaceholder(s string) bool {
@@ -141,9 +155,10 @@ func isUUIDPlaceholder(s string) bool {
 }
 
 // placeholderPattern turns a recorded text into a pattern in which each numbered
-// placeholder accepts any number (and a uuid placeholder any UUID).
-func placeholderPattern(want string) *regexp.Regexp {
-	if re, ok := patternCache.Load(want); ok {
+// placeholder accepts any number (and, if anyUUID, a uuid placeholder any UUID).
+func placeholderPattern(want string, anyUUID bool) *regexp.Regexp {
+	key := fmt.Sprint(anyUUID, want)
+	if re, ok := patternCache.Load(key); ok {
 		return re.(*regexp.Regexp)
 	}
 	var b strings.Builder
@@ -153,7 +168,7 @@ func placeholderPattern(want string) *regexp.Regexp {
 		b.WriteString(regexp.QuoteMeta(want[last:m[0]]))
 		name := want[m[2]:m[3]]
 		b.WriteString("(?:<" + regexp.QuoteMeta(name) + `:\d+>`)
-		if name == "uuid" {
+		if name == "uuid" && anyUUID {
 			b.WriteString("|" + uuidPattern)
 		}
 		b.WriteString(")")
@@ -162,6 +177,6 @@ func placeholderPattern(want string) *regexp.Regexp {
 	b.WriteString(regexp.QuoteMeta(want[last:]))
 	b.WriteString("$")
 	re := regexp.MustCompile(b.String())
-	patternCache.Store(want, re)
+	patternCache.Store(key, re)
 	return re
 }

@@ -91,7 +91,7 @@ func CompareResult(c *Case, r *Result) error {
 	if n.Error != nil {
 		gotErr = *n.Error
 	}
-	if !textMatches(wantErr, gotErr) {
+	if !textMatches(wantErr, gotErr, matchPlaceholders) {
 		return fmt.Errorf("error: got %q, want %q", gotErr, wantErr)
 	}
 	return compareOptional("cause", want.Cause, n.Cause)

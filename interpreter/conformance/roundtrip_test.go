@@ -2,13 +2,13 @@ package conformance
 
 import (
 	"testing"
-
-	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
 // The recorded events, turned back into what AWS sent, must normalize to themselves.
+// Placeholder numbers may differ where one recording session numbered several
+// executions together.
 func TestNormalizeRecordedHistories(t *testing.T) {
-	n, bad := 0, 0
+	n := 0
 	for _, c := range loadCases(t) {
 		if !c.IsExecution() || !c.HasHistory() {
 			continue
@@ -20,12 +20,11 @@ func TestNormalizeRecordedHistories(t *testing.T) {
 			t.Errorf("%s: %v", c.ID, err)
 			continue
 		}
-		if m := Diff(value.Value(want), value.Value(got)); m != nil {
-			bad++
-			if bad < 100 {
-				t.Errorf("%s: %s", c.ID, m)
-			}
+		if m := diffAt("$", want, got, matchRenumbered); m != nil {
+			t.Errorf("%s: %s", c.ID, m)
 		}
 	}
-	t.Logf("%d histories, %d differ", n, bad)
+	if n == 0 {
+		t.Fatal("no recorded history found: the corpus layout changed?")
+	}
 }
