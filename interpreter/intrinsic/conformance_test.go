@@ -100,18 +100,23 @@ func TestConformance(t *testing.T) {
 	cases := loadCases(t)
 	known := readKnownFailing(t)
 	skipped := map[string]int{}
+	kinds := map[string]int{}
 	passed, failed := 0, 0
 	var unexpected, fixed []string
 	for _, cc := range cases {
 		outcome, detail := runConformanceCase(cc)
 		switch outcome {
 		case "skip":
+			if os.Getenv("INTRINSIC_CONFORMANCE_VERBOSE") != "" {
+				t.Logf("skip %s: %s", cc.file, detail)
+			}
 			skipped[detail]++
 			continue
 		case "ignore":
 			continue
 		case "pass":
 			passed++
+			kinds[detail]++
 			if known[cc.file] {
 				fixed = append(fixed, cc.file)
 			}
@@ -123,12 +128,19 @@ func TestConformance(t *testing.T) {
 		}
 	}
 	reasons := make([]string, 0, len(skipped))
-	for r, n := range skipped {
+	for r := range skipped {
 		reasons = append(reasons, r)
-		_ = n
 	}
 	sort.Strings(reasons)
 	t.Logf("conformance: %d passed, %d failed (%d on the known list), of %d files that mention States.", passed, failed, len(known), len(cases))
+	kindNames := make([]string, 0, len(kinds))
+	for k := range kinds {
+		kindNames = append(kindNames, k)
+	}
+	sort.Strings(kindNames)
+	for _, k := range kindNames {
+		t.Logf("  passed  %3d: %s", kinds[k], k)
+	}
 	for _, r := range reasons {
 		t.Logf("  skipped %3d: %s", skipped[r], r)
 	}
@@ -257,7 +269,7 @@ func runRejectedDefinition(def value.Value, exc string) (string, string) {
 	if _, err := Parse(found[0]); err == nil {
 		return "fail", "AWS rejects " + found[0] + " but Parse accepts it"
 	}
-	return "pass", ""
+	return "pass", "definitions AWS rejects, rejected by Parse"
 }
 
 func hasCall(srcs []string) bool {
@@ -308,7 +320,7 @@ func runFail(cc confCase, st value.Value, env *jsonpath.Env) (string, string) {
 			return "fail", field + ": got " + got + ", want " + want
 		}
 	}
-	return "pass", ""
+	return "pass", "Fail states, ErrorPath and CausePath compared"
 }
 
 func runPass(cc confCase, st value.Value, name string, env *jsonpath.Env) (string, string) {
@@ -327,7 +339,7 @@ func runPass(cc confCase, st value.Value, name string, env *jsonpath.Env) (strin
 	if !value.Equal(got, want) {
 		return "fail", "got " + value.String(got) + ", want " + value.String(want)
 	}
-	return "pass", ""
+	return "pass", "Pass states, Parameters compared with the recorded output"
 }
 
 func recordedPassOutput(raw *value.Object, name string) (value.Value, bool) {

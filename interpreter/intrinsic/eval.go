@@ -19,6 +19,9 @@ func (c *Call) Eval(env *jsonpath.Env) (value.Value, error) {
 // EvalField is Eval for a call written as the value of field (such as "greeting.$"),
 // which AWS names when a path argument selects nothing.
 func (c *Call) EvalField(env *jsonpath.Env, field string) (value.Value, error) {
+	if c == nil || c.fn == nil {
+		return nil, failure.New(failure.IntrinsicFailure, "the intrinsic function call was not built by Parse")
+	}
 	if env == nil {
 		env = &jsonpath.Env{}
 	}

@@ -171,3 +171,31 @@ func TestNameAndNames(t *testing.T) {
 		t.Errorf("%d functions, want 18: %v", n, Names())
 	}
 }
+
+func TestAllowedInFailPath(t *testing.T) {
+	for src, want := range map[string]bool{
+		"States.Format('{}', $.e)":         true,
+		"States.UUID()":                    true,
+		"States.Hash('a', 'MD5')":          true,
+		"States.MathAdd(1, 2)":             false,
+		"States.Array(States.Format('x'))": false,
+	} {
+		c, err := Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.AllowedInFailPath() != want {
+			t.Errorf("%s: AllowedInFailPath() = %v", src, !want)
+		}
+	}
+}
+
+func TestZeroCallDoesNotPanic(t *testing.T) {
+	var c Call
+	if c.String() != "" {
+		t.Error("String of a zero Call")
+	}
+	if _, err := c.Eval(nil); err == nil {
+		t.Error("Eval of a zero Call succeeded")
+	}
+}

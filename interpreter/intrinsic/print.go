@@ -10,6 +10,9 @@ import (
 // as AWS writes them, strings with their escapes as written. Parsing the result gives
 // an equal call.
 func (c *Call) String() string {
+	if c == nil || c.fn == nil {
+		return ""
+	}
 	var b strings.Builder
 	c.write(&b)
 	return b.String()
