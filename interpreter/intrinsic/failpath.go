@@ -14,4 +14,6 @@ var failPathFunctions = map[string]bool{
 
 // AllowedInFailPath reports whether the call may be the value of a Fail state's
 // ErrorPath or CausePath.
-func (c *Call) AllowedInFailPath() bool { return c != nil && c.fn != nil && failPathFunctions[c.fn.name] }
+func (c *Call) AllowedInFailPath() bool {
+	return c != nil && c.fn != nil && failPathFunctions[c.fn.name]
+}
