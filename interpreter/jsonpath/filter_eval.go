@@ -63,6 +63,11 @@ func (e *evaluator) operand(o *operand, cur value.Value) (fval, error) {
 	if o.rel {
 		doc = cur
 	}
+	if o.simple {
+		if v, ok := walkSimple(o.steps, doc); ok {
+			return fval{v: v}, nil
+		}
+	}
 	steps := o.steps
 	var fn string
 	if n := len(steps); n > 0 && steps[n-1].kind == kFunc {

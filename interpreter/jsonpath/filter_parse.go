@@ -41,6 +41,7 @@ type operand struct {
 	steps    []step
 	rel      bool // @ rather than $
 	definite bool
+	simple   bool // single names and indexes only: walkSimple can read it
 	re       *regexp.Regexp
 	reSrc    string
 	reFlags  string
@@ -204,8 +205,8 @@ func (p *parser) operand() (operand, error) {
 		if err != nil {
 			return operand{}, err
 		}
-		definite, _ := link(steps)
-		return operand{kind: opPath, steps: steps, rel: c == '@', definite: definite}, nil
+		definite, simple := link(steps)
+		return operand{kind: opPath, steps: steps, rel: c == '@', definite: definite, simple: simple}, nil
 	case c == '/':
 		return p.regex()
 	case c == 0:
