@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stepdeck/stepdeck/interpreter/value"
@@ -21,13 +22,21 @@ func dataDir(t testing.TB) string {
 	return dir
 }
 
+var corpus struct {
+	once  sync.Once
+	cases []*Case
+	err   error
+}
+
+// loadCases loads the corpus once per test binary; tests must not modify the cases.
 func loadCases(t testing.TB) []*Case {
 	t.Helper()
-	cases, err := Load(dataDir(t))
-	if err != nil {
-		t.Fatal(err)
+	dir := dataDir(t)
+	corpus.once.Do(func() { corpus.cases, corpus.err = Load(dir) })
+	if corpus.err != nil {
+		t.Fatal(corpus.err)
 	}
-	return cases
+	return corpus.cases
 }
 
 // wireFields hold JSON text on the wire and were parsed by the normalization.
