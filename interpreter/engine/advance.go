@@ -72,11 +72,13 @@ func (e *Execution) awaiting(in Input) *Frame {
 	if f == nil || f.Seq != in.Seq {
 		return nil
 	}
+	e.muted = f.Silent
 	return f
 }
 
 func (e *Execution) begin(now time.Time) {
 	e.now = now
+	e.muted = false
 	e.out = &Result{}
 }
 
@@ -114,6 +116,7 @@ func (e *Execution) drain() {
 			if f == nil || f.Phase != PhaseReady {
 				continue
 			}
+			e.muted = f.Silent
 			e.enter(f)
 		}
 	}
@@ -216,7 +219,7 @@ func (e *Execution) frameDone(f *Frame) {
 		}
 		var d any
 		if e.record() {
-			d = &types.ExecutionSucceededEventDetails{Output: jsonText(f.Output), OutputDetails: notTruncated}
+			d = &types.ExecutionSucceededEventDetails{Output: e.jsonText(f.Output), OutputDetails: notTruncated}
 		}
 		e.emit(types.HistoryEventTypeExecutionSucceeded, f.Prev, d)
 		e.Output = f.Output

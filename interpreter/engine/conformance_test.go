@@ -71,6 +71,7 @@ func replay(c *conformance.Case) (*conformance.Result, error) {
 		Type:             types.StateMachineType(c.StateMachine.Type),
 		StartTime:        start,
 		Input:            input,
+		Sync:             c.Execution.API == "StartSyncExecution",
 	}
 	opts := Options{RecordHistory: true, TimeScale: 1}
 	if meta.Type == types.StateMachineTypeStandard {
@@ -88,7 +89,7 @@ func replay(c *conformance.Case) (*conformance.Result, error) {
 		r.Cause = x.Cause
 	}
 	if x.Status == types.ExecutionStatusSucceeded {
-		r.Output = aws.String(value.String(x.Output))
+		r.Output = aws.String(x.OutputText())
 	}
 	if meta.Type == types.StateMachineTypeStandard {
 		if r.Events, err = json.Marshal(x.History); err != nil {

@@ -24,7 +24,10 @@ func (e *Execution) contextParts() *contextCache {
 		ex.Set("StartTime", m.StartTime.UTC().Format(TimeFormat))
 		ex.Set("Name", m.Name)
 		ex.Set("RoleArn", m.RoleArn)
-		ex.Set("RedriveCount", int64(m.RedriveCount))
+		if !m.Sync {
+			// Synchronous executions cannot be redriven; AWS gives them no count.
+			ex.Set("RedriveCount", int64(m.RedriveCount))
+		}
 		sm := value.NewObject(2)
 		sm.Set("Id", m.StateMachineArn)
 		sm.Set("Name", m.StateMachineName)

@@ -94,6 +94,9 @@ func (e *Execution) evalAssign(t *template.Template, f *Frame, st *asl.State, do
 		return nil, err
 	}
 	o, _ := v.(*value.Object)
+	if o.Len() == 0 {
+		return nil, nil // AWS records no assignedVariables for an empty Assign
+	}
 	out := make([]assignment, 0, o.Len())
 	for i := 0; i < o.Len(); i++ {
 		k, x := o.At(i)

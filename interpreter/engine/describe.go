@@ -5,7 +5,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
-	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
 // Describe returns what DescribeExecution says of the execution.
@@ -30,7 +29,7 @@ func (e *Execution) Describe() *sfn.DescribeExecutionOutput {
 	}
 	switch e.Status {
 	case types.ExecutionStatusSucceeded:
-		out.Output = aws.String(value.String(e.Output))
+		out.Output = aws.String(e.OutputText())
 		out.OutputDetails = &types.CloudWatchEventsExecutionDataDetails{Included: true}
 	case types.ExecutionStatusFailed, types.ExecutionStatusAborted:
 		if e.HasError {

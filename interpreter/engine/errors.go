@@ -50,36 +50,53 @@ func matches(list []string, name string) bool {
 
 // handleError applies the state's Retry and Catch to an error, or fails the frame.
 func (e *Execution) handleError(f *Frame, st *asl.State, r *Raised) {
+	if e.tryRetry(f, st, r) {
+		return
+	}
+	e.catchOrFail(f, st, r)
+}
+
+// tryRetry schedules another attempt when a retrier covers the error and has attempts
+// left. The next attempt's first event follows the failure event.
+func (e *Execution) tryRetry(f *Frame, st *asl.State, r *Raised) bool {
+	name := aws.ToString(r.Error)
+	if uncatchable(name) || r.Uncatchable {
+		return false
+	}
+	for i := range st.Retry {
+		rt := &st.Retry[i]
+		if !matches(rt.ErrorEquals, name) {
+			continue
+		}
+		for len(f.RetryCounts) < len(st.Retry) {
+			f.RetryCounts = append(f.RetryCounts, 0)
+		}
+		if f.RetryCounts[i] >= rt.MaxAttempts {
+			return false // the first matching retrier is spent: on to Catch
+		}
+		delay := e.backoff(rt, f.RetryCounts[i])
+		f.RetryCounts[i]++
+		f.RetryCount++
+		f.Prev = r.EventID
+		f.Phase = PhaseBackoff
+		f.Task = nil
+		f.Seq++
+		e.startTimer(f, TimerRetry, e.scaled(delay))
+		return true
+	}
+	return false
+}
+
+// catchOrFail sends the error to the first catcher that covers it, or fails the frame.
+func (e *Execution) catchOrFail(f *Frame, st *asl.State, r *Raised) {
 	name := aws.ToString(r.Error)
 	if !uncatchable(name) && !r.Uncatchable {
-		for i := range st.Retry {
-			rt := &st.Retry[i]
-			if !matches(rt.ErrorEquals, name) {
-				continue
-			}
-			for len(f.RetryCounts) < len(st.Retry) {
-				f.RetryCounts = append(f.RetryCounts, 0)
-			}
-			if f.RetryCounts[i] >= rt.MaxAttempts {
-				break // this retrier is spent: on to Catch
-			}
-			delay := e.backoff(rt, f.RetryCounts[i])
-			f.RetryCounts[i]++
-			f.RetryCount++
-			f.Prev = r.EventID
-			f.Phase = PhaseBackoff
-			f.Task = nil
-			f.Seq++
-			e.startTimer(f, TimerRetry, e.scaled(delay))
-			return
-		}
 		for i := range st.Catch {
 			c := &st.Catch[i]
-			if !matches(c.ErrorEquals, name) {
-				continue
+			if matches(c.ErrorEquals, name) {
+				e.caught(f, st, c, r)
+				return
 			}
-			e.caught(f, st, c, r)
-			return
 		}
 	}
 	if uncatchable(name) {

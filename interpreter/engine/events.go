@@ -16,6 +16,9 @@ func (e *Execution) emit(t types.HistoryEventType, prev int64, details any) int6
 	if e.Done() {
 		return e.lastID
 	}
+	if e.muted {
+		return 0
+	}
 	if lim := int64(e.Opts.HistoryLimit); lim > 0 && e.lastID+1 >= lim && !closing(t) {
 		// AWS keeps the last slot for the closing event: anything else there fails
 		// the execution.
@@ -41,7 +44,6 @@ func itoa(n int64) string { return string(value.AppendJSON(nil, n)) }
 
 var notTruncated = &types.HistoryEventExecutionDataDetails{Truncated: false}
 
-func jsonText(v value.Value) *string { return aws.String(value.String(v)) }
 
 func enteredType(t asl.StateType) types.HistoryEventType {
 	switch t {
@@ -98,7 +100,7 @@ func abortedType(t asl.StateType) (types.HistoryEventType, bool) {
 func (e *Execution) emitEntered(f *Frame, st *asl.State) int64 {
 	var d any
 	if e.record() {
-		d = &types.StateEnteredEventDetails{Name: aws.String(st.Name), Input: jsonText(f.Input), InputDetails: notTruncated}
+		d = &types.StateEnteredEventDetails{Name: aws.String(st.Name), Input: e.jsonText(f.Input), InputDetails: notTruncated}
 	}
 	return e.emit(enteredType(st.Type), f.Prev, d)
 }
@@ -106,7 +108,7 @@ func (e *Execution) emitEntered(f *Frame, st *asl.State) int64 {
 func (e *Execution) emitExited(f *Frame, st *asl.State, prev int64, output value.Value, assigned []assignment) int64 {
 	var d any
 	if e.record() {
-		x := &types.StateExitedEventDetails{Name: aws.String(st.Name), Output: jsonText(output), OutputDetails: notTruncated}
+		x := &types.StateExitedEventDetails{Name: aws.String(st.Name), Output: e.jsonText(output), OutputDetails: notTruncated}
 		if assigned != nil {
 			x.AssignedVariables = make(map[string]string, len(assigned))
 			for _, a := range assigned {

@@ -37,6 +37,8 @@ type Meta struct {
 	StartTime        time.Time
 	Input            string // the JSON text as given
 	RedriveCount     int
+	// Sync is set for executions started with StartSyncExecution.
+	Sync bool
 }
 
 // Options tune an execution.
@@ -81,6 +83,10 @@ type Execution struct {
 
 	input   value.Value
 	context *contextCache
+	// muted is set while a Silent frame runs.
+	muted bool
+	// texts remembers the JSON text of payloads AWS passes on verbatim (see jsonText).
+	texts map[any]string
 }
 
 // Result is what one call to Advance produced.
@@ -94,7 +100,7 @@ func New(def *asl.Definition, meta Meta, input value.Value, opts Options) *Execu
 	if opts.TimeScale < 0 {
 		opts.TimeScale = 0
 	}
-	return &Execution{
+	e := &Execution{
 		Meta:   meta,
 		Def:    def,
 		Opts:   opts,
@@ -102,6 +108,10 @@ func New(def *asl.Definition, meta Meta, input value.Value, opts Options) *Execu
 		frames: map[int]*Frame{},
 		input:  input,
 	}
+	if meta.Input != "" {
+		e.rememberText(input, meta.Input)
+	}
+	return e
 }
 
 // Done reports whether the execution has closed.

@@ -34,6 +34,9 @@ type Frame struct {
 	Parent int // -1 for the root
 	Kind   FrameKind
 	Index  int // branch or iteration index
+	// Silent frames record no events in this history: the items of a distributed Map
+	// are child executions with histories of their own.
+	Silent bool
 
 	scope *asl.Scope
 	State string // the current state
@@ -65,7 +68,7 @@ type Frame struct {
 	Items        []any
 	Failures     int
 	Finished     int
-	ItemSelector value.Value
+	MapRunArn    string // a distributed Map's run
 
 	// Task bookkeeping while in PhaseTask.
 	Task *TaskCall

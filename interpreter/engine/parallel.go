@@ -6,6 +6,7 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
+	"github.com/stepdeck/stepdeck/interpreter/ids"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -31,9 +32,12 @@ func (e *Execution) parallel(f *Frame, st *asl.State) {
 	f.Running = len(st.Branches)
 	for i, b := range st.Branches {
 		c := e.newFrame(f.ID, BranchFrame, i, b, input, started, &Vars{Parent: f.Vars})
+		c.Silent = f.Silent
 		f.Children = append(f.Children, c.ID)
 	}
 }
+
+func (e *Execution) distributed(st *asl.State) bool { return st.ProcessorMode == "DISTRIBUTED" }
 
 func (e *Execution) mapState(f *Frame, st *asl.State) {
 	eff, err := e.inputPath(f, st)
@@ -59,16 +63,27 @@ func (e *Execution) mapState(f *Frame, st *asl.State) {
 		e.raise(f, st, err)
 		return
 	}
-	if _, _, err := e.tolerance(f, st, eff); err != nil {
-		e.raise(f, st, err)
-		return
-	}
 	var d any
 	if e.record() {
 		d = &types.MapStateStartedEventDetails{Length: int32(len(list))}
 	}
 	started := e.emit(types.HistoryEventTypeMapStateStarted, f.Prev, d)
 	f.Prev = started
+	// AWS reads the failure tolerance once the map has started.
+	if _, _, err := e.tolerance(f, st, eff); err != nil {
+		e.raise(f, st, err)
+		return
+	}
+	if e.distributed(st) {
+		// A distributed map runs its items as child executions with their own
+		// histories; the parent records only the map run.
+		f.MapRunArn = e.mapRunArn(st)
+		var d any
+		if e.record() {
+			d = &types.MapRunStartedEventDetails{MapRunArn: aws.String(f.MapRunArn)}
+		}
+		f.Prev = e.emit(types.HistoryEventTypeMapRunStarted, f.Prev, d)
+	}
 	f.Items = list
 	f.Results = make([]value.Value, len(list))
 	f.NextItem, f.Running, f.Failures, f.Finished = 0, 0, 0, 0
@@ -76,9 +91,7 @@ func (e *Execution) mapState(f *Frame, st *asl.State) {
 	f.Phase = PhaseChildren
 	f.Seq++
 	if len(list) == 0 {
-		e.emit(types.HistoryEventTypeMapStateSucceeded, started, nil)
-		f.Phase = PhaseReady
-		e.complete(f, st, []any{})
+		e.mapSucceeded(f, st)
 		return
 	}
 	if limit <= 0 || limit > int64(len(list)) {
@@ -86,12 +99,34 @@ func (e *Execution) mapState(f *Frame, st *asl.State) {
 	}
 	f.Limit = int(limit)
 	for f.Running < f.Limit && f.NextItem < len(list) && f.Phase == PhaseChildren {
-		e.startIteration(f, st, started)
+		e.startIteration(f, st, f.Prev)
 	}
 }
 
+// mapRunArn names a distributed map's run: arn:...:mapRun:<machine>/<label or id>:<id>.
+func (e *Execution) mapRunArn(st *asl.State) string {
+	label := st.Label
+	if label == "" {
+		label = ids.UUID()
+	}
+	base := e.Meta.StateMachineArn
+	if i := lastIndex(base, ":stateMachine:"); i >= 0 {
+		base = base[:i] + ":mapRun:" + base[i+len(":stateMachine:"):]
+	}
+	return base + "/" + label + ":" + ids.UUID()
+}
+
+func lastIndex(s, sub string) int {
+	for i := len(s) - len(sub); i >= 0; i-- {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
 // tolerance reads ToleratedFailureCount and ToleratedFailurePercentage; a negative
-// count means none was set.
+// value means the field is not set.
 func (e *Execution) tolerance(f *Frame, st *asl.State, eff value.Value) (count int64, pct float64, err error) {
 	count, pct = -1, -1
 	if st.ToleratedFailureCount.Set {
@@ -124,11 +159,14 @@ func (e *Execution) tolerance(f *Frame, st *asl.State, eff value.Value) (count i
 func (e *Execution) startIteration(f *Frame, st *asl.State, prev int64) {
 	i := f.NextItem
 	f.NextItem++
-	var d any
-	if e.record() {
-		d = &types.MapIterationEventDetails{Index: int32(i), Name: aws.String(st.Name)}
+	id := prev
+	if !e.distributed(st) {
+		var d any
+		if e.record() {
+			d = &types.MapIterationEventDetails{Index: int32(i), Name: aws.String(st.Name)}
+		}
+		id = e.emit(types.HistoryEventTypeMapIterationStarted, prev, d)
 	}
-	id := e.emit(types.HistoryEventTypeMapIterationStarted, prev, d)
 	input := f.Items[i]
 	if st.ItemSelector != nil {
 		v, err := e.evalTemplate(st.ItemSelector, f, st, f.EffInput, &mapItem{index: i, value: input}, "")
@@ -138,7 +176,12 @@ func (e *Execution) startIteration(f *Frame, st *asl.State, prev int64) {
 		}
 		input = v
 	}
-	c := e.newFrame(f.ID, IterationFrame, i, st.ItemProcessor, input, id, &Vars{Parent: f.Vars})
+	vars := &Vars{Parent: f.Vars}
+	if e.distributed(st) {
+		vars = &Vars{} // child executions see none of the parent's variables
+	}
+	c := e.newFrame(f.ID, IterationFrame, i, st.ItemProcessor, input, id, vars)
+	c.Silent = f.Silent || e.distributed(st)
 	f.Children = append(f.Children, c.ID)
 	f.Running++
 }
@@ -148,68 +191,117 @@ func (e *Execution) childDone(f *Frame, st *asl.State, c *Frame) {
 	if f.Phase != PhaseChildren {
 		return
 	}
+	e.muted = f.Silent
 	f.Running--
 	f.Children = removeID(f.Children, c.ID)
 	if st.Type == asl.Parallel {
-		if c.Err != nil {
-			e.abortChildren(f, c.Err.EventID)
-			id := e.emit(types.HistoryEventTypeParallelStateFailed, c.Err.EventID, nil)
-			e.childrenFailed(f, st, c.Err, id)
-			return
-		}
-		f.Results[c.Index] = c.Output
-		f.Prev = c.Prev
-		if f.Running == 0 {
-			e.emit(types.HistoryEventTypeParallelStateSucceeded, c.Prev, nil)
-			f.Phase = PhaseReady
-			e.complete(f, st, f.Results)
-		}
+		e.branchDone(f, st, c)
 		return
 	}
+	e.iterationDone(f, st, c)
+}
+
+func (e *Execution) branchDone(f *Frame, st *asl.State, c *Frame) {
+	if c.Err != nil {
+		e.abortChildren(f, c.Err.EventID)
+		e.childrenFailed(f, st, c.Err, c.Err.EventID, types.HistoryEventTypeParallelStateFailed)
+		return
+	}
+	f.Results[c.Index] = c.Output
+	f.Prev = c.Prev
+	if f.Running == 0 {
+		e.emit(types.HistoryEventTypeParallelStateSucceeded, c.Prev, nil)
+		f.Phase = PhaseReady
+		e.joinTexts(f.Results)
+		e.complete(f, st, f.Results)
+	}
+}
+
+func (e *Execution) iterationDone(f *Frame, st *asl.State, c *Frame) {
+	dist := e.distributed(st)
 	var d any
-	if e.record() {
+	if e.record() && !dist {
 		d = &types.MapIterationEventDetails{Index: int32(c.Index), Name: aws.String(st.Name)}
 	}
 	if c.Err != nil {
-		e.emit(types.HistoryEventTypeMapIterationFailed, c.Err.EventID, d)
+		if !dist {
+			e.emit(types.HistoryEventTypeMapIterationFailed, c.Err.EventID, d)
+		}
 		f.Failures++
 		count, pct, _ := e.tolerance(f, st, f.EffInput)
 		tolerated := (count >= 0 && int64(f.Failures) <= count) ||
 			(pct >= 0 && float64(f.Failures)*100 <= pct*float64(len(f.Items)))
 		if !tolerated || c.Err.Uncatchable {
-			e.abortChildren(f, c.Err.EventID)
-			id := e.emit(types.HistoryEventTypeMapStateFailed, c.Err.EventID, nil)
+			cause := c.Err.EventID
+			if dist {
+				cause = f.Prev // the map run's event
+			}
+			e.abortChildren(f, cause)
 			r := c.Err
 			if count >= 0 || pct >= 0 {
 				r = &Raised{Error: aws.String(failure.ExceedToleratedFailureThreshold),
 					Cause: aws.String("The specified tolerated failure threshold was exceeded"), Uncatchable: c.Err.Uncatchable}
 			}
-			e.childrenFailed(f, st, r, id)
+			e.childrenFailed(f, st, r, cause, types.HistoryEventTypeMapStateFailed)
 			return
 		}
 		f.Results[c.Index] = errorOutput(c.Err)
-		f.Prev = c.Err.EventID
+		if !dist {
+			f.Prev = c.Err.EventID
+		}
 	} else {
-		f.Prev = e.emit(types.HistoryEventTypeMapIterationSucceeded, c.Prev, d)
+		if !dist {
+			f.Prev = e.emit(types.HistoryEventTypeMapIterationSucceeded, c.Prev, d)
+		}
 		f.Results[c.Index] = c.Output
 	}
 	f.Finished++
 	if f.NextItem < len(f.Items) {
-		e.startIteration(f, st, c.Prev)
+		prev := c.Prev
+		if dist {
+			prev = f.Prev
+		}
+		e.startIteration(f, st, prev)
 		return
 	}
 	if f.Running == 0 {
-		e.emit(types.HistoryEventTypeMapStateSucceeded, f.Prev, nil)
-		f.Phase = PhaseReady
-		e.complete(f, st, f.Results)
+		e.mapSucceeded(f, st)
 	}
 }
 
-// childrenFailed hands the error of a failed Parallel or Map to its Retry and Catch.
-func (e *Execution) childrenFailed(f *Frame, st *asl.State, r *Raised, failedID int64) {
+func (e *Execution) mapSucceeded(f *Frame, st *asl.State) {
+	if e.distributed(st) {
+		f.Prev = e.emit(types.HistoryEventTypeMapRunSucceeded, f.Prev, nil)
+	}
+	e.emit(types.HistoryEventTypeMapStateSucceeded, f.Prev, nil)
+	f.Phase = PhaseReady
+	results := f.Results
+	if results == nil {
+		results = []any{}
+	}
+	e.joinTexts(results)
+	e.complete(f, st, results)
+}
+
+// childrenFailed handles the failure of a Parallel or Map: a retry starts it over;
+// otherwise the state records its failure and goes to Catch.
+func (e *Execution) childrenFailed(f *Frame, st *asl.State, r *Raised, causeID int64, failed types.HistoryEventType) {
 	f.Phase = PhaseReady
 	f.Results, f.Items = nil, nil
-	e.handleError(f, st, &Raised{Error: r.Error, Cause: r.Cause, EventID: failedID, Uncatchable: r.Uncatchable})
+	raised := &Raised{Error: r.Error, Cause: r.Cause, EventID: causeID, Uncatchable: r.Uncatchable}
+	if e.tryRetry(f, st, raised) {
+		return
+	}
+	prev := causeID
+	if st.Type == asl.Map && e.distributed(st) {
+		var d any
+		if e.record() {
+			d = &types.MapRunFailedEventDetails{Error: r.Error, Cause: r.Cause}
+		}
+		prev = e.emit(types.HistoryEventTypeMapRunFailed, prev, d)
+	}
+	raised.EventID = e.emit(failed, prev, nil)
+	e.catchOrFail(f, st, raised)
 }
 
 // abortChildren stops every running branch or iteration of f, recording what AWS
@@ -222,7 +314,7 @@ func (e *Execution) abortChildren(f *Frame, cause int64) {
 			continue
 		}
 		e.abortFrame(c, cause)
-		if c.Kind == IterationFrame {
+		if c.Kind == IterationFrame && !c.Silent {
 			var d any
 			if e.record() {
 				d = &types.MapIterationEventDetails{Index: int32(c.Index), Name: aws.String(st.Name)}
@@ -246,7 +338,7 @@ func (e *Execution) abortFrame(c *Frame, cause int64) {
 	if c.Phase == PhaseTask && c.Task != nil {
 		e.command(Command{Kind: CmdCancelTask, Frame: c.ID, Seq: c.Seq, Task: c.Task})
 	}
-	if t, ok := abortedType(st.Type); ok {
+	if t, ok := abortedType(st.Type); ok && !c.Silent {
 		e.emit(t, cause, nil)
 	}
 }

@@ -91,7 +91,7 @@ func (e *Execution) emitTaskScheduled(f *Frame, st *asl.State, call *TaskCall) {
 	var d any
 	if kind == lambdaFunction {
 		if e.record() {
-			x := &types.LambdaFunctionScheduledEventDetails{Resource: aws.String(res), Input: jsonText(call.Input), InputDetails: notTruncated}
+			x := &types.LambdaFunctionScheduledEventDetails{Resource: aws.String(res), Input: e.jsonText(call.Input), InputDetails: notTruncated}
 			if call.TimeoutSeconds > 0 {
 				x.TimeoutInSeconds = aws.Int64(call.TimeoutSeconds)
 			}
@@ -103,7 +103,7 @@ func (e *Execution) emitTaskScheduled(f *Frame, st *asl.State, call *TaskCall) {
 	}
 	if e.record() {
 		x := &types.TaskScheduledEventDetails{Resource: aws.String(res), ResourceType: aws.String(rtype),
-			Region: aws.String(e.Meta.Region), Parameters: jsonText(call.Input)}
+			Region: aws.String(e.Meta.Region), Parameters: e.jsonText(call.Input)}
 		if call.TimeoutSeconds > 0 {
 			x.TimeoutInSeconds = aws.Int64(call.TimeoutSeconds)
 		}
@@ -139,10 +139,10 @@ func (e *Execution) taskDone(f *Frame, in Input) {
 		if kind == lambdaFunction {
 			t = types.HistoryEventTypeLambdaFunctionSucceeded
 			if e.record() {
-				d = &types.LambdaFunctionSucceededEventDetails{Output: jsonText(in.Output), OutputDetails: notTruncated}
+				d = &types.LambdaFunctionSucceededEventDetails{Output: e.jsonText(in.Output), OutputDetails: notTruncated}
 			}
 		} else if e.record() {
-			d = &types.TaskSucceededEventDetails{Resource: aws.String(res), ResourceType: aws.String(rtype), Output: jsonText(in.Output), OutputDetails: notTruncated}
+			d = &types.TaskSucceededEventDetails{Resource: aws.String(res), ResourceType: aws.String(rtype), Output: e.jsonText(in.Output), OutputDetails: notTruncated}
 		}
 		f.Prev = e.emit(t, f.Prev, d)
 		f.Phase = PhaseReady
