@@ -44,7 +44,6 @@ func itoa(n int64) string { return string(value.AppendJSON(nil, n)) }
 
 var notTruncated = &types.HistoryEventExecutionDataDetails{Truncated: false}
 
-
 func enteredType(t asl.StateType) types.HistoryEventType {
 	switch t {
 	case asl.Task:

@@ -60,15 +60,15 @@ type Frame struct {
 	Vars *Vars
 
 	// Parallel/Map bookkeeping while in PhaseChildren.
-	Children     []int
-	Results      []value.Value
-	Running      int
-	NextItem     int
-	Limit        int // Map: iterations allowed to run at once
-	Items        []any
-	Failures     int
-	Finished     int
-	MapRunArn    string // a distributed Map's run
+	Children  []int
+	Results   []value.Value
+	Running   int
+	NextItem  int
+	Limit     int // Map: iterations allowed to run at once
+	Items     []any
+	Failures  int
+	Finished  int
+	MapRunArn string // a distributed Map's run
 
 	// Task bookkeeping while in PhaseTask.
 	Task *TaskCall
