@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// execute runs the command line and returns its output and exit status.
+func execute(t *testing.T, args ...string) (string, int, error) {
+	t.Helper()
+	cmd := newRootCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	code := 0
+	var ee *exitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.code
+	case err != nil:
+		code = 2
+	}
+	return out.String(), code, err
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const passDef = `{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"ok":true},"ResultPath":"$.r","End":true}}}`
+
+func TestRunJSONOutput(t *testing.T) {
+	def := writeFile(t, "flow.asl.json", passDef)
+	out, code, err := execute(t, "run", def, "--input", `{"x":1}`, "--output", "json", "--name", "e1")
+	if code != 0 {
+		t.Fatalf("exit %d: %v\n%s", code, err, out)
+	}
+	var doc struct {
+		Execution map[string]any   `json:"execution"`
+		Events    []map[string]any `json:"events"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	if doc.Execution["status"] != "SUCCEEDED" || doc.Execution["output"] != `{"x":1,"r":{"ok":true}}` {
+		t.Errorf("execution = %v", doc.Execution)
+	}
+	if doc.Execution["executionArn"] != "arn:aws:states:us-east-1:123456789012:execution:flow:e1" {
+		t.Errorf("executionArn = %v", doc.Execution["executionArn"])
+	}
+	if _, isNum := doc.Execution["startDate"].(float64); !isNum {
+		t.Errorf("startDate should be epoch seconds, got %v", doc.Execution["startDate"])
+	}
+	if len(doc.Events) != 4 || doc.Events[0]["type"] != "ExecutionStarted" {
+		t.Fatalf("events = %v", doc.Events)
+	}
+	started := doc.Events[0]["executionStartedEventDetails"].(map[string]any)
+	if started["input"] != `{"x":1}` {
+		t.Errorf("input should be JSON text as AWS sends it, got %v", started["input"])
+	}
+}
+
+func TestRunExpressLeavesOutHistory(t *testing.T) {
+	def := writeFile(t, "flow.json", passDef)
+	out, code, _ := execute(t, "run", def, "--type", "EXPRESS", "-o", "json")
+	if code != 0 || strings.Contains(out, `"events"`) || !strings.Contains(out, ":express:flow:") {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+	out, _, _ = execute(t, "run", def, "--type", "EXPRESS", "-o", "json", "--history")
+	if !strings.Contains(out, `"events"`) {
+		t.Errorf("--history did not add the events:\n%s", out)
+	}
+}
+
+func TestRunExitStatus(t *testing.T) {
+	fail := writeFile(t, "fail.json", `{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Nope","Cause":"because"}}}`)
+	out, code, _ := execute(t, "run", fail)
+	if code != 1 || !strings.Contains(out, "Error: Nope") || !strings.Contains(out, "FAILED") {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestRunRejectsBadInput(t *testing.T) {
+	def := writeFile(t, "flow.json", passDef)
+	deep := strings.Repeat("[", 10000) + strings.Repeat("]", 10000)
+	for _, tc := range []struct{ name, input, want string }{
+		{"not JSON", `{"a":`, "not valid JSON"},
+		{"invalid UTF-8", "\"\xff\xfe\"", "UTF-8"},
+		{"too large", `"` + strings.Repeat("a", 262145) + `"`, "over the limit"},
+		{"nested 10,000 deep", deep, "nesting deeper"},
+		{"missing file", "@/no/such/file.json", "no such file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, code, err := execute(t, "run", def, "--input", tc.input)
+			if code != 2 || err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("exit %d, error %v; want exit 2 mentioning %q", code, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRunRejectsBadDefinition(t *testing.T) {
+	bad := writeFile(t, "bad.json", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nowhere"}}}`)
+	_, code, err := execute(t, "run", bad)
+	if code != 2 || err == nil || !strings.Contains(err.Error(), "Missing 'Next' target: Nowhere at /States/A/Next") {
+		t.Errorf("exit %d, error %v", code, err)
+	}
+	notJSON := writeFile(t, "bad.json", "\x00\x01")
+	if _, code, _ := execute(t, "run", notJSON); code != 2 {
+		t.Errorf("a binary file: exit %d, want 2", code)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good := writeFile(t, "good.json", passDef)
+	bad := writeFile(t, "bad.json", `{"States":{}}`)
+	out, code, _ := execute(t, "validate", good, bad)
+	if code != 1 || !strings.Contains(out, good+": OK") || !strings.Contains(out, "These fields are required: [StartAt] at /") {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+	if _, code, _ := execute(t, "validate", good); code != 0 {
+		t.Errorf("a valid file: exit %d", code)
+	}
+}
+
+func TestBundledExamplesAreValid(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "examples", "*.json"))
+	if len(files) == 0 {
+		t.Fatal("no examples found")
+	}
+	out, code, _ := execute(t, append([]string{"validate"}, files...)...)
+	if code != 0 {
+		t.Errorf("examples do not validate:\n%s", out)
+	}
+}
