@@ -139,10 +139,10 @@ func compare(op string, l, r fval) bool {
 		if l.undefined || r.undefined || !lok || !rok {
 			return false
 		}
-		any, all := false, true
+		some, all := false, true
 		for _, x := range la {
 			if listHas(ra, fval{v: x}) {
-				any = true
+				some = true
 			} else {
 				all = false
 			}
@@ -151,9 +151,9 @@ func compare(op string, l, r fval) bool {
 		case "subsetof":
 			return all
 		case "anyof":
-			return any
+			return some
 		}
-		return !any
+		return !some
 	case "contains":
 		if l.undefined || r.undefined {
 			return false

@@ -212,12 +212,10 @@ func (p *parser) operand() (operand, error) {
 	case c == 0:
 		return operand{}, p.errorf(p.pos, "expected a path, a literal or a regular expression, found end of path")
 	}
-	start := p.pos
 	v, err := p.literal()
 	if err != nil {
 		return operand{}, err
 	}
-	_ = start
 	return operand{kind: opLiteral, lit: v}, nil
 }
 
