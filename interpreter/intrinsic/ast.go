@@ -9,7 +9,8 @@ import (
 type Call struct {
 	fn   *function
 	args []arg
-	pos  int // offset of the call in the source, for messages
+	pos  int    // offset of the call in the source, for messages
+	src  string // the whole expression as written, which causes quote
 	// format holds the pieces of a States.Format template written as a literal, split
 	// once at parse time because only the source tells an escaped brace from a
 	// placeholder.

@@ -11,14 +11,13 @@ import (
 
 // Eval evaluates the call. Errors are *failure.Error values: States.IntrinsicFailure when
 // an argument is unfit for its function, States.Runtime when a path argument selects
-// nothing. A nil env counts as an empty one.
+// nothing. Like AWS, the cause quotes the whole expression and then says what went wrong:
+//
+//	The function 'States.Format('{}', $.a)' had the following error: The JsonPath
+//	argument for the field '$.a' could not be found in the input '{}'
+//
+// A nil env counts as an empty one.
 func (c *Call) Eval(env *jsonpath.Env) (value.Value, error) {
-	return c.EvalField(env, "")
-}
-
-// EvalField is Eval for a call written as the value of field (such as "greeting.$"),
-// which AWS names when a path argument selects nothing.
-func (c *Call) EvalField(env *jsonpath.Env, field string) (value.Value, error) {
 	if c == nil || c.fn == nil {
 		return nil, failure.New(failure.IntrinsicFailure, "the intrinsic function call was not built by Parse")
 	}
@@ -27,37 +26,22 @@ func (c *Call) EvalField(env *jsonpath.Env, field string) (value.Value, error) {
 	}
 	v, err := c.eval(env)
 	if err != nil {
-		return nil, publicError(err, field)
+		return nil, c.publicError(err)
 	}
 	return v, nil
 }
 
 func (c *Call) eval(env *jsonpath.Env) (value.Value, error) { return c.fn.eval(c, env) }
 
-// notFound is a path argument that selected nothing; it becomes a *failure.Error at the
-// top, where the field name is known.
-type notFound struct {
-	path  string
-	fn    string
-	input value.Value
-}
-
-func (e *notFound) Error() string { return "no result for " + e.path }
-
-func publicError(err error, field string) error {
-	var nf *notFound
-	if errors.As(err, &nf) {
-		in := value.String(nf.input)
-		if field != "" {
-			return failure.Newf(failure.Runtime, "The JsonPath argument '%s' for the field '%s' could not be found in the input '%s'", nf.path, field, in)
-		}
-		return failure.Newf(failure.Runtime, "The JsonPath argument '%s' of %s could not be found in the input '%s'", nf.path, nf.fn, in)
-	}
+// publicError frames an error from anywhere in the call tree with the source of the
+// outermost call, which is the expression the author wrote.
+func (c *Call) publicError(err error) error {
+	name, detail := failure.IntrinsicFailure, err.Error()
 	var fe *failure.Error
 	if errors.As(err, &fe) {
-		return fe
+		name, detail = fe.Name, fe.Cause
 	}
-	return failure.New(failure.IntrinsicFailure, err.Error())
+	return failure.New(name, "The function '"+c.src+"' had the following error: "+detail)
 }
 
 // arg evaluates argument i.
@@ -79,11 +63,13 @@ func (c *Call) arg(env *jsonpath.Env, i int) (value.Value, error) {
 func (c *Call) pathError(a *arg, env *jsonpath.Env, err error) error {
 	var nf *jsonpath.NotFoundError
 	if !errors.As(err, &nf) {
+		// Other path errors (an unset variable, an index into a non-array) keep the
+		// path package's words, as AWS passes on its JSONPath library's.
 		var fe *failure.Error
 		if errors.As(err, &fe) {
 			return fe
 		}
-		return failure.Newf(failure.Runtime, "The JsonPath argument '%s' of %s could not be evaluated: %s", a.path.String(), c.fn.name, err)
+		return failure.New(failure.Runtime, err.Error())
 	}
 	doc := env.Input
 	switch a.path.Root() {
@@ -97,7 +83,7 @@ func (c *Call) pathError(a *arg, env *jsonpath.Env, err error) error {
 			}
 		}
 	}
-	return &notFound{path: a.path.String(), fn: c.fn.name, input: doc}
+	return failure.Newf(failure.Runtime, "The JsonPath argument for the field '%s' could not be found in the input '%s'", a.path.String(), value.String(doc))
 }
 
 // fail returns the States.IntrinsicFailure that a bad argument value raises.

@@ -222,24 +222,29 @@ func TestStringFunctions(t *testing.T) {
 func TestPathArgumentNotFound(t *testing.T) {
 	runEvalCases(t, []evalCase{
 		{src: "States.Format('{}', $.missing)", input: `{"a":1}`, err: failure.Runtime,
-			cause: `The JsonPath argument '$.missing' of States.Format could not be found in the input '{"a":1}'`},
+			cause: `The function 'States.Format('{}', $.missing)' had the following error: The JsonPath argument for the field '$.missing' could not be found in the input '{"a":1}'`},
 		{src: "States.Array(States.ArrayLength($.a.b))", input: `{"a":{}}`, err: failure.Runtime,
-			cause: `The JsonPath argument '$.a.b' of States.ArrayLength could not be found in the input '{"a":{}}'`},
-		{src: "States.Format('{}', $$.Nope)", input: `{}`, err: failure.Runtime,
-			cause: `could not be found in the input '{"Execution":{"Name":"run-1"}}'`},
+			cause: `The function 'States.Array(States.ArrayLength($.a.b))' had the following error: The JsonPath argument for the field '$.a.b' could not be found in the input '{"a":{}}'`},
+		{src: "States.Format('{}',$$.Nope )", input: `{}`, err: failure.Runtime,
+			cause: `The function 'States.Format('{}',$$.Nope )' had the following error: The JsonPath argument for the field '$$.Nope' could not be found in the input '{"Execution":{"Name":"run-1"}}'`},
+		{src: "States.Format('{}', $unset)", input: `{}`, err: failure.Runtime,
+			cause: `The function 'States.Format('{}', $unset)' had the following error: `},
 	})
 }
 
-func TestEvalFieldNamesTheField(t *testing.T) {
-	c, err := Parse("States.Format('{}', $.missing)")
+// TestCauseQuotesTheWholeExpression checks the frame AWS puts around every intrinsic
+// failure: the outermost expression as written, then what went wrong inside it.
+func TestCauseQuotesTheWholeExpression(t *testing.T) {
+	src := "States.Format('{}',  States.ArrayGetItem($.a, 3))"
+	c, err := Parse(src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.EvalField(&jsonpath.Env{Input: value.MustParse(`{}`)}, "greeting.$")
+	_, err = c.Eval(&jsonpath.Env{Input: value.MustParse(`{"a":[1]}`)})
+	want := "The function '" + src + "' had the following error: Invalid arguments in States.ArrayGetItem: the index 3 is out of bounds for an array of 1 item(s)"
 	var fe *failure.Error
-	if !errors.As(err, &fe) || fe.Name != failure.Runtime ||
-		fe.Cause != "The JsonPath argument '$.missing' for the field 'greeting.$' could not be found in the input '{}'" {
-		t.Errorf("got %v", err)
+	if !errors.As(err, &fe) || fe.Name != failure.IntrinsicFailure || fe.Cause != want {
+		t.Errorf("got %v\nwant %s: %s", err, failure.IntrinsicFailure, want)
 	}
 }
 

@@ -24,6 +24,7 @@ func Parse(src string) (*Call, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.src = src
 	p.skipSpace()
 	if p.pos < len(p.src) {
 		return nil, p.errorf(p.pos, "unexpected %s after the end of the call", p.describe())
