@@ -28,7 +28,7 @@ func NormalizeEvents(c *Case, eventsJSON []byte) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return normalizeEventList(c, raw)
+	return normalizeEventList(c, raw, c.apiDefaultsApplied())
 }
 
 func parseEvents(eventsJSON []byte) ([]any, error) {
@@ -43,10 +43,10 @@ func parseEvents(eventsJSON []byte) ([]any, error) {
 	return events, nil
 }
 
-func normalizeEventList(c *Case, raw []any) ([]any, error) {
+func normalizeEventList(c *Case, raw []any, apiDefaults bool) ([]any, error) {
 	key := c.historyKey()
 	state := value.ObjectOf(key, value.ObjectOf("events", raw))
-	norm, err := normalizeState(state, c.Normalization.TestTransformers, c.apiDefaultsApplied())
+	norm, err := normalizeState(state, c.Normalization.TestTransformers, apiDefaults)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func NormalizeResult(c *Case, r *Result) (*Normalized, error) {
 	last := int64(len(events))
 	closing := value.ObjectOf(names[1], details, "id", last+1, "previousEventId", last, "type", names[0])
 	events = append(append([]any(nil), events...), closing)
-	norm, err := normalizeEventList(c, events)
+	norm, err := normalizeEventList(c, events, c.apiDefaultsApplied())
 	if err != nil {
 		return nil, err
 	}
