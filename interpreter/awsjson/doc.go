@@ -21,7 +21,7 @@
 //   - unexported fields (document.NoSerde) and middleware.Metadata are skipped.
 //
 // Decoding is lenient where AWS's senders differ and strict where a value would be lost:
-// unknown members are ignored, null leaves the zero value, timestamps may be numbers or
+// unknown members are ignored, null is the same as absent, timestamps may be numbers or
 // RFC 3339 strings, integral floats fill integer fields, and anything else is an *Error
 // naming the member path.
 package awsjson
