@@ -102,16 +102,34 @@ func (e *Execution) newFrame(parent int, kind FrameKind, index int, scope *asl.S
 	return f
 }
 
-// drain runs every ready frame until all of them wait or the execution closes. Frames
-// take turns one state at a time, so Parallel branches and Map iterations interleave.
+// Resume goes on with work a previous call left ready (Result.More).
+func (e *Execution) Resume(now time.Time) *Result {
+	e.begin(now)
+	e.drain()
+	return e.end()
+}
+
+// drain runs every ready frame until all of them wait, the execution closes or the step
+// budget is spent. Frames take turns one state at a time, so Parallel branches and Map
+// iterations interleave.
 func (e *Execution) drain() {
+	budget := e.Opts.StepBudget
+	if budget <= 0 {
+		budget = DefaultStepBudget
+	}
 	for len(e.runq) > 0 && !e.Done() {
 		round := e.runq
 		e.runq = nil
-		for _, id := range round {
+		for i, id := range round {
 			if e.Done() {
 				return
 			}
+			if budget == 0 {
+				e.runq = append(round[i:], e.runq...)
+				e.out.More = true
+				return
+			}
+			budget--
 			f := e.frames[id]
 			if f == nil || f.Phase != PhaseReady {
 				continue

@@ -247,3 +247,21 @@ func TestUnservedTaskNamesTheResource(t *testing.T) {
 		t.Fatalf("status %s cause %q", x.Status, x.Cause)
 	}
 }
+
+func TestBusyExecutionYieldsAndCanBeCancelled(t *testing.T) {
+	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"C"},
+		"C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"Done"}],"Default":"A"},
+		"Done":{"Type":"Succeed"}}}`
+	x := newExec(t, def, `{}`, Options{TimeScale: 1, StepBudget: 50})
+	if res := x.Start(epoch); !res.More || x.Done() {
+		t.Fatalf("an endless loop should stop after the step budget with More set")
+	}
+	if res := x.Resume(epoch); !res.More {
+		t.Fatalf("Resume should go on and stop again")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := (&Runner{Clock: NewVirtualClock(epoch)}).Run(ctx, newExec(t, def, `{}`, Options{TimeScale: 1})); err == nil {
+		t.Fatal("a cancelled run of an endless loop returned no error")
+	}
+}

@@ -17,6 +17,13 @@ func (e *Execution) emit(t types.HistoryEventType, prev int64, details any) int6
 		return e.lastID
 	}
 	if e.muted {
+		e.silentEvents++
+		if lim := int64(e.Opts.HistoryLimit); lim > 0 && e.silentEvents > lim*int64(len(e.frames)+1) {
+			// Child executions have quotas of their own; one that runs away is
+			// stopped here rather than left to spin.
+			e.muted = false
+			e.closeFailed(e.lastID, aws.String(failure.Runtime), aws.String("A child execution of a distributed Map exceeded the history quota."))
+		}
 		return 0
 	}
 	if lim := int64(e.Opts.HistoryLimit); lim > 0 && e.lastID+1 >= lim && !closing(t) {

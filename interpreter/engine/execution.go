@@ -55,7 +55,12 @@ type Options struct {
 	Rand func() float64
 	// NewToken makes the task token of a .waitForTaskToken task.
 	NewToken func() string
+	// StepBudget bounds how many states one call may enter; 0 means DefaultStepBudget.
+	StepBudget int
 }
+
+// DefaultStepBudget is how many states one call enters before it returns with More set.
+const DefaultStepBudget = 10000
 
 // Execution is one run of a state machine. It is not safe for concurrent use: the
 // driver serializes calls to Advance.
@@ -83,16 +88,21 @@ type Execution struct {
 
 	input   value.Value
 	context *contextCache
-	// muted is set while a Silent frame runs.
-	muted bool
+	// muted is set while a Silent frame runs; silentEvents counts what it would have
+	// recorded, so a runaway child execution still meets the history quota.
+	muted        bool
+	silentEvents int64
 	// texts remembers the JSON text of payloads AWS passes on verbatim (see jsonText).
 	texts map[any]string
 }
 
-// Result is what one call to Advance produced.
+// Result is what one call to Start, Advance or Resume produced.
 type Result struct {
 	Events   []history.Event // the events appended by this call
 	Commands []Command
+	// More is set when the call stopped after StepBudget states with work still ready:
+	// call Resume to go on. It keeps a busy execution from holding its driver.
+	More bool
 }
 
 // New prepares an execution; Start begins it.

@@ -134,7 +134,9 @@ func (r *Runner) Run(ctx context.Context, x *Execution) error {
 	}
 	var timers timerHeap
 	var inputs []Input
+	more := false
 	handle := func(res *Result) {
+		more = res.More
 		if r.OnEvents != nil && len(res.Events) > 0 {
 			r.OnEvents(res)
 		}
@@ -151,6 +153,10 @@ func (r *Runner) Run(ctx context.Context, x *Execution) error {
 	for !x.Done() {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if more {
+			handle(x.Resume(clock.Now()))
+			continue
 		}
 		if len(inputs) > 0 {
 			in := inputs[0]
