@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -81,6 +82,7 @@ func normalizeState(state *value.Object, transformers []Transformer, apiDefaults
 		return nil, err
 	}
 	r.compiled(isoAnywhere, "date")
+	r.subs[len(r.subs)-1].mayMatch = mayHoldISODate
 	if err := walkMembers(st, timestampMember, "timestamp", false, r); err != nil {
 		return nil, err
 	}
@@ -119,11 +121,41 @@ func uuidUnderID(k string, v value.Value) (value.Value, bool) {
 }
 
 func timestampMember(k string, v value.Value) (value.Value, bool) {
-	if !timestampKey.MatchString(k) && k != "creationTime" && k != "ingestionTime" {
+	if !isTimestampKey(k) && k != "creationTime" && k != "ingestionTime" {
 		return nil, false
 	}
 	s, isText := v.(string)
 	return v, !(isText && isoPrefix.MatchString(s))
+}
+
+// mayHoldISODate reports whether text has a "-ddT" (the end of a date and the start of
+// a time), without which isoPattern cannot match; the regexp engine is slow on long
+// texts for a pattern with no literal prefix.
+func mayHoldISODate(text string) bool {
+	for i := strings.IndexByte(text, 'T'); i >= 0; {
+		if i >= 3 && text[i-3] == '-' && isDigit(text[i-2]) && isDigit(text[i-1]) {
+			return true
+		}
+		next := strings.IndexByte(text[i+1:], 'T')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// isTimestampKey reports whether a key names a timestamp, as the pattern timestampKey
+// says; plain ASCII keys, nearly all of them, skip the regexp engine.
+func isTimestampKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if k[i] >= utf8.RuneSelf || k[i] == '\n' {
+			return timestampKey.MatchString(k)
+		}
+	}
+	return strings.Contains(strings.ToLower(k), "timestamp")
 }
 
 // registerMapRuns replaces the parts of map run ARNs that are random (the label or

@@ -22,8 +22,10 @@ type replacer struct {
 type substitution struct {
 	literal string // replaced verbatim when re is nil
 	re      *regexp.Regexp
-	with    []templatePart
-	to      string
+	// mayMatch, when set, is a cheap test that is false for texts re cannot match.
+	mayMatch func(string) bool
+	with     []templatePart
+	to       string
 }
 
 func newReplacer() *replacer {
@@ -64,7 +66,14 @@ func (r *replacer) regex(pattern, replacement string) error {
 }
 
 func (r *replacer) compiled(re *regexp.Regexp, replacement string) {
-	r.subs = append(r.subs, substitution{re: re, with: parseTemplate(replacement)})
+	with := parseTemplate(replacement)
+	// Most patterns are plain text (names, ARNs); replacing text is many times faster
+	// than running the regexp engine over the whole snapshot, with the same result.
+	if lit, complete := re.LiteralPrefix(); complete && lit != "" && len(with) == 1 && with[0].group < 0 {
+		r.subs = append(r.subs, substitution{literal: lit, to: with[0].text})
+		return
+	}
+	r.subs = append(r.subs, substitution{re: re, with: with})
 }
 
 func (r *replacer) apply(text string) string {
@@ -73,7 +82,9 @@ func (r *replacer) apply(text string) string {
 			text = strings.ReplaceAll(text, s.literal, s.to)
 			continue
 		}
-		text = s.replaceAll(text)
+		if s.mayMatch == nil || s.mayMatch(text) {
+			text = s.replaceAll(text)
+		}
 	}
 	return text
 }
