@@ -4,7 +4,20 @@
 // compares at three levels (result, event summary, full events) and keeps a ratchet of
 // known failures so that progress is never lost silently.
 //
-// Plugging an engine in is one function: func(*Case) (*Result, error), given to Run.
+// Plugging an engine in is one function, func(*Case) (*Result, error), given to Run:
+//
+//	func TestConformance(t *testing.T) {
+//		cases, err := conformance.Load(conformance.CorpusDir(t))
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		conformance.Run(t, cases, "testdata/known_failures.txt", runOnEngine)
+//	}
+//
+// runOnEngine creates the state machine with the case's names and ARNs (account
+// 111111111111, us-east-1), starts the execution with c.InputString, and returns the
+// status, output or error and cause, and the history as GetExecutionHistory's JSON.
+// `go test -update-known` writes the known-failures file from the run.
 package conformance
 
 import (
@@ -35,6 +48,9 @@ type Case struct {
 	Execution     *Execution      `json:"execution"`
 	Definition    json.RawMessage `json:"definition"`
 	InputString   string          `json:"input_string"`
+	// DefinitionString is the definition text where the recording sent one that is not
+	// a JSON object.
+	DefinitionString string `json:"definition_string,omitempty"`
 	// Lambdas says what each Lambda function of an external case did.
 	Lambdas            json.RawMessage `json:"lambdas,omitempty"`
 	SetupCalls         json.RawMessage `json:"setup_calls,omitempty"`
@@ -142,6 +158,12 @@ func (c *Case) IsExecution() bool {
 // cases, for one, carry only the result.
 func (c *Case) HasHistory() bool {
 	return c.Expected != nil && len(c.Expected.Events) > 0 && !isNull(c.Expected.Events)
+}
+
+// HasDefinition reports whether the recording kept the definition; a few state machines
+// were deployed by other means and their cases have none.
+func (c *Case) HasDefinition() bool {
+	return (len(c.Definition) > 0 && !isNull(c.Definition)) || c.DefinitionString != ""
 }
 
 // IsJSONata reports whether any part of the definition sets "QueryLanguage": "JSONata".

@@ -2,8 +2,6 @@ package conformance
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -13,14 +11,7 @@ import (
 )
 
 // dataDir is the recorded corpus, which a plain clone does not have.
-func dataDir(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("conformance data not found at %s (it sits beside the repository, outside a plain clone): %v", dir, err)
-	}
-	return dir
-}
+func dataDir(t testing.TB) string { return CorpusDir(t) }
 
 var corpus struct {
 	once  sync.Once
