@@ -33,7 +33,8 @@ func BenchmarkLoopExpress(b *testing.B) {
 	x := New(d, meta, input, Options{TimeScale: 1})
 	b.ReportAllocs()
 	b.ResetTimer()
-	x.Start(epoch)
+	for res := x.Start(epoch); res.More; res = x.Resume(epoch) {
+	}
 	b.StopTimer()
 	if x.Status != types.ExecutionStatusSucceeded {
 		b.Fatalf("status %s: %s", x.Status, x.Cause)
@@ -60,7 +61,8 @@ func BenchmarkInlineMap10000(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				x := New(d, Meta{Name: "m", Type: types.StateMachineTypeExpress, StartTime: epoch}, input, Options{RecordHistory: record, TimeScale: 1})
-				x.Start(epoch)
+				for res := x.Start(epoch); res.More; res = x.Resume(epoch) {
+				}
 				if x.Status != types.ExecutionStatusSucceeded {
 					b.Fatalf("status %s: %s", x.Status, x.Cause)
 				}
