@@ -288,6 +288,7 @@ func (e *Execution) scaled(seconds float64) time.Duration {
 }
 
 func (e *Execution) startTimer(f *Frame, purpose TimerPurpose, after time.Duration) {
+	f.WakeAt = e.now.Add(after)
 	e.command(Command{Kind: CmdStartTimer, Frame: f.ID, Seq: f.Seq, Purpose: purpose, At: e.now.Add(after)})
 }
 

@@ -56,6 +56,9 @@ type Frame struct {
 	// Seq tells a current wait from a stale one: timers and task outcomes carry the Seq
 	// they were issued with and are ignored when it no longer matches.
 	Seq uint64
+	// WakeAt is when the timer the frame waits for fires (PhaseWait, PhaseBackoff, or a
+	// task's timeout), so a restored execution can re-arm it.
+	WakeAt time.Time
 
 	Vars *Vars
 
@@ -81,12 +84,13 @@ type Frame struct {
 // Raised is an error on its way up: the failure plus the event it came from.
 type Raised struct {
 	// Error and Cause are nil when not given, which AWS records differently from "".
-	Error, Cause *string
+	Error *string `json:"error,omitempty"`
+	Cause *string `json:"cause,omitempty"`
 	// EventID is the id of the event that records the failure (TaskFailed,
 	// FailStateEntered, ...): the causing event of what follows.
-	EventID int64
+	EventID int64 `json:"eventId"`
 	// Uncatchable errors (States.Runtime and kin) skip Retry and Catch.
-	Uncatchable bool
+	Uncatchable bool `json:"uncatchable,omitempty"`
 }
 
 // Vars is one scope of workflow variables. Inner scopes read outer ones but write

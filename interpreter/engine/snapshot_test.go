@@ -1,0 +1,131 @@
+package engine
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/interpreter/failure"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// A definition that waits, retries, fans out and assigns variables: everything a
+// snapshot must carry across.
+const durableDefinition = `{"StartAt":"Init","States":{
+	"Init":{"Type":"Pass","Assign":{"greeting":"hi"},"Next":"Par"},
+	"Par":{"Type":"Parallel","Next":"M","ResultPath":"$.par","Branches":[
+		{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":30,"Next":"T"},
+			"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":5}],"End":true}}},
+		{"StartAt":"V","States":{"V":{"Type":"Pass","Parameters":{"g.$":"$greeting"},"End":true}}}]},
+	"M":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":1,"ResultPath":"$.mapped","End":true,
+		"ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Wait","Seconds":1,"End":true}}}}}}`
+
+func durableRegistry() *Registry {
+	calls := 0
+	reg := &Registry{}
+	reg.Handle("*", func(ctx context.Context, c *TaskCall) (value.Value, error) {
+		calls++
+		if calls == 1 {
+			return nil, failure.New("Flaky", "first call fails")
+		}
+		return value.ObjectOf("attempt", c.Attempt), nil
+	})
+	return reg
+}
+
+// driveThroughSnapshots runs x like Runner does, but writes the execution out and reads
+// it back before every step, re-arming timers from what the snapshot says it waits for.
+func driveThroughSnapshots(t *testing.T, x *Execution, reg *Registry) *Execution {
+	t.Helper()
+	clock := NewVirtualClock(epoch)
+	r := &Runner{Clock: clock, Handlers: reg}
+	var inputs []Input
+	collect := func(res *Result) {
+		for _, c := range res.Commands {
+			if c.Kind == CmdInvokeTask {
+				inputs = append(inputs, r.invoke(context.Background(), c))
+			}
+		}
+	}
+	collect(x.Start(clock.Now()))
+	for steps := 0; !x.Done(); steps++ {
+		if steps > 1000 {
+			t.Fatal("no end in sight")
+		}
+		data, err := x.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x, err = Restore(x.Def, data, x.Opts); err != nil {
+			t.Fatal(err)
+		}
+		if len(inputs) > 0 {
+			in := inputs[0]
+			inputs = inputs[1:]
+			collect(x.Advance(in, clock.Now()))
+			continue
+		}
+		var next *Frame
+		for _, f := range x.Pending() {
+			if f.Phase != PhaseTask && (next == nil || f.WakeAt.Before(next.WakeAt)) {
+				next = f
+			}
+		}
+		if next == nil {
+			t.Fatal("a restored execution waits for nothing")
+		}
+		_ = clock.SleepUntil(context.Background(), next.WakeAt)
+		collect(x.Advance(Input{Kind: InputTimer, Frame: next.ID, Seq: next.Seq}, clock.Now()))
+	}
+	return x
+}
+
+func TestSnapshotRestoreGivesTheSameHistory(t *testing.T) {
+	input := `{"items":[1,2,3]}`
+	straight := newExec(t, durableDefinition, input, Options{RecordHistory: true, TimeScale: 1})
+	if err := (&Runner{Clock: NewVirtualClock(epoch), Handlers: durableRegistry()}).Run(context.Background(), straight); err != nil {
+		t.Fatal(err)
+	}
+	restored := driveThroughSnapshots(t, newExec(t, durableDefinition, input, Options{RecordHistory: true, TimeScale: 1}), durableRegistry())
+	if straight.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("the uninterrupted run ended %s: %s", straight.Status, straight.Cause)
+	}
+	if restored.Status != straight.Status || !value.Equal(restored.Output, straight.Output) {
+		t.Fatalf("restored run: %s %s\nuninterrupted: %s %s", restored.Status, value.String(restored.Output), straight.Status, value.String(straight.Output))
+	}
+	a, _ := jsonOf(straight)
+	b, _ := jsonOf(restored)
+	if a != b {
+		t.Errorf("histories differ:\nuninterrupted %s\nrestored      %s", a, b)
+	}
+}
+
+func jsonOf(x *Execution) (string, error) {
+	var out []byte
+	for _, ev := range x.History {
+		b, err := ev.MarshalJSON()
+		if err != nil {
+			return "", err
+		}
+		out = append(out, b...)
+		out = append(out, '\n')
+	}
+	return string(out), nil
+}
+
+func TestRestoreRejectsAnotherDefinition(t *testing.T) {
+	x := newExec(t, durableDefinition, `{"items":[]}`, Options{RecordHistory: true, TimeScale: 1})
+	x.Start(epoch)
+	data, err := x.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := newExec(t, `{"StartAt":"X","States":{"X":{"Type":"Succeed"}}}`, `{}`, Options{})
+	if _, err := Restore(other.Def, data, Options{}); err == nil {
+		t.Error("a snapshot restored against a definition without its states")
+	}
+	if _, err := Restore(x.Def, []byte(`{"frames":`), Options{}); err == nil {
+		t.Error("a truncated snapshot was accepted")
+	}
+}
