@@ -51,56 +51,17 @@ func itoa(n int64) string { return string(value.AppendJSON(nil, n)) }
 
 var notTruncated = &types.HistoryEventExecutionDataDetails{Truncated: false}
 
-func enteredType(t asl.StateType) types.HistoryEventType {
-	switch t {
-	case asl.Task:
-		return types.HistoryEventTypeTaskStateEntered
-	case asl.Pass:
-		return types.HistoryEventTypePassStateEntered
-	case asl.Choice:
-		return types.HistoryEventTypeChoiceStateEntered
-	case asl.Wait:
-		return types.HistoryEventTypeWaitStateEntered
-	case asl.Succeed:
-		return types.HistoryEventTypeSucceedStateEntered
-	case asl.Fail:
-		return types.HistoryEventTypeFailStateEntered
-	case asl.Parallel:
-		return types.HistoryEventTypeParallelStateEntered
-	}
-	return types.HistoryEventTypeMapStateEntered
-}
-
-func exitedType(t asl.StateType) types.HistoryEventType {
-	switch t {
-	case asl.Task:
-		return types.HistoryEventTypeTaskStateExited
-	case asl.Pass:
-		return types.HistoryEventTypePassStateExited
-	case asl.Choice:
-		return types.HistoryEventTypeChoiceStateExited
-	case asl.Wait:
-		return types.HistoryEventTypeWaitStateExited
-	case asl.Succeed:
-		return types.HistoryEventTypeSucceedStateExited
-	case asl.Parallel:
-		return types.HistoryEventTypeParallelStateExited
-	}
-	return types.HistoryEventTypeMapStateExited
-}
-
-func abortedType(t asl.StateType) (types.HistoryEventType, bool) {
-	switch t {
-	case asl.Task:
-		return types.HistoryEventTypeTaskStateAborted, true
-	case asl.Wait:
-		return types.HistoryEventTypeWaitStateAborted, true
-	case asl.Parallel:
-		return types.HistoryEventTypeParallelStateAborted, true
-	case asl.Map:
-		return types.HistoryEventTypeMapStateAborted, true
-	}
-	return "", false
+// stateEvents names the history events of each state type; an empty name means the
+// type has no such event (a Fail state is never exited, a Pass never aborted).
+var stateEvents = map[asl.StateType]struct{ entered, exited, aborted types.HistoryEventType }{
+	asl.Task:     {types.HistoryEventTypeTaskStateEntered, types.HistoryEventTypeTaskStateExited, types.HistoryEventTypeTaskStateAborted},
+	asl.Pass:     {types.HistoryEventTypePassStateEntered, types.HistoryEventTypePassStateExited, ""},
+	asl.Choice:   {types.HistoryEventTypeChoiceStateEntered, types.HistoryEventTypeChoiceStateExited, ""},
+	asl.Wait:     {types.HistoryEventTypeWaitStateEntered, types.HistoryEventTypeWaitStateExited, types.HistoryEventTypeWaitStateAborted},
+	asl.Succeed:  {types.HistoryEventTypeSucceedStateEntered, types.HistoryEventTypeSucceedStateExited, ""},
+	asl.Fail:     {types.HistoryEventTypeFailStateEntered, "", ""},
+	asl.Parallel: {types.HistoryEventTypeParallelStateEntered, types.HistoryEventTypeParallelStateExited, types.HistoryEventTypeParallelStateAborted},
+	asl.Map:      {types.HistoryEventTypeMapStateEntered, types.HistoryEventTypeMapStateExited, types.HistoryEventTypeMapStateAborted},
 }
 
 func (e *Execution) emitEntered(f *Frame, st *asl.State) int64 {
@@ -108,7 +69,7 @@ func (e *Execution) emitEntered(f *Frame, st *asl.State) int64 {
 	if e.record() {
 		d = &types.StateEnteredEventDetails{Name: aws.String(st.Name), Input: e.jsonText(f.Input), InputDetails: notTruncated}
 	}
-	return e.emit(enteredType(st.Type), f.Prev, d)
+	return e.emit(stateEvents[st.Type].entered, f.Prev, d)
 }
 
 func (e *Execution) emitExited(f *Frame, st *asl.State, prev int64, output value.Value, assigned []assignment) int64 {
@@ -124,7 +85,7 @@ func (e *Execution) emitExited(f *Frame, st *asl.State, prev int64, output value
 		}
 		d = x
 	}
-	return e.emit(exitedType(st.Type), prev, d)
+	return e.emit(stateEvents[st.Type].exited, prev, d)
 }
 
 // closeFailed ends the execution as FAILED.

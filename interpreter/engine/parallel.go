@@ -338,7 +338,7 @@ func (e *Execution) abortFrame(c *Frame, cause int64) {
 	if c.Phase == PhaseTask && c.Task != nil {
 		e.command(Command{Kind: CmdCancelTask, Frame: c.ID, Seq: c.Seq, Task: c.Task})
 	}
-	if t, ok := abortedType(st.Type); ok && !c.Silent {
+	if t := stateEvents[st.Type].aborted; t != "" && !c.Silent {
 		e.emit(t, cause, nil)
 	}
 }
