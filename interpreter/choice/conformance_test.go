@@ -48,7 +48,6 @@ func TestConformance(t *testing.T) {
 	if _, err := os.Stat(conformanceDir); err != nil {
 		t.Skipf("conformance data not found at %s (it sits beside the repository, not in it)", conformanceDir)
 	}
-	compile := compiler(t)
 	files, err := filepath.Glob(filepath.Join(conformanceDir, "*", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no cases under %s: %v", conformanceDir, err)
@@ -63,7 +62,7 @@ func TestConformance(t *testing.T) {
 			continue
 		}
 		id := filepath.Base(file)
-		got, reachable, err := c.run(compile)
+		got, reachable, err := c.run()
 		if err != nil {
 			t.Errorf("%s: %v", id, err)
 			failed++
@@ -184,7 +183,7 @@ func loadCase(t *testing.T, file string) (*recordedCase, bool) {
 
 // run follows the machine from StartAt to its end. It also returns the outcome of
 // every state a Choice could have led to, to tell informative cases apart.
-func (c *recordedCase) run(compile func(string) (path, error)) (outcome, []outcome, error) {
+func (c *recordedCase) run() (outcome, []outcome, error) {
 	env := &jsonpath.Env{Input: c.input, Context: value.ObjectOf()}
 	name := c.start
 	var reachable []outcome
@@ -202,7 +201,7 @@ func (c *recordedCase) run(compile func(string) (path, error)) (outcome, []outco
 		next := ""
 		var targets []string
 		for _, cv := range choices.([]any) {
-			r, probs := parseWith(cv.(*value.Object), true, compile)
+			r, probs := Parse(cv.(*value.Object), true)
 			if len(probs) > 0 {
 				return outcome{}, nil, &failure.Error{Name: "Parse", Cause: probs[0].String()}
 			}

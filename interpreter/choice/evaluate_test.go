@@ -10,7 +10,6 @@ import (
 )
 
 func TestEvaluate(t *testing.T) {
-	compile := compiler(t)
 	input := value.MustParse(`{
 		"s": "b", "empty": "", "n": 3, "f": 2.5, "big": 9007199254740993, "zero": 0.0,
 		"t": "2016-03-14T01:59:00Z", "tOff": "2016-03-14T02:59:00+01:00", "notT": "2016-03-14",
@@ -130,7 +129,7 @@ func TestEvaluate(t *testing.T) {
 		{`{"Or": [{"Variable": "$.s", "StringEquals": "b"}, {"Variable": "$.missing", "StringEquals": "x"}]}`, true},
 	}
 	for _, tt := range tests {
-		r := mustRule(t, withNext(t, tt.rule), compile)
+		r := mustRule(t, withNext(t, tt.rule))
 		got, err := r.Evaluate(env)
 		if err != nil {
 			t.Errorf("%s: unexpected error %v", tt.rule, err)
@@ -143,7 +142,6 @@ func TestEvaluate(t *testing.T) {
 }
 
 func TestEvaluateMissingPath(t *testing.T) {
-	compile := compiler(t)
 	env := &jsonpath.Env{Input: value.MustParse(`{"s": "b", "n": 1}`)}
 	tests := []struct {
 		rule, cause string
@@ -159,7 +157,7 @@ func TestEvaluateMissingPath(t *testing.T) {
 		{`{"Or": [{"Variable": "$.s", "StringEquals": "a"}, {"Variable": "$.gone", "StringEquals": "x"}]}`, "Invalid path '$.gone': The choice state's condition path references an invalid value."},
 	}
 	for _, tt := range tests {
-		r := mustRule(t, withNext(t, tt.rule), compile)
+		r := mustRule(t, withNext(t, tt.rule))
 		got, err := r.Evaluate(env)
 		var fe *failure.Error
 		if !errors.As(err, &fe) {

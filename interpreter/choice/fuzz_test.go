@@ -25,10 +25,6 @@ func FuzzParse(f *testing.F) {
 	}
 	input := value.MustParse(`{"x": null, "y": 1, "s": "a**", "t": "2016-03-14T01:59:00Z", "a": [true, "x"]}`)
 	env := &jsonpath.Env{Input: input, Context: value.ObjectOf()}
-	compile := fakeCompile
-	if realJSONPath() {
-		compile = compileJSONPath
-	}
 	f.Fuzz(func(t *testing.T, src string, top bool) {
 		v, err := value.ParseString(src)
 		if err != nil {
@@ -38,7 +34,7 @@ func FuzzParse(f *testing.F) {
 		if !ok {
 			return
 		}
-		r, probs := parseWith(o, top, compile)
+		r, probs := Parse(o, top)
 		if (r == nil) == (len(probs) == 0) {
 			t.Fatalf("Parse(%s) = %v with %d problems", src, r, len(probs))
 		}

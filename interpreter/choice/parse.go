@@ -39,24 +39,7 @@ const maxDepth = value.MaxDepth
 // inside And, Or or Not. It reports every problem it finds; the rule is nil when
 // there is any.
 func Parse(raw *value.Object, topLevel bool) (*Rule, []Problem) {
-	return parseWith(raw, topLevel, compileJSONPath)
-}
-
-func compileJSONPath(src string) (path, error) {
-	p, err := jsonpath.Compile(src)
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-type parser struct {
-	compile  func(string) (path, error)
-	problems []Problem
-}
-
-func parseWith(raw *value.Object, topLevel bool, compile func(string) (path, error)) (*Rule, []Problem) {
-	p := &parser{compile: compile}
+	p := &parser{}
 	if raw == nil {
 		p.fail("", "Expected value of type 'Object'")
 		return nil, p.problems
@@ -66,6 +49,10 @@ func parseWith(raw *value.Object, topLevel bool, compile func(string) (path, err
 		return nil, p.problems
 	}
 	return r, nil
+}
+
+type parser struct {
+	problems []Problem
 }
 
 func (p *parser) fail(at, format string, args ...any) {
@@ -172,7 +159,7 @@ func (p *parser) variable(r *Rule, obj *value.Object, at string) {
 		p.fail(loc, "Expected value of type 'String' for the field 'Variable'")
 		return
 	}
-	pth, err := p.compile(src)
+	pth, err := jsonpath.Compile(src)
 	if err != nil {
 		p.failDetail(loc, err.Error(), "The value for the field 'Variable' must be a valid JSONPath")
 		return
@@ -196,7 +183,7 @@ func (p *parser) operand(r *Rule, op *operator, v value.Value, at string) {
 			p.fail(loc, "Expected value of type 'String' for the field '%s'", op.name)
 			return
 		}
-		pth, err := p.compile(src)
+		pth, err := jsonpath.Compile(src)
 		if err != nil {
 			p.failDetail(loc, err.Error(), "The value for the field '%s' must be a valid JSONPath", op.name)
 			return

@@ -10,7 +10,6 @@ import (
 // TestParseProblems lists, for each malformed rule, every problem expected as
 // "<pointer>: <message>", in the order Parse reports them.
 func TestParseProblems(t *testing.T) {
-	compile := compiler(t)
 	tests := []struct {
 		rule string
 		top  bool
@@ -91,7 +90,7 @@ func TestParseProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		o := value.MustParse(tt.rule).(*value.Object)
-		r, probs := parseWith(o, tt.top, compile)
+		r, probs := Parse(o, tt.top)
 		if r != nil {
 			t.Errorf("%s: got a rule despite problems", tt.rule)
 		}
@@ -114,7 +113,6 @@ func TestParseProblems(t *testing.T) {
 // TestParseString checks what was parsed through its printed form, which is
 // also the edge label the graph shows.
 func TestParseString(t *testing.T) {
-	compile := compiler(t)
 	tests := []struct{ rule, want string }{
 		{`{"Variable": "$.x", "StringEquals": "a"}`, `$.x == "a"`},
 		{`{"Variable": "$.x", "StringGreaterThanEquals": "a\"b"}`, `$.x >= "a\"b"`},
@@ -134,7 +132,7 @@ func TestParseString(t *testing.T) {
 			`$.a is string and ($.b == 1 or $.b == 2)`},
 	}
 	for _, tt := range tests {
-		r := mustRule(t, withNext(t, tt.rule), compile)
+		r := mustRule(t, withNext(t, tt.rule))
 		if got := r.String(); got != tt.want {
 			t.Errorf("%s prints %s, want %s", tt.rule, got, tt.want)
 		}
@@ -142,14 +140,14 @@ func TestParseString(t *testing.T) {
 }
 
 func TestParseKeepsTopLevelFields(t *testing.T) {
-	r := mustRule(t, `{"Variable": "$.x", "IsNull": true, "Next": "Done", "Comment": "why", "Assign": {"a.$": "$.x"}}`, compiler(t))
+	r := mustRule(t, `{"Variable": "$.x", "IsNull": true, "Next": "Done", "Comment": "why", "Assign": {"a.$": "$.x"}}`)
 	if r.Next() != "Done" || r.Comment != "why" || r.Operator() != "IsNull" || r.Variable() != "$.x" || r.Operand() != true {
 		t.Errorf("got Next %q Comment %q Operator %q Variable %q Operand %v", r.Next(), r.Comment, r.Operator(), r.Variable(), r.Operand())
 	}
 	if !value.Equal(r.Assign, value.MustParse(`{"a.$": "$.x"}`)) {
 		t.Errorf("Assign = %s", value.String(r.Assign))
 	}
-	n := mustRule(t, `{"Not": {"Variable": "$.x", "StringEqualsPath": "$.y"}, "Next": "B"}`, compiler(t))
+	n := mustRule(t, `{"Not": {"Variable": "$.x", "StringEqualsPath": "$.y"}, "Next": "B"}`)
 	if n.Operator() != "Not" || len(n.Children()) != 1 || n.Children()[0].Operand() != "$.y" || n.Children()[0].Next() != "" {
 		t.Errorf("Not rule: %v", n)
 	}
@@ -163,18 +161,32 @@ func TestEveryOperatorParses(t *testing.T) {
 	n := 0
 	for _, fam := range []string{"String", "Numeric", "Timestamp"} {
 		for _, rel := range []string{"Equals", "LessThan", "GreaterThan", "LessThanEquals", "GreaterThanEquals"} {
-			mustRule(t, `{"Variable": "$.x", "`+fam+rel+`": `+operands[fam]+`, "Next": "A"}`, fakeCompile)
-			mustRule(t, `{"Variable": "$.x", "`+fam+rel+`Path": "$.y", "Next": "A"}`, fakeCompile)
+			mustRule(t, `{"Variable": "$.x", "`+fam+rel+`": `+operands[fam]+`, "Next": "A"}`)
+			mustRule(t, `{"Variable": "$.x", "`+fam+rel+`Path": "$.y", "Next": "A"}`)
 			n += 2
 		}
 	}
 	for _, op := range []string{"BooleanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp"} {
-		mustRule(t, `{"Variable": "$.x", "`+op+`": true, "Next": "A"}`, fakeCompile)
+		mustRule(t, `{"Variable": "$.x", "`+op+`": true, "Next": "A"}`)
 		n++
 	}
-	mustRule(t, `{"Variable": "$.x", "BooleanEqualsPath": "$.y", "Next": "A"}`, fakeCompile)
-	mustRule(t, `{"Variable": "$.x", "StringMatches": "*", "Next": "A"}`, fakeCompile)
+	mustRule(t, `{"Variable": "$.x", "BooleanEqualsPath": "$.y", "Next": "A"}`)
+	mustRule(t, `{"Variable": "$.x", "StringMatches": "*", "Next": "A"}`)
 	if n += 2; n != len(operators) {
 		t.Errorf("checked %d operators, the table has %d", n, len(operators))
 	}
+}
+
+// mustRule parses JSON text as a top-level rule or fails the test.
+func mustRule(tb testing.TB, src string) *Rule {
+	tb.Helper()
+	o, ok := value.MustParse(src).(*value.Object)
+	if !ok {
+		tb.Fatalf("%s is not an object", src)
+	}
+	r, probs := Parse(o, true)
+	if len(probs) > 0 {
+		tb.Fatalf("Parse(%s): %v", src, probs)
+	}
+	return r
 }

@@ -20,13 +20,6 @@ const (
 	kindNot
 )
 
-// path is what a rule needs from a compiled JSONPath. *jsonpath.Path is the real
-// one; the seam lets the comparison logic be tested on its own.
-type path interface {
-	Eval(env *jsonpath.Env) (value.Value, error)
-	String() string
-}
-
 // Rule is one parsed Choice rule: Variable with one operator, or And, Or or Not
 // over nested rules. It is immutable once parsed and safe for concurrent use.
 type Rule struct {
@@ -44,9 +37,9 @@ type Rule struct {
 	children []*Rule
 
 	op       *operator
-	variable path
-	operand  path        // the right side of a ...Path operator
-	literal  value.Value // the right side of any other operator, as written
+	variable *jsonpath.Path
+	operand  *jsonpath.Path // the right side of a ...Path operator
+	literal  value.Value    // the right side of any other operator, as written
 	str      string
 	num      float64
 	time     time.Time

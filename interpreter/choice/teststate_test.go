@@ -17,7 +17,6 @@ func TestTestStateChoice(t *testing.T) {
 	if len(files) == 0 {
 		t.Skipf("conformance data not found at %s (it sits beside the repository, not in it)", dir)
 	}
-	compile := compiler(t)
 	checked := 0
 	for _, file := range files {
 		data, err := os.ReadFile(file)
@@ -50,7 +49,7 @@ func TestTestStateChoice(t *testing.T) {
 		got := ""
 		choices, _ := st.Get("Choices")
 		for _, cv := range choices.([]any) {
-			r, probs := parseWith(cv.(*value.Object), true, compile)
+			r, probs := Parse(cv.(*value.Object), true)
 			if len(probs) > 0 {
 				t.Fatalf("%s: %v", file, probs)
 			}

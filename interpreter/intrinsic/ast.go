@@ -33,24 +33,7 @@ type arg struct {
 	kind argKind
 	lit  value.Value // argLiteral, argString (the decoded text)
 	raw  string      // argString: the text between the quotes, escapes kept
-	path pathExpr
+	path *jsonpath.Path
 	call *Call
 	pos  int
-}
-
-// pathExpr is what a path argument needs from a compiled JSONPath; it is an interface
-// so that tests can run before the jsonpath package has an implementation.
-type pathExpr interface {
-	Eval(env *jsonpath.Env) (value.Value, error)
-	String() string
-	Root() jsonpath.Root
-}
-
-// compilePath compiles a path argument. Tests may replace it.
-var compilePath = func(src string) (pathExpr, error) {
-	p, err := jsonpath.Compile(src)
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
 }

@@ -34,7 +34,7 @@ func evalTemplate(t value.Value, env *jsonpath.Env, want value.Value) (value.Val
 			}
 			s, _ := e.(string)
 			if !IsCall(s) {
-				p, err := compilePath(s)
+				p, err := jsonpath.Compile(s)
 				if err != nil {
 					return nil, errUnsupportedPath
 				}

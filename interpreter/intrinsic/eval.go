@@ -78,9 +78,7 @@ func (c *Call) pathError(a *arg, env *jsonpath.Env, err error) error {
 	case jsonpath.RootVariable:
 		doc = nil
 		if env.Variable != nil {
-			if p, ok := a.path.(interface{ Variable() string }); ok {
-				doc, _ = env.Variable(p.Variable())
-			}
+			doc, _ = env.Variable(a.path.Variable())
 		}
 	}
 	return failure.Newf(failure.Runtime, "The JsonPath argument for the field '%s' could not be found in the input '%s'", a.path.String(), value.String(doc))

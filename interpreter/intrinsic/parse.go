@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/stepdeck/stepdeck/interpreter/jsonpath"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -248,7 +249,7 @@ scan:
 	}
 	p.pos = min(p.pos, len(p.src))
 	src := p.src[start:p.pos]
-	pe, err := compilePath(src)
+	pe, err := jsonpath.Compile(src)
 	if err != nil {
 		return arg{}, p.errorf(start, "invalid path %s: %s", src, err)
 	}
