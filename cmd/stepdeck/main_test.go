@@ -145,3 +145,17 @@ func TestBundledExamplesAreValid(t *testing.T) {
 		t.Errorf("examples do not validate:\n%s", out)
 	}
 }
+
+func TestExpressRestrictions(t *testing.T) {
+	def := writeFile(t, "cb.json", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}`)
+	out, code, _ := execute(t, "validate", "--type", "EXPRESS", def)
+	if code != 1 || !strings.Contains(out, "Express state machine does not support '.waitForTaskToken' service integration") {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+	if _, code, _ := execute(t, "validate", def); code != 0 {
+		t.Errorf("the same definition as STANDARD: exit %d", code)
+	}
+	if _, code, err := execute(t, "run", def, "--type", "EXPRESS"); code != 2 {
+		t.Errorf("run --type EXPRESS: exit %d (%v), want 2", code, err)
+	}
+}

@@ -93,7 +93,11 @@ func runDefinition(ctx context.Context, out io.Writer, file string, o runOptions
 	if err != nil {
 		return usageError("%v", err)
 	}
-	def, err := asl.Parse(data)
+	typ := types.StateMachineType(strings.ToUpper(o.typ))
+	if typ != types.StateMachineTypeStandard && typ != types.StateMachineTypeExpress {
+		return usageError("--type must be STANDARD or EXPRESS, not %q", o.typ)
+	}
+	def, err := asl.ParseFor(data, string(typ))
 	if err != nil {
 		var de *asl.Error
 		if errors.As(err, &de) {
@@ -104,10 +108,6 @@ func runDefinition(ctx context.Context, out io.Writer, file string, o runOptions
 	inputText, input, err := readInput(o.input)
 	if err != nil {
 		return usageError("%v", err)
-	}
-	typ := types.StateMachineType(strings.ToUpper(o.typ))
-	if typ != types.StateMachineTypeStandard && typ != types.StateMachineTypeExpress {
-		return usageError("--type must be STANDARD or EXPRESS, not %q", o.typ)
 	}
 	if o.output != "text" && o.output != "json" {
 		return usageError("--output must be text or json, not %q", o.output)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -11,7 +12,8 @@ import (
 )
 
 func newValidateCommand() *cobra.Command {
-	return &cobra.Command{
+	var typ string
+	cmd := &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check state machine definitions",
 		Long: `Check state machine definitions as CreateStateMachine would, and print every problem with
@@ -19,6 +21,10 @@ its code, message and location (a JSON pointer into the definition). Exit status
 definition has an error, 2 when a file cannot be read.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			typ = strings.ToUpper(typ)
+			if typ != "STANDARD" && typ != "EXPRESS" {
+				return usageError("--type must be STANDARD or EXPRESS, not %q", typ)
+			}
 			out := cmd.OutOrStdout()
 			failed := false
 			for _, file := range args {
@@ -26,7 +32,7 @@ definition has an error, 2 when a file cannot be read.`,
 				if err != nil {
 					return usageError("%v", err)
 				}
-				_, err = asl.Parse(data)
+				_, err = asl.ParseFor(data, typ)
 				var de *asl.Error
 				if errors.As(err, &de) {
 					failed = true
@@ -50,4 +56,6 @@ definition has an error, 2 when a file cannot be read.`,
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&typ, "type", "STANDARD", "state machine type: STANDARD or EXPRESS (EXPRESS forbids callbacks, .sync, activities and distributed Maps)")
+	return cmd
 }

@@ -23,6 +23,9 @@ func Parse(data []byte) (*Definition, error) {
 		return nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: SchemaValidationFailed,
 			Message: fmt.Sprintf("The definition is %d bytes, over the limit of %d bytes", len(data), MaxDefinitionBytes)}}}
 	}
+	if len(strings.TrimSpace(string(data))) == 0 {
+		return nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: SchemaValidationFailed, Message: "Definition must be a valid JSON object"}}}
+	}
 	v, err := value.Parse(data)
 	if err != nil {
 		return nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: InvalidJSONDescription, Message: err.Error()}}}
@@ -306,7 +309,13 @@ func (p *parser) state(name string, v value.Value, loc, ql string, depth int) *S
 		p.diags = append(p.diags, Diagnostic{Severity: "ERROR", Code: SchemaValidationFailed, Location: loc,
 			Message: "The JSONata query language is not supported by this version of stepdeck yet",
 			Detail:  "use JSONPath for this state"})
-		return nil
+		// Keep the state's transitions so the rest of the machine is checked without
+		// a cascade of false "missing target" reports.
+		if allowed["Next"] {
+			p.nextOrEnd(st, obj)
+		}
+		st.Default = p.str(obj, loc, "Default")
+		return st
 	}
 	p.checkFields(obj, loc, allowed)
 	st.Comment = p.str(obj, loc, "Comment")
@@ -636,8 +645,8 @@ func (p *parser) task(st *State, obj *value.Object) {
 		return
 	}
 	st.Resource = p.str(obj, st.Location, "Resource")
-	if !strings.HasPrefix(st.Resource, "arn:") {
-		p.failCode(InvalidResource, pointer(st.Location, "Resource"), "The resource provided %s is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.", st.Resource)
+	if !knownResource(st.Resource) {
+		p.fail(pointer(st.Location, "Resource"), "The resource provided %s is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.", st.Resource)
 	}
 	st.TimeoutSeconds = p.intOrPath(obj, st.Location, "TimeoutSeconds", 1, 99999999)
 	st.HeartbeatSeconds = p.intOrPath(obj, st.Location, "HeartbeatSeconds", 1, 99999999)
