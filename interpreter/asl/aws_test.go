@@ -21,10 +21,10 @@ type apiCase struct {
 	API        string          `json:"api"`
 	Definition json.RawMessage `json:"definition"`
 	// DefinitionString is the definition as sent when it is not a JSON object.
-	DefinitionString *string `json:"definition_string"`
-	Request    map[string]any  `json:"request"`
-	Expected   json.RawMessage `json:"expected"`
-	Source     struct {
+	DefinitionString *string         `json:"definition_string"`
+	Request          map[string]any  `json:"request"`
+	Expected         json.RawMessage `json:"expected"`
+	Source           struct {
 		LastValidated *string `json:"last_validated_date"`
 	} `json:"source"`
 }
