@@ -265,3 +265,16 @@ func TestBusyExecutionYieldsAndCanBeCancelled(t *testing.T) {
 		t.Fatal("a cancelled run of an endless loop returned no error")
 	}
 }
+
+func TestItemBatcher(t *testing.T) {
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+		"ItemSelector":{"v.$":"$$.Map.Item.Value"},
+		"ItemBatcher":{"MaxItemsPerBatch":2,"BatchInput":{"job.$":"$.job"}},
+		"ItemsPath":"$.xs",
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}`
+	x := run(t, def, `{"job":"j1","xs":[1,2,3]}`, nil)
+	want := `[{"Items":[{"v":1},{"v":2}],"BatchInput":{"job":"j1"}},{"Items":[{"v":3}],"BatchInput":{"job":"j1"}}]`
+	if got := value.String(x.Output); got != want {
+		t.Errorf("output = %s\nwant     %s", got, want)
+	}
+}

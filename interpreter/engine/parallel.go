@@ -74,6 +74,12 @@ func (e *Execution) mapState(f *Frame, st *asl.State) {
 		e.raise(f, st, err)
 		return
 	}
+	if st.ItemBatcher != nil {
+		if list, err = e.batches(f, st, eff, list); err != nil {
+			e.raise(f, st, err)
+			return
+		}
+	}
 	if e.distributed(st) {
 		// A distributed map runs its items as child executions with their own
 		// histories; the parent records only the map run.
@@ -168,7 +174,7 @@ func (e *Execution) startIteration(f *Frame, st *asl.State, prev int64) {
 		id = e.emit(types.HistoryEventTypeMapIterationStarted, prev, d)
 	}
 	input := f.Items[i]
-	if st.ItemSelector != nil {
+	if st.ItemSelector != nil && st.ItemBatcher == nil {
 		v, err := e.evalTemplate(st.ItemSelector, f, st, f.EffInput, &mapItem{index: i, value: input}, "")
 		if err != nil {
 			e.raise(f, st, err)
@@ -350,4 +356,60 @@ func removeID(ids []int, id int) []int {
 		}
 	}
 	return ids
+}
+
+// batches groups a Map's items as its ItemBatcher says: each child gets
+// {"Items": [...], "BatchInput": ...}, with ItemSelector applied to every item first.
+func (e *Execution) batches(f *Frame, st *asl.State, eff value.Value, items []any) ([]any, error) {
+	b := st.ItemBatcher
+	maxItems, err := e.resolveInt(f, st, b.MaxItemsPerBatch, "MaxItemsPerBatch", eff)
+	if err != nil {
+		return nil, err
+	}
+	maxBytes, err := e.resolveInt(f, st, b.MaxInputBytesPerBatch, "MaxInputBytesPerBatch", eff)
+	if err != nil {
+		return nil, err
+	}
+	if maxItems < 0 || maxBytes < 0 {
+		return nil, failure.New(failure.Runtime, "The ItemBatcher limits must not be negative.")
+	}
+	if maxBytes == 0 || maxBytes > MaxPayloadBytes {
+		maxBytes = MaxPayloadBytes
+	}
+	var batchInput value.Value
+	if b.BatchInput != nil {
+		if batchInput, err = e.evalTemplate(b.BatchInput, f, st, eff, nil, ""); err != nil {
+			return nil, err
+		}
+	}
+	var out []any
+	var cur []any
+	size := 0
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		o := value.NewObject(2)
+		o.Set("Items", cur)
+		if b.BatchInput != nil {
+			o.Set("BatchInput", batchInput)
+		}
+		out = append(out, o)
+		cur, size = nil, 0
+	}
+	for i, item := range items {
+		if st.ItemSelector != nil {
+			if item, err = e.evalTemplate(st.ItemSelector, f, st, eff, &mapItem{index: i, value: item}, ""); err != nil {
+				return nil, err
+			}
+		}
+		n := value.EncodedLen(item) + 1
+		if len(cur) > 0 && (maxItems > 0 && int64(len(cur)) >= maxItems || int64(size+n) > maxBytes) {
+			flush()
+		}
+		cur = append(cur, item)
+		size += n
+	}
+	flush()
+	return out, nil
 }
