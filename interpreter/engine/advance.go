@@ -55,12 +55,22 @@ func (e *Execution) Advance(in Input, now time.Time) *Result {
 			case PhaseBackoff:
 				e.retry(f)
 			case PhaseTask:
-				e.taskTimedOut(f)
+				if e.taskDeadlinePassed(f, in.Purpose) {
+					e.taskTimedOut(f)
+				}
 			}
 		}
 	case InputTaskSucceeded, InputTaskFailed:
 		if f := e.awaiting(in); f != nil && f.Phase == PhaseTask {
 			e.taskDone(f, in)
+		}
+	case InputTaskSubmitted:
+		if f := e.awaiting(in); f != nil && f.Phase == PhaseTask && !f.Submitted {
+			e.taskSubmitted(f, in.Output)
+		}
+	case InputHeartbeat:
+		if f := e.awaiting(in); f != nil && f.Phase == PhaseTask {
+			e.heartbeat(f)
 		}
 	}
 	e.drain()

@@ -41,6 +41,10 @@ type Command struct {
 	At      time.Time // CmdStartTimer
 	Purpose TimerPurpose
 	Task    *TaskCall // CmdInvokeTask, CmdCancelTask
+	// Resumed marks a task command from Rearm; Submitted says the task's service call
+	// had gone through and it waits for its callback.
+	Resumed   bool
+	Submitted bool
 }
 
 // TaskCall is a Task state's request to run its resource.
@@ -65,14 +69,21 @@ const (
 	InputTaskFailed
 	InputTimer
 	InputStop
+	// InputTaskSubmitted says a .waitForTaskToken task's service call went through; the
+	// task now waits for its callback. Output is the service's response.
+	InputTaskSubmitted
+	// InputHeartbeat is SendTaskHeartbeat: it restarts the task's heartbeat clock.
+	InputHeartbeat
 )
 
 // Input is an outcome delivered to Advance.
 type Input struct {
-	Kind   InputKind
-	Frame  int
-	Seq    uint64
-	Output value.Value // InputTaskSucceeded
+	Kind  InputKind
+	Frame int
+	Seq   uint64
+	// Purpose is the timer's, for InputTimer.
+	Purpose TimerPurpose
+	Output  value.Value // InputTaskSucceeded
 	// Error and Cause for InputTaskFailed and InputStop. A nil pointer means the
 	// field was not given, which AWS records differently from an empty string.
 	Error *string

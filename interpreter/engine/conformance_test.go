@@ -161,7 +161,7 @@ func drive(c *conformance.Case, x *Execution, start time.Time) error {
 			if err := clock.SleepUntil(context.Background(), cmd.At); err != nil {
 				return err
 			}
-			in = Input{Kind: InputTimer, Frame: cmd.Frame, Seq: cmd.Seq}
+			in = Input{Kind: InputTimer, Frame: cmd.Frame, Seq: cmd.Seq, Purpose: cmd.Purpose}
 		}
 		collect(x.Advance(in, clock.Now()))
 	}

@@ -278,3 +278,34 @@ func TestItemBatcher(t *testing.T) {
 		t.Errorf("output = %s\nwant     %s", got, want)
 	}
 }
+
+func TestCallbackTaskHeartbeatAndTimeout(t *testing.T) {
+	def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+		"Parameters":{"token.$":"$$.Task.Token"},"HeartbeatSeconds":10,"TimeoutSeconds":100,"End":true}}}`
+	x := newExec(t, def, `{}`, Options{RecordHistory: true, TimeScale: 1, NewToken: func() string { return "tok" }})
+	res := x.Start(epoch)
+	var invoke Command
+	for _, c := range res.Commands {
+		if c.Kind == CmdInvokeTask {
+			invoke = c
+		}
+	}
+	if invoke.Task == nil || invoke.Task.Token != "tok" || value.String(invoke.Task.Input) != `{"token":"tok"}` {
+		t.Fatalf("task call = %+v", invoke.Task)
+	}
+	x.Advance(Input{Kind: InputTaskSubmitted, Frame: invoke.Frame, Seq: invoke.Seq, Output: value.ObjectOf("MessageId", "m1")}, epoch.Add(time.Second))
+	// A heartbeat at 8 s moves the heartbeat deadline to 18 s: the timer set for 10 s is stale.
+	x.Advance(Input{Kind: InputHeartbeat, Frame: invoke.Frame, Seq: invoke.Seq}, epoch.Add(8*time.Second))
+	x.Advance(Input{Kind: InputTimer, Frame: invoke.Frame, Seq: invoke.Seq, Purpose: TimerHeartbeat}, epoch.Add(10*time.Second))
+	if x.Done() {
+		t.Fatal("a stale heartbeat timer timed the task out")
+	}
+	x.Advance(Input{Kind: InputTimer, Frame: invoke.Frame, Seq: invoke.Seq, Purpose: TimerHeartbeat}, epoch.Add(18*time.Second))
+	want := "1 ExecutionStarted(0) · 2 TaskStateEntered(0) · 3 TaskScheduled(2) · 4 TaskStarted(3) · 5 TaskSubmitted(4) · 6 TaskTimedOut(5) · 7 ExecutionFailed(6)"
+	if got := trace(x); got != want {
+		t.Errorf("events:\n got %s\nwant %s", got, want)
+	}
+	if x.Error != failure.Timeout {
+		t.Errorf("error %q", x.Error)
+	}
+}

@@ -75,6 +75,13 @@ type Frame struct {
 
 	// Task bookkeeping while in PhaseTask.
 	Task *TaskCall
+	// TaskDeadline and HeartbeatDeadline end the task with States.Timeout when reached;
+	// zero when the state sets no such limit.
+	TaskDeadline      time.Time
+	HeartbeatDeadline time.Time
+	// Submitted is set once a callback task's service call went through: it waits for
+	// its token to be answered.
+	Submitted bool
 
 	// Set when the frame is done.
 	Output value.Value

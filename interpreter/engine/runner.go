@@ -171,7 +171,7 @@ func (r *Runner) Run(ctx context.Context, x *Execution) error {
 		if err := clock.SleepUntil(ctx, t.At); err != nil {
 			return err
 		}
-		handle(x.Advance(Input{Kind: InputTimer, Frame: t.Frame, Seq: t.Seq}, clock.Now()))
+		handle(x.Advance(Input{Kind: InputTimer, Frame: t.Frame, Seq: t.Seq, Purpose: t.Purpose}, clock.Now()))
 	}
 	return nil
 }

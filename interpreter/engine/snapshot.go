@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
-	"github.com/stepdeck/stepdeck/interpreter/history"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
 // An execution between two calls is data: Snapshot writes it out, Restore reads it back
 // against the same definition. This is what lets a waiting execution live in storage
-// instead of memory, and survive a restart.
+// instead of memory, and survive a restart. The history is not part of a snapshot: a
+// driver stores the events of each Result as they come (so a snapshot stays small) and
+// reads them from its store; a restored execution goes on numbering after LastEventID.
 
 type snapshot struct {
 	Meta      Meta            `json:"meta"`
@@ -22,7 +23,6 @@ type snapshot struct {
 	Error     *string         `json:"error,omitempty"`
 	Cause     *string         `json:"cause,omitempty"`
 	StopTime  time.Time       `json:"stopTime"`
-	History   []history.Event `json:"history,omitempty"`
 	LastID    int64           `json:"lastId"`
 	NextFrame int             `json:"nextFrame"`
 	RunQueue  []int           `json:"runQueue,omitempty"`
@@ -39,36 +39,39 @@ type varsState struct {
 }
 
 type frameState struct {
-	ID          int               `json:"id"`
-	Parent      int               `json:"parent"`
-	Kind        FrameKind         `json:"kind"`
-	Index       int               `json:"index"`
-	Silent      bool              `json:"silent,omitempty"`
-	Scope       string            `json:"scope"`
-	State       string            `json:"state"`
-	Phase       Phase             `json:"phase"`
-	Input       json.RawMessage   `json:"input"`
-	EffInput    json.RawMessage   `json:"effInput,omitempty"`
-	EnteredID   int64             `json:"enteredId"`
-	EnteredTime time.Time         `json:"enteredTime"`
-	Prev        int64             `json:"prev"`
-	RetryCounts []int64           `json:"retryCounts,omitempty"`
-	RetryCount  int64             `json:"retryCount,omitempty"`
-	Seq         uint64            `json:"seq"`
-	WakeAt      time.Time         `json:"wakeAt"`
-	Vars        int               `json:"vars"`
-	Children    []int             `json:"children,omitempty"`
-	Results     []json.RawMessage `json:"results,omitempty"`
-	Running     int               `json:"running,omitempty"`
-	NextItem    int               `json:"nextItem,omitempty"`
-	Limit       int               `json:"limit,omitempty"`
-	Items       json.RawMessage   `json:"items,omitempty"`
-	Failures    int               `json:"failures,omitempty"`
-	Finished    int               `json:"finished,omitempty"`
-	MapRunArn   string            `json:"mapRunArn,omitempty"`
-	Task        *taskState        `json:"task,omitempty"`
-	Output      json.RawMessage   `json:"output,omitempty"`
-	Err         *Raised           `json:"err,omitempty"`
+	ID           int               `json:"id"`
+	Parent       int               `json:"parent"`
+	Kind         FrameKind         `json:"kind"`
+	Index        int               `json:"index"`
+	Silent       bool              `json:"silent,omitempty"`
+	Scope        string            `json:"scope"`
+	State        string            `json:"state"`
+	Phase        Phase             `json:"phase"`
+	Input        json.RawMessage   `json:"input"`
+	EffInput     json.RawMessage   `json:"effInput,omitempty"`
+	EnteredID    int64             `json:"enteredId"`
+	EnteredTime  time.Time         `json:"enteredTime"`
+	Prev         int64             `json:"prev"`
+	RetryCounts  []int64           `json:"retryCounts,omitempty"`
+	RetryCount   int64             `json:"retryCount,omitempty"`
+	Seq          uint64            `json:"seq"`
+	WakeAt       time.Time         `json:"wakeAt"`
+	TaskDue      time.Time         `json:"taskDeadline"`
+	HeartbeatDue time.Time         `json:"heartbeatDeadline"`
+	Submitted    bool              `json:"submitted,omitempty"`
+	Vars         int               `json:"vars"`
+	Children     []int             `json:"children,omitempty"`
+	Results      []json.RawMessage `json:"results,omitempty"`
+	Running      int               `json:"running,omitempty"`
+	NextItem     int               `json:"nextItem,omitempty"`
+	Limit        int               `json:"limit,omitempty"`
+	Items        json.RawMessage   `json:"items,omitempty"`
+	Failures     int               `json:"failures,omitempty"`
+	Finished     int               `json:"finished,omitempty"`
+	MapRunArn    string            `json:"mapRunArn,omitempty"`
+	Task         *taskState        `json:"task,omitempty"`
+	Output       json.RawMessage   `json:"output,omitempty"`
+	Err          *Raised           `json:"err,omitempty"`
 }
 
 type taskState struct {
@@ -93,7 +96,7 @@ func rawOrNil(v value.Value) json.RawMessage {
 
 // Snapshot writes the execution's whole state as JSON.
 func (e *Execution) Snapshot() ([]byte, error) {
-	s := snapshot{Meta: e.Meta, Status: e.Status, StopTime: e.StopTime, History: e.History, LastID: e.lastID,
+	s := snapshot{Meta: e.Meta, Status: e.Status, StopTime: e.StopTime, LastID: e.lastID,
 		NextFrame: e.nextFrame, RunQueue: e.runq, Input: raw(e.input), Silent: e.silentEvents}
 	if e.Status == Status("SUCCEEDED") {
 		s.Output = raw(e.Output)
@@ -133,6 +136,7 @@ func (e *Execution) Snapshot() ([]byte, error) {
 		fs := frameState{ID: f.ID, Parent: f.Parent, Kind: f.Kind, Index: f.Index, Silent: f.Silent, Scope: f.scope.Location,
 			State: f.State, Phase: f.Phase, Input: raw(f.Input), EffInput: rawOrNil(f.EffInput), EnteredID: f.EnteredID,
 			EnteredTime: f.EnteredTime, Prev: f.Prev, RetryCounts: f.RetryCounts, RetryCount: f.RetryCount, Seq: f.Seq, WakeAt: f.WakeAt,
+			TaskDue: f.TaskDeadline, HeartbeatDue: f.HeartbeatDeadline, Submitted: f.Submitted,
 			Vars: addVars(f.Vars), Children: f.Children, Running: f.Running, NextItem: f.NextItem, Limit: f.Limit,
 			Failures: f.Failures, Finished: f.Finished, MapRunArn: f.MapRunArn, Output: rawOrNil(f.Output), Err: f.Err}
 		if f.Items != nil {
@@ -182,8 +186,8 @@ func Restore(def *asl.Definition, data []byte, opts Options) (*Execution, error)
 		return nil, err
 	}
 	e := New(def, s.Meta, input, opts)
-	e.Status, e.StopTime, e.History, e.lastID, e.nextFrame, e.runq, e.silentEvents =
-		s.Status, s.StopTime, s.History, s.LastID, s.NextFrame, s.RunQueue, s.Silent
+	e.Status, e.StopTime, e.lastID, e.nextFrame, e.runq, e.silentEvents =
+		s.Status, s.StopTime, s.LastID, s.NextFrame, s.RunQueue, s.Silent
 	if e.Output, err = val(s.Output); err != nil {
 		return nil, err
 	}
@@ -219,7 +223,8 @@ func Restore(def *asl.Definition, data []byte, opts Options) (*Execution, error)
 		}
 		f := &Frame{ID: fs.ID, Parent: fs.Parent, Kind: fs.Kind, Index: fs.Index, Silent: fs.Silent, scope: sc, State: fs.State,
 			Phase: fs.Phase, EnteredID: fs.EnteredID, EnteredTime: fs.EnteredTime, Prev: fs.Prev, RetryCounts: fs.RetryCounts,
-			RetryCount: fs.RetryCount, Seq: fs.Seq, WakeAt: fs.WakeAt, Vars: vars[fs.Vars], Children: fs.Children, Running: fs.Running,
+			RetryCount: fs.RetryCount, Seq: fs.Seq, WakeAt: fs.WakeAt, TaskDeadline: fs.TaskDue,
+			HeartbeatDeadline: fs.HeartbeatDue, Submitted: fs.Submitted, Vars: vars[fs.Vars], Children: fs.Children, Running: fs.Running,
 			NextItem: fs.NextItem, Limit: fs.Limit, Failures: fs.Failures, Finished: fs.Finished, MapRunArn: fs.MapRunArn, Err: fs.Err}
 		if _, ok := sc.States[f.State]; !ok {
 			return nil, fmt.Errorf("the snapshot's frame %d is in the state %q, which the definition does not have", fs.ID, fs.State)
@@ -263,16 +268,42 @@ func Restore(def *asl.Definition, data []byte, opts Options) (*Execution, error)
 	return e, nil
 }
 
-// Pending lists what a restored execution waits for, so a driver can re-arm its timers
-// and tasks: each frame waiting on a timer or a task, with the Seq its outcome must carry.
-func (e *Execution) Pending() []*Frame {
-	var out []*Frame
-	for _, f := range e.frames {
+// Rearm returns what a restored execution needs its driver to do again: start its
+// timers (a deadline already past fires at once), and run or re-await its tasks. A task
+// command has Resumed set: its first attempt may have run before the restart, and a
+// callback task that was Submitted only needs its token to be answerable again.
+func (e *Execution) Rearm() []Command {
+	var out []Command
+	if e.Done() {
+		return nil
+	}
+	if e.Def.TimeoutSeconds > 0 {
+		out = append(out, Command{Kind: CmdStartTimer, Frame: ExecutionFrame, Purpose: TimerExecutionTimeout,
+			At: e.Meta.StartTime.Add(time.Duration(e.Def.TimeoutSeconds) * time.Second)})
+	}
+	ids := make([]int, 0, len(e.frames))
+	for id := range e.frames {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	for _, id := range ids {
+		f := e.frames[id]
 		switch f.Phase {
-		case PhaseWait, PhaseBackoff, PhaseTask:
-			out = append(out, f)
+		case PhaseWait:
+			out = append(out, Command{Kind: CmdStartTimer, Frame: f.ID, Seq: f.Seq, Purpose: TimerWait, At: f.WakeAt})
+		case PhaseBackoff:
+			out = append(out, Command{Kind: CmdStartTimer, Frame: f.ID, Seq: f.Seq, Purpose: TimerRetry, At: f.WakeAt})
+		case PhaseTask:
+			if f.Task != nil {
+				out = append(out, Command{Kind: CmdInvokeTask, Frame: f.ID, Seq: f.Seq, Task: f.Task, Resumed: true, Submitted: f.Submitted})
+			}
+			if !f.TaskDeadline.IsZero() {
+				out = append(out, Command{Kind: CmdStartTimer, Frame: f.ID, Seq: f.Seq, Purpose: TimerTaskTimeout, At: f.TaskDeadline})
+			}
+			if !f.HeartbeatDeadline.IsZero() {
+				out = append(out, Command{Kind: CmdStartTimer, Frame: f.ID, Seq: f.Seq, Purpose: TimerHeartbeat, At: f.HeartbeatDeadline})
+			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -80,10 +81,51 @@ func (e *Execution) task(f *Frame, st *asl.State) {
 	f.Task = call
 	f.Phase = PhaseTask
 	f.Seq++
+	f.Submitted = false
+	f.TaskDeadline, f.HeartbeatDeadline = time.Time{}, time.Time{}
 	e.command(Command{Kind: CmdInvokeTask, Frame: f.ID, Seq: f.Seq, Task: call})
 	if timeout > 0 {
-		e.startTimer(f, TimerTaskTimeout, secondsToDuration(timeout))
+		f.TaskDeadline = e.now.Add(secondsToDuration(timeout))
+		e.command(Command{Kind: CmdStartTimer, Frame: f.ID, Seq: f.Seq, Purpose: TimerTaskTimeout, At: f.TaskDeadline})
 	}
+	if heartbeat > 0 {
+		f.HeartbeatDeadline = e.now.Add(secondsToDuration(heartbeat))
+		e.command(Command{Kind: CmdStartTimer, Frame: f.ID, Seq: f.Seq, Purpose: TimerHeartbeat, At: f.HeartbeatDeadline})
+	}
+}
+
+// taskDeadlinePassed reports whether a task timer that fired ends the task: a heartbeat
+// timer is stale once a heartbeat has moved the deadline on.
+func (e *Execution) taskDeadlinePassed(f *Frame, purpose TimerPurpose) bool {
+	switch purpose {
+	case TimerHeartbeat:
+		return !f.HeartbeatDeadline.IsZero() && !e.now.Before(f.HeartbeatDeadline)
+	case TimerTaskTimeout:
+		return !f.TaskDeadline.IsZero() && !e.now.Before(f.TaskDeadline)
+	}
+	return false
+}
+
+// heartbeat restarts the heartbeat clock of a task that has one.
+func (e *Execution) heartbeat(f *Frame) {
+	if f.Task == nil || f.Task.HeartbeatSeconds <= 0 {
+		return
+	}
+	f.HeartbeatDeadline = e.now.Add(secondsToDuration(f.Task.HeartbeatSeconds))
+	e.command(Command{Kind: CmdStartTimer, Frame: f.ID, Seq: f.Seq, Purpose: TimerHeartbeat, At: f.HeartbeatDeadline})
+}
+
+// taskSubmitted records that a callback task's service call went through.
+func (e *Execution) taskSubmitted(f *Frame, response value.Value) {
+	st := f.scope.States[f.State]
+	_, rtype, res := splitResource(st.Resource)
+	var d any
+	if e.record() {
+		d = &types.TaskSubmittedEventDetails{Resource: aws.String(res), ResourceType: aws.String(rtype),
+			Output: e.jsonText(response), OutputDetails: notTruncated}
+	}
+	f.Prev = e.emit(types.HistoryEventTypeTaskSubmitted, f.Prev, d)
+	f.Submitted = true
 }
 
 func (e *Execution) emitTaskScheduled(f *Frame, st *asl.State, call *TaskCall) {
