@@ -1,14 +1,5 @@
 package picture
 
-func FormatNumber(x float64, picture string, options map[string]string) (string, error) {
-	return "", errorf("D3080", "not implemented")
-}
-func FormatInteger(x float64, picture string) (string, error) {
-	return "", errorf("D3130", "not implemented")
-}
-func ParseInteger(s, picture string) (float64, error) {
-	return 0, errorf("D3130", "not implemented")
-}
 func FormatDateTime(millis int64, picture, timezone string) (string, error) {
 	return "", errorf("D3135", "not implemented")
 }
