@@ -1,46 +1,220 @@
 package picture
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
-// call is a JSONata expression of the form $fn(literal, ...). The extractor knows numbers,
-// single- and double-quoted strings and flat objects of strings; anything else makes the
-// case one to skip.
-type call struct {
-	fn   string
-	args []any
+// A tiny reader for the shapes of reference-suite expressions that exercise this package
+// alone: calls of its functions on literals, products of number literals, "~>" chains,
+// "=" comparisons and "($v := e; e)" blocks. Anything else is errUnsupported and the case
+// is skipped.
+
+var errUnsupported = errors.New("expression shape not handled by the test reader")
+
+// undefined is JSONata's "no value", which a parse function yields for ErrNoMatch.
+type undefined struct{}
+
+type reader struct {
+	s    string
+	i    int
+	vars map[string]any
+	call func(fn string, args []any) (any, error)
 }
 
-func parseCall(expr string) (call, bool) {
-	l := &lit{s: strings.TrimSpace(expr)}
-	if !l.eat("$") {
-		return call{}, false
+func evalExpr(expr string, call func(fn string, args []any) (any, error)) (any, error) {
+	r := &reader{s: expr, vars: map[string]any{}, call: call}
+	v, err := r.expr()
+	if err != nil {
+		return nil, err
 	}
-	start := l.i
-	for l.i < len(l.s) && (isIdent(l.s[l.i])) {
-		l.i++
+	if !r.done() {
+		return nil, errUnsupported
 	}
-	c := call{fn: l.s[start:l.i]}
-	if !l.eat("(") {
-		return call{}, false
+	return v, nil
+}
+
+func (r *reader) expr() (any, error) {
+	left, err := r.chain()
+	if err != nil || !r.eat("=") {
+		return left, err
 	}
-	if l.eat(")") {
-		return c, l.done()
+	right, err := r.chain()
+	if err != nil {
+		return nil, err
+	}
+	return left == right, nil
+}
+
+func (r *reader) chain() (any, error) {
+	v, err := r.term()
+	for err == nil && r.eat("~>") {
+		fn, ok := r.funcName()
+		if !ok || !r.eat("(") {
+			return nil, errUnsupported
+		}
+		var args []any
+		if args, err = r.args(); err != nil {
+			return nil, err
+		}
+		v, err = r.apply(fn, append([]any{v}, args...))
+	}
+	return v, err
+}
+
+func (r *reader) term() (any, error) {
+	r.skip()
+	if r.i >= len(r.s) {
+		return nil, errUnsupported
+	}
+	switch c := r.s[r.i]; {
+	case c == '"' || c == '\'':
+		s, ok := r.str()
+		if !ok {
+			return nil, errUnsupported
+		}
+		return s, nil
+	case c == '{':
+		return r.object()
+	case c == '(':
+		r.i++
+		name, ok := r.funcName()
+		if !ok || !r.eat(":=") {
+			return nil, errUnsupported
+		}
+		v, err := r.expr()
+		if err != nil {
+			return nil, err
+		}
+		r.vars[name] = v
+		if !r.eat(";") {
+			return nil, errUnsupported
+		}
+		v, err = r.expr()
+		if err != nil || !r.eat(")") {
+			return nil, errors.Join(err, errUnsupported)
+		}
+		return v, nil
+	case c == '$':
+		name, _ := r.funcName()
+		if !r.eat("(") {
+			v, ok := r.vars[name]
+			if !ok {
+				return nil, errUnsupported
+			}
+			return v, nil
+		}
+		args, err := r.args()
+		if err != nil {
+			return nil, err
+		}
+		return r.apply(name, args)
+	default:
+		return r.product()
+	}
+}
+
+func (r *reader) apply(fn string, args []any) (any, error) {
+	for _, a := range args {
+		if _, ok := a.(undefined); ok {
+			return nil, errUnsupported
+		}
+	}
+	v, err := r.call(fn, args)
+	if errors.Is(err, ErrNoMatch) {
+		return undefined{}, nil
+	}
+	return v, err
+}
+
+func (r *reader) args() ([]any, error) {
+	var args []any
+	if r.eat(")") {
+		return args, nil
 	}
 	for {
-		v, ok := l.value()
+		v, err := r.expr()
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, v)
+		if r.eat(")") {
+			return args, nil
+		}
+		if !r.eat(",") {
+			return nil, errUnsupported
+		}
+	}
+}
+
+func (r *reader) funcName() (string, bool) {
+	if !r.eat("$") {
+		return "", false
+	}
+	start := r.i
+	for r.i < len(r.s) && isIdent(r.s[r.i]) {
+		r.i++
+	}
+	return r.s[start:r.i], r.i > start
+}
+
+func (r *reader) product() (any, error) {
+	v, ok := r.number()
+	if !ok {
+		return nil, errUnsupported
+	}
+	for r.eat("*") {
+		paren := r.eat("(")
+		w, ok := r.number()
+		if !ok || paren && !r.eat(")") {
+			return nil, errUnsupported
+		}
+		v *= w
+	}
+	return v, nil
+}
+
+func (r *reader) number() (float64, bool) {
+	r.skip()
+	start := r.i
+	if r.i < len(r.s) && r.s[r.i] == '-' {
+		r.i++
+	}
+	for r.i < len(r.s) && strings.IndexByte("0123456789.eE+-", r.s[r.i]) >= 0 {
+		if (r.s[r.i] == '+' || r.s[r.i] == '-') && r.s[r.i-1] != 'e' && r.s[r.i-1] != 'E' {
+			break
+		}
+		r.i++
+	}
+	f, err := strconv.ParseFloat(r.s[start:r.i], 64)
+	return f, err == nil
+}
+
+func (r *reader) object() (any, error) {
+	r.i++
+	m := map[string]string{}
+	if r.eat("}") {
+		return m, nil
+	}
+	for {
+		r.skip()
+		k, ok := r.str()
+		if !ok || !r.eat(":") {
+			return nil, errUnsupported
+		}
+		r.skip()
+		v, ok := r.str()
 		if !ok {
-			return call{}, false
+			return nil, errUnsupported
 		}
-		c.args = append(c.args, v)
-		if l.eat(")") {
-			return c, l.done()
+		m[k] = v
+		if r.eat("}") {
+			return m, nil
 		}
-		if !l.eat(",") {
-			return call{}, false
+		if !r.eat(",") {
+			return nil, errUnsupported
 		}
 	}
 }
@@ -49,97 +223,43 @@ func isIdent(b byte) bool {
 	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }
 
-type lit struct {
-	s string
-	i int
-}
-
-func (l *lit) skip() {
-	for l.i < len(l.s) && strings.IndexByte(" \t\r\n", l.s[l.i]) >= 0 {
-		l.i++
+func (r *reader) skip() {
+	for r.i < len(r.s) && strings.IndexByte(" \t\r\n", r.s[r.i]) >= 0 {
+		r.i++
 	}
 }
 
-func (l *lit) eat(tok string) bool {
-	l.skip()
-	if strings.HasPrefix(l.s[l.i:], tok) {
-		l.i += len(tok)
+func (r *reader) eat(tok string) bool {
+	r.skip()
+	if strings.HasPrefix(r.s[r.i:], tok) {
+		r.i += len(tok)
 		return true
 	}
 	return false
 }
 
-func (l *lit) done() bool { l.skip(); return l.i == len(l.s) }
-
-func (l *lit) value() (any, bool) {
-	l.skip()
-	if l.i >= len(l.s) {
-		return nil, false
-	}
-	switch ch := l.s[l.i]; {
-	case ch == '"' || ch == '\'':
-		return l.str()
-	case ch == '{':
-		l.i++
-		m := map[string]string{}
-		if l.eat("}") {
-			return m, true
-		}
-		for {
-			l.skip()
-			k, ok := l.str()
-			if !ok || !l.eat(":") {
-				return nil, false
-			}
-			l.skip()
-			v, ok := l.str()
-			if !ok {
-				return nil, false
-			}
-			m[k] = v
-			if l.eat("}") {
-				return m, true
-			}
-			if !l.eat(",") {
-				return nil, false
-			}
-		}
-	default:
-		start := l.i
-		if ch == '-' {
-			l.i++
-		}
-		for l.i < len(l.s) && strings.IndexByte("0123456789.eE+-", l.s[l.i]) >= 0 {
-			if (l.s[l.i] == '+' || l.s[l.i] == '-') && l.s[l.i-1] != 'e' && l.s[l.i-1] != 'E' {
-				break
-			}
-			l.i++
-		}
-		f, err := strconv.ParseFloat(l.s[start:l.i], 64)
-		return f, err == nil
-	}
-}
+func (r *reader) done() bool { r.skip(); return r.i == len(r.s) }
 
 // str reads a JSONata string literal, whose escapes are JSON's.
-func (l *lit) str() (string, bool) {
-	if l.i >= len(l.s) {
+func (r *reader) str() (string, bool) {
+	if r.i >= len(r.s) {
 		return "", false
 	}
-	q := l.s[l.i]
+	q := r.s[r.i]
 	if q != '"' && q != '\'' {
 		return "", false
 	}
-	l.i++
+	r.i++
 	var b strings.Builder
-	for l.i < len(l.s) {
-		c := l.s[l.i]
+	for r.i < len(r.s) {
+		c := r.s[r.i]
 		switch {
 		case c == q:
-			l.i++
+			r.i++
 			return b.String(), true
-		case c == '\\' && l.i+1 < len(l.s):
-			e := l.s[l.i+1]
-			l.i += 2
+		case c == '\\' && r.i+1 < len(r.s):
+			e := r.s[r.i+1]
+			r.i += 2
 			switch e {
 			case 'n':
 				b.WriteByte('\n')
@@ -152,22 +272,22 @@ func (l *lit) str() (string, bool) {
 			case 'f':
 				b.WriteByte('\f')
 			case 'u':
-				if l.i+4 > len(l.s) {
+				if r.i+4 > len(r.s) {
 					return "", false
 				}
-				n, err := strconv.ParseUint(l.s[l.i:l.i+4], 16, 32)
+				n, err := strconv.ParseUint(r.s[r.i:r.i+4], 16, 32)
 				if err != nil {
 					return "", false
 				}
 				b.WriteRune(rune(n))
-				l.i += 4
+				r.i += 4
 			default:
 				b.WriteByte(e)
 			}
 		default:
-			r, size := utf8.DecodeRuneInString(l.s[l.i:])
-			b.WriteRune(r)
-			l.i += size
+			ch, size := utf8.DecodeRuneInString(r.s[r.i:])
+			b.WriteRune(ch)
+			r.i += size
 		}
 	}
 	return "", false
