@@ -17,7 +17,7 @@ func FormatDateTime(millis int64, picture, timezone string) (string, error) {
 	if picture == "" {
 		picture = isoPicture
 	}
-	parts, err := parseDatePicture(picture)
+	parts, err := datePictures.get(picture, parseDatePicture)
 	if err != nil {
 		return "", err
 	}

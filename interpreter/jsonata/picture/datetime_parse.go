@@ -21,11 +21,13 @@ func ParseDateTime(s, picture string) (int64, error) {
 // ParseDateTimeAt is ParseDateTime with "now" given, so that an evaluation sees one
 // fixed instant (JSONata fixes it per evaluation, like $now()).
 func ParseDateTimeAt(s, picture string, now int64) (int64, error) {
-	parts, err := parseDatePicture(picture)
-	if err != nil {
-		return 0, err
-	}
-	m, err := compileMatcher(parts)
+	m, err := dateMatchers.get(picture, func(picture string) (*matcher, error) {
+		parts, err := datePictures.get(picture, parseDatePicture)
+		if err != nil {
+			return nil, err
+		}
+		return compileMatcher(parts)
+	})
 	if err != nil {
 		return 0, err
 	}
@@ -137,7 +139,14 @@ func (p *dtPart) offsetRule() (string, func(string) (float64, bool), error) {
 	if p.comp == 'z' {
 		re = "GMT" + re
 	}
+	if p.pres2 == "t" {
+		// What the picture writes for offset zero it also reads.
+		re += "|Z"
+	}
 	return re, func(s string) (float64, bool) {
+		if s == "Z" || s == "z" {
+			return 0, true
+		}
 		if p.comp == 'z' {
 			s = s[3:]
 		}

@@ -14,7 +14,7 @@ func FormatInteger(x float64, picture string) (string, error) {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "", errorf("D3030", "cannot format %v as an integer", x)
 	}
-	p, err := parseIntPicture(picture)
+	p, err := intPictures.get(picture, parseIntPicture)
 	if err != nil {
 		return "", err
 	}

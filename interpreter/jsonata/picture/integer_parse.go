@@ -16,7 +16,7 @@ var ErrNoMatch = errors.New("picture: the string does not match the picture")
 // picture's separators and reads the leading digits. It returns ErrNoMatch when nothing
 // can be read.
 func ParseInteger(s, picture string) (float64, error) {
-	p, err := parseIntPicture(picture)
+	p, err := intPictures.get(picture, parseIntPicture)
 	if err != nil {
 		return 0, err
 	}
