@@ -1,0 +1,147 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// FormatVersion is the file format this package writes (see the package documentation).
+const FormatVersion = 1
+
+// ErrNotFound is returned (wrapped) when a record or an execution does not exist.
+var ErrNotFound = errors.New("not found")
+
+var (
+	bucketMeta       = []byte("meta")
+	bucketRecords    = []byte("records")
+	bucketExecutions = []byte("executions")
+	bucketExecIndex  = []byte("exec_index")
+	bucketEvents     = []byte("events")
+	keyFormat        = []byte("format")
+)
+
+// Options tune Open. The zero value is what stepdeck uses.
+type Options struct {
+	// LockTimeout is how long Open waits for another process to release the file
+	// (default 1s).
+	LockTimeout time.Duration
+	// NoSync skips fsync on commit: fast and unsafe, for tests only.
+	NoSync bool
+	// BatchDelay is how long a write that arrives while another is in flight waits for
+	// company before committing (default 2ms). A lone writer never waits.
+	BatchDelay time.Duration
+	// MaxBatch is how many writes one commit may hold (default 1000).
+	MaxBatch int
+}
+
+// Store is an open store file. It is safe for concurrent use.
+type Store struct {
+	db   *bolt.DB
+	path string
+	// writers counts Update calls in progress; a writer that finds none joins no batch.
+	writers atomic.Int64
+}
+
+// Open opens or creates the store file at path.
+func Open(path string, opts Options) (s *Store, err error) {
+	if path == "" {
+		return nil, errors.New("store: no file path given")
+	}
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = time.Second
+	}
+	if opts.BatchDelay <= 0 {
+		opts.BatchDelay = 2 * time.Millisecond
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 1000
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("store: create the directory for %s: %w", path, err)
+	}
+	// A damaged file can make bbolt panic while it reads the meta pages or the freelist.
+	defer func() {
+		if p := recover(); p != nil {
+			s, err = nil, damaged(path, fmt.Errorf("%v", p))
+		}
+	}()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:      opts.LockTimeout,
+		NoSync:       opts.NoSync,
+		FreelistType: bolt.FreelistMapType,
+	})
+	if err != nil {
+		return nil, openError(path, opts.LockTimeout, err)
+	}
+	db.MaxBatchDelay = opts.BatchDelay
+	db.MaxBatchSize = opts.MaxBatch
+	s = &Store{db: db, path: path}
+	if err := s.checkFormat(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openError(path string, wait time.Duration, err error) error {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return fmt.Errorf("store: another stepdeck process holds %s (waited %s for it): stop that process or use another data directory", path, wait)
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist), errors.Is(err, os.ErrInvalid):
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return damaged(path, err)
+}
+
+func damaged(path string, err error) error {
+	return fmt.Errorf("store: %s is not a readable stepdeck store (%v): move it aside (for example mv %s %s.bad) and start again", path, err, path, path)
+}
+
+// checkFormat stamps a new file with FormatVersion and refuses files it cannot read.
+func (s *Store) checkFormat() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			empty := true
+			tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+			if !empty {
+				return damaged(s.path, errors.New("it holds data but no format version"))
+			}
+			meta, err := tx.CreateBucket(bucketMeta)
+			if err != nil {
+				return err
+			}
+			return meta.Put(keyFormat, binary.BigEndian.AppendUint32(nil, FormatVersion))
+		}
+		v := meta.Get(keyFormat)
+		if len(v) != 4 {
+			return damaged(s.path, errors.New("its format version is unreadable"))
+		}
+		switch n := binary.BigEndian.Uint32(v); {
+		case n > FormatVersion:
+			return fmt.Errorf("store: %s has format version %d, newer than this stepdeck reads (%d): upgrade stepdeck, or move the file aside to start afresh", s.path, n, FormatVersion)
+		case n < 1:
+			return damaged(s.path, fmt.Errorf("format version %d", n))
+		}
+		return nil
+	})
+}
+
+// Close releases the file. Transactions in progress finish first.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the file the store lives in.
+func (s *Store) Path() string { return s.path }
