@@ -100,12 +100,22 @@ func (ch *channel) assign(contentW int) {
 			list = append(list, remaining[len(remaining)-2:]...)
 			continue
 		}
-		sort.SliceStable(ready, func(i, j int) bool { return ready[i].lo < ready[j].lo })
-		last := -far
+		// The wire that starts farthest out turns first: leftward wires in the order
+		// of their top column, rightward ones in reverse. A fan of wires from one box
+		// then nests without crossing itself.
+		sort.SliceStable(ready, func(i, j int) bool { return ready[i].priority() < ready[j].priority() })
+		var taken [][2]int
 		for _, it := range ready {
-			if it.lo >= last+2 {
+			free := true
+			for _, t := range taken {
+				if it.lo <= t[1]+1 && t[0] <= it.hi+1 {
+					free = false
+					break
+				}
+			}
+			if free {
 				it.assigned, it.track = true, track
-				last = it.hi
+				taken = append(taken, [2]int{it.lo, it.hi})
 			}
 		}
 		kept := remaining[:0]
@@ -131,6 +141,20 @@ func (ch *channel) assign(contentW int) {
 	}
 	ch.tracks = track
 	ch.h = track + 1
+}
+
+func (it *trackItem) priority() int {
+	from, to := it.w.top, it.w.bot
+	switch it.part {
+	case 1:
+		to = it.w.mid
+	case 2:
+		from = it.w.mid
+	}
+	if to < from {
+		return from
+	}
+	return -from
 }
 
 // onCycle follows unplaced predecessors from some item until one repeats: that one is
