@@ -2,9 +2,9 @@ package picture
 
 import (
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // English number words as the reference spells them: British "and" after hundreds and
@@ -124,16 +124,18 @@ var wordValues = func() map[string]float64 {
 	return m
 }()
 
-var wordSplit = regexp.MustCompile(`,\s|\sand\s|[\s\\-]`)
-
-// parseWords reads English number words (cardinal or ordinal, any case). Values below a
+// parseWords reads English number words (cardinal or ordinal, any case), between which
+// spaces, commas, hyphens and "and" are joints. Values below a
 // hundred add to the group being built; hundred and the magnitudes multiply it; a new
 // group starts once the current one has reached a thousand.
 func parseWords(s string) (float64, bool) {
 	groups := []float64{0}
 	seen := false
-	for _, part := range wordSplit.Split(strings.ToLower(strings.TrimSpace(s)), -1) {
-		if part == "" {
+	parts := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return unicode.IsSpace(r) || r == ',' || r == '-' || r == '\\'
+	})
+	for _, part := range parts {
+		if part == "and" {
 			continue
 		}
 		v, ok := wordValues[part]
