@@ -45,6 +45,7 @@ The terminal UI is not built yet; these commands work today:
 		},
 	}
 	root.AddCommand(newRunCommand(), newValidateCommand())
+	root.AddCommand(newGraphCommand())
 	return root
 }
 
