@@ -5,6 +5,10 @@
 // (jsonata-js 2.x) applies them, including its departures from the W3C text.
 //
 // The package knows nothing of the evaluator: arguments arrive as Go values and results
-// leave as Go values. Errors carry the reference's error codes (D3xxx) so the evaluator can
-// report them unchanged.
+// leave as Go values. Failures are of two kinds. An *Error carries the reference's error
+// code (D3xxx) so the evaluator can raise it unchanged. ErrNoMatch means the input did not
+// match its picture, for which the JSONata functions return undefined instead of failing.
+//
+// Analysed pictures are cached by their text, so applying one picture to many values
+// analyses it once.
 package picture
