@@ -10,7 +10,7 @@ func def(name, sig string, fn fnImpl) {
 	if err != nil {
 		panic("jsonata: bad built-in signature for $" + name + ": " + err.Error())
 	}
-	builtins[name] = &builtin{name: name, sig: s, arity: len(s.params), fn: fn}
+	builtins[name] = &builtin{name: name, sig: s, arity: mandatory(s), fn: fn}
 }
 
 // arg returns the i-th argument or undefined when absent.
@@ -28,4 +28,17 @@ func init() {
 	defineObjectFunctions()
 	defineHigherOrderFunctions()
 	defineDateFunctions()
+}
+
+// mandatory counts the parameters before the first optional one: callbacks such as
+// $map's pass a built-in only that many arguments, as the reference does.
+func mandatory(s *signature) int {
+	n := 0
+	for _, p := range s.params {
+		if p.optional {
+			break
+		}
+		n++
+	}
+	return n
 }

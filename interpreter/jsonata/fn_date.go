@@ -21,7 +21,10 @@ func defineDateFunctions() {
 			return undefined, nil
 		}
 		if pic, ok := arg(a, 1).(string); ok {
-			ms, err := parseDateTime(s, pic)
+			ms, err := parseDateTime(s, pic, c.ev.now.UnixMilli())
+			if noMatch(err) {
+				return undefined, nil
+			}
 			if err != nil {
 				return nil, pictureError(err)
 			}

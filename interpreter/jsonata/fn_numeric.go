@@ -147,6 +147,9 @@ func defineNumericFunctions() {
 		}
 		pic, _ := arg(a, 1).(string)
 		f, err := parseIntegerPicture(s, pic)
+		if noMatch(err) {
+			return undefined, nil
+		}
 		if err != nil {
 			return nil, pictureError(err)
 		}

@@ -61,6 +61,9 @@ func defineStringFunctions() {
 		if !ok {
 			return undefined, nil
 		}
+		if err := checkMatcher(c, arg(a, 1)); err != nil {
+			return nil, err
+		}
 		switch t := arg(a, 1).(type) {
 		case string:
 			return strings.Contains(s, t), nil
@@ -217,6 +220,9 @@ func fnSplit(c *callCtx, a []any) (any, error) {
 	if limit == 0 {
 		return out, nil
 	}
+	if err := checkMatcher(c, arg(a, 1)); err != nil {
+		return nil, err
+	}
 	switch sep := arg(a, 1).(type) {
 	case string:
 		var parts []string
@@ -264,7 +270,7 @@ func fnMatch(c *callCtx, a []any) (any, error) {
 	}
 	m, ok := arg(a, 1).(*matcher)
 	if !ok {
-		return nil, newError("T0410", c.pos, c.name, float64(2))
+		return nil, newError("T1010", c.pos, c.name, nil)
 	}
 	ms, err := m.all(s, limit)
 	if err != nil {
@@ -293,6 +299,9 @@ func fnReplace(c *callCtx, a []any) (any, error) {
 		limit = int(l)
 	}
 	repl := arg(a, 2)
+	if err := checkMatcher(c, arg(a, 1)); err != nil {
+		return nil, err
+	}
 	switch p := arg(a, 1).(type) {
 	case string:
 		r, _ := repl.(string)
@@ -489,7 +498,7 @@ func fnEval(c *callCtx, a []any) (any, error) {
 	if ctx := arg(a, 1); !isUndefined(ctx) {
 		input = ctx
 		if arr, ok := ctx.([]any); ok {
-			input = &seq{items: arr, outerWrapper: true}
+			input = &seq{items: []any{arr}, outerWrapper: true}
 		}
 	}
 	root, err := parse(src)
@@ -527,4 +536,14 @@ func keysOf(v any) []string {
 		}
 	}
 	return out
+}
+
+// checkMatcher rejects functions other than regular expressions where a pattern is
+// expected: custom matcher functions are not supported, and the reference rejects those
+// that do not return its match structure with the same code.
+func checkMatcher(c *callCtx, v any) error {
+	if _, ok := v.(*matcher); ok || !isFunction(v) {
+		return nil
+	}
+	return newError("T1010", c.pos, c.name, nil)
 }

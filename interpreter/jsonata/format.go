@@ -100,6 +100,9 @@ func stringify(v any, pretty bool) (string, error) {
 	if isFunction(v) {
 		return "", nil
 	}
+	if hasNonFinite(v) {
+		return "", newError("D1001", 0, "", nil)
+	}
 	var b []byte
 	if pretty {
 		b = appendPretty(b, v, "")
@@ -119,9 +122,12 @@ func appendJSON(b []byte, v any) []byte {
 		if math.IsInf(x, 0) || math.IsNaN(x) {
 			return append(b, "null"...)
 		}
-		return append(b, formatNumber(precision15(x))...)
+		if x != math.Trunc(x) {
+			x = precision15(x)
+		}
+		return append(b, formatNumber(x)...)
 	case int64:
-		return append(b, formatNumber(precision15(float64(x)))...)
+		return append(b, formatNumber(float64(x))...)
 	case string:
 		return appendJSString(b, x)
 	case *value.Object:
@@ -265,4 +271,26 @@ func utf16Key(r rune) rune {
 		return hi
 	}
 	return r
+}
+
+func hasNonFinite(v any) bool {
+	switch x := v.(type) {
+	case float64:
+		return math.IsInf(x, 0) || math.IsNaN(x)
+	case *value.Object:
+		for i := 0; i < x.Len(); i++ {
+			if _, e := x.At(i); hasNonFinite(e) {
+				return true
+			}
+		}
+		return false
+	}
+	if items, ok := arrayItems(v); ok {
+		for _, e := range items {
+			if hasNonFinite(e) {
+				return true
+			}
+		}
+	}
+	return false
 }

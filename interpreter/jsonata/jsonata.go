@@ -132,7 +132,7 @@ func (e *Expr) Evaluate(input value.Value, bindings map[string]value.Value, opts
 	}()
 	var in any = input
 	if a, ok := input.([]any); ok {
-		in = &seq{items: a, outerWrapper: true}
+		in = &seq{items: []any{a}, outerWrapper: true}
 	}
 	root := &frame{names: []string{"$"}, vals: []any{in}}
 	for name, v := range bindings {

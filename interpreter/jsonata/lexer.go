@@ -79,6 +79,10 @@ func (l *lexer) next(operand bool) (token, error) {
 			return token{kind: tokOperator, text: op, pos: l.charPos(l.at)}, nil
 		}
 	}
+	if c == '!' || c == '~' {
+		l.at++
+		return token{}, newError("S0204", l.charPos(l.at), string(c), nil)
+	}
 	if strings.IndexByte(singleOps, c) >= 0 {
 		l.at++
 		return token{kind: tokOperator, text: src[l.at-1 : l.at], pos: l.charPos(l.at)}, nil

@@ -1,7 +1,6 @@
 package jsonata
 
 import (
-
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -81,6 +80,3 @@ func (m *matcher) call(args []any) (any, error) {
 	o.Set("end", float64(utf16Len(s[:x.end])))
 	return o, nil
 }
-
-
-

@@ -93,10 +93,22 @@ func sameValue(a, b any) bool {
 
 func arith(n *node, lhs, rhs any) (any, error) {
 	l, lok := toNumber(lhs)
+	if lok && math.IsInf(l, 0) {
+		return nil, newError("D1001", n.pos, n.str, l)
+	}
+	if lok && math.IsNaN(l) {
+		lok = false
+	}
 	if !lok && !isUndefined(lhs) {
 		return nil, newError("T2001", n.pos, n.str, lhs)
 	}
 	r, rok := toNumber(rhs)
+	if rok && math.IsInf(r, 0) {
+		return nil, newError("D1001", n.pos, n.str, r)
+	}
+	if rok && math.IsNaN(r) {
+		rok = false
+	}
 	if !rok && !isUndefined(rhs) {
 		return nil, newError("T2002", n.pos, n.str, rhs)
 	}
@@ -116,7 +128,7 @@ func arith(n *node, lhs, rhs any) (any, error) {
 	case opMod:
 		res = math.Mod(l, r)
 	}
-	return checkNumber(res, n.pos)
+	return res, nil
 }
 
 func compare(n *node, lhs, rhs any) (any, error) {

@@ -15,6 +15,7 @@ type parser struct {
 	cur       token
 	ancestors []*node // parent (%) nodes, by slot index
 	labels    int
+	deferred  *Error
 }
 
 func parse(src string) (*node, error) {
@@ -26,7 +27,10 @@ func parse(src string) (*node, error) {
 		if p.cur.kind != tokEnd {
 			panic(newError("S0201", p.cur.pos, p.cur.text, nil))
 		}
-		if len(root.seekingParent) > 0 || root.kind == nParent {
+		if p.deferred != nil {
+			panic(p.deferred)
+		}
+		if unresolved(root) {
 			panic(newError("S0217", root.pos, "parent", nil))
 		}
 	})
@@ -257,4 +261,16 @@ func itoa(i int) string {
 		i /= 10
 	}
 	return string(b[n:])
+}
+
+func unresolved(n *node) bool {
+	if n.kind == nParent {
+		return true
+	}
+	for _, s := range n.seekingParent {
+		if s.level > 0 {
+			return true
+		}
+	}
+	return false
 }

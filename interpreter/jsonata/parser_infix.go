@@ -47,7 +47,7 @@ func (p *parser) led(t token, left *node) *node {
 		pushAncestry(n, n.rhs)
 		return n
 	case ":=":
-		if left.kind != nVariable {
+		if left.kind != nVariable || left.predicate != nil || left.group != nil || left.keepArray {
 			p.fail("S0212", t, nil)
 		}
 		n := &node{kind: nBind, lhs: left, pos: t.pos}
@@ -82,8 +82,6 @@ func (p *parser) dot(t token, lhs, rhs *node) *node {
 		path = &node{kind: nPath, pos: lhs.pos, steps: []*node{lhs}}
 		if lhs.kind == nParent {
 			path.seekingParent = []*slot{lhs.slot}
-		} else if lhs.seekingParent != nil {
-			path.seekingParent = lhs.seekingParent
 		}
 	}
 	if rhs.kind == nPath {
@@ -98,7 +96,10 @@ func (p *parser) dot(t token, lhs, rhs *node) *node {
 	for _, s := range path.steps {
 		switch s.kind {
 		case nNumber, nValue:
-			p.fail("S0213", token{pos: s.pos, text: s.str}, s.val)
+			// The reference finds this after parsing, so a syntax error later on wins.
+			if p.deferred == nil {
+				p.deferred = newError("S0213", s.pos, s.str, s.val)
+			}
 		case nString:
 			s.kind = nName
 		}

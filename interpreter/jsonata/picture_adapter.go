@@ -23,7 +23,13 @@ func formatDateTime(millis int64, pic, tz string) (string, error) {
 	return picture.FormatDateTime(millis, pic, tz)
 }
 
-func parseDateTime(s, pic string) (int64, error) { return picture.ParseDateTime(s, pic) }
+func parseDateTime(s, pic string, now int64) (int64, error) {
+	return picture.ParseDateTimeAt(s, pic, now)
+}
+
+// noMatch reports the picture functions' "the text does not fit the picture", which the
+// reference answers with undefined rather than an error.
+func noMatch(err error) bool { return errors.Is(err, picture.ErrNoMatch) }
 
 func formatISO(millis int64) string { return picture.FormatISO(millis) }
 

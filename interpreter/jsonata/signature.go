@@ -312,4 +312,3 @@ func typeWord(sub string) string {
 	}
 	return strings.Join(parts, " or ")
 }
-

@@ -247,10 +247,6 @@ func truthy(v any) (bool, bool) {
 		}
 		return false, true
 	}
-	if isFunction(v) {
-		_, native := v.(*builtin)
-		return !native, true
-	}
 	return false, true
 }
 
