@@ -1,0 +1,123 @@
+package service
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/stepdeck/stepdeck/interpreter/engine"
+	"github.com/stepdeck/stepdeck/interpreter/failure"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// TaskMocks answers Task states from mocks (Step Functions Local's MockConfigFile.json).
+type TaskMocks interface {
+	// Lookup returns the mocked response of a state's n-th call (from 0) in a test case.
+	// mocked is false when the test case does not mock the state.
+	Lookup(machine, testCase, state string, n int) (r MockResponse, mocked bool, err error)
+	// HasTestCase reports whether a test case exists for a machine.
+	HasTestCase(machine, testCase string) bool
+}
+
+// MockResponse is one mocked answer: a Return value or a Throw error. Wait asks a
+// .waitForTaskToken task to really wait for its callback, with Return as the response
+// of its service call.
+type MockResponse struct {
+	Return value.Value
+	Throw  *failure.Error
+	Wait   bool
+}
+
+// dispatch hands a task to whatever serves it: a mock, a handler, or (for a callback
+// task nothing serves) the person who will answer its token. It runs on the loop, after
+// the commit that recorded the task; outcomes come back as jobs.
+func (s *Service) dispatch(le *liveExec, c engine.Command) {
+	call := c.Task
+	execArn := le.arn()
+	deliver := func(in engine.Input) {
+		in.Frame, in.Seq = c.Frame, c.Seq
+		s.post(func(b *batch) error {
+			if le := s.live[execArn]; le != nil {
+				s.apply(b, le, le.x.Advance(in, s.clock.Now()))
+			}
+			return nil
+		})
+	}
+	callback := call.Token != ""
+	awaitCallback := func(response value.Value, submitted bool) {
+		s.post(func(b *batch) error {
+			le := s.live[execArn]
+			if le == nil {
+				return nil
+			}
+			s.openToken(b, le, c)
+			if submitted {
+				in := engine.Input{Kind: engine.InputTaskSubmitted, Frame: c.Frame, Seq: c.Seq, Output: response}
+				s.apply(b, le, le.x.Advance(in, s.clock.Now()))
+			} else {
+				s.store(b, le)
+			}
+			return nil
+		})
+	}
+	if c.Resumed && c.Submitted {
+		return // its token was stored and is answerable again
+	}
+
+	if tc := le.rec.TestCase; tc != "" && s.cfg.Mocks != nil {
+		if le.rec.MockCalls == nil {
+			le.rec.MockCalls = map[string]int{}
+		}
+		n := le.rec.MockCalls[call.StateName]
+		r, mocked, err := s.cfg.Mocks.Lookup(le.x.Meta.StateMachineName, tc, call.StateName, n)
+		if mocked || err != nil {
+			le.rec.MockCalls[call.StateName] = n + 1
+		}
+		switch {
+		case err != nil:
+			deliver(failed(failure.New(failure.Runtime, err.Error())))
+			return
+		case mocked && r.Throw != nil:
+			deliver(failed(r.Throw))
+			return
+		case mocked && callback && r.Wait:
+			awaitCallback(r.Return, true)
+			return
+		case mocked:
+			deliver(engine.Input{Kind: engine.InputTaskSucceeded, Output: r.Return})
+			return
+		}
+	}
+
+	if h, ok := s.cfg.Handlers.Lookup(call.Resource); ok {
+		go func() {
+			out, err := h(context.Background(), call)
+			switch {
+			case err != nil:
+				var fe *failure.Error
+				if !errors.As(err, &fe) {
+					fe = failure.New(failure.TaskFailed, err.Error())
+				}
+				deliver(failed(fe))
+			case callback:
+				// The handler made the service call; the task now waits for its token.
+				awaitCallback(out, true)
+			default:
+				deliver(engine.Input{Kind: engine.InputTaskSucceeded, Output: out})
+			}
+		}()
+		return
+	}
+	if callback {
+		// Nothing performs the side effect (the message, the call): the execution waits
+		// for whoever answers its token, which is how a person plays the other side.
+		awaitCallback(nil, false)
+		return
+	}
+	deliver(failed(engine.NoHandlerError(call.Resource)))
+}
+
+func failed(fe *failure.Error) engine.Input {
+	return engine.Input{Kind: engine.InputTaskFailed, Error: aws.String(fe.Name), Cause: aws.String(fe.Cause)}
+}

@@ -1,0 +1,252 @@
+package service
+
+import (
+	"container/heap"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/engine"
+	"github.com/stepdeck/stepdeck/interpreter/store"
+)
+
+// liveExec is a running execution the loop holds.
+type liveExec struct {
+	x   *engine.Execution
+	rec *executionRecord
+	// ephemeral executions (EXPRESS) are never stored: AWS keeps no history for them.
+	ephemeral bool
+	// waiters are closed when the execution ends (StartSyncExecution).
+	waiters []chan struct{}
+	tokens  []string
+}
+
+func (le *liveExec) arn() string { return le.x.Meta.ExecutionArn }
+
+// apply takes the result of one engine call: it stores the new events and the
+// execution's state, keeps its timers, and hands its tasks out after the commit.
+func (s *Service) apply(b *batch, le *liveExec, res *engine.Result) {
+	x := le.x
+	if !le.ephemeral && len(res.Events) > 0 {
+		first := res.Events[0].ID
+		payloads := make([][]byte, len(res.Events))
+		for i := range res.Events {
+			data, err := res.Events[i].MarshalJSON()
+			if err != nil {
+				data = []byte(fmt.Sprintf(`{"id":%d,"type":%q}`, res.Events[i].ID, res.Events[i].Type))
+			}
+			payloads[i] = data
+		}
+		a := le.arn()
+		b.write(func(tx *store.Tx) error { return tx.AppendEvents(a, first, payloads) })
+	}
+	// The engine keeps every event it made; the store has them now.
+	x.History = x.History[:0]
+	for _, c := range res.Commands {
+		switch c.Kind {
+		case engine.CmdStartTimer:
+			heap.Push(&s.timers, timerEntry{Command: c, Exec: le.arn()})
+		case engine.CmdInvokeTask:
+			c := c
+			b.then(func() { s.dispatch(le, c) })
+		case engine.CmdCancelTask:
+			if c.Task != nil && c.Task.Token != "" {
+				s.closeToken(b, c.Task.Token)
+			}
+		}
+	}
+	if res.More {
+		s.runnable = append(s.runnable, le.arn())
+	}
+	s.store(b, le)
+	if x.Done() {
+		s.finish(b, le)
+	}
+}
+
+// store writes an execution's record: its status, and its snapshot while it runs.
+func (s *Service) store(b *batch, le *liveExec) {
+	if le.ephemeral {
+		return
+	}
+	x, rec := le.x, le.rec
+	rec.Status = x.Status
+	if x.Done() {
+		rec.StopDate = x.StopTime
+		rec.Snapshot = nil
+		if x.Status == types.ExecutionStatusSucceeded {
+			rec.Output = aws.String(x.OutputText())
+		}
+		if x.HasError {
+			rec.Error = aws.String(x.Error)
+		}
+		if x.HasCause {
+			rec.Cause = aws.String(x.Cause)
+		}
+	} else {
+		snap, err := x.Snapshot()
+		if err == nil {
+			rec.Snapshot = snap
+		}
+	}
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return
+	}
+	row := store.ExecutionRow{Arn: le.arn(), MachineArn: x.Meta.StateMachineArn, Status: string(x.Status), Start: x.Meta.StartTime, Record: data}
+	b.write(func(tx *store.Tx) error { return tx.PutExecution(row) })
+}
+
+// finish lets go of an execution that closed.
+func (s *Service) finish(b *batch, le *liveExec) {
+	delete(s.live, le.arn())
+	for _, t := range le.tokens {
+		s.closeToken(b, t)
+	}
+	waiters := le.waiters
+	le.waiters = nil
+	b.then(func() {
+		for _, w := range waiters {
+			close(w)
+		}
+	})
+}
+
+func (s *Service) closeToken(b *batch, token string) {
+	t := s.tokens[token]
+	if t == nil || t.Closed {
+		return
+	}
+	t.Closed = true
+	rec := *t
+	b.write(func(tx *store.Tx) error { return putJSON(tx, kindTokens, token, rec) })
+}
+
+func (s *Service) openToken(b *batch, le *liveExec, c engine.Command) {
+	rec := &tokenRecord{Execution: le.arn(), Frame: c.Frame, Seq: c.Seq}
+	s.tokens[c.Task.Token] = rec
+	le.tokens = append(le.tokens, c.Task.Token)
+	if le.ephemeral {
+		return
+	}
+	copyRec := *rec
+	tok := c.Task.Token
+	b.write(func(tx *store.Tx) error { return putJSON(tx, kindTokens, tok, copyRec) })
+}
+
+func putJSON(tx *store.Tx, kind, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return tx.Put(kind, key, data)
+}
+
+func getJSON(tx *store.Tx, kind, key string, v any) error {
+	data, err := tx.Get(kind, key)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(data, v)
+}
+
+// recover resumes the executions the store holds as running, and reloads task tokens.
+func (s *Service) recover() error {
+	var rows []store.ExecutionRow
+	tokens := map[string]*tokenRecord{}
+	defsText := map[string]string{}
+	err := s.st.View(func(tx *store.Tx) error {
+		if err := tx.RunningExecutions(func(r store.ExecutionRow) error {
+			rows = append(rows, r)
+			return nil
+		}); err != nil {
+			return err
+		}
+		items, _, err := tx.List(kindTokens, "", "", 0)
+		if err != nil {
+			return err
+		}
+		for _, kv := range items {
+			var t tokenRecord
+			if json.Unmarshal(kv.Value, &t) == nil {
+				tokens[kv.Key] = &t
+			}
+		}
+		for _, r := range rows {
+			var rec executionRecord
+			if err := json.Unmarshal(r.Record, &rec); err != nil {
+				continue
+			}
+			if _, ok := defsText[rec.DefinitionHash]; ok {
+				continue
+			}
+			data, err := tx.Get(kindDefinitions, rec.DefinitionHash)
+			if err != nil {
+				continue
+			}
+			defsText[rec.DefinitionHash] = string(data)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reading the store %s: %w", s.st.Path(), err)
+	}
+	s.tokens = tokens
+	b := &batch{}
+	for _, r := range rows {
+		rec := &executionRecord{}
+		if err := json.Unmarshal(r.Record, rec); err != nil || len(rec.Snapshot) == 0 {
+			continue
+		}
+		text, ok := defsText[rec.DefinitionHash]
+		if !ok {
+			continue
+		}
+		def, _, err := s.definition(text, string(rec.Meta.Type))
+		if err != nil {
+			continue
+		}
+		x, err := engine.Restore(def, rec.Snapshot, s.engineOptions(string(rec.Meta.Type)))
+		if err != nil {
+			continue
+		}
+		le := &liveExec{x: x, rec: rec}
+		for tok, t := range tokens {
+			if t.Execution == r.Arn && !t.Closed {
+				le.tokens = append(le.tokens, tok)
+			}
+		}
+		s.live[r.Arn] = le
+		for _, c := range x.Rearm() {
+			switch c.Kind {
+			case engine.CmdStartTimer:
+				heap.Push(&s.timers, timerEntry{Command: c, Exec: r.Arn})
+			case engine.CmdInvokeTask:
+				c := c
+				b.then(func() { s.dispatch(le, c) })
+			}
+		}
+		if len(x.Frames()) > 0 {
+			// Frames that were ready to run when the process stopped go on now.
+			s.runnable = append(s.runnable, r.Arn)
+		}
+	}
+	for _, f := range b.after {
+		f()
+	}
+	return nil
+}
+
+var errNoDefinition = errors.New("the definition is missing")
+
+// parsedFor returns the definition an execution runs.
+func (s *Service) parsedFor(text string, typ types.StateMachineType) (*asl.Definition, string, error) {
+	if text == "" {
+		return nil, "", errNoDefinition
+	}
+	return s.definition(text, string(typ))
+}

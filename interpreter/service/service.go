@@ -1,0 +1,303 @@
+// Package service is the Step Functions API over the local engine and its store. Its
+// methods have the signatures of the AWS SDK's *sfn.Client and return the SDK's types
+// and error types, so the UI, the HTTP server and tests use it exactly as they would use
+// AWS.
+//
+// One goroutine (the loop) owns every running execution: API calls that change
+// something, task outcomes and timers all become jobs it runs in turn. Each turn of the
+// loop commits what its jobs changed in one store transaction (group commit) before it
+// answers them, so an acknowledged call is durable, and only then hands tasks to their
+// handlers. A waiting execution is data in memory and in the store: no goroutine waits
+// for it.
+package service
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/stepdeck/stepdeck/interpreter/arn"
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/engine"
+	"github.com/stepdeck/stepdeck/interpreter/ids"
+	"github.com/stepdeck/stepdeck/interpreter/store"
+)
+
+// Config sets up a Service.
+type Config struct {
+	Store    *store.Store
+	Location arn.Location // defaults to arn.Local
+	Clock    engine.Clock // defaults to the wall clock
+	// TimeScale multiplies Wait and retry delays: 1 is real time, 0 passes them at once.
+	TimeScale float64
+	// Handlers run Task states in process (command handlers, Lambda, tests).
+	Handlers *engine.Registry
+	// Mocks answers Task states from a mock config file, by test case.
+	Mocks TaskMocks
+}
+
+// ErrClosed is returned by calls made after Close.
+var ErrClosed = errors.New("the local Step Functions service is closed")
+
+// Service is the local Step Functions API.
+type Service struct {
+	cfg   Config
+	st    *store.Store
+	loc   arn.Location
+	clock engine.Clock
+
+	inbox  chan job
+	quit   chan struct{}
+	done   chan struct{}
+	closed sync.Once
+
+	defsMu sync.Mutex
+	defs   map[string]*asl.Definition // parsed definitions by hash
+
+	// Owned by the loop goroutine.
+	live     map[string]*liveExec
+	timers   timerHeap
+	tokens   map[string]*tokenRecord
+	runnable []string // executions whose last step left work ready (Result.More)
+}
+
+// job is work for the loop. It returns the error for its caller; the loop adds the
+// commit's error.
+type job struct {
+	fn   func(b *batch) error
+	done chan error
+}
+
+// batch collects what one turn of the loop writes and what it does after the commit.
+type batch struct {
+	writes []func(*store.Tx) error
+	after  []func()
+}
+
+func (b *batch) write(w func(*store.Tx) error) { b.writes = append(b.writes, w) }
+func (b *batch) then(f func())                  { b.after = append(b.after, f) }
+
+// New starts the service and resumes every execution the store holds as running.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("service: a store is required")
+	}
+	if cfg.Location.Region == "" {
+		cfg.Location = arn.Local
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = engine.RealClock{}
+	}
+	if cfg.Handlers == nil {
+		cfg.Handlers = &engine.Registry{}
+	}
+	s := &Service{cfg: cfg, st: cfg.Store, loc: cfg.Location, clock: cfg.Clock,
+		inbox: make(chan job, 1024), quit: make(chan struct{}), done: make(chan struct{}),
+		defs: map[string]*asl.Definition{}, live: map[string]*liveExec{}, tokens: map[string]*tokenRecord{}}
+	if err := s.recover(); err != nil {
+		return nil, err
+	}
+	go s.loop()
+	return s, nil
+}
+
+// Close stops the loop. Running executions stay in the store and resume on the next New.
+func (s *Service) Close() error {
+	s.closed.Do(func() { close(s.quit) })
+	<-s.done
+	return nil
+}
+
+// do runs fn on the loop and waits until its changes are committed.
+func (s *Service) do(ctx context.Context, fn func(b *batch) error) error {
+	j := job{fn: fn, done: make(chan error, 1)}
+	select {
+	case s.inbox <- j:
+	case <-s.quit:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-j.done:
+		return err
+	case <-s.done:
+		return ErrClosed
+	}
+}
+
+// post hands the loop work nobody waits for (a task outcome).
+func (s *Service) post(fn func(b *batch) error) {
+	select {
+	case s.inbox <- job{fn: fn, done: make(chan error, 1)}:
+	case <-s.quit:
+	}
+}
+
+const maxJobsPerTurn = 512
+
+func (s *Service) loop() {
+	defer close(s.done)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		var jobs []job
+		select {
+		case j := <-s.inbox:
+			jobs = append(jobs, j)
+		more:
+			for len(jobs) < maxJobsPerTurn {
+				select {
+				case j := <-s.inbox:
+					jobs = append(jobs, j)
+				default:
+					break more
+				}
+			}
+		case <-timer.C:
+		case <-s.quit:
+			return
+		}
+		b := &batch{}
+		errs := make([]error, len(jobs))
+		for i, j := range jobs {
+			errs[i] = j.fn(b)
+		}
+		s.fireTimers(b)
+		s.runReady(b)
+		var commitErr error
+		if len(b.writes) > 0 {
+			commitErr = s.st.Update(func(tx *store.Tx) error {
+				for _, w := range b.writes {
+					if err := w(tx); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		for i, j := range jobs {
+			if errs[i] == nil && commitErr != nil {
+				errs[i] = fmt.Errorf("storing the change: %w", commitErr)
+			}
+			j.done <- errs[i]
+		}
+		if commitErr == nil {
+			for _, f := range b.after {
+				f()
+			}
+		}
+		s.armTimer(timer)
+	}
+}
+
+// armTimer sets the loop's timer to the earliest pending engine timer.
+func (s *Service) armTimer(t *time.Timer) {
+	if !t.Stop() {
+		select {
+		case <-t.C:
+		default:
+		}
+	}
+	d := time.Hour
+	if len(s.timers) > 0 {
+		d = time.Until(s.timers[0].At)
+		if _, virtual := s.clock.(*engine.VirtualClock); virtual {
+			d = 0
+		}
+		if d < 0 {
+			d = 0
+		}
+	}
+	if len(s.runnable) > 0 {
+		d = 0
+	}
+	t.Reset(d)
+}
+
+// fireTimers delivers every engine timer that is due.
+func (s *Service) fireTimers(b *batch) {
+	for len(s.timers) > 0 {
+		next := s.timers[0]
+		now := s.clock.Now()
+		if vc, ok := s.clock.(*engine.VirtualClock); ok {
+			// A virtual clock jumps to the next timer once nothing else is going on.
+			if len(s.inbox) > 0 || len(s.runnable) > 0 {
+				return
+			}
+			_ = vc.SleepUntil(context.Background(), next.At)
+			now = vc.Now()
+		}
+		if next.At.After(now) {
+			return
+		}
+		heap.Pop(&s.timers)
+		le := s.live[next.Exec]
+		if le == nil {
+			continue
+		}
+		in := engine.Input{Kind: engine.InputTimer, Frame: next.Frame, Seq: next.Seq, Purpose: next.Purpose}
+		s.apply(b, le, le.x.Advance(in, now))
+	}
+}
+
+// runReady goes on with executions that stopped on their step budget.
+func (s *Service) runReady(b *batch) {
+	ready := s.runnable
+	s.runnable = nil
+	for _, a := range ready {
+		if le := s.live[a]; le != nil {
+			s.apply(b, le, le.x.Resume(s.clock.Now()))
+		}
+	}
+}
+
+func (s *Service) engineOptions(typ string) engine.Options {
+	o := engine.Options{RecordHistory: true, TimeScale: s.cfg.TimeScale, Rand: rand.Float64, NewToken: ids.TaskToken}
+	if typ == "STANDARD" {
+		o.HistoryLimit = engine.MaxHistoryEvents
+	}
+	return o
+}
+
+// definition parses a definition once per distinct text.
+func (s *Service) definition(text, typ string) (*asl.Definition, string, error) {
+	h := definitionHash(typ + "\x00" + text)
+	s.defsMu.Lock()
+	d, ok := s.defs[h]
+	s.defsMu.Unlock()
+	if ok {
+		return d, h, nil
+	}
+	d, err := asl.ParseFor([]byte(text), typ)
+	if err != nil {
+		return nil, "", err
+	}
+	s.defsMu.Lock()
+	s.defs[h] = d
+	s.defsMu.Unlock()
+	return d, h, nil
+}
+
+// timerEntry is an engine timer the loop keeps.
+type timerEntry struct {
+	engine.Command
+	Exec string
+}
+
+type timerHeap []timerEntry
+
+func (h timerHeap) Len() int           { return len(h) }
+func (h timerHeap) Less(i, j int) bool { return h[i].At.Before(h[j].At) }
+func (h timerHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *timerHeap) Push(x any)        { *h = append(*h, x.(timerEntry)) }
+func (h *timerHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
