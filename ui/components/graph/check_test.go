@@ -329,3 +329,17 @@ func (g *grid) trace(x, y int, visited, arrows map[[2]int]int) (int, bool, strin
 	}
 	return 0, false, "runs forever"
 }
+
+// checkWidth reports a view larger than w×h cells.
+func checkWidth(out string, w, h int) string {
+	lines := strings.Split(out, "\n")
+	if h > 0 && len(lines) > h {
+		return fmt.Sprintf("%d lines, over %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if lw := lipgloss.Width(l); lw > w {
+			return fmt.Sprintf("line %d is %d cells wide, over %d", i+1, lw, w)
+		}
+	}
+	return ""
+}
