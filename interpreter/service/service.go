@@ -79,7 +79,7 @@ type batch struct {
 }
 
 func (b *batch) write(w func(*store.Tx) error) { b.writes = append(b.writes, w) }
-func (b *batch) then(f func())                  { b.after = append(b.after, f) }
+func (b *batch) then(f func())                 { b.after = append(b.after, f) }
 
 // New starts the service and resumes every execution the store holds as running.
 func New(cfg Config) (*Service, error) {
