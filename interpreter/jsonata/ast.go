@@ -96,6 +96,10 @@ type node struct {
 	keepSingleton bool
 	consArray     bool
 	thunk         bool
+	// simple marks a path of one plain field name, evaluated without sequences.
+	simple bool
+	// scope marks a block that may bind variables and so needs its own frame.
+	scope bool
 
 	// Parent operator bookkeeping.
 	slot          *slot

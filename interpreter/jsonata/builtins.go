@@ -3,7 +3,7 @@ package jsonata
 // builtins are the reference's functions, by name without the $.
 var builtins = map[string]*builtin{}
 
-type fnImpl = func(c *callCtx, args []any) (any, error)
+type fnImpl = func(c callCtx, args []any) (any, error)
 
 func def(name, sig string, fn fnImpl) {
 	s, err := parseSignature(sig)

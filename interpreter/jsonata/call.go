@@ -15,7 +15,7 @@ type builtin struct {
 	name  string
 	sig   *signature
 	arity int
-	fn    func(c *callCtx, args []any) (any, error)
+	fn    func(c callCtx, args []any) (any, error)
 	user  *userFunc
 }
 
@@ -166,7 +166,7 @@ func (ev *evaluator) applyInner(f any, args []any, input any, env *frame, pos in
 				return nil, err
 			}
 		}
-		c := &callCtx{ev: ev, input: input, env: env, pos: pos, name: name}
+		c := callCtx{ev: ev, input: input, env: env, pos: pos, name: name}
 		if fn.user != nil {
 			return callUser(fn.user, c, args)
 		}

@@ -15,6 +15,12 @@ type evaluator struct {
 	ticks    uint32
 	funcs    map[string]*userFunc
 	now      time.Time
+	nowSet   bool
+	clock    func() time.Time
+	// The outermost scope lives here to save allocations per evaluation.
+	root      frame
+	rootNames [4]string
+	rootVals  [4]any
 	rand     func() float64
 }
 
@@ -137,7 +143,10 @@ func (ev *evaluator) evalNode(n *node, input any, env *frame) (any, error) {
 		}
 		return ev.eval(n.rhs, input, env)
 	case nBlock:
-		inner := newFrame(env)
+		inner := env
+		if n.scope {
+			inner = newFrame(env)
+		}
 		var res any = undefined
 		for _, e := range n.items {
 			var err error
@@ -203,4 +212,18 @@ func checkNumber(f float64, pos int) (any, error) {
 		return nil, newError("D1001", pos, "", f)
 	}
 	return f, nil
+}
+
+// instant is the evaluation's one "now": read on first use, then fixed, so that every
+// $now() and $millis() of one evaluation agree.
+func (ev *evaluator) instant() time.Time {
+	if !ev.nowSet {
+		if ev.clock != nil {
+			ev.now = ev.clock()
+		} else {
+			ev.now = time.Now()
+		}
+		ev.nowSet = true
+	}
+	return ev.now
 }

@@ -5,18 +5,14 @@ import (
 )
 
 func defineArrayFunctions() {
-	def("sum", "<a<n>:n>", func(c *callCtx, a []any) (any, error) {
-		xs, ok := numbersOf(arg(a, 0))
+	def("sum", "<a<n>:n>", func(c callCtx, a []any) (any, error) {
+		total, _, ok := sumOf(arg(a, 0))
 		if !ok {
 			return undefined, nil
 		}
-		total := 0.0
-		for _, x := range xs {
-			total += x
-		}
 		return total, nil
 	})
-	def("count", "<a:n>", func(c *callCtx, a []any) (any, error) {
+	def("count", "<a:n>", func(c callCtx, a []any) (any, error) {
 		v := arg(a, 0)
 		if isUndefined(v) {
 			return 0.0, nil
@@ -29,34 +25,30 @@ func defineArrayFunctions() {
 	})
 	def("max", "<a<n>:n>", extremum(func(a, b float64) bool { return a > b }))
 	def("min", "<a<n>:n>", extremum(func(a, b float64) bool { return a < b }))
-	def("average", "<a<n>:n>", func(c *callCtx, a []any) (any, error) {
-		xs, ok := numbersOf(arg(a, 0))
-		if !ok || len(xs) == 0 {
+	def("average", "<a<n>:n>", func(c callCtx, a []any) (any, error) {
+		total, n, ok := sumOf(arg(a, 0))
+		if !ok || n == 0 {
 			return undefined, nil
 		}
-		total := 0.0
-		for _, x := range xs {
-			total += x
-		}
-		return total / float64(len(xs)), nil
+		return total / float64(n), nil
 	})
-	def("boolean", "<x-:b>", func(c *callCtx, a []any) (any, error) {
+	def("boolean", "<x-:b>", func(c callCtx, a []any) (any, error) {
 		b, ok := truthy(arg(a, 0))
 		if !ok {
 			return undefined, nil
 		}
 		return b, nil
 	})
-	def("not", "<x-:b>", func(c *callCtx, a []any) (any, error) {
+	def("not", "<x-:b>", func(c callCtx, a []any) (any, error) {
 		b, ok := truthy(arg(a, 0))
 		if !ok {
 			return undefined, nil
 		}
 		return !b, nil
 	})
-	def("exists", "<x:b>", func(c *callCtx, a []any) (any, error) { return exists(arg(a, 0)), nil })
-	def("append", "<xx:a>", func(c *callCtx, a []any) (any, error) { return fnAppend(arg(a, 0), arg(a, 1)), nil })
-	def("reverse", "<a:a>", func(c *callCtx, a []any) (any, error) {
+	def("exists", "<x:b>", func(c callCtx, a []any) (any, error) { return exists(arg(a, 0)), nil })
+	def("append", "<xx:a>", func(c callCtx, a []any) (any, error) { return fnAppend(arg(a, 0), arg(a, 1)), nil })
+	def("reverse", "<a:a>", func(c callCtx, a []any) (any, error) {
 		items, ok := arrayItems(arg(a, 0))
 		if !ok {
 			return arg(a, 0), nil
@@ -70,7 +62,7 @@ func defineArrayFunctions() {
 		}
 		return out, nil
 	})
-	def("shuffle", "<a:a>", func(c *callCtx, a []any) (any, error) {
+	def("shuffle", "<a:a>", func(c callCtx, a []any) (any, error) {
 		items, ok := arrayItems(arg(a, 0))
 		if !ok || len(items) <= 1 {
 			return arg(a, 0), nil
@@ -82,7 +74,7 @@ func defineArrayFunctions() {
 		}
 		return out, nil
 	})
-	def("distinct", "<x:x>", func(c *callCtx, a []any) (any, error) {
+	def("distinct", "<x:x>", func(c callCtx, a []any) (any, error) {
 		v := arg(a, 0)
 		items, ok := arrayItems(v)
 		if !ok || len(items) <= 1 {
@@ -106,7 +98,7 @@ func defineArrayFunctions() {
 		}
 		return out, nil
 	})
-	def("zip", "<a+>", func(c *callCtx, a []any) (any, error) {
+	def("zip", "<a+>", func(c callCtx, a []any) (any, error) {
 		if len(a) == 0 {
 			return []any{}, nil
 		}
@@ -138,7 +130,7 @@ func defineArrayFunctions() {
 }
 
 func extremum(better func(a, b float64) bool) fnImpl {
-	return func(c *callCtx, a []any) (any, error) {
+	return func(c callCtx, a []any) (any, error) {
 		xs, ok := numbersOf(arg(a, 0))
 		if !ok || len(xs) == 0 {
 			return undefined, nil
@@ -153,7 +145,7 @@ func extremum(better func(a, b float64) bool) fnImpl {
 	}
 }
 
-func fnSort(c *callCtx, a []any) (any, error) {
+func fnSort(c callCtx, a []any) (any, error) {
 	v := arg(a, 0)
 	items, ok := arrayItems(v)
 	if !ok {

@@ -1,7 +1,7 @@
 package jsonata
 
 func defineHigherOrderFunctions() {
-	def("map", "<af>", func(c *callCtx, a []any) (any, error) {
+	def("map", "<af>", func(c callCtx, a []any) (any, error) {
 		items, ok := arrayItems(arg(a, 0))
 		if !ok {
 			return undefined, nil
@@ -20,7 +20,7 @@ func defineHigherOrderFunctions() {
 		}
 		return out, nil
 	})
-	def("filter", "<af>", func(c *callCtx, a []any) (any, error) {
+	def("filter", "<af>", func(c callCtx, a []any) (any, error) {
 		items, ok := arrayItems(arg(a, 0))
 		if !ok {
 			return undefined, nil
@@ -39,7 +39,7 @@ func defineHigherOrderFunctions() {
 		}
 		return out, nil
 	})
-	def("single", "<af?>", func(c *callCtx, a []any) (any, error) {
+	def("single", "<af?>", func(c callCtx, a []any) (any, error) {
 		items, ok := arrayItems(arg(a, 0))
 		if !ok {
 			return undefined, nil
@@ -70,7 +70,7 @@ func defineHigherOrderFunctions() {
 		}
 		return result, nil
 	})
-	def("reduce", "<afj?:j>", func(c *callCtx, a []any) (any, error) {
+	def("reduce", "<afj?:j>", func(c callCtx, a []any) (any, error) {
 		items, ok := arrayItems(arg(a, 0))
 		if !ok {
 			return undefined, nil

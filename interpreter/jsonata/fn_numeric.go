@@ -13,7 +13,7 @@ import (
 var decimalNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$`)
 
 func numFn(f func(float64) (any, error)) fnImpl {
-	return func(c *callCtx, a []any) (any, error) {
+	return func(c callCtx, a []any) (any, error) {
 		x, ok := toNumber(arg(a, 0))
 		if !ok {
 			return undefined, nil
@@ -27,7 +27,7 @@ func numFn(f func(float64) (any, error)) fnImpl {
 }
 
 func defineNumericFunctions() {
-	def("number", "<(nsb)-:n>", func(c *callCtx, a []any) (any, error) {
+	def("number", "<(nsb)-:n>", func(c callCtx, a []any) (any, error) {
 		switch x := arg(a, 0).(type) {
 		case undefinedType:
 			return undefined, nil
@@ -72,7 +72,7 @@ func defineNumericFunctions() {
 		}
 		return math.Sqrt(x), nil
 	}))
-	def("round", "<n-n?:n>", func(c *callCtx, a []any) (any, error) {
+	def("round", "<n-n?:n>", func(c callCtx, a []any) (any, error) {
 		x, ok := toNumber(arg(a, 0))
 		if !ok {
 			return undefined, nil
@@ -80,7 +80,7 @@ func defineNumericFunctions() {
 		p, _ := toNumber(arg(a, 1))
 		return roundHalfEven(x, int(p)), nil
 	})
-	def("power", "<n-n:n>", func(c *callCtx, a []any) (any, error) {
+	def("power", "<n-n:n>", func(c callCtx, a []any) (any, error) {
 		x, ok := toNumber(arg(a, 0))
 		if !ok {
 			return undefined, nil
@@ -98,8 +98,8 @@ func defineNumericFunctions() {
 		}
 		return r, nil
 	})
-	def("random", "<:n>", func(c *callCtx, a []any) (any, error) { return c.ev.random(), nil })
-	def("formatBase", "<n-n?:s>", func(c *callCtx, a []any) (any, error) {
+	def("random", "<:n>", func(c callCtx, a []any) (any, error) { return c.ev.random(), nil })
+	def("formatBase", "<n-n?:s>", func(c callCtx, a []any) (any, error) {
 		x, ok := toNumber(arg(a, 0))
 		if !ok {
 			return undefined, nil
@@ -114,7 +114,7 @@ func defineNumericFunctions() {
 		}
 		return formatRadix(x, int(radix)), nil
 	})
-	def("formatNumber", "<n-so?:s>", func(c *callCtx, a []any) (any, error) {
+	def("formatNumber", "<n-so?:s>", func(c callCtx, a []any) (any, error) {
 		x, ok := toNumber(arg(a, 0))
 		if !ok {
 			return undefined, nil
@@ -132,7 +132,7 @@ func defineNumericFunctions() {
 		}
 		return pictureResult(formatNumberPicture(x, pic, opts))
 	})
-	def("formatInteger", "<n-s:s>", func(c *callCtx, a []any) (any, error) {
+	def("formatInteger", "<n-s:s>", func(c callCtx, a []any) (any, error) {
 		x, ok := toNumber(arg(a, 0))
 		if !ok {
 			return undefined, nil
@@ -140,7 +140,7 @@ func defineNumericFunctions() {
 		pic, _ := arg(a, 1).(string)
 		return pictureResult(formatIntegerPicture(x, pic))
 	})
-	def("parseInteger", "<s-s:n>", func(c *callCtx, a []any) (any, error) {
+	def("parseInteger", "<s-s:n>", func(c callCtx, a []any) (any, error) {
 		s, ok := arg(a, 0).(string)
 		if !ok {
 			return undefined, nil
@@ -223,6 +223,23 @@ func pictureResult(s string, err error) (any, error) {
 }
 
 // aggregate helpers
+
+// sumOf adds the numbers of an array (or a lone number) without copying them.
+func sumOf(v any) (float64, int, bool) {
+	if isUndefined(v) {
+		return 0, 0, false
+	}
+	if f, ok := toNumber(v); ok {
+		return f, 1, true
+	}
+	items, _ := arrayItems(v)
+	total := 0.0
+	for _, e := range items {
+		f, _ := toNumber(e)
+		total += f
+	}
+	return total, len(items), true
+}
 
 func numbersOf(v any) ([]float64, bool) {
 	if isUndefined(v) {

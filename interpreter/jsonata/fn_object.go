@@ -5,7 +5,7 @@ import (
 )
 
 func defineObjectFunctions() {
-	def("keys", "<x-:a<s>>", func(c *callCtx, a []any) (any, error) {
+	def("keys", "<x-:a<s>>", func(c callCtx, a []any) (any, error) {
 		ks := keysOf(arg(a, 0))
 		out := &seq{items: make([]any, len(ks))}
 		for i, k := range ks {
@@ -13,15 +13,15 @@ func defineObjectFunctions() {
 		}
 		return out, nil
 	})
-	def("lookup", "<x-s:x>", func(c *callCtx, a []any) (any, error) {
+	def("lookup", "<x-s:x>", func(c callCtx, a []any) (any, error) {
 		k, ok := arg(a, 1).(string)
 		if !ok {
 			return undefined, nil
 		}
 		return lookupField(arg(a, 0), k), nil
 	})
-	def("spread", "<x-:a<o>>", func(c *callCtx, a []any) (any, error) { return spread(arg(a, 0)), nil })
-	def("merge", "<a<o>:o>", func(c *callCtx, a []any) (any, error) {
+	def("spread", "<x-:a<o>>", func(c callCtx, a []any) (any, error) { return spread(arg(a, 0)), nil })
+	def("merge", "<a<o>:o>", func(c callCtx, a []any) (any, error) {
 		items, ok := arrayItems(arg(a, 0))
 		if !ok {
 			return undefined, nil
@@ -37,7 +37,7 @@ func defineObjectFunctions() {
 		}
 		return out, nil
 	})
-	def("sift", "<o-f?:o>", func(c *callCtx, a []any) (any, error) {
+	def("sift", "<o-f?:o>", func(c callCtx, a []any) (any, error) {
 		o, ok := arg(a, 0).(*value.Object)
 		if !ok {
 			return undefined, nil
@@ -59,7 +59,7 @@ func defineObjectFunctions() {
 		}
 		return out, nil
 	})
-	def("each", "<o-f:a>", func(c *callCtx, a []any) (any, error) {
+	def("each", "<o-f:a>", func(c callCtx, a []any) (any, error) {
 		o, ok := arg(a, 0).(*value.Object)
 		if !ok {
 			return undefined, nil
@@ -78,14 +78,14 @@ func defineObjectFunctions() {
 		}
 		return out, nil
 	})
-	def("error", "<s?:x>", func(c *callCtx, a []any) (any, error) {
+	def("error", "<s?:x>", func(c callCtx, a []any) (any, error) {
 		msg, ok := arg(a, 0).(string)
 		if !ok {
 			msg = "$error() function evaluated"
 		}
 		return nil, &Error{Code: "D3137", Position: c.pos, Token: c.name, Value: msg, Message: msg}
 	})
-	def("assert", "<bs?:x>", func(c *callCtx, a []any) (any, error) {
+	def("assert", "<bs?:x>", func(c callCtx, a []any) (any, error) {
 		if b, _ := arg(a, 0).(bool); b {
 			return undefined, nil
 		}
@@ -95,7 +95,7 @@ func defineObjectFunctions() {
 		}
 		return nil, &Error{Code: "D3141", Position: c.pos, Token: c.name, Value: msg, Message: msg}
 	})
-	def("type", "<x:s>", func(c *callCtx, a []any) (any, error) {
+	def("type", "<x:s>", func(c callCtx, a []any) (any, error) {
 		v := arg(a, 0)
 		switch v.(type) {
 		case undefinedType:
@@ -119,7 +119,7 @@ func defineObjectFunctions() {
 		}
 		return "object", nil
 	})
-	def("clone", "<(oa)-:o>", func(c *callCtx, a []any) (any, error) {
+	def("clone", "<(oa)-:o>", func(c callCtx, a []any) (any, error) {
 		v := arg(a, 0)
 		if isUndefined(v) {
 			return undefined, nil

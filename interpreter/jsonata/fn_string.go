@@ -11,7 +11,7 @@ import (
 )
 
 func defineStringFunctions() {
-	def("string", "<x-b?:s>", func(c *callCtx, a []any) (any, error) {
+	def("string", "<x-b?:s>", func(c callCtx, a []any) (any, error) {
 		v := arg(a, 0)
 		if isUndefined(v) {
 			return undefined, nil
@@ -27,7 +27,7 @@ func defineStringFunctions() {
 	def("lowercase", "<s-:s>", strFn(func(s string) any { return strings.ToLower(s) }))
 	def("trim", "<s-:s>", strFn(trim))
 	def("substring", "<s-nn?:s>", fnSubstring)
-	def("substringBefore", "<s-s:s>", func(c *callCtx, a []any) (any, error) {
+	def("substringBefore", "<s-s:s>", func(c callCtx, a []any) (any, error) {
 		s, ok := arg(a, 0).(string)
 		if !ok {
 			return undefined, nil
@@ -41,7 +41,7 @@ func defineStringFunctions() {
 		}
 		return s, nil
 	})
-	def("substringAfter", "<s-s:s>", func(c *callCtx, a []any) (any, error) {
+	def("substringAfter", "<s-s:s>", func(c callCtx, a []any) (any, error) {
 		s, ok := arg(a, 0).(string)
 		if !ok {
 			return undefined, nil
@@ -56,7 +56,7 @@ func defineStringFunctions() {
 		return s, nil
 	})
 	def("pad", "<s-ns?:s>", fnPad)
-	def("contains", "<s-(sf):b>", func(c *callCtx, a []any) (any, error) {
+	def("contains", "<s-(sf):b>", func(c callCtx, a []any) (any, error) {
 		s, ok := arg(a, 0).(string)
 		if !ok {
 			return undefined, nil
@@ -73,7 +73,7 @@ func defineStringFunctions() {
 		return undefined, nil
 	})
 	def("split", "<s-(sf)n?:a<s>>", fnSplit)
-	def("join", "<a<s>s?:s>", func(c *callCtx, a []any) (any, error) {
+	def("join", "<a<s>s?:s>", func(c callCtx, a []any) (any, error) {
 		items, ok := arrayItems(arg(a, 0))
 		if !ok {
 			return undefined, nil
@@ -88,7 +88,7 @@ func defineStringFunctions() {
 	def("match", "<s-f<s:o>n?:a<o>>", fnMatch)
 	def("replace", "<s-(sf)(sf)n?:s>", fnReplace)
 	def("base64encode", "<s-:s>", strFn(func(s string) any { return base64.StdEncoding.EncodeToString([]byte(s)) }))
-	def("base64decode", "<s-:s>", func(c *callCtx, a []any) (any, error) {
+	def("base64decode", "<s-:s>", func(c callCtx, a []any) (any, error) {
 		s, ok := arg(a, 0).(string)
 		if !ok {
 			return undefined, nil
@@ -109,7 +109,7 @@ func defineStringFunctions() {
 }
 
 func strFn(f func(string) any) fnImpl {
-	return func(c *callCtx, a []any) (any, error) {
+	return func(c callCtx, a []any) (any, error) {
 		s, ok := arg(a, 0).(string)
 		if !ok {
 			return undefined, nil
@@ -155,7 +155,7 @@ func jsIndex(f float64, n int) int {
 	return int(f)
 }
 
-func fnSubstring(c *callCtx, a []any) (any, error) {
+func fnSubstring(c callCtx, a []any) (any, error) {
 	s, ok := arg(a, 0).(string)
 	if !ok {
 		return undefined, nil
@@ -183,7 +183,7 @@ func fnSubstring(c *callCtx, a []any) (any, error) {
 	return string(rs[jsIndex(start, n):]), nil
 }
 
-func fnPad(c *callCtx, a []any) (any, error) {
+func fnPad(c callCtx, a []any) (any, error) {
 	s, ok := arg(a, 0).(string)
 	if !ok {
 		return undefined, nil
@@ -204,7 +204,7 @@ func fnPad(c *callCtx, a []any) (any, error) {
 	return string(padding) + s, nil
 }
 
-func fnSplit(c *callCtx, a []any) (any, error) {
+func fnSplit(c callCtx, a []any) (any, error) {
 	s, ok := arg(a, 0).(string)
 	if !ok {
 		return undefined, nil
@@ -256,7 +256,7 @@ func fnSplit(c *callCtx, a []any) (any, error) {
 	return out, nil
 }
 
-func fnMatch(c *callCtx, a []any) (any, error) {
+func fnMatch(c callCtx, a []any) (any, error) {
 	s, ok := arg(a, 0).(string)
 	if !ok {
 		return undefined, nil
@@ -283,7 +283,7 @@ func fnMatch(c *callCtx, a []any) (any, error) {
 	return out, nil
 }
 
-func fnReplace(c *callCtx, a []any) (any, error) {
+func fnReplace(c callCtx, a []any) (any, error) {
 	s, ok := arg(a, 0).(string)
 	if !ok {
 		return undefined, nil
@@ -399,7 +399,7 @@ const uriUnreservedMarks = "-_.!~*'()"
 const uriReserved = ";/?:@&=+$,#"
 
 func urlFn(name string, f func(string) (string, bool)) fnImpl {
-	return func(c *callCtx, a []any) (any, error) {
+	return func(c callCtx, a []any) (any, error) {
 		s, ok := arg(a, 0).(string)
 		if !ok {
 			return undefined, nil
@@ -489,7 +489,7 @@ func decodeURI(s, keep string) (string, bool) {
 	return b.String(), true
 }
 
-func fnEval(c *callCtx, a []any) (any, error) {
+func fnEval(c callCtx, a []any) (any, error) {
 	src, ok := arg(a, 0).(string)
 	if !ok {
 		return undefined, nil
@@ -541,7 +541,7 @@ func keysOf(v any) []string {
 // checkMatcher rejects functions other than regular expressions where a pattern is
 // expected: custom matcher functions are not supported, and the reference rejects those
 // that do not return its match structure with the same code.
-func checkMatcher(c *callCtx, v any) error {
+func checkMatcher(c callCtx, v any) error {
 	if _, ok := v.(*matcher); ok || !isFunction(v) {
 		return nil
 	}

@@ -100,11 +100,7 @@ func (e *Expr) Evaluate(input value.Value, bindings map[string]value.Value, opts
 		ev.deadline = opts.Deadline
 		ev.timed = true
 	}
-	if opts.Now != nil {
-		ev.now = opts.Now()
-	} else {
-		ev.now = time.Now()
-	}
+	ev.clock = opts.Now
 	if len(opts.Functions) > 0 {
 		ev.funcs = make(map[string]*userFunc, len(opts.Functions))
 		for name, f := range opts.Functions {
@@ -134,11 +130,14 @@ func (e *Expr) Evaluate(input value.Value, bindings map[string]value.Value, opts
 	if a, ok := input.([]any); ok {
 		in = &seq{items: []any{a}, outerWrapper: true}
 	}
-	root := &frame{names: []string{"$"}, vals: []any{in}}
+	root := &ev.root
+	root.names = ev.rootNames[:1]
+	root.vals = ev.rootVals[:1]
+	root.names[0], root.vals[0] = "$", in
 	for name, v := range bindings {
 		root.bind(name, v)
 	}
-	res, err := ev.eval(e.root, in, newFrame(root))
+	res, err := ev.eval(e.root, in, root)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +150,7 @@ func (e *Expr) Evaluate(input value.Value, bindings map[string]value.Value, opts
 	return exportValue(res), nil
 }
 
-func callUser(uf *userFunc, c *callCtx, args []any) (any, error) {
+func callUser(uf *userFunc, c callCtx, args []any) (any, error) {
 	out := make([]value.Value, len(args))
 	for i, a := range args {
 		if isUndefined(a) {

@@ -34,7 +34,56 @@ func parse(src string) (*node, error) {
 			panic(newError("S0217", root.pos, "parent", nil))
 		}
 	})
+	if err == nil {
+		walk(root, markSimple)
+		walk(root, markScope)
+	}
 	return root, err
+}
+
+func markSimple(n *node) {
+	if n.kind != nPath || len(n.steps) != 1 || n.keepSingleton || n.group != nil || n.tuple || n.predicate != nil || n.keepArray {
+		return
+	}
+	s := n.steps[0]
+	n.simple = s.kind == nName && s.stages == nil && s.predicate == nil && s.group == nil &&
+		s.focus == "" && s.index == "" && !s.tuple && !s.keepArray && s.ancestor == nil
+}
+
+// walk calls f on every node of the tree.
+func walk(n *node, f func(*node)) {
+	if n == nil {
+		return
+	}
+	f(n)
+	for _, c := range []*node{n.lhs, n.rhs, n.proc, n.body, n.cond, n.then, n.els, n.update, n.del} {
+		walk(c, f)
+	}
+	for _, c := range n.items {
+		walk(c, f)
+	}
+	for _, c := range n.steps {
+		walk(c, f)
+	}
+	for _, p := range n.pairs {
+		walk(p.key, f)
+		walk(p.val, f)
+	}
+	for _, t := range n.terms {
+		walk(t.expr, f)
+	}
+	for _, st := range n.stages {
+		walk(st.expr, f)
+	}
+	for _, st := range n.predicate {
+		walk(st.expr, f)
+	}
+	if n.group != nil {
+		for _, p := range n.group.pairs {
+			walk(p.key, f)
+			walk(p.val, f)
+		}
+	}
 }
 
 // catch turns the parser's internal panics of *Error into an ordinary error; any other
@@ -273,4 +322,21 @@ func unresolved(n *node) bool {
 		}
 	}
 	return false
+}
+
+func markScope(n *node) {
+	if n.kind != nBlock {
+		return
+	}
+	for _, e := range n.items {
+		walk(e, func(c *node) {
+			switch {
+			case c.kind == nBind:
+				n.scope = true
+			case (c.kind == nCall || c.kind == nPartial) && c.proc.kind == nVariable && c.proc.str == "eval":
+				// $eval may bind variables in the caller's scope.
+				n.scope = true
+			}
+		})
+	}
 }

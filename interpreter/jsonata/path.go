@@ -10,13 +10,28 @@ import (
 // variables (@, #, %) switch the path to a tuple stream, which carries those bindings
 // along with each context value.
 func (ev *evaluator) evalPath(n *node, input any, env *frame) (any, error) {
-	var inputSeq any
-	if isArray(input) && n.steps[0].kind != nVariable {
-		inputSeq = input
-	} else {
+	if n.simple {
+		if o, ok := input.(*value.Object); ok {
+			// The step still counts towards the depth limit, as a full evaluation would.
+			if ev.depth+1 > ev.maxDepth {
+				return nil, newError("U1001", 0, "", nil)
+			}
+			v, ok := o.Get(n.steps[0].str)
+			if !ok {
+				return undefined, nil
+			}
+			if s, ok := v.(*seq); ok {
+				return &seq{items: s.items}, nil
+			}
+			return v, nil
+		}
+	}
+	// A lone input is its own one-member sequence: the steps treat a non-array as such.
+	inputSeq := input
+	if isArray(input) && n.steps[0].kind == nVariable {
 		inputSeq = &seq{items: []any{input}}
 	}
-	var result any
+	var result any = undefined
 	tupleMode := false
 	var tuples *seq
 	last := len(n.steps) - 1
@@ -67,6 +82,8 @@ func (ev *evaluator) evalPath(n *node, input any, env *frame) (any, error) {
 			s.keepSingleton = true
 		} else if items, ok := arrayItems(result); ok {
 			result = &seq{items: items, keepSingleton: true}
+		} else if !isUndefined(result) {
+			result = &seq{items: []any{result}, keepSingleton: true}
 		}
 	}
 	if n.group != nil {
@@ -74,9 +91,6 @@ func (ev *evaluator) evalPath(n *node, input any, env *frame) (any, error) {
 			return ev.evalGroup(n.group.pairs, tuples, env)
 		}
 		return ev.evalGroup(n.group.pairs, result, env)
-	}
-	if result == nil {
-		return undefined, nil
 	}
 	return result, nil
 }
@@ -89,11 +103,15 @@ func (ev *evaluator) evalStep(step *node, input any, env *frame, last bool) (any
 		}
 		return ev.evalStages(step.stages, res, env)
 	}
+	var single [1]any
 	items, ok := arrayItems(input)
 	if !ok {
-		items = []any{input}
+		single[0] = input
+		items = single[:]
 	}
-	results := make([]any, 0, len(items))
+	var out *seq
+	count := 0
+	var first any
 	for _, it := range items {
 		res, err := ev.eval(step, it, env)
 		if err != nil {
@@ -107,28 +125,59 @@ func (ev *evaluator) evalStep(step *node, input any, env *frame, last bool) (any
 				return nil, err
 			}
 		}
-		if !isUndefined(res) {
-			results = append(results, res)
+		if isUndefined(res) {
+			continue
 		}
-	}
-	if last && len(results) == 1 {
-		switch r := results[0].(type) {
-		case []any, consArr:
-			return r, nil
+		count++
+		if count == 1 {
+			first = res
+			continue
 		}
+		if out == nil {
+			n := len(items)
+			if fi, ok := arrayItems(first); ok {
+				n *= len(fi)
+			}
+			out = &seq{items: make([]any, 0, n)}
+			out.items = appendMembers(out.items, first)
+		}
+		out.items = appendMembers(out.items, res)
 	}
-	out := &seq{items: make([]any, 0, len(results))}
-	for _, r := range results {
-		switch a := r.(type) {
-		case *seq:
-			out.items = append(out.items, a.items...)
+	switch count {
+	case 0:
+		return undefined, nil
+	case 1:
+		// A lone array at the end of a path is the result itself, not a sequence of its
+		// members; a lone plain value needs no sequence around it.
+		switch r := first.(type) {
 		case []any:
-			out.items = append(out.items, a...)
-		default:
-			out.items = append(out.items, r)
+			if last {
+				return r, nil
+			}
+			return &seq{items: r}, nil
+		case consArr:
+			if last {
+				return r, nil
+			}
+			return &seq{items: []any{r}}, nil
+		case *seq:
+			return &seq{items: r.items}, nil
 		}
+		return first, nil
 	}
 	return out, nil
+}
+
+// appendMembers adds a step's result to the path's sequence: sequences and plain arrays
+// contribute their members, constructed arrays stay whole.
+func appendMembers(dst []any, res any) []any {
+	switch a := res.(type) {
+	case *seq:
+		return append(dst, a.items...)
+	case []any:
+		return append(dst, a...)
+	}
+	return append(dst, res)
 }
 
 func (ev *evaluator) evalStages(stages []stage, input any, env *frame) (any, error) {

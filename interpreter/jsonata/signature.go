@@ -184,11 +184,16 @@ func (p *sigParam) accepts(sym byte) bool {
 // validate matches args against the signature and returns the arguments the function
 // receives.
 func (s *signature) validate(args []any, ctx any, name string, pos int) ([]any, error) {
-	syms := make([]byte, len(args))
-	for i, a := range args {
-		syms[i] = symbolOf(a)
+	var symBuf [8]byte
+	var countBuf [8]int
+	syms := symBuf[:0]
+	for _, a := range args {
+		syms = append(syms, symbolOf(a))
 	}
-	counts := make([]int, len(s.params))
+	counts := countBuf[:0]
+	for range s.params {
+		counts = append(counts, 0)
+	}
 	if !s.match(syms, 0, 0, counts, false) {
 		bad := len(args) + 1
 		for k := 1; k <= len(args); k++ {
@@ -198,6 +203,9 @@ func (s *signature) validate(args []any, ctx any, name string, pos int) ([]any, 
 			}
 		}
 		return nil, newError("T0410", pos, name, float64(bad))
+	}
+	if s.passThrough(args, counts) {
+		return args, nil
 	}
 	out := make([]any, 0, len(args)+1)
 	ai := 0
@@ -311,4 +319,32 @@ func typeWord(sub string) string {
 		parts = append(parts, words[sub[i]])
 	}
 	return strings.Join(parts, " or ")
+}
+
+// passThrough reports that the arguments need no change: each parameter took its own
+// argument and none needs wrapping or the context.
+func (s *signature) passThrough(args []any, counts []int) bool {
+	if len(args) != len(s.params) {
+		return false
+	}
+	for i := range s.params {
+		p := &s.params[i]
+		if counts[i] != 1 {
+			return false
+		}
+		if p.types == "a" && !isUndefined(args[i]) {
+			items, ok := arrayItems(args[i])
+			if !ok {
+				return false
+			}
+			if p.sub != "" {
+				for _, it := range items {
+					if strings.IndexByte(p.sub, symbolOf(it)) < 0 {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
 }
