@@ -171,6 +171,10 @@ func TestEventsAreCopies(t *testing.T) {
 	view(t, s, func(tx *Tx) (err error) { got, err = tx.Events("e", 0, 0, false); return })
 	// Read after the transaction ended: the bytes must not point into the closed map.
 	if fmt.Sprintf("%q", got) != `["abc" ""]` {
-		t.Errorf("events = %q", got)
+		t.Fatalf("events = %q", got)
+	}
+	_ = append(got[0], "!!!"...)
+	if len(got[1]) != 0 {
+		t.Errorf("appending to one event changed the next: %q", got[1])
 	}
 }

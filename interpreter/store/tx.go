@@ -20,6 +20,7 @@ func (tx *Tx) Writable() bool { return tx.tx.Writable() }
 // Concurrent callers share one commit, so fn may run more than once (when another
 // caller's fn fails, the batch is replayed without it): fn must only touch the Tx and
 // give the same result each time. An error from fn discards fn's changes and is returned.
+// fn must not call Update or View itself: bbolt has one writer, so that would deadlock.
 func (s *Store) Update(fn func(tx *Tx) error) error {
 	if fn == nil {
 		return errors.New("store: Update needs a function")
