@@ -21,7 +21,7 @@ type evaluator struct {
 	root      frame
 	rootNames [4]string
 	rootVals  [4]any
-	rand     func() float64
+	rand      func() float64
 }
 
 func (ev *evaluator) enter() error {
