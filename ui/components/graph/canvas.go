@@ -214,14 +214,17 @@ func (c *cell) glyph() rune {
 // String prints the columns [x0, x0+w) of rows [y0, y0+h), without trailing blanks.
 func (cv *canvas) String(x0, y0, w, h int, st *styles) string {
 	var b strings.Builder
+	b.Grow(w * min(h, cv.h) * 2)
+	color := st != nil && st.color
 	var run strings.Builder
 	for y := y0; y < y0+h && y < cv.h; y++ {
 		if y > y0 {
 			b.WriteByte('\n')
 		}
+		row := cv.cells[y*cv.w : (y+1)*cv.w]
 		end := min(x0+w, cv.w)
 		for end > x0 {
-			c := cv.at(end-1, y)
+			c := &row[end-1]
 			if c.r == 0 && c.mask == 0 && !c.cont {
 				end--
 				continue
@@ -229,37 +232,39 @@ func (cv *canvas) String(x0, y0, w, h int, st *styles) string {
 			break
 		}
 		cur := uint8(0)
-		flush := func() {
-			if run.Len() == 0 {
-				return
-			}
-			b.WriteString(st.render(cur, run.String()))
-			run.Reset()
-		}
 		for x := x0; x < end; x++ {
-			c := cv.at(x, y)
+			c := &row[x]
 			r := c.glyph()
 			s := c.style
 			switch {
 			case c.cont:
-				if x == x0 {
-					r, s = ' ', 0
-				} else {
+				if x != x0 {
 					continue
 				}
-			case runeWidth(r) == 2 && x+1 >= x0+w:
 				r, s = ' ', 0
+			case r >= 0x1100 && x+1 >= x0+w && runeWidth(r) == 2:
+				r, s = ' ', 0
+			}
+			if !color {
+				b.WriteRune(r)
+				continue
 			}
 			if r == ' ' {
 				s = 0
 			}
 			if s != cur {
-				flush()
+				if run.Len() > 0 {
+					b.WriteString(st.render(cur, run.String()))
+					run.Reset()
+				}
 				cur = s
 			}
 			run.WriteRune(r)
 		}
-		flush()
+		if run.Len() > 0 {
+			b.WriteString(st.render(cur, run.String()))
+			run.Reset()
+		}
 	}
 	return b.String()
 }

@@ -66,15 +66,22 @@ func meanPos(ws []*wire, above bool) (float64, bool) {
 
 // sortBy orders a layer by key; a vertex without neighbours keeps its place.
 func sortBy(l []*vertex, key func(*vertex) (float64, bool)) {
-	keys := make(map[*vertex]float64, len(l))
+	type keyed struct {
+		v *vertex
+		k float64
+	}
+	ks := make([]keyed, len(l))
 	for i, v := range l {
 		k, ok := key(v)
 		if !ok {
 			k = float64(i)
 		}
-		keys[v] = k
+		ks[i] = keyed{v, k}
 	}
-	sort.SliceStable(l, func(i, j int) bool { return keys[l[i]] < keys[l[j]] })
+	sort.SliceStable(ks, func(i, j int) bool { return ks[i].k < ks[j].k })
+	for i := range ks {
+		l[i] = ks[i].v
+	}
 	keepRuleOrder(l)
 	for i, v := range l {
 		v.pos = i

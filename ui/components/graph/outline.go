@@ -33,7 +33,11 @@ func (o *outliner) add(indent, text string, style uint8) {
 		line = truncate(line, o.opts.Width)
 	}
 	if style != 0 {
-		line = indent + o.st.render(style, strings.TrimPrefix(line, indent))
+		if rest, ok := strings.CutPrefix(line, indent); ok {
+			line = indent + o.st.render(style, rest)
+		} else {
+			line = o.st.render(style, line)
+		}
 	}
 	o.lines = append(o.lines, line)
 }

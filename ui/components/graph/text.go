@@ -13,11 +13,11 @@ import (
 
 // runeWidth is the number of cells r takes on a terminal: 0, 1 or 2.
 func runeWidth(r rune) int {
-	if r < 0x80 {
-		if r < 0x20 || r == 0x7f {
-			return 0
-		}
-		return 1
+	switch {
+	case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		return 0
+	case r < 0x300, r >= 0x2500 && r <= 0x257f:
+		return 1 // Latin and the grid's own lines: no combining or wide runes here
 	}
 	return lipgloss.Width(string(r))
 }
