@@ -89,6 +89,7 @@ type Catcher struct {
 	Next        string
 	ResultPath  ResultPath
 	Assign      *template.Template
+	Output      *template.Template // JSONata
 }
 
 // IntOrPath is a number given literally or read from the input by a path, such as
@@ -97,6 +98,7 @@ type IntOrPath struct {
 	Set   bool
 	Value int64
 	Path  *jsonpath.Path
+	Expr  *template.Template // JSONata: "{% ... %}"
 }
 
 // FloatOrPath is IntOrPath for ToleratedFailurePercentage.
@@ -104,6 +106,7 @@ type FloatOrPath struct {
 	Set   bool
 	Value float64
 	Path  *jsonpath.Path
+	Expr  *template.Template // JSONata
 }
 
 // State is one state of any type; the fields that apply depend on Type.
@@ -125,6 +128,15 @@ type State struct {
 	Assign         *template.Template
 	Retry          []Retrier
 	Catch          []Catcher
+
+	// JSONata fields.
+	Arguments    *template.Template
+	Output       *template.Template
+	Items        *template.Template
+	Rules        []*Rule // a JSONata Choice's rules
+	TimestampExp *template.Template
+	ErrorExp     *template.Template
+	CauseExp     *template.Template
 
 	// Task
 	Resource         string
@@ -200,6 +212,9 @@ func (s *State) Transitions() []string {
 	for _, r := range s.Choices {
 		out = append(out, r.Next())
 	}
+	for _, r := range s.Rules {
+		out = append(out, r.Next)
+	}
 	if s.Default != "" {
 		out = append(out, s.Default)
 	}
@@ -208,3 +223,26 @@ func (s *State) Transitions() []string {
 	}
 	return out
 }
+
+// Rule is one rule of a JSONata Choice state.
+type Rule struct {
+	Condition *template.Template // nil with Literal set: a literal true or false
+	Literal   bool
+	Next      string
+	Output    *template.Template
+	Assign    *template.Template
+}
+
+// String is a short form of the rule for graph labels.
+func (r *Rule) String() string {
+	if r.Condition == nil {
+		if r.Literal {
+			return "true"
+		}
+		return "false"
+	}
+	return r.Condition.Expression()
+}
+
+// IsJSONata reports whether the state uses the JSONata query language.
+func (s *State) IsJSONata() bool { return s.QueryLanguage == JSONata }

@@ -53,6 +53,10 @@ func Validate(data []byte) []Diagnostic {
 }
 
 type parser struct {
+	topQL string // the machine's query language: the default of every state
+	// jsonata is set while a JSONata state is parsed: only there are "{% %}" strings
+	// expressions.
+	jsonata bool
 	diags []Diagnostic
 	names map[string]string // state name → location, across the whole machine
 	count int
@@ -86,6 +90,7 @@ func (p *parser) definition(v value.Value) *Definition {
 	if ql, ok := p.queryLanguage(obj, "/"); ok {
 		d.QueryLanguage = ql
 	}
+	p.topQL = d.QueryLanguage
 	if t, ok := obj.Get("TimeoutSeconds"); ok {
 		n, ok := value.ToInt(t)
 		if !ok || n < 0 || n > 99999999 {
@@ -220,6 +225,9 @@ func (p *parser) transitions(s *Scope) {
 		for i, r := range st.Choices {
 			check(r.Next(), fmt.Sprintf("%s/Choices/%d/Next", st.Location, i))
 		}
+		for i, r := range st.Rules {
+			check(r.Next, fmt.Sprintf("%s/Choices/%d/Next", st.Location, i))
+		}
 		if st.Default != "" {
 			check(st.Default, pointer(st.Location, "Default"))
 		}
@@ -300,23 +308,17 @@ func (p *parser) state(name string, v value.Value, loc, ql string, depth int) *S
 		return nil
 	}
 	if l, ok := p.queryLanguage(obj, loc); ok {
-		if ql == JSONata && l == JSONPath && depth == 0 {
+		if p.topQL == JSONata && l == JSONPath {
 			p.fail(pointer(loc, "QueryLanguage"), "A state may not use JSONPath in a state machine whose QueryLanguage is JSONata")
 		}
 		st.QueryLanguage = l
 	}
-	if st.QueryLanguage == JSONata {
-		p.diags = append(p.diags, Diagnostic{Severity: "ERROR", Code: SchemaValidationFailed, Location: loc,
-			Message: "The JSONata query language is not supported by this version of stepdeck yet",
-			Detail:  "use JSONPath for this state"})
-		// Keep the state's transitions so the rest of the machine is checked without
-		// a cascade of false "missing target" reports.
-		if allowed["Next"] {
-			p.nextOrEnd(st, obj)
-		}
-		st.Default = p.str(obj, loc, "Default")
-		return st
+	if st.IsJSONata() {
+		allowed = jsonataFields[st.Type]
 	}
+	outer := p.jsonata
+	p.jsonata = st.IsJSONata()
+	defer func() { p.jsonata = outer }()
 	p.checkFields(obj, loc, allowed)
 	st.Comment = p.str(obj, loc, "Comment")
 
@@ -325,14 +327,20 @@ func (p *parser) state(name string, v value.Value, loc, ql string, depth int) *S
 		p.nextOrEnd(st, obj)
 	}
 
-	st.InputPath = p.optionalPath(obj, loc, "InputPath")
-	st.OutputPath = p.optionalPath(obj, loc, "OutputPath")
-	st.Parameters = p.template(obj, loc, "Parameters")
-	st.ResultSelector = p.template(obj, loc, "ResultSelector")
-	st.ResultPath = p.resultPath(obj, loc, "ResultPath")
-	st.Assign = p.assign(obj, loc)
+	if st.IsJSONata() {
+		st.Arguments = p.jtemplate(obj, loc, "Arguments")
+		st.Output = p.jtemplate(obj, loc, "Output")
+		st.Assign = p.jassign(obj, loc)
+	} else {
+		st.InputPath = p.optionalPath(obj, loc, "InputPath")
+		st.OutputPath = p.optionalPath(obj, loc, "OutputPath")
+		st.Parameters = p.template(obj, loc, "Parameters")
+		st.ResultSelector = p.template(obj, loc, "ResultSelector")
+		st.ResultPath = p.resultPath(obj, loc, "ResultPath")
+		st.Assign = p.assign(obj, loc)
+	}
 	st.Retry = p.retry(obj, loc)
-	st.Catch = p.catch(obj, loc)
+	st.Catch = p.catch(obj, loc, st.IsJSONata())
 
 	switch st.Type {
 	case Task:
@@ -604,18 +612,27 @@ func (p *parser) intField(o *value.Object, loc, key string, lo, hi, def int64) i
 
 var catcherFields = fieldSet("ErrorEquals", "Next", "ResultPath", "Assign", "Comment")
 
-func (p *parser) catch(obj *value.Object, loc string) []Catcher {
+func (p *parser) catch(obj *value.Object, loc string, jsonata bool) []Catcher {
 	objs, locs := p.objectList(obj, loc, "Catch")
 	var out []Catcher
 	for i, o := range objs {
 		cl := locs[i]
-		p.checkFields(o, cl, catcherFields)
+		if jsonata {
+			p.checkFields(o, cl, jsonataCatcherFields)
+		} else {
+			p.checkFields(o, cl, catcherFields)
+		}
 		if !p.required(o, cl, "ErrorEquals", "Next") {
 			continue
 		}
 		c := Catcher{ErrorEquals: p.errorEquals(o, cl), Next: p.str(o, cl, "Next")}
-		c.ResultPath = p.resultPath(o, cl, "ResultPath")
-		c.Assign = p.assign(o, cl)
+		if jsonata {
+			c.Output = p.jtemplate(o, cl, "Output")
+			c.Assign = p.jassign(o, cl)
+		} else {
+			c.ResultPath = p.resultPath(o, cl, "ResultPath")
+			c.Assign = p.assign(o, cl)
+		}
 		if i < len(objs)-1 && len(c.ErrorEquals) == 1 && c.ErrorEquals[0] == "States.ALL" {
 			p.fail(cl, "States.ALL must be in the last catcher")
 		}
@@ -635,6 +652,10 @@ func (p *parser) intOrPath(obj *value.Object, loc, key string, lo, hi int64) Int
 		return IntOrPath{Set: true, Path: p.path(obj, loc, key+"Path")}
 	}
 	if hasLit {
+		v, _ := obj.Get(key)
+		if e, ok := p.exprOf(v, pointer(loc, key), key); ok {
+			return IntOrPath{Set: true, Expr: e}
+		}
 		return IntOrPath{Set: true, Value: p.intField(obj, loc, key, lo, hi, 0)}
 	}
 	return IntOrPath{}
@@ -661,6 +682,8 @@ func (p *parser) task(st *State, obj *value.Object) {
 			p.fail(cl, "Expected value of type 'Object' for the field 'Credentials'")
 		} else if !o.Has("RoleArn") && !o.Has("RoleArn.$") {
 			p.fail(cl, "The field 'RoleArn' is required but was missing")
+		} else if st.IsJSONata() {
+			st.Credentials = p.compileJ(o, cl, "Credentials")
 		} else {
 			st.Credentials = p.compileTemplate(o, cl)
 		}
@@ -677,6 +700,10 @@ func (p *parser) choice(st *State, obj *value.Object) {
 		if arr, ok := v.([]any); ok && len(arr) == 0 {
 			p.fail(pointer(st.Location, "Choices"), "Value cannot be empty")
 		}
+	}
+	if st.IsJSONata() {
+		p.jsonataChoice(st, objs, locs)
+		return
 	}
 	for i, o := range objs {
 		r, probs := choice.Parse(o, true)
@@ -707,10 +734,20 @@ func (p *parser) wait(st *State, obj *value.Object) {
 	}
 	switch set[0] {
 	case "Seconds":
+		v, _ := obj.Get("Seconds")
+		if e, ok := p.exprOf(v, pointer(st.Location, "Seconds"), "Seconds"); ok {
+			st.Seconds = IntOrPath{Set: true, Expr: e}
+			break
+		}
 		st.Seconds = IntOrPath{Set: true, Value: p.intField(obj, st.Location, "Seconds", 0, 99999999, 0)}
 	case "SecondsPath":
 		st.Seconds = IntOrPath{Set: true, Path: p.path(obj, st.Location, "SecondsPath")}
 	case "Timestamp":
+		v, _ := obj.Get("Timestamp")
+		if e, ok := p.exprOf(v, pointer(st.Location, "Timestamp"), "Timestamp"); ok {
+			st.TimestampExp = e
+			break
+		}
 		s := p.str(obj, st.Location, "Timestamp")
 		t, ok := ParseTimestamp(s)
 		if !ok {
@@ -737,6 +774,28 @@ func (p *parser) failState(st *State, obj *value.Object) {
 		if obj.Has(pair[0]) && obj.Has(pair[1]) {
 			p.fail(st.Location, "Only one of '%s' or '%s' may be set", pair[0], pair[1])
 		}
+	}
+	if st.IsJSONata() {
+		for _, key := range []string{"Error", "Cause"} {
+			v, ok := obj.Get(key)
+			if !ok {
+				continue
+			}
+			if e, isExpr := p.exprOf(v, pointer(st.Location, key), key); isExpr {
+				if key == "Error" {
+					st.ErrorExp = e
+				} else {
+					st.CauseExp = e
+				}
+			}
+		}
+		if st.ErrorExp == nil {
+			st.Error = p.str(obj, st.Location, "Error")
+		}
+		if st.CauseExp == nil {
+			st.Cause = p.str(obj, st.Location, "Cause")
+		}
+		return
 	}
 	st.Error = p.str(obj, st.Location, "Error")
 	st.Cause = p.str(obj, st.Location, "Cause")
@@ -769,7 +828,7 @@ func (p *parser) parallel(st *State, obj *value.Object, depth int) {
 	}
 	for i, o := range objs {
 		p.checkFields(o, locs[i], fieldSet("StartAt", "States", "Comment", "QueryLanguage"))
-		ql := JSONPath
+		ql := p.topQL // inner states do not inherit the Parallel's language
 		if l, ok := p.queryLanguage(o, locs[i]); ok {
 			ql = l
 		}
@@ -827,7 +886,7 @@ func (p *parser) mapState(st *State, obj *value.Object, depth int) {
 			}
 		}
 	}
-	ql := JSONPath
+	ql := p.topQL // inner states do not inherit the Map's language
 	if l, ok := p.queryLanguage(po, ploc); ok {
 		ql = l
 	}
@@ -847,7 +906,12 @@ func (p *parser) mapState(st *State, obj *value.Object, depth int) {
 	if obj.Has("ItemSelector") && obj.Has("Parameters") {
 		p.fail(st.Location, "Only one of 'ItemSelector' or 'Parameters' may be set")
 	}
-	st.ItemSelector = p.template(obj, st.Location, "ItemSelector")
+	if st.IsJSONata() {
+		st.Items = p.jtemplate(obj, st.Location, "Items")
+		st.ItemSelector = p.jtemplate(obj, st.Location, "ItemSelector")
+	} else {
+		st.ItemSelector = p.template(obj, st.Location, "ItemSelector")
+	}
 	if st.ItemSelector == nil && st.Parameters != nil {
 		// Parameters is the deprecated name of ItemSelector on a Map.
 		st.ItemSelector, st.Parameters = st.Parameters, nil
@@ -858,6 +922,10 @@ func (p *parser) mapState(st *State, obj *value.Object, depth int) {
 		p.fail(st.Location, "Only one of 'ToleratedFailurePercentage' or 'ToleratedFailurePercentagePath' may be set")
 	}
 	if v, ok := obj.Get("ToleratedFailurePercentage"); ok {
+		if e, isExpr := p.exprOf(v, pointer(st.Location, "ToleratedFailurePercentage"), "ToleratedFailurePercentage"); isExpr {
+			st.ToleratedFailurePct = FloatOrPath{Set: true, Expr: e}
+			goto batcher
+		}
 		f, isNum := value.ToFloat(v)
 		if !isNum || f < 0 || f > 100 {
 			p.fail(pointer(st.Location, "ToleratedFailurePercentage"), "The value of 'ToleratedFailurePercentage' must be a number between 0 and 100")
@@ -866,6 +934,7 @@ func (p *parser) mapState(st *State, obj *value.Object, depth int) {
 	} else if obj.Has("ToleratedFailurePercentagePath") {
 		st.ToleratedFailurePct = FloatOrPath{Set: true, Path: p.path(obj, st.Location, "ToleratedFailurePercentagePath")}
 	}
+batcher:
 	if v, ok := obj.Get("ItemBatcher"); ok {
 		bl := pointer(st.Location, "ItemBatcher")
 		bo, isObj := v.(*value.Object)
@@ -876,7 +945,11 @@ func (p *parser) mapState(st *State, obj *value.Object, depth int) {
 			b := &ItemBatcher{
 				MaxItemsPerBatch:      p.intOrPath(bo, bl, "MaxItemsPerBatch", 1, 1<<31-1),
 				MaxInputBytesPerBatch: p.intOrPath(bo, bl, "MaxInputBytesPerBatch", 1, 262144),
-				BatchInput:            p.template(bo, bl, "BatchInput"),
+			}
+			if st.IsJSONata() {
+				b.BatchInput = p.jtemplate(bo, bl, "BatchInput")
+			} else {
+				b.BatchInput = p.template(bo, bl, "BatchInput")
 			}
 			st.ItemBatcher = b
 		}

@@ -157,6 +157,7 @@ func (e *Execution) enter(f *Frame) {
 	f.EnteredTime = e.now
 	f.RetryCounts = f.RetryCounts[:0]
 	f.RetryCount = 0
+	f.EnteredPrev = f.Prev
 	f.EnteredID = e.emitEntered(f, st)
 	f.Prev = f.EnteredID
 	e.run(f, st)
@@ -204,6 +205,10 @@ func (e *Execution) transition(f *Frame, next string, output value.Value, exitID
 // complete finishes a state that produced a result: ResultSelector, ResultPath,
 // Assign and OutputPath, then the Exited event and the transition.
 func (e *Execution) complete(f *Frame, st *asl.State, result value.Value) {
+	if st.IsJSONata() {
+		e.completeJ(f, st, statesVar{result: result, hasResult: true}, st.Output, st.Assign, nextOf(st))
+		return
+	}
 	var err error
 	if st.ResultSelector != nil {
 		if result, err = e.evalTemplate(st.ResultSelector, f, st, result, nil, ""); err != nil {

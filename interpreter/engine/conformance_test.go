@@ -20,8 +20,8 @@ import (
 // conformanceDir is where the recordings live beside the repository.
 var conformanceDir = filepath.Join("..", "..", "..", "shared", "conformance", "asl")
 
-// TestConformanceSelfContained replays the JSONPath executions recorded on real AWS that
-// need nothing but Step Functions, and compares result, event summary and full events.
+// TestConformanceSelfContained replays the executions recorded on real AWS that need
+// nothing but Step Functions, in both query languages, and compares result, event summary and full events.
 // Known failures are listed, with a reason each, in testdata/known_failures.txt.
 func TestConformanceSelfContained(t *testing.T) {
 	dir := filepath.Join(conformanceDir, "self_contained")
@@ -32,13 +32,7 @@ func TestConformanceSelfContained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cases []*conformance.Case
-	for _, c := range conformance.Executions(all) {
-		if c.IsJSONPathOnly() {
-			cases = append(cases, c)
-		}
-	}
-	conformance.Run(t, cases, filepath.Join("testdata", "known_failures.txt"), replay)
+	conformance.Run(t, conformance.Executions(all), filepath.Join("testdata", "known_failures.txt"), replay)
 }
 
 // observationWindow is how long after its start a recorded execution was looked at: the

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
@@ -26,6 +27,13 @@ func (e *Execution) raise(f *Frame, st *asl.State, err error) {
 		cause = fmt.Sprintf("An error occurred while executing the state '%s' (entered at the event id #%d). %s", st.Name, f.EnteredID, cause)
 	}
 	r := &Raised{Error: aws.String(fe.Name), Cause: aws.String(cause), EventID: f.Prev}
+	if fe.Name == failure.QueryEvaluationError {
+		r.EventID = e.emitEvaluationFailed(f, st, fe, cause)
+		if st.Type == asl.Map {
+			// A Map records its own failure after the evaluation's.
+			r.EventID = e.emit(types.HistoryEventTypeMapStateFailed, r.EventID, nil)
+		}
+	}
 	e.handleError(f, st, r)
 }
 
@@ -134,6 +142,10 @@ func errorOutput(r *Raised) *value.Object {
 }
 
 func (e *Execution) caught(f *Frame, st *asl.State, c *asl.Catcher, r *Raised) {
+	if st.IsJSONata() {
+		e.caughtJ(f, st, c, r)
+		return
+	}
 	errOut := errorOutput(r)
 	f.Prev = r.EventID
 	out, err := resultPath(c.ResultPath, f.Input, errOut)

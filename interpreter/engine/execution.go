@@ -13,6 +13,7 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/history"
+	"github.com/stepdeck/stepdeck/interpreter/jsonata"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -57,6 +58,10 @@ type Options struct {
 	NewToken func() string
 	// StepBudget bounds how many states one call may enter; 0 means DefaultStepBudget.
 	StepBudget int
+	// JSONataFunctions are the functions JSONata expressions may call beyond the
+	// language's own; nil means Step Functions' set (jsonata.StepFunctions), which adds
+	// $partition, $range, $hash, $random, $uuid and $parse and removes $eval.
+	JSONataFunctions map[string]jsonata.Function
 }
 
 // DefaultStepBudget is how many states one call enters before it returns with More set.
@@ -92,6 +97,8 @@ type Execution struct {
 	// recorded, so a runaway child execution still meets the history quota.
 	muted        bool
 	silentEvents int64
+	// jsonataFuncs are the functions JSONata expressions see, set up on first use.
+	jsonataFuncs map[string]jsonata.Function
 	// texts remembers the JSON text of payloads AWS passes on verbatim (see jsonText).
 	texts map[any]string
 }

@@ -45,6 +45,7 @@ type Frame struct {
 	Input       value.Value // the current state's raw input
 	EffInput    value.Value // its effective input (after InputPath), kept for retries
 	EnteredID   int64       // event id of the current state's Entered event
+	EnteredPrev int64       // and the event that one followed (EvaluationFailed shares it)
 	EnteredTime time.Time
 	// Prev is the id of the last event of this thread: the next event's previousEventId.
 	Prev int64

@@ -1,12 +1,15 @@
 package engine
 
 import (
+	"fmt"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/ids"
+	"github.com/stepdeck/stepdeck/interpreter/template"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -17,8 +20,14 @@ func (e *Execution) parallel(f *Frame, st *asl.State) {
 		return
 	}
 	input := eff
-	if st.Parameters != nil {
+	switch {
+	case st.Parameters != nil:
 		if input, err = e.evalTemplate(st.Parameters, f, st, eff, nil, ""); err != nil {
+			e.raise(f, st, err)
+			return
+		}
+	case st.Arguments != nil:
+		if input, err = e.evalJ(st.Arguments, f, st, statesVar{}); err != nil {
 			e.raise(f, st, err)
 			return
 		}
@@ -47,15 +56,30 @@ func (e *Execution) mapState(f *Frame, st *asl.State) {
 	}
 	f.EffInput = eff
 	items := eff
-	if st.ItemsPath != nil {
+	switch {
+	case st.ItemsPath != nil:
 		if items, err = st.ItemsPath.Eval(e.env(f, st, eff, nil, "")); err != nil {
 			e.raise(f, st, pathFailure(st.ItemsPath, err))
+			return
+		}
+	case st.Items != nil:
+		if items, err = e.evalJ(st.Items, f, st, statesVar{}); err != nil {
+			e.raise(f, st, err)
+			return
+		}
+		if _, isArray := items.([]any); !isArray && st.Items.Expression() != "" {
+			e.raise(f, st, template.QueryError(st.Items.Expression(), "Items",
+				fmt.Sprintf("returned an unexpected result type. Expected 'array', but was '%s' for value: %s", value.KindOf(items), value.String(items))))
 			return
 		}
 	}
 	list, ok := items.([]any)
 	if !ok {
-		e.raise(f, st, failure.Newf(failure.Runtime, "Map state input must be an array but was: %s", value.String(items)))
+		name := failure.Runtime
+		if st.IsJSONata() {
+			name = failure.QueryEvaluationError
+		}
+		e.raise(f, st, failure.Newf(name, "Map state input must be an array but was: %s", value.String(items)))
 		return
 	}
 	limit, err := e.resolveInt(f, st, st.MaxConcurrency, "MaxConcurrency", eff)
@@ -145,6 +169,17 @@ func (e *Execution) tolerance(f *Frame, st *asl.State, eff value.Value) (count i
 	}
 	if tp := st.ToleratedFailurePct; tp.Set {
 		pct = tp.Value
+		if tp.Expr != nil {
+			v, jerr := e.evalJ(tp.Expr, f, st, statesVar{})
+			if jerr != nil {
+				return 0, 0, jerr
+			}
+			var ok bool
+			if pct, ok = value.ToFloat(v); !ok {
+				return 0, 0, template.QueryError(tp.Expr.Expression(), "ToleratedFailurePercentage",
+					fmt.Sprintf("returned an unexpected result type. Expected 'number', but was '%s' for value: %s", value.KindOf(v), value.String(v)))
+			}
+		}
 		if tp.Path != nil {
 			v, perr := tp.Path.Eval(e.env(f, st, eff, nil, ""))
 			if perr != nil {
@@ -175,7 +210,7 @@ func (e *Execution) startIteration(f *Frame, st *asl.State, prev int64) {
 	}
 	input := f.Items[i]
 	if st.ItemSelector != nil && st.ItemBatcher == nil {
-		v, err := e.evalTemplate(st.ItemSelector, f, st, f.EffInput, &mapItem{index: i, value: input}, "")
+		v, err := e.selectItem(f, st, i, input)
 		if err != nil {
 			e.raise(f, st, err)
 			return
@@ -377,7 +412,12 @@ func (e *Execution) batches(f *Frame, st *asl.State, eff value.Value, items []an
 		maxBytes = MaxPayloadBytes
 	}
 	var batchInput value.Value
-	if b.BatchInput != nil {
+	switch {
+	case b.BatchInput != nil && st.IsJSONata():
+		if batchInput, err = e.evalJ(b.BatchInput, f, st, statesVar{}); err != nil {
+			return nil, err
+		}
+	case b.BatchInput != nil:
 		if batchInput, err = e.evalTemplate(b.BatchInput, f, st, eff, nil, ""); err != nil {
 			return nil, err
 		}
@@ -399,7 +439,7 @@ func (e *Execution) batches(f *Frame, st *asl.State, eff value.Value, items []an
 	}
 	for i, item := range items {
 		if st.ItemSelector != nil {
-			if item, err = e.evalTemplate(st.ItemSelector, f, st, eff, &mapItem{index: i, value: item}, ""); err != nil {
+			if item, err = e.selectItem(f, st, i, item); err != nil {
 				return nil, err
 			}
 		}
@@ -412,4 +452,12 @@ func (e *Execution) batches(f *Frame, st *asl.State, eff value.Value, items []an
 	}
 	flush()
 	return out, nil
+}
+
+// selectItem builds an item's input with the Map's ItemSelector.
+func (e *Execution) selectItem(f *Frame, st *asl.State, i int, item value.Value) (value.Value, error) {
+	if st.IsJSONata() {
+		return e.evalJ(st.ItemSelector, f, st, statesVar{item: &mapItem{index: i, value: item}})
+	}
+	return e.evalTemplate(st.ItemSelector, f, st, f.EffInput, &mapItem{index: i, value: item}, "")
 }

@@ -14,6 +14,10 @@ import (
 )
 
 func (e *Execution) pass(f *Frame, st *asl.State) {
+	if st.IsJSONata() {
+		e.completeJ(f, st, statesVar{}, st.Output, st.Assign, nextOf(st))
+		return
+	}
 	eff, err := e.inputPath(f, st)
 	if err != nil {
 		e.raise(f, st, err)
@@ -33,6 +37,10 @@ func (e *Execution) pass(f *Frame, st *asl.State) {
 }
 
 func (e *Execution) succeed(f *Frame, st *asl.State) {
+	if st.IsJSONata() {
+		e.completeJ(f, st, statesVar{}, st.Output, nil, "")
+		return
+	}
 	eff, err := e.inputPath(f, st)
 	if err != nil {
 		e.raise(f, st, err)
@@ -56,6 +64,18 @@ func (e *Execution) failState(f *Frame, st *asl.State) {
 		r.Cause = aws.String(st.Cause)
 	}
 	var err error
+	if st.ErrorExp != nil {
+		if r.Error, err = e.textJ(st.ErrorExp, f, st, "Error"); err != nil {
+			e.raise(f, st, err)
+			return
+		}
+	}
+	if st.CauseExp != nil {
+		if r.Cause, err = e.textJ(st.CauseExp, f, st, "Cause"); err != nil {
+			e.raise(f, st, err)
+			return
+		}
+	}
 	if st.ErrorPath != nil {
 		if r.Error, err = e.evalText(st.ErrorPath, f, st); err != nil {
 			e.raise(f, st, err)
@@ -81,6 +101,10 @@ func (e *Execution) evalText(t *template.Template, f *Frame, st *asl.State) (*st
 }
 
 func (e *Execution) choice(f *Frame, st *asl.State) {
+	if st.IsJSONata() {
+		e.choiceJ(f, st)
+		return
+	}
 	eff, err := e.inputPath(f, st)
 	if err != nil {
 		e.raise(f, st, err)
@@ -137,6 +161,30 @@ func (e *Execution) wait(f *Frame, st *asl.State) {
 	f.EffInput = eff
 	var delay float64
 	switch {
+	case st.Seconds.Expr != nil:
+		n, err := e.intJ(st.Seconds.Expr, f, st, "Seconds")
+		if err != nil {
+			e.raise(f, st, err)
+			return
+		}
+		if n < 0 {
+			e.raise(f, st, template.QueryError(st.Seconds.Expr.Expression(), "Seconds", "returned a negative value."))
+			return
+		}
+		delay = float64(n)
+	case st.TimestampExp != nil:
+		s, err := e.textJ(st.TimestampExp, f, st, "Timestamp")
+		if err != nil {
+			e.raise(f, st, err)
+			return
+		}
+		t, ok := asl.ParseTimestamp(*s)
+		if !ok {
+			e.raise(f, st, &failure.Error{Name: failure.QueryEvaluationError, Location: "Timestamp",
+				Cause: "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: " + *s})
+			return
+		}
+		delay = t.Sub(e.now).Seconds()
 	case st.Seconds.Set && st.Seconds.Path == nil:
 		delay = float64(st.Seconds.Value)
 	case st.Seconds.Path != nil:
@@ -188,6 +236,10 @@ func (e *Execution) wait(f *Frame, st *asl.State) {
 func (e *Execution) waitElapsed(f *Frame) {
 	st := f.scope.States[f.State]
 	f.Phase = PhaseReady
+	if st.IsJSONata() {
+		e.completeJ(f, st, statesVar{}, st.Output, st.Assign, nextOf(st))
+		return
+	}
 	as, err := e.evalAssign(st.Assign, f, st, f.EffInput)
 	if err != nil {
 		e.raise(f, st, err)
@@ -243,6 +295,9 @@ func floatFromPath(v value.Value) (float64, bool) {
 
 // resolveInt reads an IntOrPath for a state; field names the literal field.
 func (e *Execution) resolveInt(f *Frame, st *asl.State, iop asl.IntOrPath, field string, input value.Value) (int64, error) {
+	if iop.Expr != nil {
+		return e.intJ(iop.Expr, f, st, field)
+	}
 	if iop.Path == nil {
 		return iop.Value, nil
 	}

@@ -52,8 +52,14 @@ func (e *Execution) task(f *Frame, st *asl.State) {
 		token = e.Opts.NewToken()
 	}
 	params := eff
-	if st.Parameters != nil {
+	switch {
+	case st.Parameters != nil:
 		if params, err = e.evalTemplate(st.Parameters, f, st, eff, nil, token); err != nil {
+			e.raise(f, st, err)
+			return
+		}
+	case st.Arguments != nil:
+		if params, err = e.evalJ(st.Arguments, f, st, statesVar{token: token}); err != nil {
 			e.raise(f, st, err)
 			return
 		}
@@ -69,7 +75,12 @@ func (e *Execution) task(f *Frame, st *asl.State) {
 		return
 	}
 	var creds value.Value
-	if st.Credentials != nil {
+	if st.Credentials != nil && st.IsJSONata() {
+		if creds, err = e.evalJ(st.Credentials, f, st, statesVar{}); err != nil {
+			e.raise(f, st, err)
+			return
+		}
+	} else if st.Credentials != nil {
 		if creds, err = e.evalTemplate(st.Credentials, f, st, eff, nil, ""); err != nil {
 			e.raise(f, st, err)
 			return

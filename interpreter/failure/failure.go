@@ -8,6 +8,9 @@ import "fmt"
 type Error struct {
 	Name  string
 	Cause string
+	// Location is the field a JSONata expression failed in ("Output/result"), for the
+	// EvaluationFailed event; empty otherwise.
+	Location string
 }
 
 func (e *Error) Error() string {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/intrinsic"
+	"github.com/stepdeck/stepdeck/interpreter/jsonata"
 	"github.com/stepdeck/stepdeck/interpreter/jsonpath"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -36,6 +37,7 @@ const (
 	array
 	path
 	call
+	jsonataExpr
 )
 
 type node struct {
@@ -45,6 +47,7 @@ type node struct {
 	items   []node  // array
 	path    *jsonpath.Path
 	call    *intrinsic.Call
+	expr    *jsonata.Expr
 	srcKey  string // the key as written, with ".$", for messages
 	srcExpr string
 }
