@@ -57,9 +57,9 @@ type parser struct {
 	// jsonata is set while a JSONata state is parsed: only there are "{% %}" strings
 	// expressions.
 	jsonata bool
-	diags []Diagnostic
-	names map[string]string // state name → location, across the whole machine
-	count int
+	diags   []Diagnostic
+	names   map[string]string // state name → location, across the whole machine
+	count   int
 }
 
 func (p *parser) fail(loc, format string, args ...any) {
