@@ -138,11 +138,16 @@ func mustParse(t testing.TB, src []byte) *asl.Definition {
 
 func exampleDef(t testing.TB, file string) *asl.Definition {
 	t.Helper()
+	return mustParse(t, []byte(mustSource(t, file)))
+}
+
+func mustSource(t testing.TB, file string) string {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "..", "examples", file))
 	if err != nil {
 		t.Fatalf("the bundled example is missing: %v", err)
 	}
-	return mustParse(t, data)
+	return string(data)
 }
 
 // shapes are the definitions of the golden tests.

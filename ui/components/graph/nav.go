@@ -144,18 +144,11 @@ func abs(n int) int {
 	return n
 }
 
-// placedBoxes lays def out as Render would with opts, and returns where each box went.
+// placedBoxes lays def out as Render would with opts, and returns where each box went
+// (for an outline, where the boxes would be in Pan mode).
 func placedBoxes(def *asl.Definition, opts Options) []placed {
-	p := painting(nil, opts.Painting)
-	var g *drawing
-	for _, f := range fits {
-		c := &config{maxName: f[0], maxLabel: f[1], markers: p != nil, paint: p, sel: opts.MapIteration}
-		g = c.draw(def)
-		if opts.Width <= 0 || g.cv.w <= opts.Width {
-			break
-		}
-	}
-	return g.boxes
+	opts.Mode = Pan
+	return fit(def, painting(nil, opts.Painting), opts).boxes
 }
 
 // contains reports whether box a holds box b (a is its Parallel or Map, at any depth).

@@ -83,16 +83,9 @@ func render(def *asl.Definition, statuses map[string]Status, opts Options) (stri
 	if opts.Mode == OutlineOnly {
 		return Outline(def, statuses, opts), 0, 0
 	}
-	var g *drawing
-	for i, f := range fits {
-		c := &config{maxName: f[0], maxLabel: f[1], markers: p != nil, paint: p, sel: opts.MapIteration, selected: opts.Selected}
-		g = c.draw(def)
-		if opts.Width <= 0 || g.cv.w <= opts.Width || (opts.Mode == Pan && i == len(fits)-1) {
-			break
-		}
-		if i == len(fits)-1 {
-			return Outline(def, statuses, opts), 0, 0
-		}
+	g := fit(def, p, opts)
+	if g == nil {
+		return Outline(def, statuses, opts), 0, 0
 	}
 	w, h := g.cv.w, g.cv.h
 	if opts.Width > 0 && opts.Width < w {
@@ -104,6 +97,26 @@ func render(def *asl.Definition, statuses map[string]Status, opts Options) (stri
 	x0 := pan(opts.ScrollX, w, g.cv.w, g.boxes, opts.Selected, true)
 	y0 := pan(opts.ScrollY, h, g.cv.h, g.boxes, opts.Selected, false)
 	return g.cv.String(x0, y0, w, h, &styles{color: opts.Color}), x0, y0
+}
+
+// fit draws the graph with the longest names that fit the width. When none fits it
+// returns nil, except in Pan mode, which keeps whole names and pans instead.
+func fit(def *asl.Definition, p *Painting, opts Options) *drawing {
+	var first *drawing
+	for _, f := range fits {
+		c := &config{maxName: f[0], maxLabel: f[1], markers: p != nil, paint: p, sel: opts.MapIteration, selected: opts.Selected}
+		g := c.draw(def)
+		if opts.Width <= 0 || g.cv.w <= opts.Width {
+			return g
+		}
+		if first == nil {
+			first = g
+		}
+	}
+	if opts.Mode == Pan {
+		return first
+	}
+	return nil
 }
 
 // painting merges the statuses argument with the Painting option.
