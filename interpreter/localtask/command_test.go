@@ -210,3 +210,21 @@ func TestCommandTimeout(t *testing.T) {
 	}
 	waitGone(t, readPid(t, pidFile))
 }
+
+// BenchmarkCommand measures a whole command task: start the process, feed stdin, read
+// and parse stdout.
+func BenchmarkCommand(b *testing.B) {
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &CommandSpec{Resource: "r", Argv: []string{exe}, Dir: b.TempDir(), Env: []string{helperEnv + "=echo"}}
+	h := s.Handler()
+	c := taskCall(`{"order":{"id":1,"items":[1,2,3]}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := h(context.Background(), c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
