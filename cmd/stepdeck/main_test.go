@@ -159,3 +159,50 @@ func TestExpressRestrictions(t *testing.T) {
 		t.Errorf("run --type EXPRESS: exit %d (%v), want 2", code, err)
 	}
 }
+
+func evalCmd(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := newRootCommand()
+	var out, errOut bytes.Buffer
+	cmd.SetIn(strings.NewReader(stdin))
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs(append([]string{"eval"}, args...))
+	err := cmd.Execute()
+	code := 0
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	} else if err != nil {
+		code = 2
+	}
+	return out.String(), errOut.String(), code
+}
+
+func TestEvalContract(t *testing.T) {
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		out, errOut string
+		code        int
+	}{
+		{"jsonata", `{"a":[1,2,3]}`, []string{"$sum(a)"}, "6\n", "", 0},
+		{"no input", "", []string{"$exists($)"}, "false\n", "", 0},
+		{"undefined prints nothing", `{}`, []string{"missing"}, "", "", 0},
+		{"bindings", `{}`, []string{"$x * 2", "--bindings", `{"x": 21}`}, "42\n", "", 0},
+		{"step functions adds $partition", "", []string{"$partition([1,2,3], 2)"}, "[[1,2],[3]]\n", "", 0},
+		{"evaluation error: code first", `{}`, []string{`1 + "a"`}, "", "T2002: ", 1},
+		{"syntax error", ``, []string{`(1`}, "", "S0", 1},
+		{"jsonpath", `{"a":{"b":[1,2]}}`, []string{"--lang", "jsonpath", "$.a.b[1]"}, "2\n", "", 0},
+		{"intrinsic", ``, []string{"--lang", "jsonpath", "States.MathAdd($v, 1)", "--bindings", `{"v": 1}`}, "2\n", "", 0},
+		{"bad stdin", `{`, []string{"1"}, "", "", 2},
+		{"bad language", ``, []string{"--lang", "xpath", "1"}, "", "", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := evalCmd(t, tc.stdin, tc.args...)
+			if out != tc.out || code != tc.code || !strings.HasPrefix(errOut, tc.errOut) {
+				t.Errorf("got out %q err %q exit %d; want out %q err prefix %q exit %d", out, errOut, code, tc.out, tc.errOut, tc.code)
+			}
+		})
+	}
+}
