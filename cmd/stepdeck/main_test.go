@@ -206,3 +206,33 @@ func TestEvalContract(t *testing.T) {
 		})
 	}
 }
+
+const taskDef = `{"StartAt":"Charge","States":{"Charge":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+	"Parameters":{"FunctionName":"charge","Payload.$":"$"},"ResultSelector":{"ok.$":"$.Payload.ok"},
+	"Retry":[{"ErrorEquals":["Lambda.TooManyRequestsException"],"IntervalSeconds":1}],"End":true}}}`
+
+func TestRunWithMocks(t *testing.T) {
+	def := writeFile(t, "OrderFlow.asl.json", taskDef)
+	mocks := writeFile(t, "mocks.json", `{"StateMachines":{"OrderFlow":{"TestCases":{
+		"Happy":{"Charge":"ChargeOk"},"Flaky":{"Charge":"ChargeFlaky"}}}},
+	"MockedResponses":{
+		"ChargeOk":{"0":{"Return":{"StatusCode":200,"Payload":{"ok":true}}}},
+		"ChargeFlaky":{"0":{"Throw":{"Error":"Lambda.TooManyRequestsException","Cause":"busy"}},"1":{"Return":{"StatusCode":200,"Payload":{"ok":"later"}}}}}}`)
+	out, code, err := execute(t, "run", def, "--mock-config", mocks, "--test-case", "Flaky", "--time-scale", "0", "-o", "json")
+	if code != 0 || !strings.Contains(out, `"output": "{\"ok\":\"later\"}"`) || strings.Count(out, `"TaskScheduled"`) != 2 {
+		t.Errorf("exit %d (%v):\n%s", code, err, out)
+	}
+	if _, code, err := execute(t, "run", def, "--mock-config", mocks, "--test-case", "Nope"); code != 2 || !strings.Contains(err.Error(), "Happy") {
+		t.Errorf("unknown test case: exit %d, %v (the error should list the cases)", code, err)
+	}
+}
+
+func TestRunWithCommandHandler(t *testing.T) {
+	def := writeFile(t, "flow.json", taskDef)
+	handlers := writeFile(t, "handlers.json", `{"handlers":[{"resource":"arn:aws:states:::lambda:invoke","command":["cat"]}]}`)
+	// cat echoes the task input (the Parameters), so the ResultSelector reads $.Payload.ok.
+	out, code, err := execute(t, "run", def, "--handlers", handlers, "--input", `{"ok":42}`)
+	if code != 0 || !strings.Contains(out, `"ok": 42`) {
+		t.Errorf("exit %d (%v):\n%s", code, err, out)
+	}
+}

@@ -19,6 +19,8 @@ import (
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/ids"
+	"github.com/stepdeck/stepdeck/interpreter/localtask"
+	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -33,6 +35,10 @@ type runOptions struct {
 	region      string
 	roleArn     string
 	history     bool
+	mockConfig  string
+	testCase    string
+	handlers    string
+	lambda      string
 }
 
 func newRunCommand() *cobra.Command {
@@ -62,6 +68,10 @@ definition or bad input.`,
 	f.StringVar(&o.region, "region", arn.Local.Region, "region used in ARNs")
 	f.StringVar(&o.roleArn, "role-arn", "", "execution role ARN (default: a placeholder role in --account)")
 	f.BoolVar(&o.history, "history", false, "record and print the history of an EXPRESS execution too")
+	f.StringVar(&o.mockConfig, "mock-config", os.Getenv(mock.EnvVar), "Step Functions Local mock config file (MockConfigFile.json); default $"+mock.EnvVar)
+	f.StringVar(&o.testCase, "test-case", "", "the test case of the mock config to run")
+	f.StringVar(&o.handlers, "handlers", "", "a JSON file mapping task resources to local commands")
+	f.StringVar(&o.lambda, "lambda-endpoint", os.Getenv("LAMBDA_ENDPOINT"), "a Lambda-compatible endpoint (e.g. sam local start-lambda) for Lambda tasks; default $LAMBDA_ENDPOINT")
 	return cmd
 }
 
@@ -147,9 +157,13 @@ func runDefinition(ctx context.Context, out io.Writer, file string, o runOptions
 		RoleArn: role, Region: loc.Region, Type: typ, StartTime: clock.Now(), Input: inputText}
 	x := engine.New(def, meta, input, opts)
 
+	reg, err := taskHandlers(o, machine)
+	if err != nil {
+		return usageError("%v", err)
+	}
 	ctx, cancel := signal.NotifyContext(ctx, os.Interrupt)
 	defer cancel()
-	runner := &engine.Runner{Clock: clock, Handlers: &engine.Registry{}}
+	runner := &engine.Runner{Clock: clock, Handlers: reg}
 	if err := runner.Run(ctx, x); err != nil {
 		return &exitError{code: 1, err: err}
 	}
@@ -192,4 +206,40 @@ func machineNameFromFile(file string) string {
 		s = string([]rune(s)[:80])
 	}
 	return s
+}
+
+// taskHandlers builds what runs Task states: command handlers, a Lambda endpoint, and
+// in front of them the mocks of a test case.
+func taskHandlers(o runOptions, machine string) (*engine.Registry, error) {
+	reg := &engine.Registry{}
+	if o.lambda != "" {
+		l, err := localtask.NewLambda(o.lambda, o.region)
+		if err != nil {
+			return nil, err
+		}
+		l.Register(reg)
+	}
+	if o.handlers != "" {
+		cmds, err := localtask.LoadCommands(o.handlers)
+		if err != nil {
+			return nil, err
+		}
+		cmds.Register(reg)
+	}
+	if o.testCase != "" && o.mockConfig == "" {
+		return nil, errors.New("--test-case needs a mock config (--mock-config or $" + mock.EnvVar + ")")
+	}
+	if o.testCase == "" {
+		return reg, nil
+	}
+	cfg, err := mock.Load(o.mockConfig)
+	if err != nil {
+		return nil, err
+	}
+	tc, err := cfg.TestCase(machine, o.testCase)
+	if err != nil {
+		return nil, err
+	}
+	mocked := &engine.Registry{Default: tc.ForExecution().Handler(reg.Serve)}
+	return mocked, nil
 }

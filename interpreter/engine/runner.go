@@ -25,6 +25,9 @@ type Registry struct {
 	mu       sync.RWMutex
 	patterns []string
 	handlers map[string]Handler
+	// Default serves every resource no pattern matches, when set (mocks use it to see
+	// every task first and fall back to the patterns).
+	Default Handler
 }
 
 // Handle registers h for resources matching pattern. Later registrations win.
@@ -55,7 +58,19 @@ func (r *Registry) Lookup(resource string) (Handler, bool) {
 			return r.handlers[r.patterns[i]], true
 		}
 	}
+	if r.Default != nil {
+		return r.Default, true
+	}
 	return nil, false
+}
+
+// Serve runs a call with the handler that serves its resource, or fails it with
+// NoHandlerError: the fallback of mocks that do not cover a state.
+func (r *Registry) Serve(ctx context.Context, call *TaskCall) (value.Value, error) {
+	if h, ok := r.Lookup(call.Resource); ok {
+		return h(ctx, call)
+	}
+	return nil, NoHandlerError(call.Resource)
 }
 
 // Clock is the time a Runner lives in.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
+	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -93,6 +94,11 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 	if h, ok := s.cfg.Handlers.Lookup(call.Resource); ok {
 		go func() {
 			out, err := h(context.Background(), call)
+			if cw, ok := mock.AsCallbackWait(err); ok {
+				// The handler did its part and leaves the answer to the token's holder.
+				awaitCallback(cw.Output, true)
+				return
+			}
 			switch {
 			case err != nil:
 				var fe *failure.Error

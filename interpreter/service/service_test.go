@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/engine"
+	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/interpreter/store"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -326,5 +327,41 @@ func TestStopAndList(t *testing.T) {
 	var tooMany *types.ValidationException
 	if _, err := s.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(m), MaxResults: 1001}); !errors.As(err, &tooMany) {
 		t.Errorf("maxResults 1001: %v", err)
+	}
+}
+
+func TestMockedTestCase(t *testing.T) {
+	cfg, err := mock.Parse([]byte(`{"StateMachines":{"orders":{"TestCases":{"Wait":{"Charge":"Slow"},"Ok":{"Charge":"Fine"}}}},
+		"MockedResponses":{"Fine":{"0":{"Return":{"Payload":{"ok":true}}}},"Slow":{"0":{"WaitForCallback":true,"Return":{"MessageId":"m-1"}}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newService(t, "", Config{Mocks: Mocks(cfg)})
+	def := `{"StartAt":"Charge","States":{"Charge":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken",
+		"Parameters":{"FunctionName":"f","Payload":{"token.$":"$$.Task.Token"}},"End":true}}}`
+	m := createMachine(t, s, "orders", def, "")
+	ok, err := s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m + "#Ok")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := waitFor(t, s, aws.ToString(ok.ExecutionArn)); aws.ToString(d.Output) != `{"Payload":{"ok":true}}` {
+		t.Errorf("mocked output = %s", aws.ToString(d.Output))
+	}
+	// A mock that waits for its callback: the execution waits for a person, with the
+	// service response recorded in TaskSubmitted.
+	w, err := s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m + "#Wait")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(eventTypes(t, s, aws.ToString(w.ExecutionArn)), "TaskSubmitted") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no TaskSubmitted: %s", eventTypes(t, s, aws.ToString(w.ExecutionArn)))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	var bad *types.ValidationException
+	if _, err := s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m + "#Nope")}); !errors.As(err, &bad) {
+		t.Errorf("unknown test case: %v", err)
 	}
 }
