@@ -21,10 +21,8 @@ func (m *matcher) all(s string, limit int) ([]match, error) {
 	locs := m.re.re.FindAllStringSubmatchIndex(s, -1)
 	var out []match
 	for i, loc := range locs {
-		if limit >= 0 && len(out) >= limit {
-			break
-		}
 		if i > 0 {
+			// The reference looks for the next match even when the limit is reached.
 			prev := locs[i-1]
 			if prev[1] >= len(s) {
 				break
@@ -33,10 +31,10 @@ func (m *matcher) all(s string, limit int) ([]match, error) {
 				return nil, errorAt("D1004", 0)
 			}
 		}
+		if limit >= 0 && len(out) >= limit {
+			break
+		}
 		out = append(out, match{start: loc[0], end: loc[1], groups: loc[2:]})
-	}
-	if len(out) == 1 && limit != 1 && out[0].start == out[0].end && out[0].end < len(s) && len(locs) > 1 {
-		return nil, errorAt("D1004", 0)
 	}
 	return out, nil
 }
