@@ -195,3 +195,15 @@ func TestArrayInputIsOneValue(t *testing.T) {
 		}
 	}
 }
+
+func TestDeepNestingIsAnError(t *testing.T) {
+	src := strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000)
+	_, err := Compile(src)
+	var je *Error
+	if !errors.As(err, &je) || je.Code != "U1001" {
+		t.Errorf("100000 nested blocks: want U1001, got %v", err)
+	}
+	if _, err := Compile(strings.Repeat("(", 500) + "1" + strings.Repeat(")", 500)); err != nil {
+		t.Errorf("500 nested blocks: %v", err)
+	}
+}

@@ -16,6 +16,7 @@ type parser struct {
 	ancestors []*node // parent (%) nodes, by slot index
 	labels    int
 	deferred  *Error
+	nesting   int
 }
 
 func parse(src string) (*node, error) {
@@ -155,7 +156,16 @@ func operandFollows(t token) bool {
 	return true
 }
 
+// maxNesting bounds how deeply expressions may nest, so that no input can exhaust the
+// stack of the parser or of the tree walks after it.
+const maxNesting = 2000
+
 func (p *parser) expression(rbp int) *node {
+	p.nesting++
+	defer func() { p.nesting-- }()
+	if p.nesting > maxNesting {
+		panic(newError("U1001", p.cur.pos, "", nil))
+	}
 	t := p.cur
 	if t.kind == tokEnd {
 		p.fail("S0207", t, nil)
