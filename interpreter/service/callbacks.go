@@ -78,3 +78,22 @@ func (s *Service) SendTaskHeartbeat(ctx context.Context, in *sfn.SendTaskHeartbe
 	}
 	return &sfn.SendTaskHeartbeatOutput{}, nil
 }
+
+// tokenFor returns an open task token of an execution, for tests and benchmarks that
+// play the other side without reading the history.
+func (s *Service) tokenFor(execArn string) string {
+	var tok string
+	_ = s.do(ctx0, func(b *batch) error {
+		if le := s.live[execArn]; le != nil {
+			for _, t := range le.tokens {
+				if r := s.tokens[t]; r != nil && !r.Closed {
+					tok = t
+				}
+			}
+		}
+		return nil
+	})
+	return tok
+}
+
+var ctx0 = context.Background()

@@ -45,7 +45,7 @@ func (s *Service) apply(b *batch, le *liveExec, res *engine.Result) {
 		b.write(func(tx *store.Tx) error { return tx.AppendEvents(a, first, payloads) })
 	}
 	// The engine keeps every event it made; the store has them now.
-	x.History = x.History[:0]
+	x.History = nil
 	for _, c := range res.Commands {
 		switch c.Kind {
 		case engine.CmdStartTimer:
@@ -94,6 +94,7 @@ func (s *Service) store(b *batch, le *liveExec) {
 		}
 	}
 	data, err := json.Marshal(rec)
+	rec.Snapshot = nil // the store has it; a waiting execution keeps only its live state
 	if err != nil {
 		return
 	}
