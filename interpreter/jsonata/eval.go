@@ -1,7 +1,6 @@
 package jsonata
 
 import (
-	"math"
 	"time"
 )
 
@@ -206,13 +205,6 @@ func (ev *evaluator) evalVariable(n *node, input any, env *frame) any {
 
 // exists is $exists: anything but undefined, including null and empty arrays.
 func exists(v any) bool { return !isUndefined(v) }
-
-func checkNumber(f float64, pos int) (any, error) {
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return nil, newError("D1001", pos, "", f)
-	}
-	return f, nil
-}
 
 // instant is the evaluation's one "now": read on first use, then fixed, so that every
 // $now() and $millis() of one evaluation agree.

@@ -87,7 +87,9 @@ func MustCompile(expr string) *Expr {
 func (e *Expr) Source() string { return e.src }
 
 // Evaluate runs the expression against input with the given variable bindings (names
-// without the $). Errors are *Error; an undefined result is ErrUndefined.
+// without the $). Pass Undefined as input for "no input" (nil is JSON null). Errors are
+// *Error; an undefined result is ErrUndefined. Without Options.Deadline nothing bounds
+// the running time: callers evaluating untrusted expressions should set one.
 func (e *Expr) Evaluate(input value.Value, bindings map[string]value.Value, opts *Options) (result value.Value, err error) {
 	if opts == nil {
 		opts = &Options{}

@@ -214,7 +214,7 @@ func (s *signature) validate(args []any, ctx any, name string, pos int) ([]any, 
 		n := counts[pi]
 		if n == 0 {
 			if p.context {
-				if !p.accepts(symbolOf(ctx)) || (symbolOf(ctx) == 'm' && false) {
+				if !p.accepts(symbolOf(ctx)) {
 					return nil, newError("T0411", pos, name, float64(ai+1))
 				}
 				v, err := p.coerce(ctx, ai+1, name, pos)
