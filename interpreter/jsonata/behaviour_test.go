@@ -210,3 +210,10 @@ func TestBehaviour(t *testing.T) {
 		}
 	}
 }
+
+func TestConstructedObjectsOrderKeysAsJavaScript(t *testing.T) {
+	v, err := MustCompile(`$keys({"b": 1, "10": 2, "2": 3, "a": 4, "01": 5})`).Evaluate(nil, nil, nil)
+	if err != nil || value.String(v) != `["2","10","b","a","01"]` {
+		t.Errorf("got %s, %v", value.String(v), err)
+	}
+}

@@ -106,7 +106,7 @@ func (ev *evaluator) evalGroup(pairs []pair, input any, env *frame) (any, error)
 		}
 	}
 	out := value.NewObject(len(keys))
-	for _, k := range keys {
+	for _, k := range jsKeyOrder(keys) {
 		g := groups[k]
 		ctx, venv := g.data, env
 		if reduce {
