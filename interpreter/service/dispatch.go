@@ -46,21 +46,13 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 		})
 	}
 	callback := call.Token != ""
+	// awaitCallback leaves a callback task to whoever holds its token (opened when the
+	// task was scheduled); submitted records the service's response first.
 	awaitCallback := func(response value.Value, submitted bool) {
-		s.post(func(b *batch) error {
-			le := s.live[execArn]
-			if le == nil {
-				return nil
-			}
-			s.openToken(b, le, c)
-			if submitted {
-				in := engine.Input{Kind: engine.InputTaskSubmitted, Frame: c.Frame, Seq: c.Seq, Output: response}
-				s.apply(b, le, le.x.Advance(in, s.clock.Now()))
-			} else {
-				s.store(b, le)
-			}
-			return nil
-		})
+		if !submitted {
+			return
+		}
+		deliver(engine.Input{Kind: engine.InputTaskSubmitted, Output: response})
 	}
 	if c.Resumed && c.Submitted {
 		return // its token was stored and is answerable again

@@ -52,6 +52,10 @@ func (s *Service) apply(b *batch, le *liveExec, res *engine.Result) {
 			heap.Push(&s.timers, timerEntry{Command: c, Exec: le.arn()})
 		case engine.CmdInvokeTask:
 			c := c
+			if c.Task.Token != "" && !c.Resumed {
+				// The token is answerable from the moment the history shows it.
+				s.openToken(b, le, c)
+			}
 			b.then(func() { s.dispatch(le, c) })
 		case engine.CmdCancelTask:
 			if c.Task != nil && c.Task.Token != "" {
