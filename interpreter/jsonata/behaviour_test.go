@@ -217,3 +217,24 @@ func TestConstructedObjectsOrderKeysAsJavaScript(t *testing.T) {
 		t.Errorf("got %s, %v", value.String(v), err)
 	}
 }
+
+// A custom matcher is a function returning the reference's match structure, with next()
+// giving the following match.
+func TestCustomMatcher(t *testing.T) {
+	const matcher = `($m := function($s){ $mk($s, $contains($s, "x") ? $length($substringBefore($s, "x")) : -1) };
+		$mk := function($s, $i){ $i < 0 ? undefined : {"match": "x", "start": $i, "end": $i + 1, "groups": [],
+			"next": function(){ ($j := $length($substringBefore($substring($s, $i + 1), "x")); $j + $i + 1 < $length($s) ? $mk($s, $j + $i + 1) : undefined) }} };
+		{"split": $split("axbxc", $m), "replace": $replace("axbxc", $m, "-"), "index": $match("axbxc", $m).index, "contains": $contains("abc", $m)})`
+	v, err := MustCompile(matcher).Evaluate(nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := value.String(v); got != `{"split":["a","b","c"],"replace":"a-b-c","index":[1,3],"contains":false}` {
+		t.Errorf("got %s", got)
+	}
+	_, err = MustCompile(`$split("some text", $uppercase)`).Evaluate(nil, nil, nil)
+	var je *Error
+	if !errors.As(err, &je) || je.Code != "T1010" {
+		t.Errorf("a function that is no matcher: want T1010, got %v", err)
+	}
+}

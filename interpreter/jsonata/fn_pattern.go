@@ -22,9 +22,6 @@ func fnSplit(c callCtx, a []any) (any, error) {
 	if limit == 0 {
 		return out, nil
 	}
-	if err := checkMatcher(c, arg(a, 1)); err != nil {
-		return nil, err
-	}
 	switch sep := arg(a, 1).(type) {
 	case string:
 		var parts []string
@@ -41,15 +38,18 @@ func fnSplit(c callCtx, a []any) (any, error) {
 			}
 			out = append(out, p)
 		}
-	case *matcher:
-		ms, err := sep.all(s, limit)
+	default:
+		ms, err := findMatches(c, sep, s, limit)
 		if err != nil {
 			return nil, err
 		}
 		start := 0
 		for _, m := range ms {
+			if m.start < start {
+				continue
+			}
 			out = append(out, s[start:m.start])
-			start = m.end
+			start = min(m.end, len(s))
 		}
 		if limit < 0 || len(out) < limit {
 			out = append(out, s[start:])
@@ -70,11 +70,7 @@ func fnMatch(c callCtx, a []any) (any, error) {
 		}
 		limit = int(l)
 	}
-	m, ok := arg(a, 1).(*matcher)
-	if !ok {
-		return nil, newError("T1010", c.pos, c.name, nil)
-	}
-	ms, err := m.all(s, limit)
+	ms, err := findMatches(c, arg(a, 1), s, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -101,9 +97,6 @@ func fnReplace(c callCtx, a []any) (any, error) {
 		limit = int(l)
 	}
 	repl := arg(a, 2)
-	if err := checkMatcher(c, arg(a, 1)); err != nil {
-		return nil, err
-	}
 	switch p := arg(a, 1).(type) {
 	case string:
 		r, _ := repl.(string)
@@ -111,18 +104,20 @@ func fnReplace(c callCtx, a []any) (any, error) {
 			return strings.ReplaceAll(s, p, r), nil
 		}
 		return strings.Replace(s, p, r, limit), nil
-	case *matcher:
-		ms, err := p.all(s, limit)
+	default:
+		ms, err := findMatches(c, p, s, limit)
 		if err != nil {
 			return nil, err
 		}
 		var b strings.Builder
 		pos := 0
 		for _, m := range ms {
-			b.WriteString(s[pos:m.start])
+			if m.start >= pos {
+				b.WriteString(s[pos:m.start])
+			}
 			var sub string
 			if rs, ok := repl.(string); ok {
-				sub = substitute(rs, m, s)
+				sub = substitute(rs, m)
 			} else {
 				v, err := c.ev.apply(repl, []any{m.object(s)}, nil, c.env, c.pos, c.name)
 				if err != nil {
@@ -135,19 +130,18 @@ func fnReplace(c callCtx, a []any) (any, error) {
 				sub = str
 			}
 			b.WriteString(sub)
-			pos = m.end
+			pos = min(max(pos, m.start+len(m.text)), len(s))
 		}
 		b.WriteString(s[pos:])
 		return b.String(), nil
 	}
-	return undefined, nil
 }
 
 // substitute expands $0, $1... and $$ in a replacement text. A number naming a group
 // that does not exist is read with one digit fewer; $ before anything else is literal.
-func substitute(repl string, m match, s string) string {
+func substitute(repl string, m match) string {
 	var b strings.Builder
-	groups := len(m.groups) / 2
+	groups := len(m.groups)
 	for i := 0; i < len(repl); i++ {
 		c := repl[i]
 		if c != '$' || i+1 >= len(repl) {
@@ -160,7 +154,7 @@ func substitute(repl string, m match, s string) string {
 			b.WriteByte('$')
 			i++
 		case n == '0':
-			b.WriteString(s[m.start:m.end])
+			b.WriteString(m.text)
 			i++
 		case n >= '1' && n <= '9':
 			maxDigits := 1
@@ -177,8 +171,8 @@ func substitute(repl string, m match, s string) string {
 				num = atoiSafe(repl[i+1 : j])
 			}
 			if num >= 1 && num <= groups {
-				if g := m.groups[2*(num-1)]; g >= 0 {
-					b.WriteString(s[g:m.groups[2*(num-1)+1]])
+				if g, ok := m.groups[num-1].(string); ok {
+					b.WriteString(g)
 				}
 			}
 			i = j - 1
@@ -197,12 +191,3 @@ func atoiSafe(s string) int {
 	return n
 }
 
-// checkMatcher rejects functions other than regular expressions where a pattern is
-// expected: custom matcher functions are not supported, and the reference rejects those
-// that do not return its match structure with the same code.
-func checkMatcher(c callCtx, v any) error {
-	if _, ok := v.(*matcher); ok || !isFunction(v) {
-		return nil
-	}
-	return newError("T1010", c.pos, c.name, nil)
-}

@@ -60,16 +60,20 @@ func defineStringFunctions() {
 		if !ok {
 			return undefined, nil
 		}
-		if err := checkMatcher(c, arg(a, 1)); err != nil {
-			return nil, err
-		}
 		switch t := arg(a, 1).(type) {
 		case string:
 			return strings.Contains(s, t), nil
 		case *matcher:
 			return t.re.re.MatchString(s), nil
 		}
-		return undefined, nil
+		if !isFunction(arg(a, 1)) {
+			return undefined, nil
+		}
+		ms, err := findMatches(c, arg(a, 1), s, 1)
+		if err != nil {
+			return nil, err
+		}
+		return len(ms) > 0, nil
 	})
 	def("split", "<s-(sf)n?:a<s>>", fnSplit)
 	def("join", "<a<s>s?:s>", func(c callCtx, a []any) (any, error) {

@@ -8,8 +8,24 @@ import (
 type matcher struct{ re *regexLit }
 
 type match struct {
-	start, end int   // byte offsets
-	groups     []int // byte offsets of capture groups, -1 when a group did not take part
+	start, end int // byte offsets
+	text       string
+	groups     []any // captured strings; "" for a group that did not take part
+}
+
+func newMatch(s string, loc []int) match {
+	m := match{start: loc[0], end: loc[1], text: s[loc[0]:loc[1]]}
+	for i := 2; i+1 < len(loc); i += 2 {
+		if loc[i] < 0 {
+			m.groups = append(m.groups, "")
+		} else {
+			m.groups = append(m.groups, s[loc[i]:loc[i+1]])
+		}
+	}
+	if m.groups == nil {
+		m.groups = []any{}
+	}
+	return m
 }
 
 // all finds successive matches as the reference's repeated exec does: a zero-length
@@ -34,7 +50,7 @@ func (m *matcher) all(s string, limit int) ([]match, error) {
 		if limit >= 0 && len(out) >= limit {
 			break
 		}
-		out = append(out, match{start: loc[0], end: loc[1], groups: loc[2:]})
+		out = append(out, newMatch(s, loc))
 	}
 	return out, nil
 }
@@ -52,15 +68,7 @@ func utf16Len(s string) int {
 }
 
 func (x match) object(s string) *value.Object {
-	groups := make([]any, 0, len(x.groups)/2)
-	for i := 0; i+1 < len(x.groups); i += 2 {
-		if x.groups[i] < 0 {
-			groups = append(groups, "")
-			continue
-		}
-		groups = append(groups, s[x.groups[i]:x.groups[i+1]])
-	}
-	return value.ObjectOf("match", s[x.start:x.end], "index", float64(utf16Len(s[:x.start])), "groups", groups)
+	return value.ObjectOf("match", x.text, "index", float64(utf16Len(s[:x.start])), "groups", x.groups)
 }
 
 func (m *matcher) call(args []any) (any, error) {
@@ -72,9 +80,87 @@ func (m *matcher) call(args []any) (any, error) {
 	if loc == nil {
 		return undefined, nil
 	}
-	x := match{start: loc[0], end: loc[1], groups: loc[2:]}
+	x := newMatch(s, loc)
 	o := x.object(s)
 	o.Set("start", float64(utf16Len(s[:x.start])))
 	o.Set("end", float64(utf16Len(s[:x.end])))
 	return o, nil
+}
+
+// findMatches runs a pattern over s: a regular expression, or a custom matcher function
+// that returns {match, start, end, groups, next} objects as the reference defines them.
+func findMatches(c callCtx, pattern any, s string, limit int) ([]match, error) {
+	if m, ok := pattern.(*matcher); ok {
+		return m.all(s, limit)
+	}
+	res, err := c.ev.apply(pattern, []any{s}, nil, c.env, c.pos, c.name)
+	var out []match
+	for err == nil && !isUndefined(res) && (limit < 0 || len(out) < limit) {
+		m, next, ok := customMatch(res, s)
+		if !ok {
+			return nil, newError("T1010", c.pos, c.name, nil)
+		}
+		out = append(out, m)
+		if next == nil {
+			break
+		}
+		res, err = c.ev.apply(next, nil, nil, c.env, c.pos, c.name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !isUndefined(res) && len(out) == 0 && limit != 0 {
+		if _, _, ok := customMatch(res, s); !ok {
+			return nil, newError("T1010", c.pos, c.name, nil)
+		}
+	}
+	return out, nil
+}
+
+func customMatch(v any, s string) (match, any, bool) {
+	o, ok := v.(*value.Object)
+	if !ok {
+		return match{}, nil, false
+	}
+	text, ok1 := getField(o, "match").(string)
+	start, ok2 := toNumber(getField(o, "start"))
+	end, ok3 := toNumber(getField(o, "end"))
+	if !ok1 || !ok2 || !ok3 {
+		return match{}, nil, false
+	}
+	m := match{start: byteOffset(s, int(start)), end: byteOffset(s, int(end)), text: text, groups: []any{}}
+	if g, ok := arrayItems(getField(o, "groups")); ok {
+		m.groups = g
+	}
+	next := getField(o, "next")
+	if !isFunction(next) {
+		next = nil
+	}
+	return m, next, true
+}
+
+func getField(o *value.Object, k string) any {
+	if v, ok := o.Get(k); ok {
+		return v
+	}
+	return undefined
+}
+
+// byteOffset converts a JavaScript (UTF-16) string index into a byte offset of s.
+func byteOffset(s string, idx int) int {
+	if idx <= 0 {
+		return 0
+	}
+	n := 0
+	for i, r := range s {
+		if n >= idx {
+			return i
+		}
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return len(s)
 }
