@@ -190,4 +190,3 @@ func atoiSafe(s string) int {
 	}
 	return n
 }
-
