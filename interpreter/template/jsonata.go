@@ -100,30 +100,10 @@ func (t *Template) Expression() string {
 func (t *Template) Location() string { return t.root.srcKey }
 
 func evalJ(n *node, env *JSONataEnv) (value.Value, error) {
-	switch n.kind {
-	case literal:
-		return n.lit, nil
-	case object:
-		o := value.NewObject(len(n.fields))
-		for i := range n.fields {
-			v, err := evalJ(&n.fields[i].val, env)
-			if err != nil {
-				return nil, err
-			}
-			o.Set(n.fields[i].key, v)
+	return walk(n, func(n *node) (value.Value, error) {
+		if n.kind != jsonataExpr {
+			return nil, nil
 		}
-		return o, nil
-	case array:
-		a := make([]any, len(n.items))
-		for i := range n.items {
-			v, err := evalJ(&n.items[i], env)
-			if err != nil {
-				return nil, err
-			}
-			a[i] = v
-		}
-		return a, nil
-	case jsonataExpr:
 		v, err := n.expr.Evaluate(nil, env.Bindings, env.Options)
 		if errors.Is(err, jsonata.ErrUndefined) {
 			return nil, QueryError(n.srcExpr, n.srcKey, "returned nothing (undefined).")
@@ -135,8 +115,7 @@ func evalJ(n *node, env *JSONataEnv) (value.Value, error) {
 			return nil, QueryError(n.srcExpr, n.srcKey, "returned an unsupported result type.")
 		}
 		return v, nil
-	}
-	return nil, nil
+	})
 }
 
 // isJSON reports whether v is plain JSON (a JSONata function is not).

@@ -165,40 +165,49 @@ func (t *Template) Eval(env *jsonpath.Env) (value.Value, error) {
 }
 
 func eval(n *node, env *jsonpath.Env) (value.Value, error) {
+	return walk(n, func(n *node) (value.Value, error) {
+		switch n.kind {
+		case path:
+			v, err := n.path.Eval(env)
+			if err != nil {
+				return nil, pathError(n, env, err)
+			}
+			return v, nil
+		case call:
+			return n.call.Eval(env)
+		}
+		return nil, nil
+	})
+}
+
+// walk builds a template's value, asking leaf for every node that is evaluated (a
+// path, an intrinsic call, a JSONata expression).
+func walk(n *node, leaf func(*node) (value.Value, error)) (value.Value, error) {
 	switch n.kind {
 	case literal:
 		return n.lit, nil
 	case object:
 		o := value.NewObject(len(n.fields))
 		for i := range n.fields {
-			f := &n.fields[i]
-			v, err := eval(&f.val, env)
+			v, err := walk(&n.fields[i].val, leaf)
 			if err != nil {
 				return nil, err
 			}
-			o.Set(f.key, v)
+			o.Set(n.fields[i].key, v)
 		}
 		return o, nil
 	case array:
 		a := make([]any, len(n.items))
 		for i := range n.items {
-			v, err := eval(&n.items[i], env)
+			v, err := walk(&n.items[i], leaf)
 			if err != nil {
 				return nil, err
 			}
 			a[i] = v
 		}
 		return a, nil
-	case path:
-		v, err := n.path.Eval(env)
-		if err != nil {
-			return nil, pathError(n, env, err)
-		}
-		return v, nil
-	case call:
-		return n.call.Eval(env)
 	}
-	return nil, nil
+	return leaf(n)
 }
 
 // pathError words a failed path the way AWS does.
