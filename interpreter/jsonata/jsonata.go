@@ -14,6 +14,7 @@ package jsonata
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/stepdeck/stepdeck/interpreter/value"
@@ -52,6 +53,8 @@ type Function struct {
 	// value, Undefined, or an error (return *Error to choose the code).
 	Call func(args []value.Value) (value.Value, error)
 }
+
+var evaluators = sync.Pool{New: func() any { return new(evaluator) }}
 
 type userFunc struct {
 	f     Function
@@ -94,7 +97,10 @@ func (e *Expr) Evaluate(input value.Value, bindings map[string]value.Value, opts
 	if opts == nil {
 		opts = &Options{}
 	}
-	ev := &evaluator{maxDepth: opts.MaxDepth, rand: opts.Rand}
+	// Nothing of the evaluator outlives the call (functions leave as ""), so it is reused.
+	ev := evaluators.Get().(*evaluator)
+	*ev = evaluator{maxDepth: opts.MaxDepth, rand: opts.Rand}
+	defer evaluators.Put(ev)
 	if ev.maxDepth <= 0 {
 		ev.maxDepth = DefaultMaxDepth
 	}

@@ -151,10 +151,11 @@ func (ev *evaluator) evalStep(step *node, input any, env *frame, last bool) (any
 		// members; a lone plain value needs no sequence around it.
 		switch r := first.(type) {
 		case []any:
-			if last {
+			// Mid-path, a plain array only feeds the next step, which iterates it alike.
+			if last || len(r) > 0 {
 				return r, nil
 			}
-			return &seq{items: r}, nil
+			return undefined, nil
 		case consArr:
 			if last {
 				return r, nil
