@@ -71,7 +71,7 @@ func (ev *evaluator) evalBinary(n *node, input any, env *frame) (any, error) {
 		}
 		return false, nil
 	case opRange:
-		return rangeOf(n, lhs, rhs)
+		return ev.rangeOf(n, lhs, rhs)
 	}
 	return nil, newError("S0204", n.pos, n.str, nil)
 }
@@ -193,7 +193,7 @@ func comparable(v any) bool {
 
 func isString(v any) bool { _, ok := v.(string); return ok }
 
-func rangeOf(n *node, lhs, rhs any) (any, error) {
+func (ev *evaluator) rangeOf(n *node, lhs, rhs any) (any, error) {
 	l, lok := toNumber(lhs)
 	if !isUndefined(lhs) && (!lok || l != math.Trunc(l)) {
 		return nil, newError("T2003", n.pos, "..", lhs)
@@ -211,6 +211,10 @@ func rangeOf(n *node, lhs, rhs any) (any, error) {
 	}
 	out := make([]any, int(size))
 	for i := range out {
+		// Building ten million members takes a while: the deadline still holds.
+		if i&0xffff == 0xffff && ev.pastDeadline() {
+			return nil, ev.timeout()
+		}
 		out[i] = l + float64(i)
 	}
 	return out, nil
