@@ -80,16 +80,27 @@ func defineArrayFunctions() {
 		if !ok || len(items) <= 1 {
 			return v, nil
 		}
-		var out []any
+		// Scalars are deduplicated through a map; only containers need the pairwise deep
+		// comparison, so large arrays of scalars stay linear.
+		var out, containers []any
+		seen := map[any]bool{}
 		for _, e := range items {
+			if key, ok := scalarKey(e); ok {
+				if !seen[key] {
+					seen[key] = true
+					out = append(out, e)
+				}
+				continue
+			}
 			dup := false
-			for _, o := range out {
+			for _, o := range containers {
 				if deepEqual(e, o) {
 					dup = true
 					break
 				}
 			}
 			if !dup {
+				containers = append(containers, e)
 				out = append(out, e)
 			}
 		}
@@ -193,4 +204,21 @@ func fnSort(c callCtx, a []any) (any, error) {
 		return nil, sortErr
 	}
 	return out, nil
+}
+
+type nullKey struct{}
+
+// scalarKey gives equal scalars equal map keys (numbers by value, whatever their Go type).
+func scalarKey(v any) (any, bool) {
+	switch x := v.(type) {
+	case nil:
+		return nullKey{}, true
+	case bool, string:
+		return x, true
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	}
+	return nil, false
 }
