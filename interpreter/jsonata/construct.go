@@ -55,6 +55,8 @@ func fnAppend(a, b any) any {
 type groupEntry struct {
 	data      any
 	exprIndex int
+	// owned says data is a slice this group built, which may grow in place.
+	owned bool
 }
 
 // evalGroup evaluates an object constructor, either on its own ({...}) or after a path
@@ -98,7 +100,17 @@ func (ev *evaluator) evalGroup(pairs []pair, input any, env *frame) (any, error)
 				if g.exprIndex != pi {
 					return nil, newError("D1009", pr.key.pos, "", ks)
 				}
-				g.data = appendGroupData(g.data, item, reduce)
+				if d, ok := g.data.([]any); ok && g.owned && !reduce {
+					// Appending in place keeps large groups linear; fnAppend would copy.
+					if items, ok := arrayItems(item); ok {
+						g.data = append(d, items...)
+					} else if !isUndefined(item) {
+						g.data = append(d, item)
+					}
+				} else {
+					g.data = appendGroupData(g.data, item, reduce)
+					_, g.owned = g.data.([]any)
+				}
 			} else {
 				groups[ks] = &groupEntry{data: item, exprIndex: pi}
 				keys = append(keys, ks)
