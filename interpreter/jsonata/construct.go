@@ -108,8 +108,12 @@ func (ev *evaluator) evalGroup(pairs []pair, input any, env *frame) (any, error)
 						g.data = append(d, item)
 					}
 				} else {
+					// fnAppend builds a fresh slice only when both sides are defined;
+					// otherwise it hands back one of them, which is not ours to grow.
+					fresh := !isUndefined(g.data) && !isUndefined(item)
 					g.data = appendGroupData(g.data, item, reduce)
-					_, g.owned = g.data.([]any)
+					_, isSlice := g.data.([]any)
+					g.owned = fresh && isSlice && !reduce
 				}
 			} else {
 				groups[ks] = &groupEntry{data: item, exprIndex: pi}
