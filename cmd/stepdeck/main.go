@@ -44,7 +44,7 @@ The terminal UI is not built yet; these commands work today:
 			return cmd.Help()
 		},
 	}
-	root.AddCommand(newRunCommand(), newValidateCommand(), newEvalCommand())
+	root.AddCommand(newRunCommand(), newValidateCommand(), newEvalCommand(), newServeCommand())
 	root.AddCommand(newGraphCommand())
 	return root
 }

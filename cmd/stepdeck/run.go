@@ -229,7 +229,7 @@ func taskHandlers(o runOptions, machine string) (*engine.Registry, error) {
 	if o.testCase != "" && o.mockConfig == "" {
 		return nil, errors.New("--test-case needs a mock config (--mock-config or $" + mock.EnvVar + ")")
 	}
-	if o.testCase == "" {
+	if o.testCase == "" || machine == "" {
 		return reg, nil
 	}
 	cfg, err := mock.Load(o.mockConfig)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -37,6 +38,9 @@ func readInput(in *string) (string, value.Value, error) {
 	}
 	return text, v, nil
 }
+
+// expressLimit is how long an EXPRESS execution may run.
+const expressLimit = 5 * time.Minute
 
 type started struct {
 	le   *liveExec
@@ -115,7 +119,13 @@ func (s *Service) start(ctx context.Context, machineArn, name string, input *str
 			defText := m.Definition
 			b.write(func(tx *store.Tx) error { return tx.Put(kindDefinitions, hash, []byte(defText)) })
 		}
-		s.apply(b, le, x.Start(meta.StartTime))
+		res := x.Start(meta.StartTime)
+		if express {
+			// Express executions run for five minutes at most.
+			res.Commands = append(res.Commands, engine.Command{Kind: engine.CmdStartTimer, Frame: engine.ExecutionFrame,
+				Purpose: engine.TimerExecutionTimeout, At: meta.StartTime.Add(expressLimit)})
+		}
+		s.apply(b, le, res)
 		return nil
 	})
 	if err != nil {
