@@ -144,6 +144,7 @@ func (s *Service) loop() {
 	defer close(s.done)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	s.armTimer(timer) // for the timers and ready work of recovered executions
 	for {
 		var jobs []job
 		select {

@@ -365,3 +365,24 @@ func TestMockedTestCase(t *testing.T) {
 		t.Errorf("unknown test case: %v", err)
 	}
 }
+
+func TestRestartRearmsTimers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stepdeck.db")
+	st := openStore(t, path)
+	s, err := New(Config{Store: st, TimeScale: 1, Clock: engine.RealClock{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := createMachine(t, s, "w", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}}`, "")
+	out, err := s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	st.Close()
+	// Nothing but the restored timer can end the execution: no call goes through the loop.
+	s2 := newService(t, path, Config{Clock: engine.RealClock{}})
+	if d := waitFor(t, s2, aws.ToString(out.ExecutionArn)); d.Status != types.ExecutionStatusSucceeded {
+		t.Errorf("status %s", d.Status)
+	}
+}

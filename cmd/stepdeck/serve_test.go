@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// buildStepdeck compiles the command once per test run.
+func buildStepdeck(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "stepdeck")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startServe runs `stepdeck serve` on a free port and returns the process and its URL.
+func startServe(t *testing.T, bin, dataDir string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", dataDir, "--time-scale", "0.01")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	sc := bufio.NewScanner(stderr)
+	re := regexp.MustCompile(`on (http://[0-9.:]+)`)
+	for sc.Scan() {
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			go func() {
+				for sc.Scan() {
+				}
+			}()
+			return cmd, m[1]
+		}
+	}
+	t.Fatal("stepdeck serve did not say where it listens")
+	return nil, ""
+}
+
+func sdkClient(url string) *sfn.Client {
+	return sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: "k", SecretAccessKey: "s"}, nil
+		})})
+}
+
+// TestServeSurvivesSIGKILL starts executions that wait on task tokens and timers, kills
+// the server with SIGKILL, starts it again, answers the tokens, and checks that every
+// execution ends with a complete, gap-free history.
+func TestServeSurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the real binary")
+	}
+	bin := buildStepdeck(t)
+	dataDir := t.TempDir()
+	proc, url := startServe(t, bin, dataDir)
+	c := sdkClient(url)
+	ctx := context.Background()
+	def := `{"StartAt":"Pause","States":{
+		"Pause":{"Type":"Wait","Seconds":60,"Next":"Approve"},
+		"Approve":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+			"Parameters":{"QueueUrl":"q","MessageBody":{"token.$":"$$.Task.Token"}},"End":true}}}`
+	m, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("approval"), Definition: aws.String(def), RoleArn: aws.String("r")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	var arns []string
+	for i := 0; i < n; i++ {
+		out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: m.StateMachineArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arns = append(arns, aws.ToString(out.ExecutionArn))
+	}
+	// Half-way through the 0.6 s waits, kill the server outright.
+	time.Sleep(300 * time.Millisecond)
+	if err := proc.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = proc.Wait()
+
+	_, url = startServe(t, bin, dataDir)
+	c = sdkClient(url)
+	for _, a := range arns {
+		tok := waitForToken(t, c, a)
+		if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(tok), Output: aws.String(`{"ok":true}`)}); err != nil {
+			t.Fatalf("%s: %v", a, err)
+		}
+	}
+	for _, a := range arns {
+		d := waitForEnd(t, c, a)
+		if d.Status != types.ExecutionStatusSucceeded {
+			t.Errorf("%s ended %s", a, d.Status)
+		}
+		h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(a)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for i, e := range h.Events {
+			if e.Id != int64(i+1) {
+				t.Fatalf("%s: event %d has id %d: a gap or a duplicate", a, i+1, e.Id)
+			}
+			kinds = append(kinds, string(e.Type))
+		}
+		want := "ExecutionStarted WaitStateEntered WaitStateExited TaskStateEntered TaskScheduled TaskStarted TaskSucceeded TaskStateExited ExecutionSucceeded"
+		if got := strings.Join(kinds, " "); got != want {
+			t.Errorf("%s history:\n got %s\nwant %s", a, got, want)
+		}
+	}
+}
+
+func waitForToken(t *testing.T, c *sfn.Client, execArn string) string {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		h, err := c.GetExecutionHistory(context.Background(), &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(execArn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range h.Events {
+			if d := e.TaskScheduledEventDetails; d != nil {
+				p := value.MustParse(aws.ToString(d.Parameters)).(*value.Object)
+				body, _ := p.Get("MessageBody")
+				tok, _ := body.(*value.Object).Get("token")
+				return tok.(string)
+			}
+		}
+	}
+	t.Fatalf("%s never asked for a callback", execArn)
+	return ""
+}
+
+func waitForEnd(t *testing.T, c *sfn.Client, execArn string) *sfn.DescribeExecutionOutput {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		d, err := c.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(execArn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status != types.ExecutionStatusRunning {
+			return d
+		}
+	}
+	t.Fatalf("%s did not end", execArn)
+	return nil
+}
+
