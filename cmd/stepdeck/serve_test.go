@@ -164,4 +164,3 @@ func waitForEnd(t *testing.T, c *sfn.Client, execArn string) *sfn.DescribeExecut
 	t.Fatalf("%s did not end", execArn)
 	return nil
 }
-
