@@ -27,6 +27,10 @@ type statesVar struct {
 	token       string
 }
 
+// jsonataTimeLimit bounds one expression's evaluation, so a runaway expression fails
+// its state (U1001, a States.QueryEvaluationError) instead of holding the engine.
+const jsonataTimeLimit = 10 * time.Second
+
 func (e *Execution) jsonataEnv(f *Frame, st *asl.State, sv statesVar) *template.JSONataEnv {
 	states := value.NewObject(4)
 	states.Set("input", f.Input)
@@ -51,7 +55,8 @@ func (e *Execution) jsonataEnv(f *Frame, st *asl.State, sv statesVar) *template.
 			e.jsonataFuncs = jsonata.StepFunctions(e.Opts.Rand)
 		}
 	}
-	opts := &jsonata.Options{Functions: e.jsonataFuncs, Now: func() time.Time { return e.now }}
+	opts := &jsonata.Options{Functions: e.jsonataFuncs, Now: func() time.Time { return e.now },
+		Deadline: time.Now().Add(jsonataTimeLimit)}
 	return &template.JSONataEnv{Bindings: bindings, Options: opts}
 }
 

@@ -62,7 +62,9 @@ func FuzzEvaluate(f *testing.F) {
 			Now:      func() time.Time { return time.UnixMilli(0) },
 			Rand:     func() float64 { return 0.5 },
 		})
-		if took := time.Since(start); took > 3*time.Second {
+		// The bound is loose on purpose: this checks that evaluation stops, not how fast
+		// a loaded machine under -race allocates (a 1e7-item range takes seconds there).
+		if took := time.Since(start); took > 20*time.Second {
 			t.Fatalf("%q took %v despite a 200ms deadline", src, took)
 		}
 		var je *Error
