@@ -37,7 +37,10 @@ AWS or against the local Step Functions engine built into this binary.
 
 The terminal UI is not built yet; these commands work today:
   stepdeck run FILE        run a state machine definition locally and print its history
-  stepdeck validate FILE   check definitions and print AWS-style diagnostics`,
+  stepdeck validate FILE   check definitions and print AWS-style diagnostics
+  stepdeck graph FILE      draw a state machine, with an execution's statuses
+  stepdeck eval EXPR       evaluate JSONata, JSONPath or an intrinsic against stdin
+  stepdeck serve           serve the local engine over the Step Functions HTTP API`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
