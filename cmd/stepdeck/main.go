@@ -40,14 +40,15 @@ The terminal UI is not built yet; these commands work today:
   stepdeck validate FILE   check definitions and print AWS-style diagnostics
   stepdeck graph FILE      draw a state machine, with an execution's statuses
   stepdeck eval EXPR       evaluate JSONata, JSONPath or an intrinsic against stdin
-  stepdeck serve           serve the local engine over the Step Functions HTTP API`,
+  stepdeck serve           serve the local engine over the Step Functions HTTP API
+  stepdeck replay          re-run a recorded execution against a changed definition`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return cmd.Help()
 		},
 	}
-	root.AddCommand(newRunCommand(), newValidateCommand(), newEvalCommand(), newServeCommand())
+	root.AddCommand(newRunCommand(), newValidateCommand(), newEvalCommand(), newServeCommand(), newReplayCommand())
 	root.AddCommand(newGraphCommand())
 	return root
 }

@@ -236,3 +236,23 @@ func TestRunWithCommandHandler(t *testing.T) {
 		t.Errorf("exit %d (%v):\n%s", code, err, out)
 	}
 }
+
+func TestReplayCommand(t *testing.T) {
+	def := writeFile(t, "flow.json", `{"StartAt":"A","States":{"A":{"Type":"Pass","Result":1,"ResultPath":"$.a","Next":"B"},"B":{"Type":"Pass","End":true}}}`)
+	out, code, _ := execute(t, "run", def, "-o", "json")
+	if code != 0 {
+		t.Fatalf("run: %d\n%s", code, out)
+	}
+	hist := writeFile(t, "run.json", out)
+	if out, code, err := execute(t, "replay", "--history", hist, "--definition", def); code != 0 || !strings.Contains(out, "no divergence") {
+		t.Errorf("same definition: exit %d (%v)\n%s", code, err, out)
+	}
+	changed := writeFile(t, "changed.json", `{"StartAt":"A","States":{"A":{"Type":"Pass","Result":2,"ResultPath":"$.a","Next":"B"},"B":{"Type":"Pass","End":true}}}`)
+	out, code, _ = execute(t, "replay", "--history", hist, "--definition", changed)
+	if code != 1 || !strings.Contains(out, `"A" (visit 1): the output differs`) {
+		t.Errorf("changed definition: exit %d\n%s", code, out)
+	}
+	if _, code, _ := execute(t, "replay", "--history", def, "--definition", changed); code != 2 {
+		t.Errorf("a definition given as history: exit %d, want 2", code)
+	}
+}

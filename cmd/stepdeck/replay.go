@@ -1,0 +1,70 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/replay"
+	"github.com/stepdeck/stepdeck/ui/components/graph"
+)
+
+func newReplayCommand() *cobra.Command {
+	var historyFile, definitionFile string
+	cmd := &cobra.Command{
+		Use:   "replay --history FILE --definition FILE",
+		Short: "Re-run a recorded execution against a definition and find where it departs",
+		Long: `Re-run a recorded execution (AWS or local) against a definition, locally, with every task's
+result taken from the recorded history, and print the first state where the new run departs
+from the recorded one. Exit status 0 when it does not depart, 1 when it does, 2 for bad files.
+
+The history is the JSON of GetExecutionHistory ({"events": [...]}, as the AWS CLI prints it),
+the output of 'stepdeck run -o json', or a bare array of events.`,
+		Example: `  aws stepfunctions get-execution-history --execution-arn ARN > recorded.json
+  stepdeck replay --history recorded.json --definition flow.asl.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if historyFile == "" || definitionFile == "" {
+				return usageError("both --history and --definition are needed")
+			}
+			data, err := os.ReadFile(historyFile)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			events, err := graph.ParseHistory(data)
+			if err != nil {
+				return usageError("%s: %v", historyFile, err)
+			}
+			defData, err := os.ReadFile(definitionFile)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			def, err := asl.Parse(defData)
+			if err != nil {
+				var de *asl.Error
+				if errors.As(err, &de) {
+					return usageError("%s is not a valid definition:\n%s", definitionFile, strings.TrimRight(de.Report(), "\n"))
+				}
+				return usageError("%v", err)
+			}
+			res, err := replay.Run(cmd.Context(), def, events)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			out := cmd.OutOrStdout()
+			if res.Divergence == nil {
+				fmt.Fprintf(out, "no divergence: the replay visits the same states with the same data and ends %s\n", res.Execution.Status)
+				return nil
+			}
+			fmt.Fprintf(out, "divergence: %s\n", res.Divergence)
+			return &exitError{code: 1}
+		},
+	}
+	cmd.Flags().StringVar(&historyFile, "history", "", "the recorded execution history (JSON)")
+	cmd.Flags().StringVar(&definitionFile, "definition", "", "the definition to replay it on")
+	return cmd
+}
