@@ -268,4 +268,3 @@ func ending(events []history.Event) string {
 	}
 	return "still running"
 }
-
