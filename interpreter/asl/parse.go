@@ -367,7 +367,7 @@ func (p *parser) state(name string, v value.Value, loc, ql string, depth int) *S
 func mentionsContext(v value.Value, top bool) bool {
 	switch x := v.(type) {
 	case string:
-		return strings.Contains(x, "$$")
+		return strings.Contains(x, "$$") || strings.Contains(x, "$states.context")
 	case []any:
 		for _, e := range x {
 			if mentionsContext(e, false) {
