@@ -249,4 +249,3 @@ func Output(stages []Stage) (value.Value, error) {
 	}
 	return outv, nil
 }
-
