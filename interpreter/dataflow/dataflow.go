@@ -213,16 +213,14 @@ func traceJSONata(st *asl.State, in Inputs) []Stage {
 			}
 		}
 	}
-	output := result
 	if outputT != nil {
 		v, err := outputT.EvalJSONata(env())
 		out = append(out, Stage{Name: "Output", Field: src(st, "Output"), Value: v, Err: err})
 		if err != nil {
 			return out
 		}
-		output = v
 	} else {
-		out = append(out, Stage{Name: "Output", Value: output, Default: true})
+		out = append(out, Stage{Name: "Output", Value: result, Default: true})
 	}
 	if assignT != nil {
 		v, err := assignT.EvalJSONata(env())
