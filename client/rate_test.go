@@ -1,0 +1,62 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// callsPerMinute follows a history that grows at perSecond events per second for ten
+// fake minutes and returns the follower's GetExecutionHistory calls per minute and the
+// events the fake served per event produced.
+func callsPerMinute(t *testing.T, perSecond int) (float64, float64) {
+	const window = 10 * time.Minute
+	h := &fakeHistory{produced: func(now time.Duration) int { return 1 + int(now.Seconds()*float64(perSecond)) }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f := NewFollower(h, arn, FollowOptions{Sleep: func(ctx context.Context, d time.Duration) error {
+		if h.now+d >= window {
+			cancel()
+		}
+		return h.sleep(ctx, d)
+	}})
+	delivered := 0
+	for {
+		evs, err := f.Next(ctx)
+		if errors.Is(err, context.Canceled) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		delivered += len(evs)
+	}
+	if delivered != h.count() {
+		// The last poll before the window closed may have left a few behind.
+		if h.count()-delivered > perSecond*10+1 {
+			t.Fatalf("delivered %d of %d events", delivered, h.count())
+		}
+	}
+	tokensNeverGoBack(t, h.tokens)
+	return float64(h.calls) / window.Minutes(), float64(h.served) / float64(delivered)
+}
+
+func TestFollowerCallRates(t *testing.T) {
+	idle, _ := callsPerMinute(t, 0)
+	busy, reread := callsPerMinute(t, 100)
+	t.Logf("GetExecutionHistory calls per minute: idle %.1f, 100 events/s %.1f (events served per event delivered %.2f)", idle, busy, reread)
+	// With the default 1s..10s intervals: an idle follower settles at one call every
+	// 10s; a busy one polls every second plus one call per full page of 1000.
+	if idle > 7 {
+		t.Errorf("idle follower makes %.1f calls a minute", idle)
+	}
+	if busy > 70 {
+		t.Errorf("busy follower makes %.1f calls a minute", busy)
+	}
+	// Each poll re-reads the partial tail page (up to 1000 events): at 100 events/s that
+	// is about 5 pages' worth per event on average, bounded by the page size.
+	if reread > 12 {
+		t.Errorf("the follower downloads each event %.1f times", reread)
+	}
+}
