@@ -72,6 +72,10 @@ func (e *Execution) Advance(in Input, now time.Time) *Result {
 		if f := e.awaiting(in); f != nil && f.Phase == PhaseTask {
 			e.heartbeat(f)
 		}
+	case InputActivityStarted:
+		if f := e.awaiting(in); f != nil && f.Phase == PhaseTask && !f.Submitted {
+			e.activityStarted(f, in.Worker)
+		}
 	}
 	e.drain()
 	return e.end()

@@ -74,6 +74,9 @@ const (
 	InputTaskSubmitted
 	// InputHeartbeat is SendTaskHeartbeat: it restarts the task's heartbeat clock.
 	InputHeartbeat
+	// InputActivityStarted says a worker took an activity task (GetActivityTask);
+	// Worker is the name it gave.
+	InputActivityStarted
 )
 
 // Input is an outcome delivered to Advance.
@@ -88,4 +91,6 @@ type Input struct {
 	// field was not given, which AWS records differently from an empty string.
 	Error *string
 	Cause *string
+	// Worker is the worker name of InputActivityStarted.
+	Worker string
 }

@@ -62,6 +62,9 @@ type Options struct {
 	// language's own; nil means Step Functions' set (jsonata.StepFunctions), which adds
 	// $partition, $range, $hash, $random, $uuid and $parse and removes $eval.
 	JSONataFunctions map[string]jsonata.Function
+	// ActivityExists says whether an activity ARN names an activity; a Task on one that
+	// does not exist fails before it is scheduled, as on AWS. nil means every one exists.
+	ActivityExists func(arn string) bool
 }
 
 // DefaultStepBudget is how many states one call enters before it returns with More set.

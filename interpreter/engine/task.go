@@ -18,6 +18,7 @@ type resourceKind uint8
 const (
 	serviceIntegration resourceKind = iota // arn:aws:states:::service:action → Task* events
 	lambdaFunction                         // a Lambda function ARN → LambdaFunction* events
+	activity                               // an activity ARN → Activity* events
 )
 
 // splitResource splits arn:<partition>:states:::<type>:<resource> the way TaskScheduled
@@ -26,6 +27,9 @@ func splitResource(arn string) (kind resourceKind, resourceType, resource string
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) == 6 && parts[2] == "lambda" && strings.HasPrefix(parts[5], "function:") {
 		return lambdaFunction, "lambda", arn
+	}
+	if len(parts) == 6 && parts[2] == "states" && strings.HasPrefix(parts[5], "activity:") {
+		return activity, "", arn
 	}
 	if len(parts) == 6 && parts[2] == "states" && parts[3] == "" && parts[4] == "" {
 		rest := parts[5]
@@ -47,6 +51,11 @@ func (e *Execution) task(f *Frame, st *asl.State) {
 		return
 	}
 	f.EffInput = eff
+	isActivity := isActivityResource(st.Resource)
+	if isActivity && e.Opts.ActivityExists != nil && !e.Opts.ActivityExists(st.Resource) {
+		e.raise(f, st, failure.New(failure.Runtime, "The activity "+st.Resource+" does not exist."))
+		return
+	}
 	token := ""
 	if strings.HasSuffix(st.Resource, ".waitForTaskToken") && e.Opts.NewToken != nil {
 		token = e.Opts.NewToken()
@@ -88,6 +97,11 @@ func (e *Execution) task(f *Frame, st *asl.State) {
 	}
 	call := &TaskCall{StateName: st.Name, Resource: st.Resource, Input: params, TimeoutSeconds: timeout,
 		HeartbeatSeconds: heartbeat, Credentials: creds, Token: token, Attempt: f.RetryCount}
+	if isActivity && e.Opts.NewToken != nil {
+		// A worker answers an activity with the token GetActivityTask hands it; the
+		// state's own $$.Task.Token stays unset, as on AWS.
+		call.Token = e.Opts.NewToken()
+	}
 	e.emitTaskScheduled(f, st, call)
 	f.Task = call
 	f.Phase = PhaseTask
@@ -142,6 +156,10 @@ func (e *Execution) taskSubmitted(f *Frame, response value.Value) {
 func (e *Execution) emitTaskScheduled(f *Frame, st *asl.State, call *TaskCall) {
 	kind, rtype, res := splitResource(st.Resource)
 	var d any
+	if kind == activity {
+		e.activityScheduled(f, call)
+		return
+	}
 	if kind == lambdaFunction {
 		if e.record() {
 			x := &types.LambdaFunctionScheduledEventDetails{Resource: aws.String(res), Input: e.jsonText(call.Input), InputDetails: notTruncated}
@@ -186,6 +204,10 @@ func (e *Execution) taskDone(f *Frame, in Input) {
 			Cause: aws.String("The state/task '" + st.Resource + "' returned a result with a size exceeding the maximum number of bytes service limit.")}
 	}
 	f.Task = nil
+	if kind == activity {
+		e.activityDone(f, st, in)
+		return
+	}
 	if in.Kind == InputTaskSucceeded {
 		var d any
 		t := types.HistoryEventTypeTaskSucceeded
@@ -226,7 +248,12 @@ func (e *Execution) taskTimedOut(f *Frame) {
 	f.Task = nil
 	var d any
 	t := types.HistoryEventTypeTaskTimedOut
-	if kind == lambdaFunction {
+	if kind == activity {
+		t = types.HistoryEventTypeActivityTimedOut
+		if e.record() {
+			d = &types.ActivityTimedOutEventDetails{Error: aws.String(failure.Timeout)}
+		}
+	} else if kind == lambdaFunction {
 		t = types.HistoryEventTypeLambdaFunctionTimedOut
 		if e.record() {
 			d = &types.LambdaFunctionTimedOutEventDetails{Error: aws.String(failure.Timeout)}

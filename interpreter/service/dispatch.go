@@ -45,7 +45,9 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 			return nil
 		})
 	}
-	callback := call.Token != ""
+	activity := engine.IsActivityResource(call.Resource)
+	// An activity's token is for its worker; the task is not a callback task.
+	callback := call.Token != "" && !activity
 	// awaitCallback leaves a callback task to whoever holds its token (opened when the
 	// task was scheduled); submitted records the service's response first.
 	awaitCallback := func(response value.Value, submitted bool) {
@@ -83,6 +85,14 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 		}
 	}
 
+	if activity {
+		t := activityTask{exec: execArn, frame: c.Frame, seq: c.Seq, token: call.Token, input: call.Input}
+		s.post(func(b *batch) error {
+			s.offerActivity(b, call.Resource, t)
+			return nil
+		})
+		return
+	}
 	if h, ok := s.cfg.Handlers.Lookup(call.Resource); ok {
 		go func() {
 			out, err := h(context.Background(), call)

@@ -38,6 +38,9 @@ type Config struct {
 	Handlers *engine.Registry
 	// Mocks answers Task states from a mock config file, by test case.
 	Mocks TaskMocks
+	// ActivityPoll is how long GetActivityTask waits for a task; 0 means
+	// DefaultActivityPoll.
+	ActivityPoll time.Duration
 }
 
 // ErrClosed is returned by calls made after Close.
@@ -58,11 +61,14 @@ type Service struct {
 	defsMu sync.Mutex
 	defs   map[string]*asl.Definition // parsed definitions by hash
 
+	activities activityIndex
+
 	// Owned by the loop goroutine.
-	live     map[string]*liveExec
-	timers   timerHeap
-	tokens   map[string]*tokenRecord
-	runnable []string // executions whose last step left work ready (Result.More)
+	live      map[string]*liveExec
+	timers    timerHeap
+	tokens    map[string]*tokenRecord
+	runnable  []string // executions whose last step left work ready (Result.More)
+	actQueues activityQueues
 }
 
 // job is work for the loop. It returns the error for its caller; the loop adds the
@@ -98,6 +104,9 @@ func New(cfg Config) (*Service, error) {
 	s := &Service{cfg: cfg, st: cfg.Store, loc: cfg.Location, clock: cfg.Clock,
 		inbox: make(chan job, 1024), quit: make(chan struct{}), done: make(chan struct{}),
 		defs: map[string]*asl.Definition{}, live: map[string]*liveExec{}, tokens: map[string]*tokenRecord{}}
+	if err := s.loadActivities(); err != nil {
+		return nil, fmt.Errorf("reading the activities of %s: %w", s.st.Path(), err)
+	}
 	if err := s.recover(); err != nil {
 		return nil, err
 	}
@@ -258,7 +267,8 @@ func (s *Service) runReady(b *batch) {
 }
 
 func (s *Service) engineOptions(typ string) engine.Options {
-	o := engine.Options{RecordHistory: true, TimeScale: s.cfg.TimeScale, Rand: rand.Float64, NewToken: ids.TaskToken}
+	o := engine.Options{RecordHistory: true, TimeScale: s.cfg.TimeScale, Rand: rand.Float64, NewToken: ids.TaskToken,
+		ActivityExists: s.activityExists}
 	if typ == "STANDARD" {
 		o.HistoryLimit = engine.MaxHistoryEvents
 	}
