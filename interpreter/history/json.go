@@ -44,6 +44,9 @@ func (e *Event) AppendJSON(buf []byte) ([]byte, error) {
 
 // UnmarshalJSON reads one event in its wire form.
 func (e *Event) UnmarshalJSON(data []byte) error {
+	if e.unmarshalFast(data) {
+		return nil
+	}
 	var h types.HistoryEvent
 	if err := awsjson.Unmarshal(data, &h); err != nil {
 		return err

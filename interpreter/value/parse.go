@@ -279,8 +279,16 @@ func (p *parser) string() (Value, error) {
 				return nil, p.errorf("invalid escape '\\%c' in a string", e)
 			}
 		default:
-			buf = append(buf, c)
-			p.pos++
+			// Copy the run up to the next quote, backslash or control character at once.
+			end := p.pos + 1
+			for end < len(p.data) {
+				if b := p.data[end]; b == '"' || b == '\\' || b < 0x20 {
+					break
+				}
+				end++
+			}
+			buf = append(buf, p.data[p.pos:end]...)
+			p.pos = end
 		}
 	}
 }
