@@ -30,6 +30,8 @@ type API interface {
 	SendTaskSuccess(ctx context.Context, in *sfn.SendTaskSuccessInput, optFns ...func(*sfn.Options)) (*sfn.SendTaskSuccessOutput, error)
 	SendTaskFailure(ctx context.Context, in *sfn.SendTaskFailureInput, optFns ...func(*sfn.Options)) (*sfn.SendTaskFailureOutput, error)
 	SendTaskHeartbeat(ctx context.Context, in *sfn.SendTaskHeartbeatInput, optFns ...func(*sfn.Options)) (*sfn.SendTaskHeartbeatOutput, error)
+
+	ActivityAPI
 }
 
 // HistoryAPI is the one operation the follower needs; a narrow interface keeps its
@@ -38,12 +40,19 @@ type HistoryAPI interface {
 	GetExecutionHistory(ctx context.Context, in *sfn.GetExecutionHistoryInput, optFns ...func(*sfn.Options)) (*sfn.GetExecutionHistoryOutput, error)
 }
 
-// MoreAPI holds the operations the local service does not have yet (activities and
-// redrive). AWS has them; check for them with a type assertion:
+// RedriveAPI holds what the local service does not have yet: redrive. AWS has it;
+// check for it with a type assertion:
 //
-//	if m, ok := api.(client.MoreAPI); ok { ... }
-type MoreAPI interface {
+//	if r, ok := api.(client.RedriveAPI); ok { ... }
+type RedriveAPI interface {
 	RedriveExecution(ctx context.Context, in *sfn.RedriveExecutionInput, optFns ...func(*sfn.Options)) (*sfn.RedriveExecutionOutput, error)
+}
+
+// ActivityAPI is what an activity worker needs.
+type ActivityAPI interface {
+	SendTaskSuccess(ctx context.Context, in *sfn.SendTaskSuccessInput, optFns ...func(*sfn.Options)) (*sfn.SendTaskSuccessOutput, error)
+	SendTaskFailure(ctx context.Context, in *sfn.SendTaskFailureInput, optFns ...func(*sfn.Options)) (*sfn.SendTaskFailureOutput, error)
+	SendTaskHeartbeat(ctx context.Context, in *sfn.SendTaskHeartbeatInput, optFns ...func(*sfn.Options)) (*sfn.SendTaskHeartbeatOutput, error)
 	CreateActivity(ctx context.Context, in *sfn.CreateActivityInput, optFns ...func(*sfn.Options)) (*sfn.CreateActivityOutput, error)
 	DescribeActivity(ctx context.Context, in *sfn.DescribeActivityInput, optFns ...func(*sfn.Options)) (*sfn.DescribeActivityOutput, error)
 	ListActivities(ctx context.Context, in *sfn.ListActivitiesInput, optFns ...func(*sfn.Options)) (*sfn.ListActivitiesOutput, error)
@@ -54,7 +63,7 @@ type MoreAPI interface {
 // FullAPI is everything real AWS offers of what the UI uses.
 type FullAPI interface {
 	API
-	MoreAPI
+	RedriveAPI
 }
 
 var (
