@@ -85,6 +85,10 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 		}
 	}
 
+	if mode, ok := nestedMode(call.Resource); ok {
+		go s.startNested(execArn, c, mode)
+		return
+	}
 	if activity {
 		t := activityTask{exec: execArn, frame: c.Frame, seq: c.Seq, token: call.Token, input: call.Input}
 		s.post(func(b *batch) error {

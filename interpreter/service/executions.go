@@ -50,6 +50,13 @@ type started struct {
 // start creates and starts an execution on the loop. sync asks for a channel that is
 // closed when it ends.
 func (s *Service) start(ctx context.Context, machineArn, name string, input *string, sync bool) (*started, error) {
+	return s.startWith(ctx, machineArn, name, input, sync, nil)
+}
+
+// startWith is start with a hook that runs on the loop, in the job that starts the
+// execution and before its first step, so whoever started it (a parent execution) is
+// told in the same commit.
+func (s *Service) startWith(ctx context.Context, machineArn, name string, input *string, sync bool, onStart func(b *batch, le *liveExec)) (*started, error) {
 	a, testCase, err := s.machineArn(machineArn)
 	if err != nil {
 		return nil, err
@@ -89,6 +96,9 @@ func (s *Service) start(ctx context.Context, machineArn, name string, input *str
 			// StartExecution is idempotent for a running execution with the same input.
 			if !express && le.x.Meta.Input == text {
 				res = &started{le: le}
+				if onStart != nil {
+					onStart(b, le)
+				}
 				return nil
 			}
 			return errExecutionAlreadyExists(execArn)
@@ -118,6 +128,9 @@ func (s *Service) start(ctx context.Context, machineArn, name string, input *str
 		if !express {
 			defText := m.Definition
 			b.write(func(tx *store.Tx) error { return tx.Put(kindDefinitions, hash, []byte(defText)) })
+		}
+		if onStart != nil {
+			onStart(b, le)
 		}
 		res := x.Start(meta.StartTime)
 		if express {

@@ -109,6 +109,7 @@ func (s *Service) store(b *batch, le *liveExec) {
 // finish lets go of an execution that closed.
 func (s *Service) finish(b *batch, le *liveExec) {
 	delete(s.live, le.arn())
+	s.nestedDone(b, le)
 	for _, t := range le.tokens {
 		s.closeToken(b, t)
 	}

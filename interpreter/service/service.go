@@ -69,6 +69,7 @@ type Service struct {
 	tokens    map[string]*tokenRecord
 	runnable  []string // executions whose last step left work ready (Result.More)
 	actQueues activityQueues
+	nested    map[string][]nestedWait // parents waiting on a child, by child ARN
 }
 
 // job is work for the loop. It returns the error for its caller; the loop adds the
@@ -110,7 +111,14 @@ func New(cfg Config) (*Service, error) {
 	if err := s.recover(); err != nil {
 		return nil, err
 	}
+	lost, err := s.loadNested()
+	if err != nil {
+		return nil, fmt.Errorf("reading the nested executions of %s: %w", s.st.Path(), err)
+	}
 	go s.loop()
+	for _, f := range lost {
+		go f()
+	}
 	return s, nil
 }
 

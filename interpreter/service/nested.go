@@ -1,0 +1,267 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/stepdeck/stepdeck/interpreter/engine"
+	"github.com/stepdeck/stepdeck/interpreter/failure"
+	"github.com/stepdeck/stepdeck/interpreter/ids"
+	"github.com/stepdeck/stepdeck/interpreter/store"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// A Task on arn:aws:states:::states:startExecution starts a child execution through
+// this service. The child's start and the parent's TaskSucceeded (or TaskSubmitted, for
+// the modes that wait) are one commit, so a crash cannot start a child twice. A parent
+// waiting for its child's end (.sync, .sync:2) is a record keyed by the child, answered
+// when the child finishes: no goroutine waits.
+
+const kindNested = "nested" // the parents waiting on a child, by child ARN
+
+// Nested-execution modes, the resource's suffix.
+const (
+	nestedStart    = ""
+	nestedSync     = ".sync"
+	nestedSync2    = ".sync:2"
+	nestedCallback = ".waitForTaskToken"
+)
+
+// nestedWait is a parent task waiting for a child execution to end.
+type nestedWait struct {
+	Parent string `json:"parent"`
+	Frame  int    `json:"frame"`
+	Seq    uint64 `json:"seq"`
+	Mode   string `json:"mode"`
+}
+
+// nestedMode tells whether a resource starts a child execution, and how it waits.
+func nestedMode(resource string) (string, bool) {
+	parts := strings.SplitN(resource, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "states" || parts[3] != "" || parts[4] != "" {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(parts[5], "states:startExecution")
+	if !ok {
+		return "", false
+	}
+	switch rest {
+	case nestedStart, nestedSync, nestedSync2, nestedCallback:
+		return rest, true
+	}
+	return "", false
+}
+
+// taskWanted returns a live execution whose task (frame, seq) still waits for its outcome.
+func (s *Service) taskWanted(execArn string, frame int, seq uint64) *liveExec {
+	le := s.live[execArn]
+	if le == nil {
+		return nil
+	}
+	if f := le.x.Frame(frame); f == nil || f.Seq != seq || f.Phase != engine.PhaseTask {
+		return nil
+	}
+	return le
+}
+
+// startNested runs off the loop: it starts the child with the service's own
+// StartExecution, and the outcome reaches the parent through the loop.
+func (s *Service) startNested(parentArn string, c engine.Command, mode string) {
+	params, _ := c.Task.Input.(*value.Object)
+	field := func(k string) value.Value {
+		if params == nil {
+			return nil
+		}
+		v, _ := params.Get(k)
+		return v
+	}
+	machine, _ := field("StateMachineArn").(string)
+	name, _ := field("Name").(string)
+	var input *string
+	switch v := field("Input").(type) {
+	case nil:
+	case string:
+		input = aws.String(v)
+	default:
+		input = aws.String(value.String(v))
+	}
+	// A parent task whose outcome is no longer wanted (stopped, timed out) starts nothing.
+	_, err := s.startWith(context.Background(), machine, name, input, false, func(b *batch, child *liveExec) {
+		parent := s.taskWanted(parentArn, c.Frame, c.Seq)
+		if parent == nil {
+			return
+		}
+		resp := startResponse(child)
+		kind := engine.InputTaskSubmitted
+		if mode == nestedStart {
+			kind = engine.InputTaskSucceeded
+		}
+		s.apply(b, parent, parent.x.Advance(engine.Input{Kind: kind, Frame: c.Frame, Seq: c.Seq, Output: resp}, s.clock.Now()))
+		if mode == nestedSync || mode == nestedSync2 {
+			s.addNestedWait(b, child.arn(), nestedWait{Parent: parentArn, Frame: c.Frame, Seq: c.Seq, Mode: mode})
+		}
+	})
+	if err != nil {
+		fe := sdkFailure(err)
+		s.post(func(b *batch) error {
+			if parent := s.taskWanted(parentArn, c.Frame, c.Seq); parent != nil {
+				in := failed(fe)
+				in.Frame, in.Seq = c.Frame, c.Seq
+				s.apply(b, parent, parent.x.Advance(in, s.clock.Now()))
+			}
+			return nil
+		})
+	}
+}
+
+// sdkFailure names an API error the way a service integration reports it:
+// StepFunctions.<Code>Exception, with the Java SDK's message trailer.
+func sdkFailure(err error) *failure.Error {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return failure.New(failure.TaskFailed, err.Error())
+	}
+	code := ae.ErrorCode()
+	cause := fmt.Sprintf("%s (Service: AWSStepFunctions; Status Code: 400; Error Code: %s; Request ID: %s; Proxy: null)", ae.ErrorMessage(), code, ids.UUID())
+	return failure.New("StepFunctions."+strings.TrimSuffix(code, "Exception")+"Exception", cause)
+}
+
+// startResponse is StartExecution's response as the Java SDK gives it to a task.
+func startResponse(child *liveExec) value.Value {
+	m := child.x.Meta
+	resp := value.ObjectOf("ExecutionArn", m.ExecutionArn, "StartDate", m.StartTime.UnixMilli())
+	body := value.String(resp)
+	reqID := ids.UUID()
+	date := m.StartTime.UTC().Format("Mon, 02 Jan 2006 15:04:05 GMT")
+	length := fmt.Sprint(len(body))
+	all := value.ObjectOf("Content-Length", []any{length}, "Content-Type", []any{"application/x-amz-json-1.0"},
+		"Date", []any{date}, "connection", []any{"keep-alive"}, "x-amzn-RequestId", []any{reqID})
+	single := value.ObjectOf("Content-Length", length, "Content-Type", "application/x-amz-json-1.0",
+		"Date", date, "connection", "keep-alive", "x-amzn-RequestId", reqID)
+	return resp.With("SdkHttpMetadata", value.ObjectOf("AllHttpHeaders", all, "HttpHeaders", single, "HttpStatusCode", int64(200))).
+		With("SdkResponseMetadata", value.ObjectOf("RequestId", reqID))
+}
+
+func (s *Service) addNestedWait(b *batch, child string, w nestedWait) {
+	if s.nested == nil {
+		s.nested = map[string][]nestedWait{}
+	}
+	s.nested[child] = append(s.nested[child], w)
+	list := append([]nestedWait(nil), s.nested[child]...)
+	b.write(func(tx *store.Tx) error { return putJSON(tx, kindNested, child, list) })
+}
+
+// nestedDone answers the parents of a child that ended, in the child's last commit.
+func (s *Service) nestedDone(b *batch, child *liveExec) {
+	waits, ok := s.nested[child.arn()]
+	if !ok {
+		return
+	}
+	delete(s.nested, child.arn())
+	a := child.arn()
+	b.write(func(tx *store.Tx) error {
+		if err := tx.Delete(kindNested, a); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return nil
+	})
+	for _, w := range waits {
+		parent := s.taskWanted(w.Parent, w.Frame, w.Seq)
+		if parent == nil {
+			continue
+		}
+		in := childOutcome(child.x, w.Mode == nestedSync2)
+		in.Frame, in.Seq = w.Frame, w.Seq
+		s.apply(b, parent, parent.x.Advance(in, s.clock.Now()))
+	}
+}
+
+// childOutcome is what a .sync task gets from its child: DescribeExecution's fields,
+// with Input and Output parsed for .sync:2. A child that did not succeed fails the task
+// with States.TaskFailed and those fields, with its error and cause, as the cause.
+func childOutcome(x *engine.Execution, parsed bool) engine.Input {
+	m := x.Meta
+	data := func(text string) value.Value {
+		if parsed {
+			if v, err := value.ParseString(text); err == nil {
+				return v
+			}
+		}
+		return text
+	}
+	o := value.NewObject(12)
+	if x.Status != types.ExecutionStatusSucceeded {
+		if x.HasCause {
+			o.Set("Cause", x.Cause)
+		}
+		if x.HasError {
+			o.Set("Error", x.Error)
+		}
+	}
+	o.Set("ExecutionArn", m.ExecutionArn)
+	o.Set("Input", data(m.Input))
+	o.Set("InputDetails", value.ObjectOf("Included", true))
+	o.Set("Name", m.Name)
+	if x.Status == types.ExecutionStatusSucceeded {
+		o.Set("Output", data(x.OutputText()))
+		o.Set("OutputDetails", value.ObjectOf("Included", true))
+	}
+	o.Set("StartDate", m.StartTime.UnixMilli())
+	o.Set("StateMachineArn", m.StateMachineArn)
+	o.Set("Status", string(x.Status))
+	o.Set("StopDate", x.StopTime.UnixMilli())
+	if x.Status == types.ExecutionStatusSucceeded {
+		return engine.Input{Kind: engine.InputTaskSucceeded, Output: o}
+	}
+	return engine.Input{Kind: engine.InputTaskFailed, Error: aws.String(failure.TaskFailed), Cause: aws.String(value.String(o))}
+}
+
+// loadNested reads the parents that wait on children. It runs after recover, so the
+// children still running are live; a child that is not cannot answer (an EXPRESS child
+// is not kept across a restart), and its parents' tasks fail.
+func (s *Service) loadNested() ([]func(), error) {
+	var lost []func()
+	err := s.st.View(func(tx *store.Tx) error {
+		items, _, err := tx.List(kindNested, "", "", 0)
+		if err != nil {
+			return err
+		}
+		for _, kv := range items {
+			var waits []nestedWait
+			if json.Unmarshal(kv.Value, &waits) != nil {
+				continue
+			}
+			child := kv.Key
+			if s.live[child] != nil {
+				if s.nested == nil {
+					s.nested = map[string][]nestedWait{}
+				}
+				s.nested[child] = waits
+				continue
+			}
+			for _, w := range waits {
+				w := w
+				lost = append(lost, func() {
+					s.post(func(b *batch) error {
+						b.write(func(tx *store.Tx) error { return tx.Delete(kindNested, child) })
+						if parent := s.taskWanted(w.Parent, w.Frame, w.Seq); parent != nil {
+							in := failed(failure.New(failure.TaskFailed, "The child execution "+child+" did not survive a restart of the local service"))
+							in.Frame, in.Seq = w.Frame, w.Seq
+							s.apply(b, parent, parent.x.Advance(in, s.clock.Now()))
+						}
+						return nil
+					})
+				})
+			}
+		}
+		return nil
+	})
+	return lost, err
+}
