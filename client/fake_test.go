@@ -24,6 +24,7 @@ type fakeHistory struct {
 	// tokenWhenFull gives a full page a nextToken even when nothing follows, as some
 	// services do.
 	tokenWhenFull bool
+	probes        int // reverse-order calls
 }
 
 func (f *fakeHistory) count() int {
@@ -71,6 +72,14 @@ func (f *fakeHistory) GetExecutionHistory(ctx context.Context, in *sfn.GetExecut
 	}
 	total := f.count()
 	out := &sfn.GetExecutionHistoryOutput{}
+	if in.ReverseOrder {
+		f.probes++
+		for id := total; id > after && len(out.Events) < limit; id-- {
+			out.Events = append(out.Events, f.event(id))
+		}
+		f.served += len(out.Events)
+		return out, nil
+	}
 	for id := after + 1; id <= total && len(out.Events) < limit; id++ {
 		out.Events = append(out.Events, f.event(id))
 	}

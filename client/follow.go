@@ -63,7 +63,9 @@ func (o *FollowOptions) defaults() {
 // read (nil for the first) and the id of the last event it delivered: a full page (one
 // with a nextToken) moves the position on; a partial page is the tail, and the next poll
 // reads that same page again, skipping what it already delivered. So each event is
-// downloaded about once, plus the re-read partial tail page.
+// downloaded about once, plus the re-read partial tail page. While nothing happens and
+// that page is long, a poll asks only for the newest event (reverseOrder, one result)
+// and re-reads the page only when that event is new.
 type Follower struct {
 	api  HistoryAPI
 	arn  string
@@ -74,6 +76,8 @@ type Follower struct {
 	interval  time.Duration
 	errs      backoff
 	polled    bool // the next call to Next must wait before polling
+	tail      int  // events on the partial page last read
+	idle      bool // the last poll found nothing new
 	closed    bool // the last event delivered closes the execution
 	done      bool
 
@@ -110,7 +114,18 @@ func (f *Follower) Next(ctx context.Context) ([]types.HistoryEvent, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		out, err := f.call(ctx)
+		if f.polled && f.idle && f.tail >= probeAfter {
+			newer, err := f.probe(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if !newer {
+				f.slowDown()
+				continue
+			}
+		}
+		out, err := f.call(ctx, &sfn.GetExecutionHistoryInput{
+			ExecutionArn: aws.String(f.arn), MaxResults: f.opts.PageSize, NextToken: f.pageToken})
 		if err != nil {
 			return nil, err
 		}
@@ -121,11 +136,10 @@ func (f *Follower) Next(ctx context.Context) ([]types.HistoryEvent, error) {
 			f.polled = false
 		} else {
 			f.polled = true
-			if len(fresh) == 0 {
-				f.interval += f.interval / 2
-				if f.interval > f.opts.MaxInterval {
-					f.interval = f.opts.MaxInterval
-				}
+			f.tail = len(out.Events)
+			f.idle = len(fresh) == 0
+			if f.idle {
+				f.slowDown()
 			} else {
 				f.interval = f.opts.MinInterval
 			}
@@ -142,12 +156,32 @@ func (f *Follower) Next(ctx context.Context) ([]types.HistoryEvent, error) {
 	}
 }
 
+// probeAfter is the size of the tail page from which an idle follower first asks for
+// the newest event alone (one event, without data) rather than re-reading the page.
+const probeAfter = 100
+
+// probe reports whether the history has an event newer than the last delivered.
+func (f *Follower) probe(ctx context.Context) (bool, error) {
+	out, err := f.call(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(f.arn),
+		MaxResults: 1, ReverseOrder: true, IncludeExecutionData: aws.Bool(false)})
+	if err != nil {
+		return false, err
+	}
+	return len(out.Events) > 0 && out.Events[0].Id > f.lastID, nil
+}
+
+func (f *Follower) slowDown() {
+	f.interval += f.interval / 2
+	if f.interval > f.opts.MaxInterval {
+		f.interval = f.opts.MaxInterval
+	}
+}
+
 // call makes one GetExecutionHistory call, retrying transient errors with backoff.
-func (f *Follower) call(ctx context.Context) (*sfn.GetExecutionHistoryOutput, error) {
+func (f *Follower) call(ctx context.Context, in *sfn.GetExecutionHistoryInput) (*sfn.GetExecutionHistoryOutput, error) {
 	for {
 		f.Calls++
-		out, err := f.api.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{
-			ExecutionArn: aws.String(f.arn), MaxResults: f.opts.PageSize, NextToken: f.pageToken})
+		out, err := f.api.GetExecutionHistory(ctx, in)
 		if err == nil {
 			f.errs.reset()
 			return out, nil
@@ -156,10 +190,10 @@ func (f *Follower) call(ctx context.Context) (*sfn.GetExecutionHistoryOutput, er
 			return nil, ctx.Err()
 		}
 		var bad *types.InvalidToken
-		if errors.As(err, &bad) && f.pageToken != nil {
+		if errors.As(err, &bad) && in.NextToken != nil {
 			// Tokens expire (after a day on AWS): start over from the first page; the
 			// events already delivered are skipped by id.
-			f.pageToken = nil
+			f.pageToken, in.NextToken = nil, nil
 			continue
 		}
 		if !transient(err) {

@@ -207,3 +207,26 @@ func TestFollowSendsTheFatalErrorLast(t *testing.T) {
 		t.Errorf("%d updates, last %+v", n, last)
 	}
 }
+
+func TestIdleFollowerProbesRatherThanRereadingALongTail(t *testing.T) {
+	h := &fakeHistory{closeAt: 502, produced: func(now time.Duration) int {
+		switch {
+		case now < time.Minute:
+			return 500
+		case now < 2*time.Minute:
+			return 501
+		}
+		return 502
+	}}
+	f := NewFollower(h, arn, FollowOptions{Sleep: h.sleep})
+	checkContiguous(t, followAll(t, f), 502)
+	// Forward reads: the first, and for each of the two later events the read that
+	// finds it and the one that finds nothing after it. Every other poll is a probe.
+	forward := h.calls - h.probes
+	if h.probes < 10 || forward > 5 {
+		t.Errorf("%d forward reads and %d probes", forward, h.probes)
+	}
+	if h.served > 5*502+h.probes {
+		t.Errorf("served %d events", h.served)
+	}
+}
