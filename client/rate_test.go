@@ -10,9 +10,9 @@ import (
 // callsPerMinute follows a history that grows at perSecond events per second for ten
 // fake minutes and returns the follower's GetExecutionHistory calls per minute and the
 // events the fake served per event produced.
-func callsPerMinute(t *testing.T, perSecond int) (float64, float64) {
+func callsPerMinute(t *testing.T, base, perSecond int) (float64, float64) {
 	const window = 10 * time.Minute
-	h := &fakeHistory{produced: func(now time.Duration) int { return 1 + int(now.Seconds()*float64(perSecond)) }}
+	h := &fakeHistory{produced: func(now time.Duration) int { return base + int(now.Seconds()*float64(perSecond)) }}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	f := NewFollower(h, arn, FollowOptions{Sleep: func(ctx context.Context, d time.Duration) error {
@@ -43,9 +43,14 @@ func callsPerMinute(t *testing.T, perSecond int) (float64, float64) {
 }
 
 func TestFollowerCallRates(t *testing.T) {
-	idle, _ := callsPerMinute(t, 0)
-	busy, reread := callsPerMinute(t, 100)
-	t.Logf("GetExecutionHistory calls per minute: idle %.1f, 100 events/s %.1f (events served per event delivered %.2f)", idle, busy, reread)
+	idle, _ := callsPerMinute(t, 1, 0)
+	idleLong, idleServed := callsPerMinute(t, 900, 0)
+	busy, reread := callsPerMinute(t, 1, 100)
+	t.Logf("GetExecutionHistory calls per minute: idle %.1f, idle with a 900-event tail page %.1f (events served per event %.2f), 100 events/s %.1f (events served per event delivered %.2f)",
+		idle, idleLong, idleServed, busy, reread)
+	if idleServed > 3 {
+		t.Errorf("an idle follower re-read its 900-event tail page: %.2f events served per event", idleServed)
+	}
 	// With the default 1s..10s intervals: an idle follower settles at one call every
 	// 10s; a busy one polls every second plus one call per full page of 1000.
 	if idle > 7 {
