@@ -49,6 +49,10 @@ func (s *Service) SendTaskSuccess(ctx context.Context, in *sfn.SendTaskSuccessIn
 	}
 	v, err := value.ParseString(text)
 	if err != nil {
+		// AWS looks at the token before the output.
+		if s.tokenUnknown(ctx, aws.ToString(in.TaskToken)) {
+			return nil, errInvalidToken()
+		}
 		return nil, errInvalidOutput(err.Error())
 	}
 	if err := s.answer(ctx, aws.ToString(in.TaskToken), engine.Input{Kind: engine.InputTaskSucceeded, Output: v}); err != nil {
@@ -77,6 +81,16 @@ func (s *Service) SendTaskHeartbeat(ctx context.Context, in *sfn.SendTaskHeartbe
 		return nil, err
 	}
 	return &sfn.SendTaskHeartbeatOutput{}, nil
+}
+
+// tokenUnknown reports whether no task ever had this token.
+func (s *Service) tokenUnknown(ctx context.Context, token string) bool {
+	unknown := false
+	_ = s.do(ctx, func(b *batch) error {
+		unknown = s.tokens[token] == nil
+		return nil
+	})
+	return unknown
 }
 
 // tokenFor returns an open task token of an execution, for tests and benchmarks that

@@ -85,6 +85,22 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 		}
 	}
 
+	if act, ok := s.sdkSfnAction(call.Resource); ok && !callback {
+		go func() {
+			params, _ := call.Input.(*value.Object)
+			out, err := act(context.Background(), sdkParams{params})
+			var fe *failure.Error
+			switch {
+			case errors.As(err, &fe):
+				deliver(failed(fe))
+			case err != nil:
+				deliver(failed(failure.New(failure.TaskFailed, err.Error())))
+			default:
+				deliver(engine.Input{Kind: engine.InputTaskSucceeded, Output: out})
+			}
+		}()
+		return
+	}
 	if mode, ok := nestedMode(call.Resource); ok {
 		go s.startNested(execArn, c, mode)
 		return
