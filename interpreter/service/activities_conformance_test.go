@@ -22,16 +22,16 @@ import (
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
-// TestConformanceActivities replays the activity executions recorded on AWS through the
-// service: the recordings' workers were state machines polling with
-// aws-sdk:sfn:getActivityTask, and they run here the same way, against this service.
-// It runs on the wall clock (a recorded task timeout takes its real seconds), so -short
-// skips it.
-func TestConformanceActivities(t *testing.T) {
+// TestConformanceThroughService replays the external executions recorded on AWS that
+// need nothing beyond Step Functions itself (activities, nested executions, aws-sdk:sfn
+// calls) through the service. The recordings' activity workers were state machines
+// polling with aws-sdk:sfn:getActivityTask, and they run here the same way. It runs on
+// the wall clock (a recorded task timeout takes its real seconds), so -short skips it.
+func TestConformanceThroughService(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the activity recordings run in real time; skipped with -short")
+		t.Skip("these recordings run in real time; skipped with -short")
 	}
-	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl", "external", "activities")
+	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl", "external")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("no conformance data at %s (it sits beside the repository in ../shared): %v", dir, err)
 	}
@@ -39,7 +39,50 @@ func TestConformanceActivities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conformance.Run(t, conformance.Executions(all), filepath.Join("testdata", "known_failures_activities.txt"), replayThroughService)
+	var cases []*conformance.Case
+	for _, c := range conformance.Executions(all) {
+		if servedByService(c) {
+			cases = append(cases, c)
+		}
+	}
+	if len(cases) == 0 {
+		t.Fatalf("no recording under %s needs only Step Functions", dir)
+	}
+	conformance.Run(t, cases, filepath.Join("testdata", "known_failures_service.txt"), replayThroughService)
+}
+
+// servedByService reports whether a recording needs nothing the service lacks: its
+// task resources are activities, nested executions or aws-sdk:sfn, its setup is
+// activity workers, and it names no mock test case.
+func servedByService(c *conformance.Case) bool {
+	if c.Execution == nil || c.StateMachine == nil || (c.Execution.MockTestName != nil && *c.Execution.MockTestName != "") {
+		return false
+	}
+	if len(c.Requires) == 0 || len(c.PostStartCalls) > 0 && string(c.PostStartCalls) != "null" {
+		return false
+	}
+	for _, r := range c.Requires {
+		if r != "activity" && r != "states" && r != "aws-sdk:sfn" {
+			return false
+		}
+	}
+	var calls []setupCall
+	if len(c.SetupCalls) > 0 && json.Unmarshal(c.SetupCalls, &calls) != nil {
+		return false
+	}
+	for _, call := range calls {
+		if call.Op != "sfn_activity_consumer" {
+			return false
+		}
+	}
+	return true
+}
+
+// otherMachine is a state machine the recording created besides the one it ran.
+type otherMachine struct {
+	Name       string          `json:"name"`
+	Type       string          `json:"type"`
+	Definition json.RawMessage `json:"definition"`
 }
 
 // setupCall is a fixture the recording ran before its execution.
@@ -69,7 +112,7 @@ func replayThroughService(c *conformance.Case) (*conformance.Result, error) {
 		return nil, err
 	}
 	// Waits pass at once (the workers' polling loops); task timeouts keep real time.
-	s, err := New(Config{Store: st, Location: p.Location, Clock: engine.RealClock{}, TimeScale: 0})
+	s, err := New(Config{Store: st, Location: p.Location, Clock: evenDigitsClock{}, TimeScale: 0})
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +157,18 @@ func replayThroughService(c *conformance.Case) (*conformance.Result, error) {
 		}
 	}
 
+	var others []otherMachine
+	if len(c.OtherStateMachines) > 0 {
+		if err := json.Unmarshal(c.OtherStateMachines, &others); err != nil {
+			return nil, fmt.Errorf("other_state_machines: %w", err)
+		}
+	}
+	for _, o := range others {
+		if _, err := s.CreateStateMachine(c0, &sfn.CreateStateMachineInput{Name: aws.String(o.Name), Definition: aws.String(string(o.Definition)),
+			RoleArn: aws.String(c.StateMachine.RoleARN), Type: types.StateMachineType(o.Type)}); err != nil {
+			return nil, fmt.Errorf("state machine %s: %w", o.Name, err)
+		}
+	}
 	m, err := s.CreateStateMachine(c0, &sfn.CreateStateMachineInput{Name: aws.String(c.StateMachine.Name), Definition: aws.String(string(c.Definition)),
 		RoleArn: aws.String(c.StateMachine.RoleARN), Type: types.StateMachineType(c.StateMachine.Type)})
 	if err != nil {
@@ -146,6 +201,19 @@ func replayThroughService(c *conformance.Case) (*conformance.Result, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// evenDigitsClock is the wall clock, kept off whole centiseconds: a timestamp whose
+// milliseconds end in 0 prints one digit shorter, and the recorded Content-Length of a
+// response counts those digits.
+type evenDigitsClock struct{ engine.RealClock }
+
+func (evenDigitsClock) Now() time.Time {
+	t := time.Now()
+	if t.UnixMilli()%10 == 0 {
+		t = t.Add(time.Millisecond)
+	}
+	return t
 }
 
 // waitUntil polls cond for up to a minute: the recordings' own timeouts are seconds.

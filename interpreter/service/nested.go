@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -137,7 +138,9 @@ func sdkFailure(err error) *failure.Error {
 func startResponse(child *liveExec) value.Value {
 	m := child.x.Meta
 	resp := value.ObjectOf("ExecutionArn", m.ExecutionArn, "StartDate", m.StartTime.UnixMilli())
-	body := value.String(resp)
+	// The length is the wire body's, which the Java SDK read: startDate in epoch seconds
+	// as a Java double prints it.
+	body := `{"executionArn":"` + m.ExecutionArn + `","startDate":` + javaDouble(float64(m.StartTime.UnixMilli())/1000) + `}`
 	reqID := ids.UUID()
 	date := m.StartTime.UTC().Format("Mon, 02 Jan 2006 15:04:05 GMT")
 	length := fmt.Sprint(len(body))
@@ -147,6 +150,26 @@ func startResponse(child *liveExec) value.Value {
 		"Date", date, "connection", "keep-alive", "x-amzn-RequestId", reqID)
 	return resp.With("SdkHttpMetadata", value.ObjectOf("AllHttpHeaders", all, "HttpHeaders", single, "HttpStatusCode", int64(200))).
 		With("SdkResponseMetadata", value.ObjectOf("RequestId", reqID))
+}
+
+// javaDouble formats a number as Java's Double.toString does for large magnitudes:
+// 1.700000000123E9.
+func javaDouble(f float64) string {
+	t := strconv.FormatFloat(f, 'E', -1, 64)
+	mant, exp, _ := strings.Cut(t, "E")
+	if !strings.Contains(mant, ".") {
+		mant += ".0"
+	}
+	exp = strings.TrimPrefix(exp, "+")
+	neg := strings.HasPrefix(exp, "-")
+	exp = strings.TrimLeft(strings.TrimPrefix(exp, "-"), "0")
+	if exp == "" {
+		exp = "0"
+	}
+	if neg {
+		exp = "-" + exp
+	}
+	return mant + "E" + exp
 }
 
 func (s *Service) addNestedWait(b *batch, child string, w nestedWait) {
@@ -212,6 +235,15 @@ func childOutcome(x *engine.Execution, parsed bool) engine.Input {
 	if x.Status == types.ExecutionStatusSucceeded {
 		o.Set("Output", data(x.OutputText()))
 		o.Set("OutputDetails", value.ObjectOf("Included", true))
+	}
+	if m.Type != types.StateMachineTypeExpress {
+		o.Set("RedriveCount", int64(m.RedriveCount))
+		if x.Status == types.ExecutionStatusSucceeded {
+			o.Set("RedriveStatus", string(types.ExecutionRedriveStatusNotRedrivable))
+			o.Set("RedriveStatusReason", "Execution is SUCCEEDED and cannot be redriven")
+		} else {
+			o.Set("RedriveStatus", string(types.ExecutionRedriveStatusRedrivable))
+		}
 	}
 	o.Set("StartDate", m.StartTime.UnixMilli())
 	o.Set("StateMachineArn", m.StateMachineArn)
