@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -305,5 +306,17 @@ func TestActivityRestart(t *testing.T) {
 		if got := eventTypes(t, s2, ex); got != "ExecutionStarted TaskStateEntered ActivityScheduled ActivityStarted ActivitySucceeded TaskStateExited ExecutionSucceeded" {
 			t.Errorf("history: %s", got)
 		}
+	}
+}
+
+// EXPRESS state machines cannot use activities, as on AWS.
+func TestActivityNotInExpress(t *testing.T) {
+	s := newService(t, "", Config{})
+	act := createActivity(t, s, "work")
+	_, err := s.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(activityDef(act, "")),
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/r"), Type: types.StateMachineTypeExpress})
+	var bad *types.InvalidDefinition
+	if !errors.As(err, &bad) || !strings.Contains(aws.ToString(bad.Message), "Express state machine does not support Activity ARN") {
+		t.Errorf("got %v", err)
 	}
 }
