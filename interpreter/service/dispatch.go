@@ -36,25 +36,29 @@ type MockResponse struct {
 func (s *Service) dispatch(le *liveExec, c engine.Command) {
 	call := c.Task
 	execArn := le.arn()
-	deliver := func(in engine.Input) {
+	outcome := func(in engine.Input) func(b *batch) error {
 		in.Frame, in.Seq = c.Frame, c.Seq
-		s.post(func(b *batch) error {
+		return func(b *batch) error {
 			if le := s.live[execArn]; le != nil {
 				s.apply(b, le, le.x.Advance(in, s.clock.Now()))
 			}
 			return nil
-		})
+		}
 	}
+	// deliver sends an outcome from a handler's goroutine; here sends one from the loop
+	// itself, which must not wait on its own inbox.
+	deliver := func(in engine.Input) { s.post(outcome(in)) }
+	here := func(in engine.Input) { s.deferred = append(s.deferred, outcome(in)) }
 	activity := engine.IsActivityResource(call.Resource)
 	// An activity's token is for its worker; the task is not a callback task.
 	callback := call.Token != "" && !activity
 	// awaitCallback leaves a callback task to whoever holds its token (opened when the
 	// task was scheduled); submitted records the service's response first.
-	awaitCallback := func(response value.Value, submitted bool) {
+	awaitCallback := func(send func(engine.Input), response value.Value, submitted bool) {
 		if !submitted {
 			return
 		}
-		deliver(engine.Input{Kind: engine.InputTaskSubmitted, Output: response})
+		send(engine.Input{Kind: engine.InputTaskSubmitted, Output: response})
 	}
 	if c.Resumed && c.Submitted {
 		return // its token was stored and is answerable again
@@ -71,16 +75,16 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 		}
 		switch {
 		case err != nil:
-			deliver(failed(failure.New(failure.Runtime, err.Error())))
+			here(failed(failure.New(failure.Runtime, err.Error())))
 			return
 		case mocked && r.Throw != nil:
-			deliver(failed(r.Throw))
+			here(failed(r.Throw))
 			return
 		case mocked && callback && r.Wait:
-			awaitCallback(r.Return, true)
+			awaitCallback(here, r.Return, true)
 			return
 		case mocked:
-			deliver(engine.Input{Kind: engine.InputTaskSucceeded, Output: r.Return})
+			here(engine.Input{Kind: engine.InputTaskSucceeded, Output: r.Return})
 			return
 		}
 	}
@@ -107,7 +111,7 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 	}
 	if activity {
 		t := activityTask{exec: execArn, frame: c.Frame, seq: c.Seq, token: call.Token, input: call.Input}
-		s.post(func(b *batch) error {
+		s.deferred = append(s.deferred, func(b *batch) error {
 			s.offerActivity(b, call.Resource, t)
 			return nil
 		})
@@ -118,7 +122,7 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 			out, err := h(context.Background(), call)
 			if cw, ok := mock.AsCallbackWait(err); ok {
 				// The handler did its part and leaves the answer to the token's holder.
-				awaitCallback(cw.Output, true)
+				awaitCallback(deliver, cw.Output, true)
 				return
 			}
 			switch {
@@ -130,7 +134,7 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 				deliver(failed(fe))
 			case callback:
 				// The handler made the service call; the task now waits for its token.
-				awaitCallback(out, true)
+				awaitCallback(deliver, out, true)
 			default:
 				deliver(engine.Input{Kind: engine.InputTaskSucceeded, Output: out})
 			}
@@ -140,10 +144,10 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 	if callback {
 		// Nothing performs the side effect (the message, the call): the execution waits
 		// for whoever answers its token, which is how a person plays the other side.
-		awaitCallback(nil, false)
+		awaitCallback(here, nil, false)
 		return
 	}
-	deliver(failed(engine.NoHandlerError(call.Resource)))
+	here(failed(engine.NoHandlerError(call.Resource)))
 }
 
 func failed(fe *failure.Error) engine.Input {

@@ -61,6 +61,7 @@ func (s *Service) apply(b *batch, le *liveExec, res *engine.Result) {
 			if c.Task != nil && c.Task.Token != "" {
 				s.closeToken(b, c.Task.Token)
 			}
+			s.cancelNested(b, le.arn(), c)
 		}
 	}
 	if res.More {

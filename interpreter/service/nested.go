@@ -172,11 +172,39 @@ func javaDouble(f float64) string {
 	return mant + "E" + exp
 }
 
-func (s *Service) addNestedWait(b *batch, child string, w nestedWait) {
+// nestedTask names a parent's task, to find the child it waits on.
+type nestedTask struct {
+	parent string
+	frame  int
+	seq    uint64
+}
+
+func (s *Service) indexNested(child string, w nestedWait) {
 	if s.nested == nil {
 		s.nested = map[string][]nestedWait{}
+		s.nestedChild = map[nestedTask]string{}
 	}
 	s.nested[child] = append(s.nested[child], w)
+	s.nestedChild[nestedTask{w.Parent, w.Frame, w.Seq}] = child
+}
+
+// cancelNested stops the child of a .sync task whose outcome is no longer wanted (the
+// parent stopped, timed out, or lost its branch), as Step Functions stops the job it
+// was running.
+func (s *Service) cancelNested(b *batch, parent string, c engine.Command) {
+	key := nestedTask{parent, c.Frame, c.Seq}
+	child, ok := s.nestedChild[key]
+	if !ok {
+		return
+	}
+	delete(s.nestedChild, key)
+	if le := s.live[child]; le != nil {
+		s.apply(b, le, le.x.Advance(engine.Input{Kind: engine.InputStop}, s.clock.Now()))
+	}
+}
+
+func (s *Service) addNestedWait(b *batch, child string, w nestedWait) {
+	s.indexNested(child, w)
 	list := append([]nestedWait(nil), s.nested[child]...)
 	b.write(func(tx *store.Tx) error { return putJSON(tx, kindNested, child, list) })
 }
@@ -196,6 +224,7 @@ func (s *Service) nestedDone(b *batch, child *liveExec) {
 		return nil
 	})
 	for _, w := range waits {
+		delete(s.nestedChild, nestedTask{w.Parent, w.Frame, w.Seq})
 		parent := s.taskWanted(w.Parent, w.Frame, w.Seq)
 		if parent == nil {
 			continue
@@ -272,10 +301,9 @@ func (s *Service) loadNested() ([]func(), error) {
 			}
 			child := kv.Key
 			if s.live[child] != nil {
-				if s.nested == nil {
-					s.nested = map[string][]nestedWait{}
+				for _, w := range waits {
+					s.indexNested(child, w)
 				}
-				s.nested[child] = waits
 				continue
 			}
 			for _, w := range waits {

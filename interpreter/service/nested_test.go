@@ -198,3 +198,24 @@ func TestNestedSyncRestart(t *testing.T) {
 		t.Errorf("Output = %v", out)
 	}
 }
+
+// Stopping a parent that waits on its child (.sync) stops the child too.
+func TestNestedSyncParentStopped(t *testing.T) {
+	s := newService(t, "", Config{})
+	cb := createMachine(t, s, "child", callbackDef, "")
+	parent := createMachine(t, s, "parent", parentDef(".sync"), "")
+	ex := start(t, s, parent, parentInput(cb, nil, "kid"))
+	childArn := s.loc.Execution("child", "kid")
+	for i := 0; s.tokenFor(childArn) == "" && i < 1000; i++ {
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := s.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(ex)}); err != nil {
+		t.Fatal(err)
+	}
+	if d := waitFor(t, s, childArn); d.Status != types.ExecutionStatusAborted {
+		t.Errorf("child %s, want ABORTED", d.Status)
+	}
+	if d := waitFor(t, s, ex); d.Status != types.ExecutionStatusAborted {
+		t.Errorf("parent %s, want ABORTED", d.Status)
+	}
+}

@@ -64,12 +64,16 @@ type Service struct {
 	activities activityIndex
 
 	// Owned by the loop goroutine.
-	live      map[string]*liveExec
-	timers    timerHeap
-	tokens    map[string]*tokenRecord
-	runnable  []string // executions whose last step left work ready (Result.More)
-	actQueues activityQueues
-	nested    map[string][]nestedWait // parents waiting on a child, by child ARN
+	live        map[string]*liveExec
+	timers      timerHeap
+	tokens      map[string]*tokenRecord
+	runnable    []string // executions whose last step left work ready (Result.More)
+	actQueues   activityQueues
+	nested      map[string][]nestedWait // parents waiting on a child, by child ARN
+	nestedChild map[nestedTask]string   // the child a parent's task waits on
+	// deferred is work the loop gave itself outside a turn (while handing tasks out),
+	// run at the start of the next: posting it would wait on the loop's own inbox.
+	deferred []func(b *batch) error
 }
 
 // job is work for the loop. It returns the error for its caller; the loop adds the
@@ -181,6 +185,11 @@ func (s *Service) loop() {
 			return
 		}
 		b := &batch{}
+		deferred := s.deferred
+		s.deferred = nil
+		for _, f := range deferred {
+			_ = f(b)
+		}
 		errs := make([]error, len(jobs))
 		for i, j := range jobs {
 			errs[i] = j.fn(b)
@@ -231,7 +240,7 @@ func (s *Service) armTimer(t *time.Timer) {
 			d = 0
 		}
 	}
-	if len(s.runnable) > 0 {
+	if len(s.runnable) > 0 || len(s.deferred) > 0 {
 		d = 0
 	}
 	t.Reset(d)
