@@ -320,3 +320,53 @@ func TestActivityNotInExpress(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// Workers whose polls end while tasks are being handed out lose none of them: every
+// execution is answered. (Short polls make the poll's end and a hand-over meet often.)
+func TestActivityNoTaskLostAtPollEnd(t *testing.T) {
+	s := newService(t, "", Config{ActivityPoll: time.Microsecond})
+	act := createActivity(t, s, "work")
+	m := createMachine(t, s, "m", activityDef(act, ""), "")
+	const n = 200
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	defer func() {
+		close(done)
+		wg.Wait()
+	}()
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				task, err := s.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(act)})
+				if err != nil {
+					if !errors.Is(err, ErrClosed) {
+						t.Error(err)
+					}
+					return
+				}
+				if task.TaskToken != nil {
+					if _, err := s.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: task.TaskToken, Output: task.Input}); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	var execs []string
+	for i := 0; i < n; i++ {
+		execs = append(execs, start(t, s, m, `{}`))
+	}
+	for _, ex := range execs {
+		if d := waitFor(t, s, ex); d.Status != types.ExecutionStatusSucceeded {
+			t.Errorf("%s: %s", ex, d.Status)
+		}
+	}
+}

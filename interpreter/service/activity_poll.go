@@ -33,6 +33,7 @@ type activityTask struct {
 type poller struct {
 	worker string
 	got    chan *sfn.GetActivityTaskOutput // buffered: the loop never waits on it
+	handed bool                            // set on the loop when a task went to it
 }
 
 // activityQueues is owned by the loop.
@@ -96,6 +97,7 @@ func (s *Service) handActivity(b *batch, p *poller, t activityTask) bool {
 	le := s.live[t.exec]
 	s.apply(b, le, le.x.Advance(engine.Input{Kind: engine.InputActivityStarted, Frame: t.frame, Seq: t.seq, Worker: p.worker}, s.clock.Now()))
 	out := &sfn.GetActivityTaskOutput{TaskToken: aws.String(t.token), Input: aws.String(value.String(t.input))}
+	p.handed = true
 	b.then(func() { p.got <- out })
 	return true
 }
@@ -159,16 +161,21 @@ func (s *Service) GetActivityTask(ctx context.Context, in *sfn.GetActivityTaskIn
 	case <-s.done:
 		return nil, ErrClosed
 	}
-	// Leave the line; a task handed over meanwhile is already recorded as started, so
-	// the worker gets it rather than losing it.
+	// Leave the line. A task handed over meanwhile is already recorded as started, so
+	// the worker gets it rather than losing it; it arrives once its turn is committed.
+	handed := false
 	_ = s.do(context.Background(), func(b *batch) error {
 		s.dropPoller(a, p)
+		handed = p.handed
 		return nil
 	})
-	select {
-	case out := <-p.got:
-		return out, nil
-	default:
+	if handed {
+		select {
+		case out := <-p.got:
+			return out, nil
+		case <-s.done:
+			return nil, ErrClosed
+		}
 	}
 	if why != nil {
 		return nil, why
