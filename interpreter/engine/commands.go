@@ -55,7 +55,8 @@ type TaskCall struct {
 	TimeoutSeconds   int64       // 0: none
 	HeartbeatSeconds int64       // 0: none
 	Credentials      value.Value // nil when none
-	// Token is the task token of a .waitForTaskToken task, as $$.Task.Token gave it.
+	// Token is the task token of a .waitForTaskToken task, as $$.Task.Token gave it,
+	// or the token GetActivityTask hands an activity's worker.
 	Token string
 	// Attempt counts from 0; mocks index invocations with it.
 	Attempt int64

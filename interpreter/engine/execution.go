@@ -54,7 +54,8 @@ type Options struct {
 	TimeScale float64
 	// Rand returns a number in [0,1) for FULL jitter; nil means no jitter is applied.
 	Rand func() float64
-	// NewToken makes the task token of a .waitForTaskToken task.
+	// NewToken makes the task token of a .waitForTaskToken task, and the token an
+	// activity's worker answers with.
 	NewToken func() string
 	// StepBudget bounds how many states one call may enter; 0 means DefaultStepBudget.
 	StepBudget int
