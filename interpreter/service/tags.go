@@ -72,13 +72,25 @@ func (s *Service) changeTags(ctx context.Context, a string, edit func(map[string
 		if err != nil {
 			return err
 		}
-		tags := copyTags(m.Tags)
-		if err := edit(tags); err != nil {
+		if err := edit(copyTags(m.Tags)); err != nil {
 			return err
 		}
-		m.Tags = tags
-		rec := *m
-		b.write(func(tx *store.Tx) error { return putJSON(tx, kindMachines, rec.Arn, rec) })
+		// The record is read again in the commit, so that a change to the same machine
+		// earlier in this turn is kept.
+		b.write(func(tx *store.Tx) error {
+			cur, err := s.loadMachine(tx, a)
+			var gone *types.StateMachineDoesNotExist
+			if errors.As(err, &gone) {
+				return nil // deleted earlier in this turn
+			}
+			if err != nil {
+				return err
+			}
+			tags := copyTags(cur.Tags)
+			_ = edit(tags)
+			cur.Tags = tags
+			return putJSON(tx, kindMachines, cur.Arn, cur)
+		})
 		return nil
 	})
 }
