@@ -92,7 +92,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, apiError{"ValidationException", fmt.Sprintf("The request body is larger than %d bytes", MaxBodyBytes), http.StatusRequestEntityTooLarge})
+			writeError(w, apiError{"ValidationException", fmt.Sprintf("The request body is larger than %d bytes", MaxBodyBytes), http.StatusBadRequest})
 			return
 		}
 		writeError(w, apiError{"SerializationException", "The request body could not be read", http.StatusBadRequest})

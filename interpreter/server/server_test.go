@@ -141,7 +141,7 @@ func TestMalformedRequests(t *testing.T) {
 		{"not JSON", "AWSStepFunctions.ListStateMachines", `{`, 400, "SerializationException"},
 		{"wrong type", "AWSStepFunctions.ListStateMachines", `{"maxResults":"x"}`, 400, "SerializationException"},
 		{"deep nesting", "AWSStepFunctions.ListStateMachines", strings.Repeat("[", 100000), 400, "SerializationException"},
-		{"too large", "AWSStepFunctions.ListStateMachines", `{"nextToken":"` + strings.Repeat("a", MaxBodyBytes) + `"}`, 413, "ValidationException"},
+		{"too large", "AWSStepFunctions.ListStateMachines", `{"nextToken":"` + strings.Repeat("a", MaxBodyBytes) + `"}`, 400, "ValidationException"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/", strings.NewReader(tc.body))
