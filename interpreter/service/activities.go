@@ -144,14 +144,7 @@ func (s *Service) DescribeActivity(ctx context.Context, in *sfn.DescribeActivity
 
 // ListActivities lists activities in name order.
 func (s *Service) ListActivities(ctx context.Context, in *sfn.ListActivitiesInput, _ ...func(*sfn.Options)) (*sfn.ListActivitiesOutput, error) {
-	limit, err := maxResults(in.MaxResults)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkNextToken(in.NextToken, 1024); err != nil {
-		return nil, err
-	}
-	after, err := decodePageToken(in.NextToken)
+	limit, after, err := pageRequest(in.MaxResults, in.NextToken, 1024)
 	if err != nil {
 		return nil, err
 	}

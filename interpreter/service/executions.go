@@ -294,14 +294,7 @@ func (s *Service) ListExecutions(ctx context.Context, in *sfn.ListExecutionsInpu
 	if err != nil {
 		return nil, err
 	}
-	limit, err := maxResults(in.MaxResults)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkNextToken(in.NextToken, 3096); err != nil {
-		return nil, err
-	}
-	after, err := decodePageToken(in.NextToken)
+	limit, after, err := pageRequest(in.MaxResults, in.NextToken, 3096)
 	if err != nil {
 		return nil, err
 	}
@@ -343,14 +336,7 @@ func (s *Service) GetExecutionHistory(ctx context.Context, in *sfn.GetExecutionH
 	if err != nil {
 		return nil, err
 	}
-	limit, err := maxResults(in.MaxResults)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkNextToken(in.NextToken, 1024); err != nil {
-		return nil, err
-	}
-	cursor, err := decodePageToken(in.NextToken)
+	limit, cursor, err := pageRequest(in.MaxResults, in.NextToken, 1024)
 	if err != nil {
 		return nil, err
 	}

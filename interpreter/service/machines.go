@@ -167,14 +167,7 @@ func (s *Service) DescribeStateMachine(ctx context.Context, in *sfn.DescribeStat
 
 // ListStateMachines lists state machines in name order.
 func (s *Service) ListStateMachines(ctx context.Context, in *sfn.ListStateMachinesInput, _ ...func(*sfn.Options)) (*sfn.ListStateMachinesOutput, error) {
-	limit, err := maxResults(in.MaxResults)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkNextToken(in.NextToken, 1024); err != nil {
-		return nil, err
-	}
-	after, err := decodePageToken(in.NextToken)
+	limit, after, err := pageRequest(in.MaxResults, in.NextToken, 1024)
 	if err != nil {
 		return nil, err
 	}

@@ -27,3 +27,20 @@ func decodePageToken(tok *string) (string, error) {
 	}
 	return strings.TrimPrefix(string(data), tokenTag), nil
 }
+
+// pageRequest applies AWS's rules to a list call's maxResults and nextToken (whose
+// length limit differs by operation) and returns the page size and the store cursor.
+func pageRequest(max int32, token *string, tokenLimit int) (int, string, error) {
+	limit, err := maxResults(max)
+	if err != nil {
+		return 0, "", err
+	}
+	if err := checkNextToken(token, tokenLimit); err != nil {
+		return 0, "", err
+	}
+	cursor, err := decodePageToken(token)
+	if err != nil {
+		return 0, "", err
+	}
+	return limit, cursor, nil
+}
