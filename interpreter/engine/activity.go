@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/history"
 )
 
 // An activity task waits in three steps, each its own event: scheduled (queued for a
@@ -24,7 +25,7 @@ func isActivityResource(resource string) bool {
 func (e *Execution) activityScheduled(f *Frame, call *TaskCall) {
 	var d any
 	if e.record() {
-		x := &types.ActivityScheduledEventDetails{Resource: aws.String(call.Resource), Input: e.jsonText(call.Input), InputDetails: notTruncated}
+		x := &types.ActivityScheduledEventDetails{Resource: aws.String(call.Resource), Input: e.jsonText(call.Input), InputDetails: history.NotTruncated}
 		if call.TimeoutSeconds > 0 {
 			x.TimeoutInSeconds = aws.Int64(call.TimeoutSeconds)
 		}
@@ -56,7 +57,7 @@ func (e *Execution) activityDone(f *Frame, st *asl.State, in Input) {
 	if in.Kind == InputTaskSucceeded {
 		var d any
 		if e.record() {
-			d = &types.ActivitySucceededEventDetails{Output: e.jsonText(in.Output), OutputDetails: notTruncated}
+			d = &types.ActivitySucceededEventDetails{Output: e.jsonText(in.Output), OutputDetails: history.NotTruncated}
 		}
 		f.Prev = e.emit(types.HistoryEventTypeActivitySucceeded, f.Prev, d)
 		f.Phase = PhaseReady

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
+	"github.com/stepdeck/stepdeck/interpreter/history"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -20,7 +21,7 @@ func (e *Execution) Start(now time.Time) *Result {
 		if in == "" {
 			in = "{}"
 		}
-		d = &types.ExecutionStartedEventDetails{Input: aws.String(in), InputDetails: notTruncated, RoleArn: aws.String(e.Meta.RoleArn)}
+		d = &types.ExecutionStartedEventDetails{Input: aws.String(in), InputDetails: history.NotTruncated, RoleArn: aws.String(e.Meta.RoleArn)}
 	}
 	e.emit(types.HistoryEventTypeExecutionStarted, 0, d)
 	// The first state of the machine names no previous event, as AWS records it.
@@ -256,7 +257,7 @@ func (e *Execution) frameDone(f *Frame) {
 		}
 		var d any
 		if e.record() {
-			d = &types.ExecutionSucceededEventDetails{Output: e.jsonText(f.Output), OutputDetails: notTruncated}
+			d = &types.ExecutionSucceededEventDetails{Output: e.jsonText(f.Output), OutputDetails: history.NotTruncated}
 		}
 		e.emit(types.HistoryEventTypeExecutionSucceeded, f.Prev, d)
 		e.Output = f.Output

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"strconv"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
@@ -30,7 +32,7 @@ func (e *Execution) emit(t types.HistoryEventType, prev int64, details any) int6
 		// AWS keeps the last slot for the closing event: anything else there fails
 		// the execution.
 		e.closeFailed(e.lastID, aws.String(failure.Runtime),
-			aws.String("The execution reached the maximum number of history events ("+itoa(lim)+")."))
+			aws.String("The execution reached the maximum number of history events ("+strconv.FormatInt(lim, 10)+")."))
 		return e.lastID
 	}
 	e.lastID++
@@ -46,10 +48,6 @@ func (e *Execution) emit(t types.HistoryEventType, prev int64, details any) int6
 
 // record reports whether event details need building.
 func (e *Execution) record() bool { return e.Opts.RecordHistory }
-
-func itoa(n int64) string { return string(value.AppendJSON(nil, n)) }
-
-var notTruncated = &types.HistoryEventExecutionDataDetails{Truncated: false}
 
 // stateEvents names the history events of each state type; an empty name means the
 // type has no such event (a Fail state is never exited, a Pass never aborted).
@@ -67,7 +65,7 @@ var stateEvents = map[asl.StateType]struct{ entered, exited, aborted types.Histo
 func (e *Execution) emitEntered(f *Frame, st *asl.State) int64 {
 	var d any
 	if e.record() {
-		d = &types.StateEnteredEventDetails{Name: aws.String(st.Name), Input: e.jsonText(f.Input), InputDetails: notTruncated}
+		d = &types.StateEnteredEventDetails{Name: aws.String(st.Name), Input: e.jsonText(f.Input), InputDetails: history.NotTruncated}
 	}
 	return e.emit(stateEvents[st.Type].entered, f.Prev, d)
 }
@@ -75,7 +73,7 @@ func (e *Execution) emitEntered(f *Frame, st *asl.State) int64 {
 func (e *Execution) emitExited(f *Frame, st *asl.State, prev int64, output value.Value, assigned []assignment) int64 {
 	var d any
 	if e.record() {
-		x := &types.StateExitedEventDetails{Name: aws.String(st.Name), Output: e.jsonText(output), OutputDetails: notTruncated}
+		x := &types.StateExitedEventDetails{Name: aws.String(st.Name), Output: e.jsonText(output), OutputDetails: history.NotTruncated}
 		if assigned != nil {
 			x.AssignedVariables = make(map[string]string, len(assigned))
 			for _, a := range assigned {

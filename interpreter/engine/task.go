@@ -9,6 +9,7 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
+	"github.com/stepdeck/stepdeck/interpreter/history"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -147,7 +148,7 @@ func (e *Execution) taskSubmitted(f *Frame, response value.Value) {
 	var d any
 	if e.record() {
 		d = &types.TaskSubmittedEventDetails{Resource: aws.String(res), ResourceType: aws.String(rtype),
-			Output: e.jsonText(response), OutputDetails: notTruncated}
+			Output: e.jsonText(response), OutputDetails: history.NotTruncated}
 	}
 	f.Prev = e.emit(types.HistoryEventTypeTaskSubmitted, f.Prev, d)
 	f.Submitted = true
@@ -162,7 +163,7 @@ func (e *Execution) emitTaskScheduled(f *Frame, st *asl.State, call *TaskCall) {
 	}
 	if kind == lambdaFunction {
 		if e.record() {
-			x := &types.LambdaFunctionScheduledEventDetails{Resource: aws.String(res), Input: e.jsonText(call.Input), InputDetails: notTruncated}
+			x := &types.LambdaFunctionScheduledEventDetails{Resource: aws.String(res), Input: e.jsonText(call.Input), InputDetails: history.NotTruncated}
 			if call.TimeoutSeconds > 0 {
 				x.TimeoutInSeconds = aws.Int64(call.TimeoutSeconds)
 			}
@@ -214,10 +215,10 @@ func (e *Execution) taskDone(f *Frame, in Input) {
 		if kind == lambdaFunction {
 			t = types.HistoryEventTypeLambdaFunctionSucceeded
 			if e.record() {
-				d = &types.LambdaFunctionSucceededEventDetails{Output: e.jsonText(in.Output), OutputDetails: notTruncated}
+				d = &types.LambdaFunctionSucceededEventDetails{Output: e.jsonText(in.Output), OutputDetails: history.NotTruncated}
 			}
 		} else if e.record() {
-			d = &types.TaskSucceededEventDetails{Resource: aws.String(res), ResourceType: aws.String(rtype), Output: e.jsonText(in.Output), OutputDetails: notTruncated}
+			d = &types.TaskSucceededEventDetails{Resource: aws.String(res), ResourceType: aws.String(rtype), Output: e.jsonText(in.Output), OutputDetails: history.NotTruncated}
 		}
 		f.Prev = e.emit(t, f.Prev, d)
 		f.Phase = PhaseReady
