@@ -38,6 +38,9 @@ type Meta struct {
 	StartTime        time.Time
 	Input            string // the JSON text as given
 	RedriveCount     int
+	// RedriveTime is when the execution was last redriven: its time limit counts from
+	// then.
+	RedriveTime time.Time
 	// Sync is set for executions started with StartSyncExecution.
 	Sync bool
 }

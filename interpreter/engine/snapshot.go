@@ -278,8 +278,12 @@ func (e *Execution) Rearm() []Command {
 		return nil
 	}
 	if e.Def.TimeoutSeconds > 0 {
+		from := e.Meta.StartTime
+		if e.Meta.RedriveTime.After(from) {
+			from = e.Meta.RedriveTime
+		}
 		out = append(out, Command{Kind: CmdStartTimer, Frame: ExecutionFrame, Purpose: TimerExecutionTimeout,
-			At: e.Meta.StartTime.Add(time.Duration(e.Def.TimeoutSeconds) * time.Second)})
+			At: from.Add(time.Duration(e.Def.TimeoutSeconds) * time.Second)})
 	}
 	ids := make([]int, 0, len(e.frames))
 	for id := range e.frames {

@@ -108,6 +108,14 @@ func TestEveryOperationThroughTheSDK(t *testing.T) {
 	must(err)
 	_, err = c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: m.StateMachineArn})
 	must(err)
+	// The failed execution goes on from its failed state: the callback task again.
+	_, err = c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: ex.ExecutionArn, ClientToken: aws.String("again")})
+	must(err)
+	redriven, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: ex.ExecutionArn})
+	must(err)
+	if redriven.Status != types.ExecutionStatusRunning || aws.ToInt32(redriven.RedriveCount) != 1 {
+		t.Errorf("after redrive: %s, redriveCount %d", redriven.Status, aws.ToInt32(redriven.RedriveCount))
+	}
 
 	ex2, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: m.StateMachineArn, Name: aws.String("e2")})
 	must(err)

@@ -238,13 +238,18 @@ func (s *Service) DescribeExecution(ctx context.Context, in *sfn.DescribeExecuti
 		InputDetails: &types.CloudWatchEventsExecutionDataDetails{Included: true}, RedriveCount: aws.Int32(int32(m.RedriveCount))}
 	if rec.Status != types.ExecutionStatusRunning {
 		out.StopDate = aws.Time(rec.StopDate)
-		out.RedriveStatus = types.ExecutionRedriveStatusRedrivable
+	}
+	out.RedriveStatus = types.ExecutionRedriveStatusRedrivable
+	if why := redriveBlock(rec, s.clock.Now()); why != "" {
+		out.RedriveStatus, out.RedriveStatusReason = types.ExecutionRedriveStatusNotRedrivable, aws.String(why)
+	}
+	if !rec.RedriveDate.IsZero() {
+		out.RedriveDate = aws.Time(rec.RedriveDate)
 	}
 	switch rec.Status {
 	case types.ExecutionStatusSucceeded:
 		out.Output = rec.Output
 		out.OutputDetails = &types.CloudWatchEventsExecutionDataDetails{Included: true}
-		out.RedriveStatus = types.ExecutionRedriveStatusNotRedrivable
 	case types.ExecutionStatusFailed, types.ExecutionStatusAborted:
 		out.Error, out.Cause = rec.Error, rec.Cause
 	}

@@ -83,6 +83,13 @@ func (s *Service) store(b *batch, le *liveExec) {
 	if x.Done() {
 		rec.StopDate = x.StopTime
 		rec.Snapshot = nil
+		if x.Status != types.ExecutionStatusSucceeded {
+			// A closed execution that did not succeed keeps its state for
+			// RedriveExecution.
+			if snap, err := x.Snapshot(); err == nil {
+				rec.Snapshot = snap
+			}
+		}
 		if x.Status == types.ExecutionStatusSucceeded {
 			rec.Output = aws.String(x.OutputText())
 		}

@@ -47,6 +47,10 @@ type executionRecord struct {
 	Cause          *string        `json:"cause,omitempty"`
 	Snapshot       []byte         `json:"snapshot,omitempty"`
 	MockCalls      map[string]int `json:"mockCalls,omitempty"`
+	// RedriveDate and RedriveToken are the last redrive and the clientToken it was asked
+	// with, which makes a repeated request return the same answer.
+	RedriveDate  time.Time `json:"redriveDate,omitempty"`
+	RedriveToken string    `json:"redriveToken,omitempty"`
 }
 
 // tokenRecord says which task a token answers.
