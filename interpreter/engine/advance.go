@@ -21,7 +21,14 @@ func (e *Execution) Start(now time.Time) *Result {
 		if in == "" {
 			in = "{}"
 		}
-		d = &types.ExecutionStartedEventDetails{Input: aws.String(in), InputDetails: history.NotTruncated, RoleArn: aws.String(e.Meta.RoleArn)}
+		sd := &types.ExecutionStartedEventDetails{Input: aws.String(in), InputDetails: history.NotTruncated, RoleArn: aws.String(e.Meta.RoleArn)}
+		if e.Meta.VersionArn != "" {
+			sd.StateMachineVersionArn = aws.String(e.Meta.VersionArn)
+		}
+		if e.Meta.AliasArn != "" {
+			sd.StateMachineAliasArn = aws.String(e.Meta.AliasArn)
+		}
+		d = sd
 	}
 	e.emit(types.HistoryEventTypeExecutionStarted, 0, d)
 	// The first state of the machine names no previous event, as AWS records it.

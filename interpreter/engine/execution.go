@@ -38,6 +38,10 @@ type Meta struct {
 	StartTime        time.Time
 	Input            string // the JSON text as given
 	RedriveCount     int
+	// VersionArn and AliasArn say which version, and through which alias, an execution
+	// started on a qualified state machine ARN runs; StateMachineArn stays the machine's.
+	VersionArn string
+	AliasArn   string
 	// RedriveTime is when the execution was last redriven: its time limit counts from
 	// then.
 	RedriveTime time.Time

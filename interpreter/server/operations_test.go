@@ -122,6 +122,32 @@ func TestEveryOperationThroughTheSDK(t *testing.T) {
 	_, err = c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: ex2.ExecutionArn})
 	must(err)
 
+	// Versions and aliases: publish, route an alias, start through it, take it all down.
+	pub, err := c.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: m.StateMachineArn, Description: aws.String("v1")})
+	must(err)
+	_, err = c.ListStateMachineVersions(ctx, &sfn.ListStateMachineVersionsInput{StateMachineArn: m.StateMachineArn})
+	must(err)
+	alias, err := c.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("live"),
+		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: pub.StateMachineVersionArn, Weight: 100}}})
+	must(err)
+	_, err = c.UpdateStateMachineAlias(ctx, &sfn.UpdateStateMachineAliasInput{StateMachineAliasArn: alias.StateMachineAliasArn, Description: aws.String("prod")})
+	must(err)
+	da, err := c.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: alias.StateMachineAliasArn})
+	must(err)
+	if aws.ToString(da.Description) != "prod" || len(da.RoutingConfiguration) != 1 {
+		t.Errorf("alias: %+v", da)
+	}
+	_, err = c.ListStateMachineAliases(ctx, &sfn.ListStateMachineAliasesInput{StateMachineArn: m.StateMachineArn})
+	must(err)
+	ex3, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: alias.StateMachineAliasArn, Name: aws.String("e3")})
+	must(err)
+	_, err = c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: ex3.ExecutionArn})
+	must(err)
+	_, err = c.DeleteStateMachineAlias(ctx, &sfn.DeleteStateMachineAliasInput{StateMachineAliasArn: alias.StateMachineAliasArn})
+	must(err)
+	_, err = c.DeleteStateMachineVersion(ctx, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: pub.StateMachineVersionArn})
+	must(err)
+
 	fast, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("fast"), RoleArn: role, Type: types.StateMachineTypeExpress,
 		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)})
 	must(err)

@@ -71,7 +71,7 @@ func (s *Service) startWith(ctx context.Context, machineArn, name string, input 
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.machine(a)
+	m, versionArn, aliasArn, err := s.resolveMachine(a)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,8 @@ func (s *Service) startWith(ctx context.Context, machineArn, name string, input 
 			}
 		}
 		meta := engine.Meta{ExecutionArn: execArn, Name: name, StateMachineArn: m.Arn, StateMachineName: m.Name, RoleArn: m.RoleArn,
-			Region: s.loc.Region, Type: m.Type, StartTime: s.clock.Now(), Input: text, Sync: sync}
+			Region: s.loc.Region, Type: m.Type, StartTime: s.clock.Now(), Input: text, Sync: sync,
+			VersionArn: versionArn, AliasArn: aliasArn}
 		x := engine.New(def, meta, in, s.engineOptions(string(m.Type)))
 		le := &liveExec{x: x, ephemeral: express, rec: &executionRecord{Meta: meta, DefinitionHash: hash, TestCase: testCase}}
 		res = &started{le: le}
@@ -242,6 +243,12 @@ func (s *Service) DescribeExecution(ctx context.Context, in *sfn.DescribeExecuti
 	out.RedriveStatus = types.ExecutionRedriveStatusRedrivable
 	if why := redriveBlock(rec, s.clock.Now()); why != "" {
 		out.RedriveStatus, out.RedriveStatusReason = types.ExecutionRedriveStatusNotRedrivable, aws.String(why)
+	}
+	if m.VersionArn != "" {
+		out.StateMachineVersionArn = aws.String(m.VersionArn)
+	}
+	if m.AliasArn != "" {
+		out.StateMachineAliasArn = aws.String(m.AliasArn)
 	}
 	if !rec.RedriveDate.IsZero() {
 		out.RedriveDate = aws.Time(rec.RedriveDate)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -113,15 +114,27 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *sfn.CreateStateMac
 				return errMachineAlreadyExists(rec.Arn)
 			}
 			out = &sfn.CreateStateMachineOutput{StateMachineArn: aws.String(existing.Arn), CreationDate: aws.Time(existing.CreationDate)}
+			if in.Publish && existing.LastVersion > 0 {
+				out.StateMachineVersionArn = aws.String(existing.Arn + ":" + strconv.Itoa(existing.LastVersion))
+			}
 			return nil
 		}
 		var dne *types.StateMachineDoesNotExist
 		if !errors.As(err, &dne) {
 			return err
 		}
+		out = &sfn.CreateStateMachineOutput{StateMachineArn: aws.String(rec.Arn), CreationDate: aws.Time(rec.CreationDate)}
+		if in.Publish {
+			return s.st.View(func(tx *store.Tx) error {
+				v, err := s.publish(b, tx, rec, aws.ToString(in.VersionDescription))
+				if err == nil {
+					out.StateMachineVersionArn = aws.String(v.Arn)
+				}
+				return err
+			})
+		}
 		r := *rec
 		b.write(func(tx *store.Tx) error { return putJSON(tx, kindMachines, r.Arn, r) })
-		out = &sfn.CreateStateMachineOutput{StateMachineArn: aws.String(rec.Arn), CreationDate: aws.Time(rec.CreationDate)}
 		return nil
 	})
 	return out, err
@@ -149,7 +162,7 @@ func (s *Service) DescribeStateMachine(ctx context.Context, in *sfn.DescribeStat
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.machine(a)
+	m, err := s.machineOrVersion(a)
 	if err != nil {
 		return nil, err
 	}
@@ -241,6 +254,15 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *sfn.UpdateStateMac
 			b.write(func(tx *store.Tx) error { return putJSON(tx, kindMachines, r.Arn, r) })
 		}
 		out = &sfn.UpdateStateMachineOutput{UpdateDate: aws.Time(m.UpdateDate), RevisionId: aws.String(m.RevisionID)}
+		if in.Publish {
+			return s.st.View(func(tx *store.Tx) error {
+				v, err := s.publish(b, tx, m, aws.ToString(in.VersionDescription))
+				if err == nil {
+					out.StateMachineVersionArn = aws.String(v.Arn)
+				}
+				return err
+			})
+		}
 		return nil
 	})
 	return out, err
@@ -259,11 +281,43 @@ func (s *Service) DeleteStateMachine(ctx context.Context, in *sfn.DeleteStateMac
 				s.apply(b, le, le.x.Advance(engine.Input{Kind: engine.InputStop}, s.clock.Now()))
 			}
 		}
-		b.write(func(tx *store.Tx) error { return tx.Delete(kindMachines, a) })
+		b.write(func(tx *store.Tx) error {
+			// A machine's versions and aliases go with it.
+			for _, kind := range []string{kindVersions, kindAliases} {
+				items, _, err := tx.List(kind, a+"#", "", 0)
+				if err != nil {
+					return err
+				}
+				for _, kv := range items {
+					if err := tx.Delete(kind, kv.Key); err != nil {
+						return err
+					}
+				}
+			}
+			return tx.Delete(kindMachines, a)
+		})
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &sfn.DeleteStateMachineOutput{}, nil
+}
+
+// machineOrVersion reads a state machine, or a version by its ARN: the version as it
+// was published, under the version's ARN.
+func (s *Service) machineOrVersion(a string) (*machineRecord, error) {
+	if _, q := qualified(a); q == "" {
+		return s.machine(a)
+	}
+	var m *machineRecord
+	err := s.st.View(func(tx *store.Tx) error {
+		v, err := s.loadVersion(tx, a)
+		if err != nil {
+			return err
+		}
+		m = &v.machineRecord
+		return nil
+	})
+	return m, err
 }

@@ -32,6 +32,10 @@ type machineRecord struct {
 	Logging      json.RawMessage        `json:"logging,omitempty"`
 	Tracing      json.RawMessage        `json:"tracing,omitempty"`
 	Tags         map[string]string      `json:"tags,omitempty"`
+	// LastVersion is the newest version number handed out, and PublishedRevision the
+	// revision it was published from.
+	LastVersion       int    `json:"lastVersion,omitempty"`
+	PublishedRevision string `json:"publishedRevision,omitempty"`
 }
 
 // executionRecord is an execution as stored: what DescribeExecution needs, and while it
