@@ -19,6 +19,10 @@ type Common struct {
 	ReadOnly bool
 	// Now is the clock; tests fix it so that durations in golden files do not move.
 	Now func() time.Time
+	// Stamp and Span print times and durations; tests replace them so that golden
+	// files do not depend on when they run.
+	Stamp func(time.Time) string
+	Span  func(time.Duration) string
 	// Local says the API is the in-process engine (shown in the header).
 	Local bool
 }
@@ -41,3 +45,26 @@ func (c *Common) Clock() time.Time {
 	}
 	return c.Now()
 }
+
+// Time prints a moment for a table cell.
+func (c *Common) Time(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	if c != nil && c.Stamp != nil {
+		return c.Stamp(t)
+	}
+	return t.Local().Format("2006-01-02 15:04:05")
+}
+
+// Dur prints a duration for a table cell.
+func (c *Common) Dur(d time.Duration) string {
+	if c != nil && c.Span != nil {
+		return c.Span(d)
+	}
+	return Duration(d)
+}
+
+// BodyHeight is the height left to a page under the header and above the status line
+// and the footer.
+func (c *Common) BodyHeight() int { return max(c.Height-3, 1) }

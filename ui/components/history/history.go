@@ -5,6 +5,7 @@ package history
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,11 +17,17 @@ import (
 	"github.com/stepdeck/stepdeck/ui/components/jsonview"
 )
 
-// Columns are the table's columns for a total width; the summary takes what is left.
+// Columns are the table's columns for a total width: number, type and elapsed always,
+// the state from 56 cells, and a summary taking what is left from 80.
 func Columns(width int) []table.Column {
+	typeW := 22
+	if width < 56 {
+		typeW = max(width-4-8-6*2-2, 8)
+		return []table.Column{{Title: "#", Width: 4}, {Title: "Type", Width: typeW}, {Title: "Elapsed", Width: 8}}
+	}
 	cols := []table.Column{
 		{Title: "#", Width: 4},
-		{Title: "Type", Width: 22},
+		{Title: "Type", Width: typeW},
 		{Title: "State", Width: 14},
 		{Title: "Elapsed", Width: 8},
 	}
@@ -28,8 +35,10 @@ func Columns(width int) []table.Column {
 	for _, c := range cols {
 		used += c.Width + 2 // the table pads each cell by one on each side
 	}
-	if rest := width - used - 2; rest >= 8 {
+	if rest := width - used - 2; rest >= 10 {
 		cols = append(cols, table.Column{Title: "Summary", Width: rest})
+	} else {
+		cols[2].Width += max(rest, 0)
 	}
 	return cols
 }
@@ -53,8 +62,9 @@ func States(events []hist.Event) []string {
 	return out
 }
 
-// Rows builds the table rows; states is what States returned for the same events.
-func Rows(events []hist.Event, states []string, cols []table.Column) []table.Row {
+// Rows builds the table rows for cols (from Columns); states is what States returned
+// for the same events and span prints the time since the first event.
+func Rows(events []hist.Event, states []string, cols []table.Column, span func(time.Duration) string) []table.Row {
 	rows := make([]table.Row, len(events))
 	var start time.Time
 	if len(events) > 0 {
@@ -62,14 +72,20 @@ func Rows(events []hist.Event, states []string, cols []table.Column) []table.Row
 	}
 	for i := range events {
 		e := &events[i]
-		row := table.Row{
-			fmt.Sprint(e.ID),
-			string(e.Type),
-			common.Line(states[i], 0),
-			common.Duration(e.Timestamp.Sub(start)),
-		}
-		if len(cols) > 4 {
-			row = append(row, common.Line(Summary(e), cols[4].Width))
+		row := make(table.Row, len(cols))
+		for j, c := range cols {
+			switch c.Title {
+			case "#":
+				row[j] = strconv.FormatInt(e.ID, 10)
+			case "Type":
+				row[j] = string(e.Type)
+			case "State":
+				row[j] = common.Line(states[i], 0)
+			case "Elapsed":
+				row[j] = span(e.Timestamp.Sub(start))
+			case "Summary":
+				row[j] = common.Line(Summary(e), c.Width)
+			}
 		}
 		rows[i] = row
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	hist "github.com/stepdeck/stepdeck/interpreter/history"
+	"github.com/stepdeck/stepdeck/ui/common"
 )
 
 func sample() []hist.Event {
@@ -35,7 +36,7 @@ func TestRowsAndStates(t *testing.T) {
 	if len(cols) != 5 {
 		t.Fatalf("want a summary column at width 100, got %d columns", len(cols))
 	}
-	rows := Rows(evs, st, cols)
+	rows := Rows(evs, st, cols, common.Duration)
 	if rows[3][3] != "3.0s" {
 		t.Errorf("elapsed = %q", rows[3][3])
 	}
@@ -49,7 +50,7 @@ func TestRowsAndStates(t *testing.T) {
 			}
 		}
 	}
-	if len(Columns(50)) != 4 {
+	if len(Columns(50)) != 3 {
 		t.Error("narrow table should drop the summary")
 	}
 }

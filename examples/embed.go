@@ -1,0 +1,35 @@
+// Package examples bundles the example state machines into the binary, so that the
+// terminal UI can load them into a fresh local engine.
+package examples
+
+import (
+	"embed"
+	"io/fs"
+	"strings"
+)
+
+//go:embed *.asl.json
+var files embed.FS
+
+// Example is one bundled state machine.
+type Example struct {
+	Name       string // the file name without .asl.json, usable as a state machine name
+	Definition string
+}
+
+// All returns the bundled examples in file name order.
+func All() ([]Example, error) {
+	names, err := fs.Glob(files, "*.asl.json")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Example, 0, len(names))
+	for _, n := range names {
+		b, err := files.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Example{Name: strings.TrimSuffix(n, ".asl.json"), Definition: string(b)})
+	}
+	return out, nil
+}

@@ -1,0 +1,192 @@
+// Package ui is the root of the terminal UI: it owns the stack of pages, routes
+// messages to the page on top, and is the only place that builds the view (header,
+// page body, status line, footer with this screen's keys, help).
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/stepdeck/stepdeck/ui/common"
+	"github.com/stepdeck/stepdeck/ui/pages"
+)
+
+// App is the root model.
+type App struct {
+	c         *common.Common
+	stack     []pages.Page
+	help      bool
+	status    string
+	statusErr bool
+	backend   string
+}
+
+// New returns the UI on the state machines screen. backend names what it talks to
+// ("local", a region or an endpoint) for the header.
+func New(c *common.Common, backend string) *App {
+	if c.Width == 0 {
+		c.Width, c.Height = 80, 24
+	}
+	return &App{c: c, stack: []pages.Page{pages.NewMachines(c)}, backend: backend}
+}
+
+func (a *App) top() pages.Page { return a.stack[len(a.stack)-1] }
+
+func (a *App) Init() tea.Cmd { return a.top().Init() }
+
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.c.Width, a.c.Height = msg.Width, msg.Height
+		return a, nil
+	case pages.OpenMsg:
+		a.stack = append(a.stack, msg.Page)
+		a.status = ""
+		return a, msg.Page.Init()
+	case pages.ErrMsg:
+		a.status, a.statusErr = msg.Err.Error(), true
+		return a, nil
+	case pages.InfoMsg:
+		a.status, a.statusErr = string(msg), false
+		return a, nil
+	case pages.BackMsg:
+		return a, a.back()
+	case tea.KeyPressMsg:
+		if cmd, done := a.globalKey(msg); done {
+			return a, cmd
+		}
+	}
+	p, cmd := a.top().Update(msg)
+	a.stack[len(a.stack)-1] = p
+	return a, cmd
+}
+
+// globalKey handles the keys every screen shares, unless a text field has them.
+func (a *App) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
+	if k.String() == "ctrl+c" {
+		a.closeAll()
+		return tea.Quit, true
+	}
+	if a.top().Capturing() {
+		return nil, false
+	}
+	keys := a.c.Keys
+	switch {
+	case a.help && (key.Matches(k, keys.Help) || key.Matches(k, keys.Back)):
+		a.help = false
+		return nil, true
+	case key.Matches(k, keys.Quit):
+		a.closeAll()
+		return tea.Quit, true
+	case key.Matches(k, keys.Help):
+		a.help = true
+		return nil, true
+	case key.Matches(k, keys.Back):
+		return a.back(), true
+	case key.Matches(k, keys.Callbacks):
+		if _, already := a.top().(*pages.Callbacks); already {
+			return nil, true
+		}
+		p := pages.NewCallbacks(a.c)
+		a.stack = append(a.stack, p)
+		return p.Init(), true
+	}
+	return nil, false
+}
+
+// back leaves the page on top; the page under it reloads, since its refresh stopped
+// while it was hidden.
+func (a *App) back() tea.Cmd {
+	if len(a.stack) == 1 {
+		return nil
+	}
+	a.top().Close()
+	a.stack = a.stack[:len(a.stack)-1]
+	a.status = ""
+	return a.top().Init()
+}
+
+func (a *App) closeAll() {
+	for _, p := range a.stack {
+		p.Close()
+	}
+}
+
+// keys are the bindings shown in the footer and the help: the page's, then the shared.
+func (a *App) keys() []key.Binding {
+	ks := a.top().Keys()
+	if a.top().Capturing() {
+		return ks
+	}
+	shared := []key.Binding{a.c.Keys.Callbacks}
+	if len(a.stack) > 1 {
+		shared = append(shared, a.c.Keys.Back)
+	}
+	return append(append(ks, shared...), a.c.Keys.Help, a.c.Keys.Quit)
+}
+
+func (a *App) View() tea.View {
+	v := tea.NewView(a.Render())
+	v.AltScreen = true
+	return v
+}
+
+// Render is the whole screen as text, Width x Height.
+func (a *App) Render() string {
+	st := a.c.Styles
+	titles := make([]string, len(a.stack))
+	for i, p := range a.stack {
+		titles[i] = p.Title()
+	}
+	head := "stepdeck · " + a.backend
+	if a.c.ReadOnly {
+		head += " · read-only"
+	}
+	header := st.Header.Render(common.Truncate(head+" │ "+strings.Join(titles, " › "), a.c.Width))
+
+	var body string
+	if a.help {
+		body = a.helpView()
+	} else {
+		body = a.top().View()
+	}
+	body = common.Fit(body, a.c.Width, a.c.BodyHeight())
+
+	status := common.Line(a.status, a.c.Width)
+	if a.statusErr {
+		status = st.Error.Render(status)
+	} else {
+		status = st.Info.Render(status)
+	}
+	return header + "\n" + body + "\n" + status + "\n" + a.footer()
+}
+
+func (a *App) footer() string {
+	var parts []string
+	for _, k := range a.keys() {
+		h := k.Help()
+		parts = append(parts, a.c.Styles.Key.Render(h.Key)+" "+h.Desc)
+	}
+	return common.Truncate(strings.Join(parts, " · "), a.c.Width)
+}
+
+func (a *App) helpView() string {
+	var b strings.Builder
+	b.WriteString("Keys of this screen (? or esc closes)\n\n")
+	for _, k := range a.keys() {
+		h := k.Help()
+		b.WriteString("  " + padRight(h.Key, 10) + h.Desc + "\n")
+	}
+	return b.String()
+}
+
+func padRight(s string, n int) string {
+	w := lipgloss.Width(s)
+	if w >= n {
+		return s + " "
+	}
+	return s + strings.Repeat(" ", n-w)
+}

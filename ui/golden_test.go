@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/stepdeck/stepdeck/ui/pages"
+)
+
+var sizes = [][2]int{{80, 24}, {160, 48}}
+
+// TestGoldenScreens renders each screen, on a local engine with fixed data, at two
+// terminal sizes (go test ./ui -update rewrites the files).
+func TestGoldenScreens(t *testing.T) {
+	api := localAPI(t)
+	hello := start(t, api, "hello", "run-1", `{"name":"Ada"}`)
+	waitStatus(t, api, hello, types.ExecutionStatusSucceeded)
+	waiting := start(t, api, "approval", "wait-1", `{}`)
+	waitCallback(t, api, waiting)
+
+	screens := []struct {
+		name string
+		open func(a *App)
+	}{
+		{"machines", func(a *App) {}},
+		{"help", func(a *App) { press(a, "?") }},
+		{"start", func(a *App) { press(a, "s") }},
+		{"executions", func(a *App) {
+			_, cmd := a.Update(pages.OpenMsg{Page: pages.NewExecutions(a.c, machineArn(t, api, "hello"), "hello")})
+			drain(a, cmd)
+		}},
+		{"execution", func(a *App) {
+			_, cmd := a.Update(pages.OpenMsg{Page: pages.NewExecution(a.c, hello)})
+			drain(a, cmd)
+		}},
+		{"execution-graph-focus", func(a *App) {
+			_, cmd := a.Update(pages.OpenMsg{Page: pages.NewExecution(a.c, hello)})
+			drain(a, cmd)
+			press(a, "tab", "down")
+		}},
+		{"callbacks", func(a *App) { press(a, "c") }},
+		{"approve", func(a *App) { press(a, "c", "a") }},
+		{"approve-confirm", func(a *App) { press(a, "c", "a", "ctrl+s") }},
+	}
+	for _, sc := range screens {
+		for _, sz := range sizes {
+			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, sz[0], sz[1]), func(t *testing.T) {
+				a := New(fixedCommon(api, sz[0], sz[1]), "local")
+				drain(a, a.Init())
+				sc.open(a)
+				golden.RequireEqual(t, []byte(a.Render()))
+			})
+		}
+	}
+}

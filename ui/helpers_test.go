@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/client"
+	"github.com/stepdeck/stepdeck/ui/common"
+)
+
+// approvalDef waits for a person: a callback task with nothing to serve it waits for
+// its token in the local engine.
+const approvalDef = `{"StartAt":"Ask","States":{"Ask":{"Type":"Task",
+ "Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+ "Parameters":{"QueueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/q","MessageBody":{"token.$":"$$.Task.Token"}},
+ "Next":"Done"},"Done":{"Type":"Succeed"}}}`
+
+// localAPI is a local engine in a temp dir that passes waits at once, with the bundled
+// examples and the approval machine.
+func localAPI(t *testing.T) client.API {
+	t.Helper()
+	ctx := context.Background()
+	api, closeFn, err := client.NewLocal(ctx, client.LocalOptions{DataDir: t.TempDir(), TimeScale: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closeFn() })
+	if n, err := SeedExamples(ctx, api); err != nil || n == 0 {
+		t.Fatalf("seeding examples: %d, %v", n, err)
+	}
+	if n, err := SeedExamples(ctx, api); err != nil || n != 0 {
+		t.Fatalf("second seed created %d (%v); it must create nothing", n, err)
+	}
+	if _, err := api.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("approval"),
+		Definition: aws.String(approvalDef), RoleArn: aws.String(exampleRole)}); err != nil {
+		t.Fatal(err)
+	}
+	return api
+}
+
+func machineArn(t *testing.T, api client.API, name string) string {
+	t.Helper()
+	out, err := api.ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sm := range out.StateMachines {
+		if aws.ToString(sm.Name) == name {
+			return aws.ToString(sm.StateMachineArn)
+		}
+	}
+	t.Fatalf("no state machine %q", name)
+	return ""
+}
+
+func start(t *testing.T, api client.API, machine, name, input string) string {
+	t.Helper()
+	out, err := api.StartExecution(context.Background(), &sfn.StartExecutionInput{
+		StateMachineArn: aws.String(machineArn(t, api, machine)), Name: aws.String(name), Input: aws.String(input)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.ExecutionArn)
+}
+
+// waitStatus polls until the execution leaves RUNNING or has waiting callbacks; it
+// bounds the number of polls, not a time.
+func waitStatus(t *testing.T, api client.API, arn string, want types.ExecutionStatus) {
+	t.Helper()
+	for range 500 {
+		d, err := api.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status == want {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("execution %s never reached %s", arn, want)
+}
+
+func waitCallback(t *testing.T, api client.API, arn string) {
+	t.Helper()
+	for range 500 {
+		cbs, err := client.ExecutionCallbacks(context.Background(), api, arn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cbs) > 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("no pending callback appeared")
+}
+
+// fixedCommon prints every time and duration as a placeholder and uses no colour, so
+// that golden files depend on neither the clock nor the terminal.
+func fixedCommon(api client.API, w, h int) *common.Common {
+	c := common.New(api, false)
+	c.Styles = common.DefaultStyles(true)
+	c.Width, c.Height = w, h
+	c.Stamp = func(time.Time) string { return "<time>" }
+	c.Span = func(time.Duration) string { return "<dur>" }
+	c.Now = func() time.Time { return time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) }
+	return c
+}
+
+// drain runs cmd and feeds its messages to the app until nothing is left. A command
+// still running after settle is background work (a refresh tick, a cursor blink, a
+// follower waiting for events) and is dropped: what it would deliver later is not part
+// of the screen under test.
+func drain(a *App, cmd tea.Cmd) {
+	const settle = 300 * time.Millisecond
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		ch := make(chan tea.Msg, 1)
+		go func() { ch <- c() }()
+		var msg tea.Msg
+		select {
+		case msg = <-ch:
+		case <-time.After(settle):
+			continue
+		}
+		switch m := msg.(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, m...)
+		default:
+			_, next := a.Update(m)
+			queue = append(queue, next)
+		}
+	}
+}
+
+func press(a *App, keys ...string) {
+	for _, k := range keys {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		case "tab":
+			msg = tea.KeyPressMsg{Code: tea.KeyTab}
+		case "down":
+			msg = tea.KeyPressMsg{Code: tea.KeyDown}
+		case "up":
+			msg = tea.KeyPressMsg{Code: tea.KeyUp}
+		case "ctrl+s":
+			msg = tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
+		default:
+			r := []rune(k)[0]
+			msg = tea.KeyPressMsg{Code: r, Text: k}
+		}
+		_, cmd := a.Update(msg)
+		drain(a, cmd)
+	}
+}
+
+func mustContain(t *testing.T, screen string, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(screen, p) {
+			t.Fatalf("screen lacks %q:\n%s", p, screen)
+		}
+	}
+}

@@ -1,0 +1,162 @@
+package pages
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stepdeck/stepdeck/client"
+	"github.com/stepdeck/stepdeck/ui/common"
+	"github.com/stepdeck/stepdeck/ui/components/jsonview"
+)
+
+// AnswerForm answers one callback: an output to approve with (checked to be JSON), or
+// an error and a cause to reject with. Nothing is sent before a confirmation that shows
+// exactly what will go.
+type AnswerForm struct {
+	c          *common.Common
+	cb         client.PendingCallback
+	approve    bool
+	output     textarea.Model
+	errName    textinput.Model
+	cause      textinput.Model
+	onCause    bool
+	confirming bool
+	problem    string
+}
+
+type formCancelled struct{}
+
+var keyField = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field"))
+
+// NewAnswerForm returns the form; approve picks success over failure.
+func NewAnswerForm(c *common.Common, cb client.PendingCallback, approve bool) *AnswerForm {
+	f := &AnswerForm{c: c, cb: cb, approve: approve}
+	f.output = textarea.New()
+	f.output.ShowLineNumbers = false
+	f.output.SetValue(`{"approved": true}`)
+	f.output.SetWidth(max(c.Width-2, 10))
+	f.output.SetHeight(max(c.BodyHeight()-6, 3))
+	f.errName = textinput.New()
+	f.errName.Prompt = "Error: "
+	f.errName.SetValue("Rejected")
+	f.cause = textinput.New()
+	f.cause.Prompt = "Cause: "
+	return f
+}
+
+// Focus gives the first field the keyboard.
+func (f *AnswerForm) Focus() tea.Cmd {
+	if f.approve {
+		return f.output.Focus()
+	}
+	return f.errName.Focus()
+}
+
+func (f *AnswerForm) Keys() []key.Binding {
+	if f.confirming {
+		return []key.Binding{keyYes, keyNo}
+	}
+	if f.approve {
+		return []key.Binding{keySend, keyCancel}
+	}
+	return []key.Binding{keyField, keySend, keyCancel}
+}
+
+func (f *AnswerForm) Update(msg tea.Msg) (*AnswerForm, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if f.confirming {
+			switch {
+			case key.Matches(k, keyYes):
+				return f, f.send()
+			case key.Matches(k, keyNo):
+				f.confirming = false
+			}
+			return f, nil
+		}
+		switch {
+		case key.Matches(k, keyCancel):
+			return f, func() tea.Msg { return formCancelled{} }
+		case key.Matches(k, keySend):
+			if f.approve {
+				if err := jsonview.Valid(f.output.Value()); err != nil {
+					f.problem = "The output is not JSON: " + err.Error()
+					return f, nil
+				}
+			}
+			f.problem, f.confirming = "", true
+			return f, nil
+		case key.Matches(k, keyField) && !f.approve:
+			f.onCause = !f.onCause
+			if f.onCause {
+				f.errName.Blur()
+				return f, f.cause.Focus()
+			}
+			f.cause.Blur()
+			return f, f.errName.Focus()
+		}
+	}
+	var cmd tea.Cmd
+	switch {
+	case f.approve:
+		f.output, cmd = f.output.Update(msg)
+	case f.onCause:
+		f.cause, cmd = f.cause.Update(msg)
+	default:
+		f.errName, cmd = f.errName.Update(msg)
+	}
+	return f, cmd
+}
+
+func (f *AnswerForm) send() tea.Cmd {
+	api, token, approve := f.c.API, f.cb.Token, f.approve
+	output, errName, cause := f.output.Value(), f.errName.Value(), f.cause.Value()
+	what := "reject " + f.cb.StateName
+	if approve {
+		what = "approve " + f.cb.StateName
+	}
+	return func() tea.Msg {
+		ctx, cancel := callCtx(context.Background())
+		defer cancel()
+		var err error
+		if approve {
+			err = client.SendSuccess(ctx, api, token, output)
+		} else {
+			err = client.SendFailure(ctx, api, token, errName, cause)
+		}
+		return answeredMsg{what: what, err: err}
+	}
+}
+
+func (f *AnswerForm) View() string {
+	var b strings.Builder
+	verb := "Reject"
+	if f.approve {
+		verb = "Approve"
+	}
+	fmt.Fprintf(&b, "%s %s of %s\n", verb, common.Line(f.cb.StateName, 0), common.Line(execName(f.cb.ExecutionArn), 0))
+	if f.confirming {
+		if f.approve {
+			b.WriteString("SendTaskSuccess with output:\n")
+			b.WriteString(jsonview.Pretty(f.output.Value()))
+		} else {
+			fmt.Fprintf(&b, "SendTaskFailure with\n  error: %s\n  cause: %s", common.Line(f.errName.Value(), 0), common.Line(f.cause.Value(), 0))
+		}
+		b.WriteString("\n\nSend it? y/n")
+		return b.String()
+	}
+	if f.approve {
+		b.WriteString("Output (JSON):\n" + f.output.View())
+	} else {
+		b.WriteString(f.errName.View() + "\n" + f.cause.View())
+	}
+	if f.problem != "" {
+		b.WriteString("\n" + f.c.Styles.Error.Render(common.Line(f.problem, f.c.Width)))
+	}
+	return b.String()
+}

@@ -1,0 +1,218 @@
+package pages
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/table"
+	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/stepdeck/stepdeck/client"
+	"github.com/stepdeck/stepdeck/ui/common"
+)
+
+// Callbacks lists the tasks waiting for a token across running executions, and answers
+// them: approve with an output, reject with an error and a cause, or send a heartbeat.
+type Callbacks struct {
+	c      *common.Common
+	ctx    context.Context
+	cancel context.CancelFunc
+	table  table.Model
+	w, h   int // the size the table was laid out for
+	list   []client.PendingCallback
+	loaded bool
+	gen    int
+	form   *AnswerForm
+}
+
+type callbacksMsg struct {
+	owner *Callbacks
+	list  []client.PendingCallback
+	err   error
+}
+
+type answeredMsg struct {
+	what string
+	err  error
+}
+
+var (
+	keyApprove   = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "approve"))
+	keyReject    = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reject"))
+	keyHeartbeat = key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "heartbeat"))
+)
+
+// NewCallbacks returns the pending callbacks screen.
+func NewCallbacks(c *common.Common) *Callbacks {
+	p := &Callbacks{c: c}
+	p.table = newTable(c, p.columns(), c.Width, c.BodyHeight())
+	return p
+}
+
+func (p *Callbacks) Title() string { return "Pending callbacks" }
+
+func (p *Callbacks) columns() []table.Column {
+	fixed := []table.Column{{Title: "State", Width: 18}, {Title: "Waiting since", Width: 19}, {Title: "Timeout at", Width: 19}}
+	used := 2
+	for _, c := range fixed {
+		used += c.Width + 2
+	}
+	return append([]table.Column{{Title: "Execution", Width: max(p.c.Width-used-2, 8)}}, fixed...)
+}
+
+func (p *Callbacks) Init() tea.Cmd {
+	p.Close()
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	p.gen++
+	return tea.Batch(p.load(), tick(p, p.gen))
+}
+
+func (p *Callbacks) Close() {
+	if p.cancel != nil {
+		p.cancel()
+	}
+}
+
+func (p *Callbacks) load() tea.Cmd {
+	parent, api := p.ctx, p.c.API
+	return func() tea.Msg {
+		ctx, cancel := callCtx(parent)
+		defer cancel()
+		list, err := client.PendingCallbacks(ctx, api, client.CallbackOptions{})
+		if err != nil {
+			err = fmt.Errorf("listing pending callbacks: %w", err)
+		}
+		return callbacksMsg{owner: p, list: list, err: err}
+	}
+}
+
+func (p *Callbacks) Capturing() bool { return p.form != nil }
+
+func (p *Callbacks) Keys() []key.Binding {
+	if p.form != nil {
+		return p.form.Keys()
+	}
+	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh}
+	if !p.c.ReadOnly {
+		ks = append(ks, keyApprove, keyReject, keyHeartbeat)
+	}
+	return ks
+}
+
+func (p *Callbacks) selected() (client.PendingCallback, bool) {
+	i := p.table.Cursor()
+	if i < 0 || i >= len(p.list) {
+		return client.PendingCallback{}, false
+	}
+	return p.list[i], true
+}
+
+func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
+	p.resize()
+	switch msg := msg.(type) {
+	case callbacksMsg:
+		if msg.owner != p {
+			return p, nil
+		}
+		if msg.err != nil {
+			return p, fail(msg.err)
+		}
+		p.list, p.loaded = msg.list, true
+		p.table.SetRows(p.rows())
+		return p, nil
+	case tickMsg:
+		if msg.owner != p || msg.gen != p.gen {
+			return p, nil
+		}
+		return p, tea.Batch(p.load(), tick(p, p.gen))
+	case answeredMsg:
+		p.form = nil
+		if msg.err != nil {
+			return p, tea.Batch(fail(fmt.Errorf("%s: %w", msg.what, msg.err)), p.load())
+		}
+		return p, tea.Batch(func() tea.Msg { return InfoMsg(msg.what + ": sent") }, p.load())
+	case formCancelled:
+		p.form = nil
+		return p, nil
+	}
+	if p.form != nil {
+		var cmd tea.Cmd
+		p.form, cmd = p.form.Update(msg)
+		return p, cmd
+	}
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil
+	}
+	cb, have := p.selected()
+	switch {
+	case key.Matches(k, keyRefresh):
+		return p, p.load()
+	case key.Matches(k, keyEnter) && have:
+		return p, open(NewExecution(p.c, cb.ExecutionArn))
+	case !have || p.c.ReadOnly:
+	case key.Matches(k, keyApprove), key.Matches(k, keyReject):
+		if cb.Token == "" {
+			return p, fail(fmt.Errorf("no task token for %s: %s", cb.StateName, cb.TokenError))
+		}
+		p.form = NewAnswerForm(p.c, cb, key.Matches(k, keyApprove))
+		return p, p.form.Focus()
+	case key.Matches(k, keyHeartbeat):
+		if cb.Token == "" {
+			return p, fail(fmt.Errorf("no task token for %s: %s", cb.StateName, cb.TokenError))
+		}
+		api, token := p.c.API, cb.Token
+		return p, func() tea.Msg {
+			ctx, cancel := callCtx(context.Background())
+			defer cancel()
+			_, err := api.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(token)})
+			return answeredMsg{what: "heartbeat for " + cb.StateName, err: err}
+		}
+	}
+	var cmd tea.Cmd
+	p.table, cmd = p.table.Update(msg)
+	return p, cmd
+}
+
+func execName(arn string) string {
+	if i := strings.LastIndexByte(arn, ':'); i >= 0 {
+		return arn[i+1:]
+	}
+	return arn
+}
+
+func (p *Callbacks) rows() []table.Row {
+	rows := make([]table.Row, len(p.list))
+	for i, cb := range p.list {
+		rows[i] = table.Row{common.Line(execName(cb.ExecutionArn), 0), common.Line(cb.StateName, 0),
+			p.c.Time(cb.Scheduled), p.c.Time(cb.TimeoutAt)}
+	}
+	return rows
+}
+
+func (p *Callbacks) resize() {
+	if p.w != p.c.Width || p.h != p.c.BodyHeight() {
+		p.w, p.h = p.c.Width, p.c.BodyHeight()
+		p.table.SetColumns(p.columns())
+		p.table.SetWidth(p.c.Width)
+		p.table.SetHeight(p.c.BodyHeight())
+	}
+}
+
+func (p *Callbacks) View() string {
+	p.resize()
+	if p.form != nil {
+		return common.Fit(p.form.View(), p.c.Width, p.c.BodyHeight())
+	}
+	body := p.table.View()
+	if p.loaded && len(p.list) == 0 {
+		body += "\nNo task is waiting for a callback."
+	} else if !p.loaded {
+		body += "\nLoading…"
+	}
+	return common.Fit(body, p.c.Width, p.c.BodyHeight())
+}

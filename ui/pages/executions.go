@@ -1,0 +1,192 @@
+package pages
+
+import (
+	"context"
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/table"
+	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/ui/common"
+)
+
+// maxListed bounds how many executions one refresh reads: the newest come first and a
+// screen shows far fewer.
+const maxListed = 200
+
+// Executions lists the executions of one state machine, newest first, refreshed while
+// shown.
+type Executions struct {
+	c         *common.Common
+	arn, name string
+	ctx       context.Context
+	cancel    context.CancelFunc
+	table     table.Model
+	w, h      int // the size the table was laid out for
+	execs     []types.ExecutionListItem
+	loaded    bool
+	gen       int
+	editor    *StartForm
+}
+
+type executionsMsg struct {
+	owner *Executions
+	list  []types.ExecutionListItem
+	err   error
+}
+
+// NewExecutions returns the executions screen of the machine arn.
+func NewExecutions(c *common.Common, arn, name string) *Executions {
+	e := &Executions{c: c, arn: arn, name: name}
+	e.table = newTable(c, e.columns(), c.Width, c.BodyHeight())
+	return e
+}
+
+func (e *Executions) Title() string { return "Executions of " + common.Line(e.name, 40) }
+
+func (e *Executions) columns() []table.Column {
+	// The name takes what the fixed columns leave.
+	fixed := []table.Column{{Title: "Status", Width: 15}, {Title: "Started", Width: 19}, {Title: "Duration", Width: 10}}
+	used := 2
+	for _, c := range fixed {
+		used += c.Width + 2
+	}
+	return append([]table.Column{{Title: "Name", Width: max(e.c.Width-used-2, 8)}}, fixed...)
+}
+
+func (e *Executions) Init() tea.Cmd {
+	if e.cancel != nil {
+		e.cancel()
+	}
+	e.ctx, e.cancel = context.WithCancel(context.Background())
+	e.gen++
+	return tea.Batch(e.load(), tick(e, e.gen))
+}
+
+func (e *Executions) Close() {
+	if e.cancel != nil {
+		e.cancel()
+	}
+}
+
+func (e *Executions) load() tea.Cmd {
+	parent, api, arn := e.ctx, e.c.API, e.arn
+	return func() tea.Msg {
+		ctx, cancel := callCtx(parent)
+		defer cancel()
+		var list []types.ExecutionListItem
+		in := &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), MaxResults: 100}
+		for len(list) < maxListed {
+			out, err := api.ListExecutions(ctx, in)
+			if err != nil {
+				return executionsMsg{owner: e, err: fmt.Errorf("listing executions: %w", err)}
+			}
+			list = append(list, out.Executions...)
+			if out.NextToken == nil {
+				break
+			}
+			in.NextToken = out.NextToken
+		}
+		return executionsMsg{owner: e, list: list}
+	}
+}
+
+func (e *Executions) Capturing() bool { return e.editor != nil }
+
+func (e *Executions) Keys() []key.Binding {
+	if e.editor != nil {
+		return e.editor.Keys()
+	}
+	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh}
+	if !e.c.ReadOnly {
+		ks = append(ks, keyStart)
+	}
+	return ks
+}
+
+func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
+	e.resize()
+	switch msg := msg.(type) {
+	case executionsMsg:
+		if msg.owner != e {
+			return e, nil
+		}
+		if msg.err != nil {
+			return e, fail(msg.err)
+		}
+		e.execs, e.loaded = msg.list, true
+		e.table.SetRows(e.rows())
+		return e, nil
+	case tickMsg:
+		if msg.owner != e || msg.gen != e.gen {
+			return e, nil
+		}
+		return e, tea.Batch(e.load(), tick(e, e.gen))
+	case startFormDone:
+		e.editor = nil
+		return e, nil
+	}
+	if e.editor != nil {
+		var cmd tea.Cmd
+		e.editor, cmd = e.editor.Update(msg)
+		return e, cmd
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, keyEnter):
+			if i := e.table.Cursor(); i >= 0 && i < len(e.execs) {
+				return e, open(NewExecution(e.c, aws.ToString(e.execs[i].ExecutionArn)))
+			}
+			return e, nil
+		case key.Matches(k, keyRefresh):
+			return e, e.load()
+		case key.Matches(k, keyStart) && !e.c.ReadOnly:
+			e.editor = NewStartForm(e.c, e.arn, e.name)
+			return e, e.editor.Focus()
+		}
+	}
+	var cmd tea.Cmd
+	e.table, cmd = e.table.Update(msg)
+	return e, cmd
+}
+
+func (e *Executions) rows() []table.Row {
+	now := e.c.Clock()
+	rows := make([]table.Row, len(e.execs))
+	for i, x := range e.execs {
+		start := aws.ToTime(x.StartDate)
+		end := now
+		if x.StopDate != nil {
+			end = *x.StopDate
+		}
+		rows[i] = table.Row{common.Line(aws.ToString(x.Name), 0), string(x.Status), e.c.Time(start), e.c.Dur(end.Sub(start))}
+	}
+	return rows
+}
+
+func (e *Executions) resize() {
+	if e.w != e.c.Width || e.h != e.c.BodyHeight() {
+		e.w, e.h = e.c.Width, e.c.BodyHeight()
+		e.table.SetColumns(e.columns())
+		e.table.SetWidth(e.c.Width)
+		e.table.SetHeight(e.c.BodyHeight())
+	}
+}
+
+func (e *Executions) View() string {
+	e.resize()
+	if e.editor != nil {
+		return common.Fit(e.editor.View(), e.c.Width, e.c.BodyHeight())
+	}
+	body := e.table.View()
+	if e.loaded && len(e.execs) == 0 {
+		body += "\nNo executions yet. Press s to start one."
+	} else if !e.loaded {
+		body += "\nLoading…"
+	}
+	return common.Fit(body, e.c.Width, e.c.BodyHeight())
+}

@@ -1,0 +1,211 @@
+package pages
+
+import (
+	"context"
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/table"
+	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/stepdeck/stepdeck/ui/common"
+)
+
+// Machine is one row of the state machines screen.
+type Machine struct {
+	Arn, Name, Type string
+	LastStatus      string
+	LastStart       string
+}
+
+// Machines lists the state machines with their last execution.
+type Machines struct {
+	c      *common.Common
+	ctx    context.Context
+	cancel context.CancelFunc
+	table  table.Model
+	w, h   int // the size the table was laid out for
+	rows   []Machine
+	loaded bool
+	gen    int
+	editor *StartForm
+}
+
+type machinesMsg struct {
+	rows []Machine
+	err  error
+}
+
+// NewMachines returns the state machines screen.
+func NewMachines(c *common.Common) *Machines {
+	m := &Machines{c: c}
+	m.table = newTable(c, m.columns(), c.Width, c.BodyHeight())
+	return m
+}
+
+func (m *Machines) Title() string { return "State machines" }
+
+func (m *Machines) columns() []table.Column {
+	return spread([]table.Column{
+		{Title: "Name", Width: max(m.c.Width-2*4-10-12-22-8, 12)},
+		{Title: "Type", Width: 10},
+		{Title: "Last status", Width: 12},
+		{Title: "Last start", Width: 19},
+	}, m.c.Width)
+}
+
+func (m *Machines) Init() tea.Cmd {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.ctx, m.cancel = context.WithCancel(context.Background())
+	m.gen++
+	return tea.Batch(m.load(), tick(m, m.gen))
+}
+
+func (m *Machines) Close() {
+	if m.cancel != nil {
+		m.cancel()
+	}
+}
+
+func (m *Machines) load() tea.Cmd {
+	ctx, c := m.ctx, m.c
+	return func() tea.Msg {
+		rows, err := loadMachines(ctx, c)
+		return machinesMsg{rows, err}
+	}
+}
+
+func loadMachines(parent context.Context, c *common.Common) ([]Machine, error) {
+	ctx, cancel := callCtx(parent)
+	defer cancel()
+	var rows []Machine
+	in := &sfn.ListStateMachinesInput{}
+	for {
+		out, err := c.API.ListStateMachines(ctx, in)
+		if err != nil {
+			return nil, fmt.Errorf("listing state machines: %w", err)
+		}
+		for _, sm := range out.StateMachines {
+			rows = append(rows, Machine{Arn: aws.ToString(sm.StateMachineArn),
+				Name: aws.ToString(sm.Name), Type: string(sm.Type)})
+		}
+		if out.NextToken == nil {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	for i := range rows {
+		out, err := c.API.ListExecutions(ctx, &sfn.ListExecutionsInput{
+			StateMachineArn: aws.String(rows[i].Arn), MaxResults: 1})
+		if err != nil || len(out.Executions) == 0 {
+			rows[i].LastStatus, rows[i].LastStart = "-", "-"
+			continue
+		}
+		e := out.Executions[0]
+		rows[i].LastStatus = string(e.Status)
+		rows[i].LastStart = c.Time(aws.ToTime(e.StartDate))
+	}
+	return rows, nil
+}
+
+func (m *Machines) Capturing() bool { return m.editor != nil }
+
+func (m *Machines) Keys() []key.Binding {
+	if m.editor != nil {
+		return m.editor.Keys()
+	}
+	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh}
+	if !m.c.ReadOnly {
+		ks = append(ks, keyStart)
+	}
+	return ks
+}
+
+func (m *Machines) selected() (Machine, bool) {
+	i := m.table.Cursor()
+	if i < 0 || i >= len(m.rows) {
+		return Machine{}, false
+	}
+	return m.rows[i], true
+}
+
+func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
+	m.resize()
+	switch msg := msg.(type) {
+	case machinesMsg:
+		if msg.err != nil {
+			return m, fail(msg.err)
+		}
+		m.rows, m.loaded = msg.rows, true
+		m.table.SetRows(m.tableRows())
+		return m, nil
+	case tickMsg:
+		if msg.owner != m || msg.gen != m.gen {
+			return m, nil
+		}
+		return m, tea.Batch(m.load(), tick(m, m.gen))
+	case startFormDone:
+		m.editor = nil
+		return m, nil
+	}
+	if m.editor != nil {
+		var cmd tea.Cmd
+		m.editor, cmd = m.editor.Update(msg)
+		return m, cmd
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, keyEnter):
+			if sm, ok := m.selected(); ok {
+				return m, open(NewExecutions(m.c, sm.Arn, sm.Name))
+			}
+			return m, nil
+		case key.Matches(k, keyRefresh):
+			return m, m.load()
+		case key.Matches(k, keyStart) && !m.c.ReadOnly:
+			if sm, ok := m.selected(); ok {
+				m.editor = NewStartForm(m.c, sm.Arn, sm.Name)
+				return m, m.editor.Focus()
+			}
+			return m, nil
+		}
+	}
+	var cmd tea.Cmd
+	m.table, cmd = m.table.Update(msg)
+	return m, cmd
+}
+
+func (m *Machines) tableRows() []table.Row {
+	rows := make([]table.Row, len(m.rows))
+	for i, r := range m.rows {
+		rows[i] = table.Row{common.Line(r.Name, 0), r.Type, r.LastStatus, r.LastStart}
+	}
+	return rows
+}
+
+func (m *Machines) resize() {
+	if m.w != m.c.Width || m.h != m.c.BodyHeight() {
+		m.w, m.h = m.c.Width, m.c.BodyHeight()
+		m.table.SetColumns(m.columns())
+		m.table.SetWidth(m.c.Width)
+		m.table.SetHeight(m.c.BodyHeight())
+	}
+}
+
+func (m *Machines) View() string {
+	m.resize()
+	if m.editor != nil {
+		return common.Fit(m.editor.View(), m.c.Width, m.c.BodyHeight())
+	}
+	body := m.table.View()
+	if m.loaded && len(m.rows) == 0 {
+		body += "\nNo state machines yet."
+	} else if !m.loaded {
+		body += "\nLoading…"
+	}
+	return common.Fit(body, m.c.Width, m.c.BodyHeight())
+}

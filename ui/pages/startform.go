@@ -1,0 +1,101 @@
+package pages
+
+import (
+	"context"
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/stepdeck/stepdeck/ui/common"
+	"github.com/stepdeck/stepdeck/ui/components/jsonview"
+)
+
+// StartForm edits the input of a new execution. The JSON is checked before anything is
+// sent, and a parse error stays on screen next to the text it is about.
+type StartForm struct {
+	c         *common.Common
+	arn, name string
+	area      textarea.Model
+	problem   string
+	sending   bool
+}
+
+type startFormDone struct{}
+
+type startedMsg struct {
+	arn string
+	err error
+}
+
+// NewStartForm returns the input editor for a machine, prefilled with {}.
+func NewStartForm(c *common.Common, arn, name string) *StartForm {
+	a := textarea.New()
+	a.SetValue("{}")
+	a.ShowLineNumbers = false
+	a.SetWidth(max(c.Width-2, 10))
+	a.SetHeight(max(c.BodyHeight()-4, 3))
+	return &StartForm{c: c, arn: arn, name: name, area: a}
+}
+
+// Focus gives the editor the keyboard.
+func (f *StartForm) Focus() tea.Cmd { return f.area.Focus() }
+
+func (f *StartForm) Keys() []key.Binding { return []key.Binding{keySend, keyCancel} }
+
+func (f *StartForm) Update(msg tea.Msg) (*StartForm, tea.Cmd) {
+	switch msg := msg.(type) {
+	case startedMsg:
+		f.sending = false
+		if msg.err != nil {
+			f.problem = "StartExecution failed: " + msg.err.Error()
+			return f, nil
+		}
+		return f, tea.Batch(func() tea.Msg { return startFormDone{} }, open(NewExecution(f.c, msg.arn)))
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, keyCancel):
+			return f, func() tea.Msg { return startFormDone{} }
+		case key.Matches(msg, keySend):
+			if f.sending {
+				return f, nil
+			}
+			input := f.area.Value()
+			if err := jsonview.Valid(input); err != nil {
+				f.problem = "The input is not JSON: " + err.Error()
+				return f, nil
+			}
+			f.problem, f.sending = "", true
+			return f, f.start(input)
+		}
+	}
+	var cmd tea.Cmd
+	f.area, cmd = f.area.Update(msg)
+	return f, cmd
+}
+
+func (f *StartForm) start(input string) tea.Cmd {
+	api, arn := f.c.API, f.arn
+	return func() tea.Msg {
+		ctx, cancel := callCtx(context.Background())
+		defer cancel()
+		out, err := api.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(input)})
+		if err != nil {
+			return startedMsg{err: err}
+		}
+		return startedMsg{arn: aws.ToString(out.ExecutionArn)}
+	}
+}
+
+func (f *StartForm) View() string {
+	s := fmt.Sprintf("Start an execution of %s — input (JSON):\n%s", common.Line(f.name, 0), f.area.View())
+	if f.problem != "" {
+		s += "\n" + f.c.Styles.Error.Render(common.Line(f.problem, f.c.Width))
+	} else if f.sending {
+		s += "\nStarting…"
+	}
+	return s
+}

@@ -1,0 +1,32 @@
+package pages
+
+import (
+	"charm.land/bubbles/v2/table"
+	"charm.land/lipgloss/v2"
+
+	"github.com/stepdeck/stepdeck/ui/common"
+)
+
+// newTable builds a focused table. bubbles' table draws only its header until it has a
+// width, so the width is always set.
+func newTable(c *common.Common, cols []table.Column, width, height int) table.Model {
+	st := table.DefaultStyles()
+	st.Header = st.Header.Bold(true).BorderStyle(lipgloss.NormalBorder()).BorderBottom(true)
+	st.Selected = c.Styles.Selected
+	if !c.Styles.Color {
+		st.Cell = lipgloss.NewStyle().Padding(0, 1)
+	}
+	return table.New(table.WithColumns(cols), table.WithFocused(true), table.WithStyles(st),
+		table.WithWidth(max(width, 1)), table.WithHeight(max(height, 2)))
+}
+
+// spread gives the last column whatever width the others leave.
+func spread(cols []table.Column, width int) []table.Column {
+	used := 0
+	for _, c := range cols[:len(cols)-1] {
+		used += c.Width + 2
+	}
+	last := width - used - 2
+	cols[len(cols)-1].Width = max(last, 4)
+	return cols
+}
