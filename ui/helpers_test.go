@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/ui/common"
+	"github.com/stepdeck/stepdeck/ui/pages"
 )
 
 // approvalDef waits for a person: a callback task with nothing to serve it waits for
@@ -179,3 +181,5 @@ func mustContain(t *testing.T, screen string, parts ...string) {
 		}
 	}
 }
+
+func pagesErr(s string) tea.Msg { return pages.ErrMsg{Err: errors.New(s)} }

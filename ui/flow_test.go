@@ -1,0 +1,141 @@
+package ui
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+)
+
+// flowWait bounds how long a flow waits for a screen; a slow machine passes, a broken
+// flow fails instead of hanging.
+const flowWait = 20 * time.Second
+
+func waitScreen(t *testing.T, tm *teatest.TestModel, parts ...string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		// The renderer redraws only what changed, so look at the text of all frames.
+		text := ansi.Strip(string(b))
+		for _, p := range parts {
+			if !strings.Contains(text, p) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(flowWait), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+func typeKey(tm *teatest.TestModel, code rune, text string) {
+	tm.Send(tea.KeyPressMsg{Code: code, Text: text})
+}
+
+// TestFlowStartAndFollow opens the machines, starts hello with an input typed in the
+// editor, lands on the new execution and sees it finish.
+func TestFlowStartAndFollow(t *testing.T) {
+	api := localAPI(t)
+	c := fixedCommon(api, 120, 40)
+	tm := teatest.NewTestModel(t, New(c, "local"), teatest.WithInitialTermSize(120, 40))
+	waitScreen(t, tm, "hello", "document-sign-off")
+	for range 3 { // approval, batch-job-poller, document-sign-off, hello
+		tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+	}
+	typeKey(tm, 's', "s")
+	waitScreen(t, tm, "Start an execution of hello")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	tm.Type(`{"name":"Flow"}`)
+	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	waitScreen(t, tm, "SUCCEEDED", "ExecutionSucceeded", "Hello, Flow!")
+	typeKey(tm, 'q', "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+	screen := tm.FinalModel(t).(*App).Render()
+	mustContain(t, screen, "Execution ", "SUCCEEDED")
+}
+
+// TestFlowStartRejectsBadJSON checks that nothing is sent while the input is not JSON.
+func TestFlowStartRejectsBadJSON(t *testing.T) {
+	api := localAPI(t)
+	a := New(fixedCommon(api, 100, 30), "local")
+	drain(a, a.Init())
+	press(a, "s")
+	_, cmd := a.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	drain(a, cmd)
+	press(a, "ctrl+s")
+	mustContain(t, a.Render(), "The input is not JSON", "Start an execution")
+}
+
+// TestFlowApproveCallback answers a waiting task from the callbacks screen and sees
+// the execution succeed.
+func TestFlowApproveCallback(t *testing.T) {
+	api := localAPI(t)
+	arn := start(t, api, "approval", "wait-1", `{}`)
+	waitCallback(t, api, arn)
+	tm := teatest.NewTestModel(t, New(fixedCommon(api, 120, 40), "local"), teatest.WithInitialTermSize(120, 40))
+	waitScreen(t, tm, "approval")
+	typeKey(tm, 'c', "c")
+	waitScreen(t, tm, "wait-1", "Ask")
+	typeKey(tm, 'a', "a")
+	waitScreen(t, tm, "Approve Ask of wait-1")
+	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	waitScreen(t, tm, "SendTaskSuccess with output", "Send it? y/n")
+	typeKey(tm, 'y', "y")
+	waitScreen(t, tm, "approve Ask: sent")
+	waitStatus(t, api, arn, types.ExecutionStatusSucceeded)
+	// The answered task leaves the list; the execution is reached from its machine.
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, tm, "Executions of approval", "wait-1")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, tm, "ExecutionSucceeded", `"approved": true`)
+	typeKey(tm, 'q', "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+}
+
+// TestReadOnlyHidesActions: no start, stop or answer key is offered or obeyed.
+func TestReadOnlyHidesActions(t *testing.T) {
+	api := localAPI(t)
+	arn := start(t, api, "approval", "wait-1", `{}`)
+	waitCallback(t, api, arn)
+	c := fixedCommon(api, 120, 40)
+	c.ReadOnly = true
+	a := New(c, "local")
+	drain(a, a.Init())
+	press(a, "s")
+	screen := a.Render()
+	if strings.Contains(screen, "start execution") || strings.Contains(screen, "Start an execution") {
+		t.Fatalf("read-only offers a start:\n%s", screen)
+	}
+	mustContain(t, screen, "read-only")
+	press(a, "c", "a")
+	screen = a.Render()
+	if strings.Contains(screen, "approve") || strings.Contains(screen, "Approve Ask") {
+		t.Fatalf("read-only offers an approval:\n%s", screen)
+	}
+}
+
+// TestResizeAndSanitizedStatus: a resize relays out the screen and an error with
+// escapes shows in the status line without them.
+func TestResizeAndSanitizedStatus(t *testing.T) {
+	api := localAPI(t)
+	a := New(fixedCommon(api, 80, 24), "local")
+	drain(a, a.Init())
+	a.Update(tea.WindowSizeMsg{Width: 50, Height: 10})
+	lines := strings.Split(a.Render(), "\n")
+	if len(lines) != 10 {
+		t.Fatalf("%d lines after resize to 10", len(lines))
+	}
+	for _, l := range lines {
+		if w := ansi.StringWidth(l); w > 50 {
+			t.Fatalf("line %q is %d wide", l, w)
+		}
+	}
+	a.Update(pagesErr("bad \x1b]0;pwned\x07 title"))
+	if s := a.Render(); bytes.Contains([]byte(s), []byte("\x1b]0;")) {
+		t.Fatal("escape sequence from an error reached the screen")
+	}
+}
