@@ -228,11 +228,13 @@ func (e *Execution) complete(f *Frame, st *asl.State, result value.Value) {
 			return
 		}
 	}
+	e.inspect(st, "afterResultSelector", result)
 	out, err := resultPath(st.ResultPath, f.Input, result)
 	if err != nil {
 		e.raise(f, st, err)
 		return
 	}
+	e.inspect(st, "afterResultPath", out)
 	as, err := e.evalAssign(st.Assign, f, st, result)
 	if err != nil {
 		e.raise(f, st, err)

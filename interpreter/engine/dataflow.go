@@ -35,14 +35,19 @@ func pathFailure(p fmt.Stringer, err error) *failure.Error {
 func (e *Execution) inputPath(f *Frame, st *asl.State) (value.Value, error) {
 	switch {
 	case st.InputPath.Null:
+		e.inspect(st, "afterInputPath", value.NewObject(0))
 		return value.NewObject(0), nil
 	case st.InputPath.Path == nil:
+		if !st.IsJSONata() {
+			e.inspect(st, "afterInputPath", f.Input)
+		}
 		return f.Input, nil
 	}
 	v, err := st.InputPath.Path.Eval(e.env(f, st, f.Input, nil, ""))
 	if err != nil {
 		return nil, pathFailure(st.InputPath.Path, err)
 	}
+	e.inspect(st, "afterInputPath", v)
 	return v, nil
 }
 
@@ -116,4 +121,11 @@ func tooBig(v value.Value) bool { return value.EncodedLen(v) > MaxPayloadBytes }
 
 func dataLimit(name string) *failure.Error {
 	return failure.Newf(failure.DataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", name)
+}
+
+// inspect hands a step of a state's data processing to Options.Inspect.
+func (e *Execution) inspect(st *asl.State, stage string, v value.Value) {
+	if e.Opts.Inspect != nil {
+		e.Opts.Inspect(st.Name, stage, v)
+	}
 }

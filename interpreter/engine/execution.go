@@ -73,6 +73,10 @@ type Options struct {
 	// ActivityExists says whether an activity ARN names an activity; a Task on one that
 	// does not exist fails before it is scheduled, as on AWS. nil means every one exists.
 	ActivityExists func(arn string) bool
+	// Inspect, when set, sees a state's data at each step of its processing
+	// (afterInputPath, afterParameters, afterArguments, result, afterResultSelector,
+	// afterResultPath), as TestState reports them.
+	Inspect func(state, stage string, v value.Value)
 }
 
 // DefaultStepBudget is how many states one call enters before it returns with More set.

@@ -27,11 +27,15 @@ func (e *Execution) pass(f *Frame, st *asl.State) {
 	switch {
 	case st.HasResult:
 		result = st.Result
+		e.inspect(st, "result", result)
 	case st.Parameters != nil:
 		if result, err = e.evalTemplate(st.Parameters, f, st, eff, nil, ""); err != nil {
 			e.raise(f, st, err)
 			return
 		}
+		e.inspect(st, "afterParameters", result)
+	default:
+		e.inspect(st, "afterParameters", result)
 	}
 	e.complete(f, st, result)
 }

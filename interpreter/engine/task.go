@@ -74,6 +74,13 @@ func (e *Execution) task(f *Frame, st *asl.State) {
 			return
 		}
 	}
+	if st.IsJSONata() {
+		if st.Arguments != nil {
+			e.inspect(st, "afterArguments", params)
+		}
+	} else {
+		e.inspect(st, "afterParameters", params)
+	}
 	timeout, err := e.resolveInt(f, st, st.TimeoutSeconds, "TimeoutSeconds", eff)
 	if err != nil {
 		e.raise(f, st, err)
@@ -223,6 +230,7 @@ func (e *Execution) taskDone(f *Frame, in Input) {
 		f.Prev = e.emit(t, f.Prev, d)
 		f.Phase = PhaseReady
 		f.Seq++
+		e.inspect(st, "result", in.Output)
 		e.complete(f, st, in.Output)
 		return
 	}

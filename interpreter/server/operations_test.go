@@ -148,6 +148,15 @@ func TestEveryOperationThroughTheSDK(t *testing.T) {
 	_, err = c.DeleteStateMachineVersion(ctx, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: pub.StateMachineVersionArn})
 	must(err)
 
+	// TestState runs one state with a mock; the server must accept the sync- host the
+	// SDK asks for.
+	ts, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(`{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"After"}`),
+		Input: aws.String(`{"a":1}`), Mock: &types.MockInput{Result: aws.String(`{"ok":true}`)}, InspectionLevel: types.InspectionLevelDebug})
+	must(err)
+	if ts.Status != types.TestExecutionStatusSucceeded || aws.ToString(ts.NextState) != "After" || aws.ToString(ts.Output) != `{"ok":true}` {
+		t.Errorf("TestState: %s %s %s", ts.Status, aws.ToString(ts.NextState), aws.ToString(ts.Output))
+	}
+
 	fast, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("fast"), RoleArn: role, Type: types.StateMachineTypeExpress,
 		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)})
 	must(err)

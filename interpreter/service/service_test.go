@@ -20,7 +20,7 @@ import (
 
 var ctx = context.Background()
 
-func openStore(t *testing.T, path string) *store.Store {
+func openStore(t testing.TB, path string) *store.Store {
 	t.Helper()
 	st, err := store.Open(path, store.Options{NoSync: true})
 	if err != nil {
@@ -29,7 +29,7 @@ func openStore(t *testing.T, path string) *store.Store {
 	return st
 }
 
-func newService(t *testing.T, path string, cfg Config) *Service {
+func newService(t testing.TB, path string, cfg Config) *Service {
 	t.Helper()
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "stepdeck.db")

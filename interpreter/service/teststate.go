@@ -1,0 +1,268 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/engine"
+	"github.com/stepdeck/stepdeck/interpreter/failure"
+	"github.com/stepdeck/stepdeck/interpreter/history"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// TestState runs one state the way the engine runs it inside an execution: the state is
+// put in a machine of its own whose every transition target is a stub, so the first
+// stub entered names nextState and carries the state's output. A mock stands in for the
+// task's service call (and for the whole of a Map or Parallel, whose work TestState does
+// not run). Nothing is stored.
+
+// testStateName is what AWS calls a state given on its own.
+const testStateName = "StateName"
+
+// mockResource is where a Map or Parallel's mocked result comes from once the state is
+// rewritten as a Task.
+const mockResource = "arn:aws:lambda:us-east-1:123456789012:function:stepdeck-teststate-mock"
+
+var errRetriable = errors.New("the state would be retried")
+
+func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...func(*sfn.Options)) (*sfn.TestStateOutput, error) {
+	docV, err := value.ParseString(aws.ToString(in.Definition))
+	if err != nil {
+		return nil, errInvalidDefinition(fmt.Sprintf("Invalid State Machine Definition: '%v'", err))
+	}
+	doc, ok := docV.(*value.Object)
+	if !ok {
+		return nil, errInvalidDefinition("Invalid State Machine Definition: 'The definition must be a JSON object'")
+	}
+	name := testStateName
+	var st *value.Object
+	var queryLanguage value.Value
+	if in.StateName != nil {
+		states, _ := get[*value.Object](doc, "States")
+		sv, _ := get[*value.Object](states, aws.ToString(in.StateName))
+		if sv == nil {
+			return nil, errValidation("State not found in definition")
+		}
+		name, st = aws.ToString(in.StateName), sv
+		queryLanguage, _ = doc.Get("QueryLanguage")
+	} else {
+		st = doc
+	}
+	typ, _ := get[string](st, "Type")
+	mock := in.Mock
+	if mock != nil && mock.Result != nil && mock.ErrorOutput != nil {
+		return nil, errValidation("A test mock should have only one of the following fields: [result, errorOutput].")
+	}
+	switch {
+	case mock != nil && typ != "Task" && typ != "Map" && typ != "Parallel":
+		return nil, errValidation("State type '%s' is not supported when a mock is specified", typ)
+	case mock == nil && (typ == "Map" || typ == "Parallel"):
+		return nil, errInvalidDefinition("TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]")
+	case mock != nil && in.RevealSecrets:
+		return nil, errValidation("TestState does not support RevealSecrets when a mock is specified.")
+	case mock == nil && typ == "Task" && in.RoleArn == nil:
+		return nil, errValidation("RoleArn must be specified when testing a Task state")
+	case mock == nil && in.StateConfiguration != nil && in.StateConfiguration.MapIterationFailureCount != nil:
+		return nil, errValidation("TestState does not support MapIterationFailureCount when a mock is not specified.")
+	}
+	var mocked value.Value
+	if mock != nil && mock.Result != nil {
+		if mocked, err = value.ParseString(*mock.Result); err != nil {
+			return nil, errValidation("Mocked result must be valid JSON: %v", err)
+		}
+		if _, isArray := mocked.([]any); (typ == "Map" || typ == "Parallel") && !isArray {
+			return nil, errValidation("Mocked result must be an array.")
+		}
+	}
+	text, input, err := readInput(in.Input)
+	if err != nil {
+		return nil, err
+	}
+
+	st = st.Clone()
+	_, hasResult := st.Get("Result")
+	if typ == "Map" || typ == "Parallel" {
+		st = asMockedTask(st)
+	}
+	machine := value.ObjectOf("StartAt", name)
+	if queryLanguage != nil {
+		machine.Set("QueryLanguage", queryLanguage)
+	}
+	states := value.ObjectOf(name, st)
+	for _, target := range targets(st) {
+		if target != name && !states.Has(target) {
+			states.Set(target, value.ObjectOf("Type", "Pass", "End", true))
+		}
+	}
+	machine.Set("States", states)
+	def, err := asl.Parse([]byte(value.String(machine)))
+	if err != nil {
+		return nil, definitionError(err)
+	}
+
+	reg := &engine.Registry{}
+	calls := 0
+	runCtx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	var stopped error
+	reg.Default = func(hctx context.Context, call *engine.TaskCall) (value.Value, error) {
+		calls++
+		if calls > 1 {
+			// TestState stops where a retrier would wait: the state is RETRIABLE.
+			stopped = errRetriable
+			cancel()
+			return nil, errRetriable
+		}
+		switch {
+		case mock != nil && mock.ErrorOutput != nil:
+			return nil, &failure.Error{Name: aws.ToString(mock.ErrorOutput.Error), Cause: aws.ToString(mock.ErrorOutput.Cause)}
+		case mock != nil:
+			return mocked, nil
+		}
+		return s.cfg.Handlers.Serve(hctx, call)
+	}
+	now := s.clock.Now()
+	meta := engine.Meta{ExecutionArn: s.loc.ExpressExecution("TestStateMachine", "test-state", "0"), Name: "test-state",
+		StateMachineArn: s.loc.StateMachine("TestStateMachine"), StateMachineName: "TestStateMachine", RoleArn: aws.ToString(in.RoleArn),
+		Region: s.loc.Region, Type: types.StateMachineTypeExpress, StartTime: now, Input: text}
+	stages := map[string]value.Value{}
+	inspect := func(state, stage string, v value.Value) {
+		if state == name {
+			stages[stage] = v
+		}
+	}
+	x := engine.New(def, meta, input, engine.Options{RecordHistory: true, HistoryLimit: engine.MaxHistoryEvents, Inspect: inspect})
+	var events []history.Event
+	r := &engine.Runner{Clock: engine.NewVirtualClock(now), Handlers: reg, OnEvents: func(res *engine.Result) { events = append(events, res.Events...) }}
+	if err := r.Run(runCtx, x); err != nil && stopped == nil {
+		return nil, errValidation("The state did not finish: %v", err)
+	}
+	out := testStateResult(in, name, events, x, stopped != nil)
+	if in.InspectionLevel == types.InspectionLevelDebug || in.InspectionLevel == types.InspectionLevelTrace {
+		out.InspectionData = inspectionData(text, stages, typ, hasResult)
+	}
+	return out, nil
+}
+
+// inspectionData reports the steps AWS reports for the state's type: a mocked Map or
+// Parallel ran none of its own input processing here, and a Pass with a Result reports
+// that result in place of its input processing.
+func inspectionData(input string, stages map[string]value.Value, typ string, hasResult bool) *types.InspectionData {
+	keep := func(stage string) *string {
+		v, ok := stages[stage]
+		if !ok {
+			return nil
+		}
+		switch {
+		case typ == "Parallel" && stage != "afterResultSelector" && stage != "afterResultPath",
+			typ == "Map" && stage != "afterInputPath" && stage != "afterResultSelector" && stage != "afterResultPath",
+			typ == "Pass" && hasResult && (stage == "afterInputPath" || stage == "afterParameters"):
+			return nil
+		}
+		return aws.String(value.String(v))
+	}
+	return &types.InspectionData{Input: aws.String(input), AfterInputPath: keep("afterInputPath"), AfterParameters: keep("afterParameters"),
+		AfterArguments: keep("afterArguments"), Result: keep("result"), AfterResultSelector: keep("afterResultSelector"),
+		AfterResultPath: keep("afterResultPath")}
+}
+
+// testStateResult reads TestState's answer off the history the run made.
+func testStateResult(in *sfn.TestStateInput, name string, events []history.Event, x *engine.Execution, retriable bool) *sfn.TestStateOutput {
+	out := &sfn.TestStateOutput{}
+	var errName, cause *string
+	failed := false
+	for _, ev := range events {
+		switch d := ev.Details.(type) {
+		case *types.StateEnteredEventDetails:
+			if n := aws.ToString(d.Name); n != name && out.NextState == nil {
+				out.NextState, out.Output = aws.String(n), d.Input
+			}
+		case *types.TaskFailedEventDetails:
+			errName, cause, failed = d.Error, d.Cause, true
+		case *types.LambdaFunctionFailedEventDetails:
+			errName, cause, failed = d.Error, d.Cause, true
+		case *types.ExecutionFailedEventDetails:
+			if !retriable {
+				errName, cause, failed = d.Error, d.Cause, true
+			}
+		}
+	}
+	switch {
+	case retriable:
+		out.Status, out.NextState, out.Output = types.TestExecutionStatusRetriable, nil, nil
+	case out.NextState != nil && failed:
+		out.Status = types.TestExecutionStatusCaughtError
+	case out.NextState != nil:
+		out.Status = types.TestExecutionStatusSucceeded
+	case x.Status == types.ExecutionStatusSucceeded:
+		out.Status, out.Output = types.TestExecutionStatusSucceeded, aws.String(x.OutputText())
+	default:
+		out.Status = types.TestExecutionStatusFailed
+		errName, cause = nil, nil
+		if x.HasError {
+			errName = aws.String(x.Error)
+		}
+		if x.HasCause {
+			cause = aws.String(x.Cause)
+		}
+	}
+	if out.Status != types.TestExecutionStatusSucceeded {
+		out.Error, out.Cause = errName, cause
+	}
+	return out
+}
+
+// asMockedTask rewrites a Map or Parallel as a Task whose result is the mock, keeping
+// what happens to the state's input and result around it.
+func asMockedTask(st *value.Object) *value.Object {
+	t := value.ObjectOf("Type", "Task", "Resource", mockResource)
+	for _, k := range []string{"Comment", "QueryLanguage", "InputPath", "Parameters", "Arguments", "ResultSelector", "ResultPath",
+		"OutputPath", "Output", "Assign", "Retry", "Catch", "Next", "End"} {
+		if v, ok := st.Get(k); ok {
+			t.Set(k, v)
+		}
+	}
+	return t
+}
+
+// targets lists the states a state may go to next.
+func targets(st *value.Object) []string {
+	var out []string
+	add := func(v value.Value, ok bool) {
+		if s, isString := v.(string); ok && isString {
+			out = append(out, s)
+		}
+	}
+	add(st.Get("Next"))
+	add(st.Get("Default"))
+	for _, list := range []string{"Choices", "Catch"} {
+		items, _ := get[[]any](st, list)
+		for _, it := range items {
+			if o, ok := it.(*value.Object); ok {
+				add(o.Get("Next"))
+			}
+		}
+	}
+	return out
+}
+
+// get reads a field of a given type from an object that may be nil.
+func get[T any](o *value.Object, key string) (T, bool) {
+	var zero T
+	if o == nil {
+		return zero, false
+	}
+	v, ok := o.Get(key)
+	if !ok {
+		return zero, false
+	}
+	t, ok := v.(T)
+	return t, ok
+}

@@ -1,0 +1,229 @@
+package service
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+var updateTestStateKnown = flag.Bool("update-teststate-known", false, "rewrite testdata/known_failures_teststate.txt from this run")
+
+const testStateKnownFile = "testdata/known_failures_teststate.txt"
+
+// TestTestStateConformance replays the TestState calls recorded on AWS and compares
+// the answers. Cases listed in the known-failures file may fail; any other failure, or
+// a listed case that now passes, fails the test, so the list only shrinks.
+func TestTestStateConformance(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl", "api", "test_state")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("no conformance data at %s (it sits beside the repository in ../shared): %v", dir, err)
+	}
+	cases, err := conformance.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known, err := readTestStateKnown(testStateKnownFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newService(t, "", Config{})
+	failing := map[string]string{}
+	passed := 0
+	for _, c := range cases {
+		err := replayTestState(s, c)
+		if err == nil {
+			passed++
+			if _, isKnown := known[c.ID]; isKnown && !*updateTestStateKnown {
+				t.Errorf("%s now passes: remove it from %s", c.ID, testStateKnownFile)
+			}
+			continue
+		}
+		failing[c.ID] = firstLine(err.Error())
+		if _, isKnown := known[c.ID]; !isKnown && !*updateTestStateKnown {
+			t.Errorf("%s fails (not a known failure): %v", c.ID, err)
+		}
+	}
+	t.Logf("TestState recordings: %d of %d pass", passed, len(cases))
+	if *updateTestStateKnown {
+		if err := writeTestStateKnown(testStateKnownFile, failing); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return s
+}
+
+// replayTestState sends a recorded request and compares the answer with the record.
+func replayTestState(s *Service, c *conformance.Case) error {
+	var req struct {
+		Input              *string `json:"input"`
+		InspectionLevel    string  `json:"inspectionLevel"`
+		RoleArn            *string `json:"roleArn"`
+		StateName          *string `json:"stateName"`
+		Context            *string `json:"context"`
+		Variables          *string `json:"variables"`
+		RevealSecrets      bool    `json:"revealSecrets"`
+		StateConfiguration *struct {
+			ErrorCausedByState       *string `json:"errorCausedByState"`
+			MapIterationFailureCount *int32  `json:"mapIterationFailureCount"`
+			RetrierRetryCount        *int32  `json:"retrierRetryCount"`
+			MapItemReaderData        *string `json:"mapItemReaderData"`
+		} `json:"stateConfiguration"`
+		Mock *struct {
+			Result      *string `json:"result"`
+			ErrorOutput *struct {
+				Error *string `json:"error"`
+				Cause *string `json:"cause"`
+			} `json:"errorOutput"`
+			FieldValidationMode string `json:"fieldValidationMode"`
+		} `json:"mock"`
+	}
+	if err := json.Unmarshal(c.Request, &req); err != nil {
+		return fmt.Errorf("reading the request: %w", err)
+	}
+	in := &sfn.TestStateInput{Definition: aws.String(string(c.Definition)), Input: req.Input, InspectionLevel: types.InspectionLevel(req.InspectionLevel),
+		RoleArn: req.RoleArn, StateName: req.StateName, Context: req.Context, Variables: req.Variables, RevealSecrets: req.RevealSecrets}
+	if sc := req.StateConfiguration; sc != nil {
+		in.StateConfiguration = &types.TestStateConfiguration{ErrorCausedByState: sc.ErrorCausedByState, MapIterationFailureCount: sc.MapIterationFailureCount,
+			RetrierRetryCount: sc.RetrierRetryCount, MapItemReaderData: sc.MapItemReaderData}
+	}
+	if m := req.Mock; m != nil {
+		in.Mock = &types.MockInput{Result: m.Result, FieldValidationMode: types.MockResponseValidationMode(m.FieldValidationMode)}
+		if e := m.ErrorOutput; e != nil {
+			in.Mock.ErrorOutput = &types.MockErrorOutput{Error: e.Error, Cause: e.Cause}
+		}
+	}
+	want, err := value.Parse(c.ExpectedRaw)
+	if err != nil {
+		return err
+	}
+	wantObj, _ := want.(*value.Object)
+	out, err := s.TestState(ctx, in)
+	if wantObj != nil && wantObj.Has("Error") {
+		code, _ := get[*value.Object](wantObj, "Error")
+		wantCode, _ := get[string](code, "Code")
+		var ae smithy.APIError
+		if !errors.As(err, &ae) || ae.ErrorCode() != wantCode {
+			return fmt.Errorf("want the error %s, got %v (%+v)", wantCode, err, out)
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if wantObj == nil {
+		return fmt.Errorf("the recording is not an object")
+	}
+	wantObj = wantObj.Clone()
+	wantObj.Delete("ResponseMetadata")
+	return diffTestState(wantObj, testStateAnswer(out))
+}
+
+// testStateAnswer is the output as the recordings hold it: JSON texts parsed.
+func testStateAnswer(out *sfn.TestStateOutput) *value.Object {
+	got := value.ObjectOf("status", string(out.Status))
+	text := func(o *value.Object, k string, s *string) {
+		if s == nil {
+			return
+		}
+		if v, err := value.ParseString(*s); err == nil && (k != "cause" || strings.HasPrefix(*s, "{")) && k != "error" && k != "nextState" {
+			o.Set(k, v)
+			return
+		}
+		o.Set(k, *s)
+	}
+	text(got, "output", out.Output)
+	text(got, "error", out.Error)
+	text(got, "cause", out.Cause)
+	text(got, "nextState", out.NextState)
+	if d := out.InspectionData; d != nil {
+		id := value.ObjectOf()
+		for _, f := range []struct {
+			k string
+			v *string
+		}{{"input", d.Input}, {"afterInputPath", d.AfterInputPath}, {"afterParameters", d.AfterParameters}, {"afterArguments", d.AfterArguments},
+			{"result", d.Result}, {"afterResultSelector", d.AfterResultSelector}, {"afterResultPath", d.AfterResultPath},
+			{"afterItemsPath", d.AfterItemsPath}, {"variables", d.Variables}} {
+			text(id, f.k, f.v)
+		}
+		if d.MaxConcurrency != nil {
+			id.Set("maxConcurrency", int64(*d.MaxConcurrency))
+		}
+		if d.ToleratedFailureCount != nil {
+			id.Set("toleratedFailureCount", int64(*d.ToleratedFailureCount))
+		}
+		got.Set("inspectionData", id)
+	}
+	return got
+}
+
+func diffTestState(want, got *value.Object) error {
+	if m := conformance.Diff(want, got); m != nil {
+		return fmt.Errorf("%s\n got  %s", m, value.String(got))
+	}
+	return nil
+}
+
+func readTestStateKnown(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		q, err := strconv.QuotedPrefix(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: a line starts with the quoted case id: %v", path, n, err)
+		}
+		id, _ := strconv.Unquote(q)
+		_, reason, _ := strings.Cut(line[len(q):], "#")
+		out[id] = strings.TrimSpace(reason)
+	}
+	return out, sc.Err()
+}
+
+func writeTestStateKnown(path string, failing map[string]string) error {
+	ids := make([]string, 0, len(failing))
+	for id := range failing {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var b strings.Builder
+	b.WriteString("# TestState recordings that do not pass yet: quoted case id, then # what differs.\n")
+	for _, id := range ids {
+		fmt.Fprintf(&b, "%s  # %s\n", strconv.Quote(id), failing[id])
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
