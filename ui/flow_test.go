@@ -139,3 +139,19 @@ func TestResizeAndSanitizedStatus(t *testing.T) {
 		t.Fatal("escape sequence from an error reached the screen")
 	}
 }
+
+// TestStartFormClosesAfterStart: after a start the editor is gone, so going back shows
+// the list again (the form's end must not depend on a message reaching a hidden page).
+func TestStartFormClosesAfterStart(t *testing.T) {
+	api := localAPI(t)
+	a := New(fixedCommon(api, 100, 30), "local")
+	drain(a, a.Init())
+	press(a, "s", "ctrl+s")
+	mustContain(t, a.Render(), "Execution ")
+	press(a, "esc")
+	screen := a.Render()
+	if strings.Contains(screen, "Start an execution") {
+		t.Fatalf("the editor outlived its execution:\n%s", screen)
+	}
+	mustContain(t, screen, "Last status", "approval")
+}

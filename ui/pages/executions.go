@@ -126,13 +126,13 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return e, nil
 		}
 		return e, tea.Batch(e.load(), tick(e, e.gen))
-	case startFormDone:
-		e.editor = nil
-		return e, nil
 	}
 	if e.editor != nil {
 		var cmd tea.Cmd
 		e.editor, cmd = e.editor.Update(msg)
+		if e.editor.done {
+			e.editor = nil
+		}
 		return e, cmd
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {

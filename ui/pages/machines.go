@@ -48,12 +48,13 @@ func NewMachines(c *common.Common) *Machines {
 func (m *Machines) Title() string { return "State machines" }
 
 func (m *Machines) columns() []table.Column {
-	return spread([]table.Column{
-		{Title: "Name", Width: max(m.c.Width-2*4-10-12-22-8, 12)},
-		{Title: "Type", Width: 10},
-		{Title: "Last status", Width: 12},
-		{Title: "Last start", Width: 19},
-	}, m.c.Width)
+	// The name takes what the fixed columns leave.
+	fixed := []table.Column{{Title: "Type", Width: 10}, {Title: "Last status", Width: 12}, {Title: "Last start", Width: 19}}
+	used := 2
+	for _, c := range fixed {
+		used += c.Width + 2
+	}
+	return append([]table.Column{{Title: "Name", Width: max(m.c.Width-used-2, 8)}}, fixed...)
 }
 
 func (m *Machines) Init() tea.Cmd {
@@ -148,13 +149,13 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return m, nil
 		}
 		return m, tea.Batch(m.load(), tick(m, m.gen))
-	case startFormDone:
-		m.editor = nil
-		return m, nil
 	}
 	if m.editor != nil {
 		var cmd tea.Cmd
 		m.editor, cmd = m.editor.Update(msg)
+		if m.editor.done {
+			m.editor = nil
+		}
 		return m, cmd
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {

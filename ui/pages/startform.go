@@ -22,9 +22,10 @@ type StartForm struct {
 	area      textarea.Model
 	problem   string
 	sending   bool
+	// done is set once the form is over (sent or cancelled); the page holding it drops
+	// it right after the Update that set it, so no message has to find its way back.
+	done bool
 }
-
-type startFormDone struct{}
 
 type startedMsg struct {
 	arn string
@@ -54,11 +55,13 @@ func (f *StartForm) Update(msg tea.Msg) (*StartForm, tea.Cmd) {
 			f.problem = "StartExecution failed: " + msg.err.Error()
 			return f, nil
 		}
-		return f, tea.Batch(func() tea.Msg { return startFormDone{} }, open(NewExecution(f.c, msg.arn)))
+		f.done = true
+		return f, open(NewExecution(f.c, msg.arn))
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, keyCancel):
-			return f, func() tea.Msg { return startFormDone{} }
+			f.done = true
+			return f, nil
 		case key.Matches(msg, keySend):
 			if f.sending {
 				return f, nil

@@ -19,14 +19,3 @@ func newTable(c *common.Common, cols []table.Column, width, height int) table.Mo
 	return table.New(table.WithColumns(cols), table.WithFocused(true), table.WithStyles(st),
 		table.WithWidth(max(width, 1)), table.WithHeight(max(height, 2)))
 }
-
-// spread gives the last column whatever width the others leave.
-func spread(cols []table.Column, width int) []table.Column {
-	used := 0
-	for _, c := range cols[:len(cols)-1] {
-		used += c.Width + 2
-	}
-	last := width - used - 2
-	cols[len(cols)-1].Width = max(last, 4)
-	return cols
-}
