@@ -45,8 +45,7 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 	var st *value.Object
 	var queryLanguage value.Value
 	if in.StateName != nil {
-		states, _ := get[*value.Object](doc, "States")
-		sv, _ := get[*value.Object](states, aws.ToString(in.StateName))
+		sv := findState(doc, aws.ToString(in.StateName))
 		if sv == nil {
 			return nil, errValidation("State not found in definition")
 		}
@@ -85,7 +84,28 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 	if err != nil {
 		return nil, err
 	}
+	// A Map told that some of its iterations failed fails as a whole once they pass
+	// its tolerated count or percentage.
+	var mapFailure *failure.Error
+	if sc := in.StateConfiguration; sc != nil && sc.MapIterationFailureCount != nil && typ == "Map" {
+		items, isArray := mocked.([]any)
+		n := int(*sc.MapIterationFailureCount)
+		if isArray && n > len(items) {
+			return nil, errValidation("Map iteration failure count must be less than or equal to the number of Map iterations")
+		}
+		// With neither limit set, AWS lets any number of iterations fail.
+		count, hasCount := get[int64](st, "ToleratedFailureCount")
+		pct, hasPct := number(st, "ToleratedFailurePercentage")
+		exceeded := hasCount && n > int(count)
+		if hasPct && len(items) > 0 && float64(n)*100/float64(len(items)) > pct {
+			exceeded = true
+		}
+		if exceeded {
+			mapFailure = &failure.Error{Name: "States.ExceedToleratedFailureThreshold", Cause: "The specified tolerated failure threshold was exceeded"}
+		}
+	}
 
+	orig := st
 	st = st.Clone()
 	_, hasResult := st.Get("Result")
 	if typ == "Map" || typ == "Parallel" {
@@ -121,6 +141,8 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 			return nil, errRetriable
 		}
 		switch {
+		case mapFailure != nil:
+			return nil, mapFailure
 		case mock != nil && mock.ErrorOutput != nil:
 			return nil, &failure.Error{Name: aws.ToString(mock.ErrorOutput.Error), Cause: aws.ToString(mock.ErrorOutput.Cause)}
 		case mock != nil:
@@ -147,6 +169,19 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 	out := testStateResult(in, name, events, x, stopped != nil)
 	if in.InspectionLevel == types.InspectionLevelDebug || in.InspectionLevel == types.InspectionLevelTrace {
 		out.InspectionData = inspectionData(text, stages, typ, hasResult)
+		if typ == "Map" {
+			mc, _ := get[int64](orig, "MaxConcurrency")
+			out.InspectionData.MaxConcurrency = aws.Int32(int32(mc))
+			if n, ok := get[int64](orig, "ToleratedFailureCount"); ok {
+				out.InspectionData.ToleratedFailureCount = aws.Int32(int32(n))
+			}
+			if p, ok := number(orig, "ToleratedFailurePercentage"); ok {
+				out.InspectionData.ToleratedFailurePercentage = aws.Float32(float32(p))
+			}
+		}
+		if out.Status != types.TestExecutionStatusSucceeded && out.Error != nil {
+			out.InspectionData.ErrorDetails = errorDetails(orig, aws.ToString(out.Error), out.Status)
+		}
 	}
 	return out, nil
 }
@@ -265,4 +300,75 @@ func get[T any](o *value.Object, key string) (T, bool) {
 	}
 	t, ok := v.(T)
 	return t, ok
+}
+
+// findState looks a state up by name anywhere in a machine: top level, branches and
+// item processors.
+func findState(scope *value.Object, name string) *value.Object {
+	states, _ := get[*value.Object](scope, "States")
+	if states == nil {
+		return nil
+	}
+	if st, _ := get[*value.Object](states, name); st != nil {
+		return st
+	}
+	for _, k := range states.Keys() {
+		st, _ := get[*value.Object](states, k)
+		var inner []*value.Object
+		branches, _ := get[[]any](st, "Branches")
+		for _, b := range branches {
+			if o, ok := b.(*value.Object); ok {
+				inner = append(inner, o)
+			}
+		}
+		for _, f := range []string{"ItemProcessor", "Iterator"} {
+			if o, _ := get[*value.Object](st, f); o != nil {
+				inner = append(inner, o)
+			}
+		}
+		for _, sc := range inner {
+			if found := findState(sc, name); found != nil {
+				return found
+			}
+		}
+	}
+	return nil
+}
+
+func number(o *value.Object, key string) (float64, bool) {
+	v, ok := o.Get(key)
+	if !ok {
+		return 0, false
+	}
+	return value.ToFloat(v)
+}
+
+// errorDetails says which retrier or catcher took the error, as TestState reports it.
+func errorDetails(st *value.Object, errName string, status types.TestExecutionStatus) *types.InspectionErrorDetails {
+	field := "Catch"
+	if status == types.TestExecutionStatusRetriable {
+		field = "Retry"
+	}
+	rules, _ := get[[]any](st, field)
+	for i, r := range rules {
+		o, _ := r.(*value.Object)
+		names, _ := get[[]any](o, "ErrorEquals")
+		for _, n := range names {
+			if n == errName || n == "States.ALL" || (n == "States.TaskFailed" && errName != "States.Timeout") {
+				d := &types.InspectionErrorDetails{}
+				if field == "Catch" {
+					d.CatchIndex = aws.Int32(int32(i))
+					return d
+				}
+				d.RetryIndex = aws.Int32(int32(i))
+				interval := 1.0
+				if v, ok := number(o, "IntervalSeconds"); ok {
+					interval = v
+				}
+				d.RetryBackoffIntervalSeconds = aws.Int32(int32(interval))
+				return d
+			}
+		}
+	}
+	return nil
 }
