@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 )
 
@@ -29,13 +30,17 @@ func usageError(format string, args ...any) error {
 }
 
 func newRootCommand() *cobra.Command {
+	var tui tuiOptions
 	root := &cobra.Command{
 		Use:   "stepdeck",
 		Short: "A terminal UI for AWS Step Functions, with a local Step Functions engine built in",
 		Long: `stepdeck draws state machines, follows executions and answers callbacks, against real
 AWS or against the local Step Functions engine built into this binary.
 
-The terminal UI is not built yet; these commands work today:
+Run with no command on a terminal to open the terminal UI (stepdeck tui), on the local
+engine with the bundled examples, or on AWS with --profile/--region/--endpoint.
+Other commands:
+  stepdeck tui             open the terminal UI (the default on a terminal)
   stepdeck run FILE        run a state machine definition locally and print its history
   stepdeck validate FILE   check definitions and print AWS-style diagnostics
   stepdeck graph FILE      draw a state machine, with an execution's statuses
@@ -45,11 +50,16 @@ The terminal UI is not built yet; these commands work today:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cmd.Help()
+			// Only a person at a terminal gets the UI; scripts and CI keep the help.
+			if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
+				return cmd.Help()
+			}
+			return runTUI(cmd.Context(), tui)
 		},
 	}
+	addTUIFlags(root, &tui)
 	root.AddCommand(newRunCommand(), newValidateCommand(), newEvalCommand(), newServeCommand(), newReplayCommand())
-	root.AddCommand(newGraphCommand())
+	root.AddCommand(newGraphCommand(), newTUICommand())
 	return root
 }
 
