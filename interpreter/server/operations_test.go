@@ -157,6 +157,31 @@ func TestEveryOperationThroughTheSDK(t *testing.T) {
 		t.Errorf("TestState: %s %s %s", ts.Status, aws.ToString(ts.NextState), aws.ToString(ts.Output))
 	}
 
+	// A distributed Map's run, listed and described once the execution is over.
+	dist, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("dist"), RoleArn: role,
+		Definition: aws.String(`{"StartAt":"M","States":{"M":{"Type":"Map","Label":"all","End":true,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}`)})
+	must(err)
+	dex, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: dist.StateMachineArn, Input: aws.String(`[1,2]`)})
+	must(err)
+	var runs *sfn.ListMapRunsOutput
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: dex.ExecutionArn})
+		must(err)
+		if d.Status != types.ExecutionStatusRunning {
+			break
+		}
+	}
+	runs, err = c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: dex.ExecutionArn})
+	must(err)
+	if len(runs.MapRuns) != 1 {
+		t.Fatalf("map runs: %+v", runs.MapRuns)
+	}
+	mr, err := c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: runs.MapRuns[0].MapRunArn})
+	must(err)
+	if mr.Status != types.MapRunStatusSucceeded || mr.ItemCounts.Total != 2 {
+		t.Errorf("map run: %s %+v", mr.Status, mr.ItemCounts)
+	}
+
 	fast, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("fast"), RoleArn: role, Type: types.StateMachineTypeExpress,
 		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)})
 	must(err)

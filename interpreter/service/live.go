@@ -23,6 +23,8 @@ type liveExec struct {
 	// waiters are closed when the execution ends (StartSyncExecution).
 	waiters []chan struct{}
 	tokens  []string
+	// mapRuns are the distributed Map runs open in the execution, by ARN.
+	mapRuns map[string]*mapRunRecord
 }
 
 func (le *liveExec) arn() string { return le.x.Meta.ExecutionArn }
@@ -66,6 +68,13 @@ func (s *Service) apply(b *batch, le *liveExec, res *engine.Result) {
 	}
 	if res.More {
 		s.runnable = append(s.runnable, le.arn())
+	}
+	for _, ev := range res.Events {
+		if ev.Type == types.HistoryEventTypeMapRunStarted || ev.Type == types.HistoryEventTypeMapRunSucceeded || ev.Type == types.HistoryEventTypeMapRunFailed ||
+			(x.Done() && len(le.mapRuns) > 0) {
+			s.recordMapRuns(b, le, res)
+			break
+		}
 	}
 	s.store(b, le)
 	if x.Done() {

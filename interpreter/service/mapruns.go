@@ -1,0 +1,279 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/interpreter/arn"
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/engine"
+	"github.com/stepdeck/stepdeck/interpreter/store"
+)
+
+// A distributed Map's run is recorded when its MapRunStarted event is, and closed with
+// its MapRunSucceeded or MapRunFailed event. Records are keyed by the map run's ARN, and
+// listed per execution through a second key: the execution's ARN, '#', the run's ARN.
+const (
+	kindMapRuns       = "mapRuns"
+	kindMapRunsByExec = "mapRunsByExecution"
+)
+
+type mapRunRecord struct {
+	Arn            string             `json:"arn"`
+	ExecutionArn   string             `json:"executionArn"`
+	MachineArn     string             `json:"machineArn"`
+	Status         types.MapRunStatus `json:"status"`
+	Start          time.Time          `json:"start"`
+	Stop           time.Time          `json:"stop,omitempty"`
+	MaxConcurrency int                `json:"maxConcurrency"`
+	Total          int                `json:"total"`
+	Succeeded      int                `json:"succeeded"`
+	Failed         int                `json:"failed"`
+	Frame          int                `json:"frame"`
+	Error          *string            `json:"error,omitempty"`
+	Cause          *string            `json:"cause,omitempty"`
+}
+
+// mapRunMachineArn is the ARN of the state machine a map run's child executions run:
+// the machine's, with the run's label.
+func mapRunMachineArn(mapRunArn string) string {
+	p, err := arn.Parse(mapRunArn)
+	if err != nil || len(p.Rest) < 2 {
+		return ""
+	}
+	return strings.Replace(mapRunArn[:strings.LastIndexByte(mapRunArn, ':')], ":mapRun:", ":stateMachine:", 1)
+}
+
+// recordMapRuns notes the map runs one engine call started or closed.
+func (s *Service) recordMapRuns(b *batch, le *liveExec, res *engine.Result) {
+	if le.ephemeral {
+		return
+	}
+	length := 0
+	for _, ev := range res.Events {
+		switch ev.Type {
+		case types.HistoryEventTypeMapStateStarted:
+			if d, _ := ev.Details.(*types.MapStateStartedEventDetails); d != nil {
+				length = int(d.Length)
+			}
+		case types.HistoryEventTypeMapRunStarted:
+			d, _ := ev.Details.(*types.MapRunStartedEventDetails)
+			if d == nil {
+				continue
+			}
+			r := &mapRunRecord{Arn: aws.ToString(d.MapRunArn), ExecutionArn: le.arn(), MachineArn: mapRunMachineArn(aws.ToString(d.MapRunArn)),
+				Status: types.MapRunStatusRunning, Start: ev.Timestamp, Frame: -1, Total: length}
+			// The Map may have finished in this same call: its frame may be gone.
+			for id, f := range le.x.Frames() {
+				if f.MapRunArn == r.Arn {
+					r.Frame = id
+				}
+			}
+			if st := mapStateByLabel(&le.x.Def.Scope, labelOf(r.Arn)); st != nil && st.MaxConcurrency.Set && st.MaxConcurrency.Path == nil && st.MaxConcurrency.Expr == nil {
+				r.MaxConcurrency = int(st.MaxConcurrency.Value)
+			}
+			if le.mapRuns == nil {
+				le.mapRuns = map[string]*mapRunRecord{}
+			}
+			le.mapRuns[r.Arn] = r
+			s.putMapRun(b, r)
+		case types.HistoryEventTypeMapRunSucceeded, types.HistoryEventTypeMapRunFailed:
+			if le.mapRuns == nil {
+				le.mapRuns = s.openMapRuns(le)
+			}
+			r := le.closedMapRun()
+			if r == nil {
+				continue
+			}
+			r.Stop = ev.Timestamp
+			if ev.Type == types.HistoryEventTypeMapRunSucceeded {
+				r.Status, r.Succeeded = types.MapRunStatusSucceeded, r.Total-r.Failed
+			} else {
+				r.Status = types.MapRunStatusFailed
+				if d, _ := ev.Details.(*types.MapRunFailedEventDetails); d != nil {
+					r.Error, r.Cause = d.Error, d.Cause
+				}
+				if f := le.x.Frame(r.Frame); f != nil {
+					// Finished counts the items that ended without failing the run
+					// (tolerated failures too); the failure that ended it is not in it.
+					r.Failed = f.Failures
+					r.Succeeded = max(0, f.Finished-max(0, f.Failures-1))
+				}
+			}
+			delete(le.mapRuns, r.Arn)
+			s.putMapRun(b, r)
+		}
+	}
+	if le.x.Done() {
+		// Runs still open when their execution closes were cut short.
+		for _, r := range le.mapRuns {
+			r.Status, r.Stop = types.MapRunStatusAborted, le.x.StopTime
+			s.putMapRun(b, r)
+		}
+		le.mapRuns = nil
+	}
+}
+
+// closedMapRun finds the open map run whose Map is no longer waiting on its items.
+func (le *liveExec) closedMapRun() *mapRunRecord {
+	for _, r := range le.mapRuns {
+		f := le.x.Frame(r.Frame)
+		if f == nil || f.MapRunArn != r.Arn || f.Phase != engine.PhaseChildren {
+			return r
+		}
+	}
+	return nil
+}
+
+func (s *Service) putMapRun(b *batch, r *mapRunRecord) {
+	rec := *r
+	b.write(func(tx *store.Tx) error {
+		if err := putJSON(tx, kindMapRuns, rec.Arn, rec); err != nil {
+			return err
+		}
+		return tx.Put(kindMapRunsByExec, rec.ExecutionArn+"#"+rec.Arn, []byte(rec.Arn))
+	})
+}
+
+// ListMapRuns lists the map runs of an execution.
+func (s *Service) ListMapRuns(ctx context.Context, in *sfn.ListMapRunsInput, _ ...func(*sfn.Options)) (*sfn.ListMapRunsOutput, error) {
+	a, err := executionArn(aws.ToString(in.ExecutionArn))
+	if err != nil {
+		return nil, err
+	}
+	limit, after, err := pageRequest(in.MaxResults, in.NextToken, 1024)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.loadExecution(a); err != nil {
+		return nil, err
+	}
+	out := &sfn.ListMapRunsOutput{MapRuns: []types.MapRunListItem{}}
+	err = s.st.View(func(tx *store.Tx) error {
+		items, next, err := tx.List(kindMapRunsByExec, a+"#", after, limit)
+		if err != nil {
+			return err
+		}
+		for _, kv := range items {
+			var r mapRunRecord
+			if getJSON(tx, kindMapRuns, string(kv.Value), &r) != nil {
+				continue
+			}
+			item := types.MapRunListItem{MapRunArn: aws.String(r.Arn), ExecutionArn: aws.String(r.ExecutionArn),
+				StateMachineArn: aws.String(r.MachineArn), StartDate: aws.Time(r.Start)}
+			if !r.Stop.IsZero() {
+				item.StopDate = aws.Time(r.Stop)
+			}
+			out.MapRuns = append(out.MapRuns, item)
+		}
+		out.NextToken = encodePageToken(next)
+		return nil
+	})
+	return out, err
+}
+
+// DescribeMapRun describes a map run; a running one is read from its execution.
+func (s *Service) DescribeMapRun(ctx context.Context, in *sfn.DescribeMapRunInput, _ ...func(*sfn.Options)) (*sfn.DescribeMapRunOutput, error) {
+	a := aws.ToString(in.MapRunArn)
+	if p, err := arn.Parse(a); err != nil || p.Kind != "mapRun" {
+		return nil, errInvalidArn(a)
+	}
+	var r mapRunRecord
+	err := s.st.View(func(tx *store.Tx) error { return getJSON(tx, kindMapRuns, a, &r) })
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, &types.ResourceNotFound{Message: aws.String("Resource not found: '" + a + "'"), ResourceName: aws.String(a)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	running, succeeded, failed := 0, r.Succeeded, r.Failed
+	if r.Status == types.MapRunStatusRunning {
+		_ = s.do(ctx, func(b *batch) error {
+			if le := s.live[r.ExecutionArn]; le != nil {
+				if f := le.x.Frame(r.Frame); f != nil && f.MapRunArn == r.Arn {
+					running, failed = f.Running, f.Failures
+					succeeded = f.Finished - f.Failures
+				}
+			}
+			return nil
+		})
+	}
+	pending := r.Total - running - succeeded - failed
+	if pending < 0 {
+		pending = 0
+	}
+	counts := func() (int64, int64, int64, int64, int64) {
+		return int64(pending), int64(running), int64(succeeded), int64(failed), int64(r.Total)
+	}
+	p, ru, su, fa, to := counts()
+	out := &sfn.DescribeMapRunOutput{MapRunArn: aws.String(r.Arn), ExecutionArn: aws.String(r.ExecutionArn), Status: r.Status,
+		StartDate: aws.Time(r.Start), MaxConcurrency: int32(r.MaxConcurrency),
+		ItemCounts:      &types.MapRunItemCounts{Pending: p, Running: ru, Succeeded: su, Failed: fa, Total: to, ResultsWritten: su},
+		ExecutionCounts: &types.MapRunExecutionCounts{Pending: p, Running: ru, Succeeded: su, Failed: fa, Total: to, ResultsWritten: su}}
+	if !r.Stop.IsZero() {
+		out.StopDate = aws.Time(r.Stop)
+	}
+	return out, nil
+}
+
+// openMapRuns reads back the runs of an execution still open, for one the loop took
+// over from an earlier process.
+func (s *Service) openMapRuns(le *liveExec) map[string]*mapRunRecord {
+	open := map[string]*mapRunRecord{}
+	_ = s.st.View(func(tx *store.Tx) error {
+		items, _, err := tx.List(kindMapRunsByExec, le.arn()+"#", "", 0)
+		if err != nil {
+			return err
+		}
+		for _, kv := range items {
+			var r mapRunRecord
+			if getJSON(tx, kindMapRuns, string(kv.Value), &r) == nil && r.Status == types.MapRunStatusRunning {
+				open[r.Arn] = &r
+			}
+		}
+		return nil
+	})
+	return open
+}
+
+// labelOf reads the label out of a map run ARN: …:mapRun:<machine>/<label>:<id>.
+func labelOf(mapRunArn string) string {
+	i := strings.LastIndexByte(mapRunArn, ':')
+	if i < 0 {
+		return ""
+	}
+	rest := mapRunArn[:i]
+	j := strings.LastIndexByte(rest, '/')
+	if j < 0 {
+		return ""
+	}
+	return rest[j+1:]
+}
+
+// mapStateByLabel finds the Map state with a label, in a scope or any scope inside it.
+func mapStateByLabel(sc *asl.Scope, label string) *asl.State {
+	if label == "" {
+		return nil
+	}
+	for _, st := range sc.States {
+		if st.Type == asl.Map && st.Label == label {
+			return st
+		}
+		inner := append([]*asl.Scope{}, st.Branches...)
+		if st.ItemProcessor != nil {
+			inner = append(inner, st.ItemProcessor)
+		}
+		for _, b := range inner {
+			if found := mapStateByLabel(b, label); found != nil {
+				return found
+			}
+		}
+	}
+	return nil
+}
