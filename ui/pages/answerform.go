@@ -37,16 +37,9 @@ var keyField = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next fie
 // NewAnswerForm returns the form; approve picks success over failure.
 func NewAnswerForm(c *common.Common, cb client.PendingCallback, approve bool) *AnswerForm {
 	f := &AnswerForm{c: c, cb: cb, approve: approve}
-	f.output = textarea.New()
-	f.output.ShowLineNumbers = false
-	f.output.SetValue(`{"approved": true}`)
-	f.output.SetWidth(max(c.Width-2, 10))
-	f.output.SetHeight(max(c.BodyHeight()-6, 3))
-	f.errName = textinput.New()
-	f.errName.Prompt = "Error: "
-	f.errName.SetValue("Rejected")
-	f.cause = textinput.New()
-	f.cause.Prompt = "Cause: "
+	f.output = newArea(c, `{"approved": true}`, c.Width-2, c.BodyHeight()-6)
+	f.errName = newInput(c, "Error: ", "Rejected")
+	f.cause = newInput(c, "Cause: ", "")
 	return f
 }
 

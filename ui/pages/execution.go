@@ -37,6 +37,8 @@ type Execution struct {
 	defErr   string
 	events   []hist.Event
 	states   []string
+	current  string      // the state last entered, for AppendStates
+	rows     []table.Row // the table's rows, grown as events arrive
 	painting *graph.Painting
 
 	table       table.Model
@@ -103,7 +105,7 @@ func (x *Execution) Title() string {
 func (x *Execution) Init() tea.Cmd {
 	x.Close()
 	x.ctx, x.cancel = context.WithCancel(context.Background())
-	x.events, x.states, x.painting = nil, nil, nil
+	x.events, x.states, x.current, x.rows, x.painting = nil, nil, "", nil, nil
 	x.followerGen++
 	x.following = true
 	f := client.NewFollower(x.c.API, x.arn, client.FollowOptions{})
@@ -293,11 +295,13 @@ func (x *Execution) closed() bool {
 }
 
 func (x *Execution) add(evs []types.HistoryEvent) {
+	from := len(x.events)
 	for _, e := range evs {
 		x.events = append(x.events, hist.FromSDK(e))
 	}
-	x.states = history.States(x.events)
-	x.table.SetRows(history.Rows(x.events, x.states, x.table.Columns(), x.c.Dur))
+	x.states, x.current = history.AppendStates(x.states, x.current, x.events[from:])
+	x.rows = history.AppendRows(x.rows, x.events, x.states, from, x.table.Columns(), x.c.Dur)
+	x.table.SetRows(x.rows)
 	if x.follow {
 		x.table.GotoBottom()
 		x.selectStateOfCursor()
@@ -357,7 +361,8 @@ func (x *Execution) resize() {
 		x.table.SetColumns(cols)
 		x.table.SetWidth(x.rightWidth())
 		x.table.SetHeight(x.tableHeight())
-		x.table.SetRows(history.Rows(x.events, x.states, cols, x.c.Dur))
+		x.rows = history.Rows(x.events, x.states, cols, x.c.Dur)
+		x.table.SetRows(x.rows)
 		x.table.SetCursor(cursor)
 	}
 }

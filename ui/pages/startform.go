@@ -34,11 +34,7 @@ type startedMsg struct {
 
 // NewStartForm returns the input editor for a machine, prefilled with {}.
 func NewStartForm(c *common.Common, arn, name string) *StartForm {
-	a := textarea.New()
-	a.SetValue("{}")
-	a.ShowLineNumbers = false
-	a.SetWidth(max(c.Width-2, 10))
-	a.SetHeight(max(c.BodyHeight()-4, 3))
+	a := newArea(c, "{}", c.Width-2, c.BodyHeight()-4)
 	return &StartForm{c: c, arn: arn, name: name, area: a}
 }
 

@@ -47,30 +47,41 @@ func Columns(width int) []table.Column {
 // and Map iteration events, and for the others (TaskScheduled, TaskSucceeded, ...) the
 // state most recently entered, which is the one they happen in for sequential flows.
 func States(events []hist.Event) []string {
-	out := make([]string, len(events))
-	current := ""
+	out, _ := AppendStates(nil, "", events)
+	return out
+}
+
+// AppendStates is States for events that follow those already in states, current being
+// the state last entered; it returns the longer slice and the new current state, so a
+// followed execution costs only its new events.
+func AppendStates(states []string, current string, events []hist.Event) ([]string, string) {
 	for i := range events {
 		if n, ok := events[i].StateName(); ok {
-			out[i] = n
+			states = append(states, n)
 			if hist.IsEntered(events[i].Type) {
 				current = n
 			}
 			continue
 		}
-		out[i] = current
+		states = append(states, current)
 	}
-	return out
+	return states, current
 }
 
 // Rows builds the table rows for cols (from Columns); states is what States returned
 // for the same events and span prints the time since the first event.
 func Rows(events []hist.Event, states []string, cols []table.Column, span func(time.Duration) string) []table.Row {
-	rows := make([]table.Row, len(events))
+	return AppendRows(nil, events, states, 0, cols, span)
+}
+
+// AppendRows appends the rows of events[from:] to rows; events and states are the whole
+// execution so far, so that times count from its first event.
+func AppendRows(rows []table.Row, events []hist.Event, states []string, from int, cols []table.Column, span func(time.Duration) string) []table.Row {
 	var start time.Time
 	if len(events) > 0 {
 		start = events[0].Timestamp
 	}
-	for i := range events {
+	for i := from; i < len(events); i++ {
 		e := &events[i]
 		row := make(table.Row, len(cols))
 		for j, c := range cols {
@@ -87,7 +98,7 @@ func Rows(events []hist.Event, states []string, cols []table.Column, span func(t
 				row[j] = common.Line(Summary(e), c.Width)
 			}
 		}
-		rows[i] = row
+		rows = append(rows, row)
 	}
 	return rows
 }

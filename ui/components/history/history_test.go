@@ -66,3 +66,22 @@ func TestDetailShowsPrettyAndSanitized(t *testing.T) {
 		t.Errorf("detail = %q", d)
 	}
 }
+
+func TestAppendMatchesWhole(t *testing.T) {
+	evs := sample()
+	whole := States(evs)
+	part, cur := AppendStates(nil, "", evs[:2])
+	part, _ = AppendStates(part, cur, evs[2:])
+	if strings.Join(part, "|") != strings.Join(whole, "|") {
+		t.Fatalf("in two steps %q, at once %q", part, whole)
+	}
+	cols := Columns(100)
+	rows := AppendRows(nil, evs[:2], whole[:2], 0, cols, common.Duration)
+	rows = AppendRows(rows, evs, whole, 2, cols, common.Duration)
+	all := Rows(evs, whole, cols, common.Duration)
+	for i := range all {
+		if strings.Join(rows[i], "|") != strings.Join(all[i], "|") {
+			t.Fatalf("row %d: %q vs %q", i, rows[i], all[i])
+		}
+	}
+}

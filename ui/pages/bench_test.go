@@ -1,0 +1,107 @@
+package pages
+
+import (
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/ui/common"
+)
+
+const loopDef = `{"StartAt":"Count","States":{
+ "Count":{"Type":"Pass","Next":"Enough?"},
+ "Enough?":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericLessThan":3,"Next":"Count"}],"Default":"Done"},
+ "Done":{"Type":"Succeed"}}}`
+
+// loopEvents is a long execution of loopDef: n events of Count and Enough? entered and
+// left in turn, with a small payload each.
+func loopEvents(n int) []types.HistoryEvent {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	evs := make([]types.HistoryEvent, 0, n)
+	add := func(typ types.HistoryEventType, set func(*types.HistoryEvent)) {
+		ts := t0.Add(time.Duration(len(evs)) * time.Millisecond)
+		e := types.HistoryEvent{Id: int64(len(evs) + 1), Type: typ, Timestamp: &ts}
+		if set != nil {
+			set(&e)
+		}
+		evs = append(evs, e)
+	}
+	add(types.HistoryEventTypeExecutionStarted, func(e *types.HistoryEvent) {
+		e.ExecutionStartedEventDetails = &types.ExecutionStartedEventDetails{Input: aws.String(`{"n":0}`)}
+	})
+	names := []string{"Count", "Enough?"}
+	kinds := [][2]types.HistoryEventType{
+		{types.HistoryEventTypePassStateEntered, types.HistoryEventTypePassStateExited},
+		{types.HistoryEventTypeChoiceStateEntered, types.HistoryEventTypeChoiceStateExited}}
+	for i := 0; len(evs) < n-1; i++ {
+		k := i % 2
+		add(kinds[k][0], func(e *types.HistoryEvent) {
+			e.StateEnteredEventDetails = &types.StateEnteredEventDetails{Name: aws.String(names[k]), Input: aws.String(`{"n":1,"note":"a payload of a few words"}`)}
+		})
+		add(kinds[k][1], func(e *types.HistoryEvent) {
+			e.StateExitedEventDetails = &types.StateExitedEventDetails{Name: aws.String(names[k]), Output: aws.String(`{"n":2,"note":"a payload of a few words"}`)}
+		})
+	}
+	return evs
+}
+
+func benchPage(b *testing.B) (*Execution, []types.HistoryEvent) {
+	def, err := asl.Parse([]byte(loopDef))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := common.New(nil, false)
+	c.Width, c.Height = 160, 48
+	x := NewExecution(c, "arn:aws:states:us-east-1:123456789012:execution:loop:big")
+	x.def = def
+	return x, loopEvents(25000)
+}
+
+// BenchmarkOpen25k: from the 25,000 events in hand to the first frame (table rows, graph
+// painting, detail). The download itself is the client's and not counted.
+func BenchmarkOpen25k(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		x, evs := benchPage(b)
+		b.StartTimer()
+		x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs}})
+		_ = x.View()
+	}
+}
+
+// BenchmarkFollow25k: the same events arriving as the follower delivers them, in pages
+// of 1,000, with a frame after each.
+func BenchmarkFollow25k(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		x, evs := benchPage(b)
+		b.StartTimer()
+		for i := 0; i < len(evs); i += 1000 {
+			x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs[i:min(i+1000, len(evs))]}})
+			_ = x.View()
+		}
+	}
+}
+
+// BenchmarkKey25k: one arrow key in the history of a 25,000-event execution to the next
+// frame.
+func BenchmarkKey25k(b *testing.B) {
+	x, evs := benchPage(b)
+	x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs}})
+	_ = x.View()
+	up, down := tea.KeyPressMsg{Code: tea.KeyUp}, tea.KeyPressMsg{Code: tea.KeyDown}
+	i := 0
+	for b.Loop() {
+		k := up
+		if i%2 == 1 {
+			k = down
+		}
+		i++
+		x.Update(k)
+		_ = x.View()
+	}
+}
