@@ -128,3 +128,30 @@ func TestRedriveErrors(t *testing.T) {
 
 const callbackDefForRedrive = `{"StartAt":"Ask","States":{"Ask":{"Type":"Task",
 	"Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"QueueUrl":"q","MessageBody":{"t.$":"$$.Task.Token"}},"End":true}}}`
+
+// BenchmarkRedrive measures a failed execution redriven to its end: reading its record,
+// restoring it, and running the failed state again.
+func BenchmarkRedrive(b *testing.B) {
+	reg := &engine.Registry{}
+	reg.Handle("arn:aws:lambda:us-east-1:123456789012:function:charge", func(context.Context, *engine.TaskCall) (value.Value, error) {
+		return nil, &failure.Error{Name: "Declined"}
+	})
+	s := newService(b, "", Config{Handlers: reg})
+	m := createMachine(b, s, "pay", flakyDef, "")
+	var out *sfn.StartExecutionOutput
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%1000 == 0 {
+			// A fresh execution now and then keeps the history under AWS's quota.
+			var err error
+			if out, err = s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m)}); err != nil {
+				b.Fatal(err)
+			}
+			waitFor(b, s, aws.ToString(out.ExecutionArn))
+		}
+		if _, err := s.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: out.ExecutionArn}); err != nil {
+			b.Fatal(err)
+		}
+		waitFor(b, s, aws.ToString(out.ExecutionArn))
+	}
+}

@@ -52,7 +52,7 @@ func newService(t testing.TB, path string, cfg Config) *Service {
 	return s
 }
 
-func createMachine(t *testing.T, s *Service, name, def string, typ types.StateMachineType) string {
+func createMachine(t testing.TB, s *Service, name, def string, typ types.StateMachineType) string {
 	t.Helper()
 	out, err := s.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(name), Definition: aws.String(def),
 		RoleArn: aws.String("arn:aws:iam::123456789012:role/r"), Type: typ})
@@ -63,7 +63,7 @@ func createMachine(t *testing.T, s *Service, name, def string, typ types.StateMa
 }
 
 // waitFor polls DescribeExecution until the execution leaves RUNNING.
-func waitFor(t *testing.T, s *Service, execArn string) *sfn.DescribeExecutionOutput {
+func waitFor(t testing.TB, s *Service, execArn string) *sfn.DescribeExecutionOutput {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {

@@ -91,3 +91,16 @@ func FuzzTestState(f *testing.F) {
 		_, _ = s.TestState(ctx, in)
 	})
 }
+
+func BenchmarkTestState(b *testing.B) {
+	s := newService(b, "", Config{})
+	in := &sfn.TestStateInput{Definition: aws.String(`{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"v.$":"$.a"},
+		"ResultSelector":{"p.$":"$.Payload"},"ResultPath":"$.r","Next":"After"}`), Input: aws.String(`{"a":1}`),
+		Mock: &types.MockInput{Result: aws.String(`{"Payload":{"ok":true}}`)}, InspectionLevel: types.InspectionLevelDebug}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.TestState(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
