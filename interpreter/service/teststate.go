@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -111,6 +112,24 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 	if typ == "Map" || typ == "Parallel" {
 		st = asMockedTask(st)
 	}
+	retryCount := int64(0)
+	if sc := in.StateConfiguration; sc != nil && sc.RetrierRetryCount != nil {
+		retryCount = int64(*sc.RetrierRetryCount)
+		// A retrier that has used up its attempts no longer applies: the error
+		// goes on to Catch or fails the state.
+		if mock != nil && mock.ErrorOutput != nil {
+			if i, r := matchRule(orig, "Retry", aws.ToString(mock.ErrorOutput.Error)); r != nil {
+				max := int64(3)
+				if n, ok := get[int64](r, "MaxAttempts"); ok {
+					max = n
+				}
+				if retryCount >= max {
+					rules, _ := get[[]any](st, "Retry")
+					st.Set("Retry", append(append([]any{}, rules[:i]...), rules[i+1:]...))
+				}
+			}
+		}
+	}
 	machine := value.ObjectOf("StartAt", name)
 	if queryLanguage != nil {
 		machine.Set("QueryLanguage", queryLanguage)
@@ -180,7 +199,7 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 			}
 		}
 		if out.Status != types.TestExecutionStatusSucceeded && out.Error != nil {
-			out.InspectionData.ErrorDetails = errorDetails(orig, aws.ToString(out.Error), out.Status)
+			out.InspectionData.ErrorDetails = errorDetails(orig, aws.ToString(out.Error), out.Status, retryCount)
 		}
 	}
 	return out, nil
@@ -343,32 +362,52 @@ func number(o *value.Object, key string) (float64, bool) {
 	return value.ToFloat(v)
 }
 
-// errorDetails says which retrier or catcher took the error, as TestState reports it.
-func errorDetails(st *value.Object, errName string, status types.TestExecutionStatus) *types.InspectionErrorDetails {
-	field := "Catch"
-	if status == types.TestExecutionStatusRetriable {
-		field = "Retry"
-	}
+// matchRule finds the first retrier or catcher (field "Retry" or "Catch") of a state
+// that an error matches.
+func matchRule(st *value.Object, field, errName string) (int, *value.Object) {
 	rules, _ := get[[]any](st, field)
 	for i, r := range rules {
 		o, _ := r.(*value.Object)
 		names, _ := get[[]any](o, "ErrorEquals")
 		for _, n := range names {
 			if n == errName || n == "States.ALL" || (n == "States.TaskFailed" && errName != "States.Timeout") {
-				d := &types.InspectionErrorDetails{}
-				if field == "Catch" {
-					d.CatchIndex = aws.Int32(int32(i))
-					return d
-				}
-				d.RetryIndex = aws.Int32(int32(i))
-				interval := 1.0
-				if v, ok := number(o, "IntervalSeconds"); ok {
-					interval = v
-				}
-				d.RetryBackoffIntervalSeconds = aws.Int32(int32(interval))
-				return d
+				return i, o
 			}
 		}
+	}
+	return -1, nil
+}
+
+// errorDetails says which retrier or catcher took the error, as TestState reports it:
+// for a retry, the wait before it (IntervalSeconds × BackoffRate^retries, at most
+// MaxDelaySeconds).
+func errorDetails(st *value.Object, errName string, status types.TestExecutionStatus, retries int64) *types.InspectionErrorDetails {
+	switch status {
+	case types.TestExecutionStatusCaughtError:
+		if i, _ := matchRule(st, "Catch", errName); i >= 0 {
+			return &types.InspectionErrorDetails{CatchIndex: aws.Int32(int32(i))}
+		}
+	case types.TestExecutionStatusRetriable, types.TestExecutionStatusFailed:
+		i, r := matchRule(st, "Retry", errName)
+		if i < 0 {
+			return nil
+		}
+		d := &types.InspectionErrorDetails{RetryIndex: aws.Int32(int32(i))}
+		if status == types.TestExecutionStatusRetriable {
+			interval, rate := 1.0, 2.0
+			if v, ok := number(r, "IntervalSeconds"); ok {
+				interval = v
+			}
+			if v, ok := number(r, "BackoffRate"); ok {
+				rate = v
+			}
+			wait := interval * math.Pow(rate, float64(retries))
+			if v, ok := number(r, "MaxDelaySeconds"); ok && wait > v {
+				wait = v
+			}
+			d.RetryBackoffIntervalSeconds = aws.Int32(int32(wait))
+		}
+		return d
 	}
 	return nil
 }
