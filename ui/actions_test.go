@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/ui/pages"
+)
+
+func openExecution(a *App, arn string) {
+	_, cmd := a.Update(pages.OpenMsg{Page: pages.NewExecution(a.c, arn)})
+	drain(a, cmd)
+}
+
+// TestRejectCallback fails a waiting task with an error and a cause, after the
+// confirmation showed both.
+func TestRejectCallback(t *testing.T) {
+	api := localAPI(t)
+	arn := start(t, api, "approval", "wait-1", `{}`)
+	waitCallback(t, api, arn)
+	a := New(fixedCommon(api, 100, 30), "local")
+	drain(a, a.Init())
+	press(a, "c", "x", "tab", "n", "o", "ctrl+s")
+	mustContain(t, a.Render(), "SendTaskFailure with", "error: Rejected", "cause: no")
+	press(a, "y")
+	waitStatus(t, api, arn, types.ExecutionStatusFailed)
+	mustContain(t, a.Render(), "reject Ask: sent")
+}
+
+// TestApproveRejectsBadJSON: the output is checked before any confirmation.
+func TestApproveRejectsBadJSON(t *testing.T) {
+	api := localAPI(t)
+	arn := start(t, api, "approval", "wait-1", `{}`)
+	waitCallback(t, api, arn)
+	a := New(fixedCommon(api, 100, 30), "local")
+	drain(a, a.Init())
+	press(a, "c", "a", "x", "ctrl+s")
+	screen := a.Render()
+	mustContain(t, screen, "The output is not JSON")
+	if strings.Contains(screen, "Send it?") {
+		t.Fatal("confirmation offered for invalid JSON")
+	}
+}
+
+// TestHeartbeat sends a heartbeat for a waiting task.
+func TestHeartbeat(t *testing.T) {
+	api := localAPI(t)
+	arn := start(t, api, "approval", "wait-1", `{}`)
+	waitCallback(t, api, arn)
+	a := New(fixedCommon(api, 100, 30), "local")
+	drain(a, a.Init())
+	press(a, "c", "h")
+	mustContain(t, a.Render(), "heartbeat for Ask: sent")
+}
+
+// TestStopAsksFirst stops a running execution only after y.
+func TestStopAsksFirst(t *testing.T) {
+	api := localAPI(t)
+	arn := start(t, api, "approval", "wait-1", `{}`)
+	waitCallback(t, api, arn)
+	a := New(fixedCommon(api, 100, 30), "local")
+	drain(a, a.Init())
+	openExecution(a, arn)
+	press(a, "x")
+	mustContain(t, a.Render(), "Stop this execution? y/n")
+	press(a, "n")
+	d, err := api.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+	if err != nil || d.Status != types.ExecutionStatusRunning {
+		t.Fatalf("after n: %v, %v", d.Status, err)
+	}
+	press(a, "x", "y")
+	waitStatus(t, api, arn, types.ExecutionStatusAborted)
+}
+
+// TestPayloadEscapesNeverReachTheScreen runs an execution whose data carries terminal
+// escape sequences and checks that none of them is drawn.
+func TestPayloadEscapesNeverReachTheScreen(t *testing.T) {
+	api := localAPI(t)
+	evil := "\u001b]0;pwned\u0007\u001b[2J\u009b31m"
+	arn := start(t, api, "hello", "evil", `{"name":"`+strings.NewReplacer("\u001b", `\u001b`, "\u0007", `\u0007`, "\u009b", `\u009b`).Replace(evil)+`"}`)
+	waitStatus(t, api, arn, types.ExecutionStatusSucceeded)
+	for _, sz := range sizes {
+		a := New(fixedCommon(api, sz[0], sz[1]), "local")
+		drain(a, a.Init())
+		openExecution(a, arn)
+		for _, k := range []string{"", "up", "up", "up"} {
+			if k != "" {
+				press(a, k)
+			}
+			screen := a.Render()
+			for _, bad := range []string{"\x1b]", "\x07", "\x1b[2J", "\u009b"} {
+				if strings.Contains(screen, bad) {
+					t.Fatalf("%q reached the screen:\n%q", bad, screen)
+				}
+			}
+		}
+		mustContain(t, a.Render(), "pwned")
+	}
+}
+
+// TestCauseEscapesNeverReachTheScreen: error and cause are shown as text, not JSON, so
+// they depend on the sanitizer alone.
+func TestCauseEscapesNeverReachTheScreen(t *testing.T) {
+	api := localAPI(t)
+	if _, err := api.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String("fail"),
+		Definition: aws.String(`{"StartAt":"F","States":{"F":{"Type":"Fail","ErrorPath":"$.e","CausePath":"$.c"}}}`),
+		RoleArn:    aws.String(exampleRole)}); err != nil {
+		t.Fatal(err)
+	}
+	arn := start(t, api, "fail", "evil", `{"e":"E\u001b[2J","c":"see \u001b]0;pwned\u0007 here"}`)
+	waitStatus(t, api, arn, types.ExecutionStatusFailed)
+	a := New(fixedCommon(api, 160, 48), "local")
+	drain(a, a.Init())
+	openExecution(a, arn)
+	screen := a.Render()
+	mustContain(t, screen, "pwned", "Cause:")
+	for _, bad := range []string{"\x1b]", "\x07", "\x1b[2J"} {
+		if strings.Contains(screen, bad) {
+			t.Fatalf("%q reached the screen", bad)
+		}
+	}
+}
