@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,6 +16,7 @@ import (
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/history"
+	"github.com/stepdeck/stepdeck/interpreter/jsonpath"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -189,6 +191,17 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 	if in.InspectionLevel == types.InspectionLevelDebug || in.InspectionLevel == types.InspectionLevelTrace {
 		out.InspectionData = inspectionData(text, stages, typ, hasResult)
 		if typ == "Map" {
+			// ItemsPath on the effective input; a path into the context object is
+			// not evaluated here.
+			if ip, ok := get[string](orig, "ItemsPath"); ok && !strings.HasPrefix(ip, "$$") {
+				if eff, ok := stages["afterInputPath"]; ok {
+					if p, err := jsonpath.Compile(ip); err == nil {
+						if v, err := p.EvalDocument(eff); err == nil {
+							out.InspectionData.AfterItemsPath = aws.String(value.String(v))
+						}
+					}
+				}
+			}
 			mc, _ := get[int64](orig, "MaxConcurrency")
 			out.InspectionData.MaxConcurrency = aws.Int32(int32(mc))
 			if n, ok := get[int64](orig, "ToleratedFailureCount"); ok {
