@@ -63,7 +63,9 @@ func (m *Machines) Init() tea.Cmd {
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.gen++
-	return tea.Batch(m.load(), tick(m, m.gen))
+	// No periodic refresh here: on AWS it costs a ListExecutions per machine. The list
+	// reloads when the screen is shown again and on r.
+	return m.load()
 }
 
 func (m *Machines) Close() {
@@ -144,11 +146,6 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 		m.rows, m.loaded = msg.rows, true
 		m.table.SetRows(m.tableRows())
 		return m, nil
-	case tickMsg:
-		if msg.owner != m || msg.gen != m.gen {
-			return m, nil
-		}
-		return m, tea.Batch(m.load(), tick(m, m.gen))
 	}
 	if m.editor != nil {
 		var cmd tea.Cmd

@@ -40,8 +40,12 @@ type InfoMsg string
 // BackMsg asks the root to pop the current page (a form that was sent).
 type BackMsg struct{}
 
-// refreshEvery is how often list pages reload while shown.
-const refreshEvery = 3 * time.Second
+// refreshEvery is how often the executions list reloads while shown; the callbacks
+// list, which reads the history of every running execution, waits longer.
+const (
+	refreshEvery   = 3 * time.Second
+	callbacksEvery = 10 * time.Second
+)
 
 // callTimeout bounds one API call so a hung endpoint shows an error rather than a
 // frozen screen.
@@ -63,7 +67,11 @@ type tickMsg struct {
 }
 
 func tick(owner any, gen int) tea.Cmd {
-	return tea.Tick(refreshEvery, func(time.Time) tea.Msg { return tickMsg{owner, gen} })
+	every := refreshEvery
+	if _, ok := owner.(*Callbacks); ok {
+		every = callbacksEvery
+	}
+	return tea.Tick(every, func(time.Time) tea.Msg { return tickMsg{owner, gen} })
 }
 
 var (
