@@ -26,8 +26,13 @@ import (
 // task's service call (and for the whole of a Map or Parallel, whose work TestState does
 // not run). Nothing is stored.
 
-// testStateName is what AWS calls a state given on its own.
-const testStateName = "StateName"
+// testStateName is what AWS calls a state given on its own; the machine and execution
+// the state runs in have names of their own, which the context object shows.
+const (
+	testStateName     = "StateName"
+	testMachineName   = "TestStateMachine"
+	testExecutionName = "test-state"
+)
 
 // mockResource is where a Map or Parallel's mocked result comes from once the state is
 // rewritten as a Task.
@@ -172,9 +177,11 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 		return s.cfg.Handlers.Serve(hctx, call)
 	}
 	now := s.clock.Now()
-	meta := engine.Meta{ExecutionArn: s.loc.ExpressExecution("TestStateMachine", "test-state", "0"), Name: "test-state",
-		StateMachineArn: s.loc.StateMachine("TestStateMachine"), StateMachineName: "TestStateMachine", RoleArn: aws.ToString(in.RoleArn),
-		Region: s.loc.Region, Type: types.StateMachineTypeExpress, StartTime: now, Input: text}
+	// AWS runs the state as an EXPRESS execution whose ARN has no trailing id.
+	execArn := strings.Replace(s.loc.Execution(testMachineName, testExecutionName), ":execution:", ":express:", 1)
+	meta := engine.Meta{ExecutionArn: execArn, Name: testExecutionName,
+		StateMachineArn: s.loc.StateMachine(testMachineName), StateMachineName: testMachineName, RoleArn: aws.ToString(in.RoleArn),
+		Region: s.loc.Region, Type: types.StateMachineTypeExpress, StartTime: now, Input: text, Sync: true}
 	stages := map[string]value.Value{}
 	inspect := func(state, stage string, v value.Value) {
 		if state == name {
