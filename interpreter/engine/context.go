@@ -59,6 +59,24 @@ func (e *Execution) contextObject(f *Frame, st *asl.State, item *mapItem, token 
 		it.Set("Value", item.value)
 		c.Set("Map", value.ObjectOf("Item", it))
 	}
+	if o := e.Opts.Context; o != nil {
+		for i := 0; i < o.Len(); i++ {
+			k, v := o.At(i)
+			built, _ := c.Get(k)
+			bo, isObj := built.(*value.Object)
+			vo, vIsObj := v.(*value.Object)
+			if !isObj || !vIsObj {
+				c.Set(k, v)
+				continue
+			}
+			merged := bo.Clone()
+			for j := 0; j < vo.Len(); j++ {
+				mk, mv := vo.At(j)
+				merged.Set(mk, mv)
+			}
+			c.Set(k, merged)
+		}
+	}
 	return c
 }
 

@@ -77,6 +77,10 @@ type Options struct {
 	// (afterInputPath, afterParameters, afterArguments, result, afterResultSelector,
 	// afterResultPath), as TestState reports them.
 	Inspect func(state, stage string, v value.Value)
+	// Context, when set, overrides parts of the context object ($$): each of its
+	// members replaces the built one, or for objects, the members it names. TestState
+	// takes one from its caller.
+	Context *value.Object
 }
 
 // DefaultStepBudget is how many states one call enters before it returns with More set.

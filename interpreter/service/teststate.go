@@ -188,7 +188,16 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 			stages[stage] = v
 		}
 	}
-	x := engine.New(def, meta, input, engine.Options{RecordHistory: true, HistoryLimit: engine.MaxHistoryEvents, Inspect: inspect})
+	opts := engine.Options{RecordHistory: true, HistoryLimit: engine.MaxHistoryEvents, Inspect: inspect}
+	if in.Context != nil {
+		c, err := value.ParseString(*in.Context)
+		o, isObject := c.(*value.Object)
+		if err != nil || !isObject {
+			return nil, errValidation("Invalid Context object provided: the context must be a JSON object")
+		}
+		opts.Context = o
+	}
+	x := engine.New(def, meta, input, opts)
 	var events []history.Event
 	r := &engine.Runner{Clock: engine.NewVirtualClock(now), Handlers: reg, OnEvents: func(res *engine.Result) { events = append(events, res.Events...) }}
 	if err := r.Run(runCtx, x); err != nil && stopped == nil {
