@@ -125,3 +125,23 @@ func TestCauseEscapesNeverReachTheScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestExecutionsFilterByStatus cycles the status filter with f.
+func TestExecutionsFilterByStatus(t *testing.T) {
+	api := localAPI(t)
+	arn := start(t, api, "hello", "run-1", `{"name":"Ada"}`)
+	waitStatus(t, api, arn, types.ExecutionStatusSucceeded)
+	a := New(fixedCommon(api, 100, 30), "local")
+	drain(a, a.Init())
+	_, cmd := a.Update(pages.OpenMsg{Page: pages.NewExecutions(a.c, machineArn(t, api, "hello"), "hello")})
+	drain(a, cmd)
+	mustContain(t, a.Render(), "run-1")
+	press(a, "f")
+	screen := a.Render()
+	mustContain(t, screen, "(RUNNING)", "No executions here")
+	if strings.Contains(screen, "run-1") {
+		t.Fatalf("a succeeded execution under the RUNNING filter:\n%s", screen)
+	}
+	press(a, "f")
+	mustContain(t, a.Render(), "(SUCCEEDED)", "run-1")
+}

@@ -210,9 +210,9 @@ func (p *Callbacks) View() string {
 	}
 	body := p.table.View()
 	if p.loaded && len(p.list) == 0 {
-		body += "\nNo task is waiting for a callback."
+		body = withNote(body, "No task is waiting for a callback.")
 	} else if !p.loaded {
-		body += "\nLoading…"
+		body = withNote(body, "Loading…")
 	}
 	return common.Fit(body, p.c.Width, p.c.BodyHeight())
 }

@@ -31,10 +31,18 @@ type Executions struct {
 	loaded    bool
 	gen       int
 	editor    *StartForm
+	filter    int // index in statusFilters
 }
+
+// statusFilters are the statuses f cycles through; "" lists every execution.
+var statusFilters = []types.ExecutionStatus{"", types.ExecutionStatusRunning, types.ExecutionStatusSucceeded,
+	types.ExecutionStatusFailed, types.ExecutionStatusTimedOut, types.ExecutionStatusAborted}
+
+var keyFilter = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter by status"))
 
 type executionsMsg struct {
 	owner *Executions
+	gen   int // a list loaded before the filter changed is dropped
 	list  []types.ExecutionListItem
 	err   error
 }
@@ -46,7 +54,13 @@ func NewExecutions(c *common.Common, arn, name string) *Executions {
 	return e
 }
 
-func (e *Executions) Title() string { return "Executions of " + common.Line(e.name, 40) }
+func (e *Executions) Title() string {
+	t := "Executions of " + common.Line(e.name, 40)
+	if f := statusFilters[e.filter]; f != "" {
+		t += " (" + string(f) + ")"
+	}
+	return t
+}
 
 func (e *Executions) columns() []table.Column {
 	// The name takes what the fixed columns leave.
@@ -74,16 +88,17 @@ func (e *Executions) Close() {
 }
 
 func (e *Executions) load() tea.Cmd {
-	parent, api, arn := e.ctx, e.c.API, e.arn
+	parent, api, arn, filter := e.ctx, e.c.API, e.arn, statusFilters[e.filter]
+	gen := e.gen
 	return func() tea.Msg {
 		ctx, cancel := callCtx(parent)
 		defer cancel()
 		var list []types.ExecutionListItem
-		in := &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), MaxResults: 100}
+		in := &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), MaxResults: 100, StatusFilter: filter}
 		for len(list) < maxListed {
 			out, err := api.ListExecutions(ctx, in)
 			if err != nil {
-				return executionsMsg{owner: e, err: fmt.Errorf("listing executions: %w", err)}
+				return executionsMsg{owner: e, gen: gen, err: fmt.Errorf("listing executions: %w", err)}
 			}
 			list = append(list, out.Executions...)
 			if out.NextToken == nil {
@@ -91,7 +106,7 @@ func (e *Executions) load() tea.Cmd {
 			}
 			in.NextToken = out.NextToken
 		}
-		return executionsMsg{owner: e, list: list}
+		return executionsMsg{owner: e, gen: gen, list: list}
 	}
 }
 
@@ -101,7 +116,7 @@ func (e *Executions) Keys() []key.Binding {
 	if e.editor != nil {
 		return e.editor.Keys()
 	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh}
+	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh, keyFilter}
 	if !e.c.ReadOnly {
 		ks = append(ks, keyStart)
 	}
@@ -112,7 +127,7 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 	e.resize()
 	switch msg := msg.(type) {
 	case executionsMsg:
-		if msg.owner != e {
+		if msg.owner != e || msg.gen != e.gen {
 			return e, nil
 		}
 		if msg.err != nil {
@@ -144,6 +159,11 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return e, nil
 		case key.Matches(k, keyRefresh):
 			return e, e.load()
+		case key.Matches(k, keyFilter):
+			e.filter = (e.filter + 1) % len(statusFilters)
+			e.gen++ // also retires the running tick; a new one starts below
+			e.table.SetCursor(0)
+			return e, tea.Batch(e.load(), tick(e, e.gen))
 		case key.Matches(k, keyStart) && !e.c.ReadOnly:
 			e.editor = NewStartForm(e.c, e.arn, e.name)
 			return e, e.editor.Focus()
@@ -184,9 +204,9 @@ func (e *Executions) View() string {
 	}
 	body := e.table.View()
 	if e.loaded && len(e.execs) == 0 {
-		body += "\nNo executions yet. Press s to start one."
+		body = withNote(body, "No executions here. Press s to start one, f to change the status filter.")
 	} else if !e.loaded {
-		body += "\nLoading…"
+		body = withNote(body, "Loading…")
 	}
 	return common.Fit(body, e.c.Width, e.c.BodyHeight())
 }

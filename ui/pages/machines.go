@@ -201,9 +201,9 @@ func (m *Machines) View() string {
 	}
 	body := m.table.View()
 	if m.loaded && len(m.rows) == 0 {
-		body += "\nNo state machines yet."
+		body = withNote(body, "No state machines yet.")
 	} else if !m.loaded {
-		body += "\nLoading…"
+		body = withNote(body, "Loading…")
 	}
 	return common.Fit(body, m.c.Width, m.c.BodyHeight())
 }

@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/table"
 	"charm.land/lipgloss/v2"
 
@@ -18,4 +20,14 @@ func newTable(c *common.Common, cols []table.Column, width, height int) table.Mo
 	}
 	return table.New(table.WithColumns(cols), table.WithFocused(true), table.WithStyles(st),
 		table.WithWidth(max(width, 1)), table.WithHeight(max(height, 2)))
+}
+
+// withNote shows a note under the table's header when it has no rows to show: the
+// table fills the page, so a note after it would be cut off.
+func withNote(view, note string) string {
+	lines := strings.SplitN(view, "\n", 3)
+	if len(lines) > 2 {
+		lines = lines[:2]
+	}
+	return strings.Join(lines, "\n") + "\n" + note
 }
