@@ -2,6 +2,8 @@ package ui
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -154,4 +156,29 @@ func TestStartFormClosesAfterStart(t *testing.T) {
 		t.Fatalf("the editor outlived its execution:\n%s", screen)
 	}
 	mustContain(t, screen, "Last status", "approval")
+}
+
+// TestFlowEditorFillsTheInput: ctrl+e hands the input to $EDITOR and takes back what it
+// saved (here a script that writes the file).
+func TestFlowEditorFillsTheInput(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "ed.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf '{\"name\":\"Ed\"}' > \"$1\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("VISUAL", "")
+	t.Setenv("EDITOR", script)
+	api := localAPI(t)
+	tm := teatest.NewTestModel(t, New(fixedCommon(api, 120, 40), "local"), teatest.WithInitialTermSize(120, 40))
+	waitScreen(t, tm, "hello", "document-sign-off")
+	for range 3 {
+		tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+	}
+	typeKey(tm, 's', "s")
+	waitScreen(t, tm, "Start an execution of hello")
+	tm.Send(tea.KeyPressMsg{Code: 'e', Mod: tea.ModCtrl})
+	waitScreen(t, tm, `{"name":"Ed"}`)
+	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	waitScreen(t, tm, "Hello, Ed!")
+	typeKey(tm, 'q', "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
 }

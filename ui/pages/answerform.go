@@ -56,12 +56,24 @@ func (f *AnswerForm) Keys() []key.Binding {
 		return []key.Binding{keyYes, keyNo}
 	}
 	if f.approve {
-		return []key.Binding{keySend, keyCancel}
+		return []key.Binding{keySend, keyEditor, keyCancel}
 	}
 	return []key.Binding{keyField, keySend, keyCancel}
 }
 
 func (f *AnswerForm) Update(msg tea.Msg) (*AnswerForm, tea.Cmd) {
+	if m, ok := msg.(editedMsg); ok {
+		if m.owner != f {
+			return f, nil
+		}
+		if m.err != nil {
+			f.problem = "Editor: " + m.err.Error()
+			return f, nil
+		}
+		f.output.SetValue(m.text)
+		f.problem = ""
+		return f, nil
+	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		if f.confirming {
 			switch {
@@ -75,6 +87,8 @@ func (f *AnswerForm) Update(msg tea.Msg) (*AnswerForm, tea.Cmd) {
 		switch {
 		case key.Matches(k, keyCancel):
 			return f, func() tea.Msg { return formCancelled{} }
+		case key.Matches(k, keyEditor) && f.approve:
+			return f, editExternally(f, f.output.Value())
 		case key.Matches(k, keySend):
 			if f.approve {
 				if err := jsonview.Valid(f.output.Value()); err != nil {

@@ -41,10 +41,21 @@ func NewStartForm(c *common.Common, arn, name string) *StartForm {
 // Focus gives the editor the keyboard.
 func (f *StartForm) Focus() tea.Cmd { return f.area.Focus() }
 
-func (f *StartForm) Keys() []key.Binding { return []key.Binding{keySend, keyCancel} }
+func (f *StartForm) Keys() []key.Binding { return []key.Binding{keySend, keyEditor, keyCancel} }
 
 func (f *StartForm) Update(msg tea.Msg) (*StartForm, tea.Cmd) {
 	switch msg := msg.(type) {
+	case editedMsg:
+		if msg.owner != f {
+			return f, nil
+		}
+		if msg.err != nil {
+			f.problem = "Editor: " + msg.err.Error()
+			return f, nil
+		}
+		f.area.SetValue(msg.text)
+		f.problem = ""
+		return f, nil
 	case startedMsg:
 		f.sending = false
 		if msg.err != nil {
@@ -55,6 +66,8 @@ func (f *StartForm) Update(msg tea.Msg) (*StartForm, tea.Cmd) {
 		return f, open(NewExecution(f.c, msg.arn))
 	case tea.KeyPressMsg:
 		switch {
+		case key.Matches(msg, keyEditor):
+			return f, editExternally(f, f.area.Value())
 		case key.Matches(msg, keyCancel):
 			f.done = true
 			return f, nil
