@@ -32,7 +32,14 @@ func (e *Execution) Start(now time.Time) *Result {
 	}
 	e.emit(types.HistoryEventTypeExecutionStarted, 0, d)
 	// The first state of the machine names no previous event, as AWS records it.
-	e.newFrame(-1, RootFrame, 0, &e.Def.Scope, e.input, 0, &Vars{})
+	vars := &Vars{}
+	if o := e.Opts.Variables; o != nil {
+		for i := 0; i < o.Len(); i++ {
+			k, v := o.At(i)
+			vars.Set(k, v)
+		}
+	}
+	e.newFrame(-1, RootFrame, 0, &e.Def.Scope, e.input, 0, vars)
 	if e.Def.TimeoutSeconds > 0 {
 		e.command(Command{Kind: CmdStartTimer, Frame: ExecutionFrame, Purpose: TimerExecutionTimeout,
 			At: now.Add(time.Duration(e.Def.TimeoutSeconds) * time.Second)})

@@ -81,6 +81,9 @@ type Options struct {
 	// members replaces the built one, or for objects, the members it names. TestState
 	// takes one from its caller.
 	Context *value.Object
+	// Variables are workflow variables set before the first state runs (TestState's
+	// variables).
+	Variables *value.Object
 }
 
 // DefaultStepBudget is how many states one call enters before it returns with More set.

@@ -197,6 +197,40 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 		}
 		opts.Context = o
 	}
+	if in.RoleArn == nil {
+		// Without a role the context object shows none, as on AWS.
+		if opts.Context == nil {
+			opts.Context = value.NewObject(1)
+		}
+		ex, _ := get[*value.Object](opts.Context, "Execution")
+		if ex == nil {
+			ex = value.NewObject(1)
+		} else {
+			ex = ex.Clone()
+		}
+		if !ex.Has("RoleArn") {
+			ex.Set("RoleArn", nil)
+		}
+		opts.Context.Set("Execution", ex)
+	}
+	if in.StateName != nil {
+		// AWS runs a state picked from a machine under the name it gives any state
+		// tested on its own, and its context object says so.
+		if opts.Context == nil {
+			opts.Context = value.NewObject(1)
+		}
+		if _, given := opts.Context.Get("State"); !given {
+			opts.Context.Set("State", value.ObjectOf("Name", testStateName))
+		}
+	}
+	if in.Variables != nil {
+		v, err := value.ParseString(*in.Variables)
+		o, isObject := v.(*value.Object)
+		if err != nil || !isObject {
+			return nil, errValidation("Invalid variables provided: the variables must be a JSON object")
+		}
+		opts.Variables = o
+	}
 	x := engine.New(def, meta, input, opts)
 	var events []history.Event
 	r := &engine.Runner{Clock: engine.NewVirtualClock(now), Handlers: reg, OnEvents: func(res *engine.Result) { events = append(events, res.Events...) }}
@@ -206,6 +240,9 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 	out := testStateResult(in, name, events, x, stopped != nil)
 	if in.InspectionLevel == types.InspectionLevelDebug || in.InspectionLevel == types.InspectionLevelTrace {
 		out.InspectionData = inspectionData(text, stages, typ, hasResult)
+		if opts.Variables != nil && opts.Variables.Len() > 0 {
+			out.InspectionData.Variables = aws.String(value.String(opts.Variables))
+		}
 		if typ == "Map" {
 			// ItemsPath on the effective input; a path into the context object is
 			// not evaluated here.
