@@ -22,6 +22,10 @@ type LocalOptions struct {
 	Lambda     string  // a Lambda-compatible endpoint for Lambda tasks
 	// Region is the region of Lambda calls (default us-east-1).
 	Region string
+	// Mocks is a mock config already read (used when MockConfig is empty), and
+	// DefaultTestCase the test case of executions started without "#TestCase".
+	Mocks           *mock.Config
+	DefaultTestCase string
 }
 
 // NewLocal opens the store under o.DataDir and starts the local service on it. Running
@@ -52,7 +56,10 @@ func NewLocal(ctx context.Context, o LocalOptions) (api API, close func() error,
 		}
 		cmds.Register(reg)
 	}
-	cfg := service.Config{TimeScale: o.TimeScale, Handlers: reg, Clock: engine.RealClock{}}
+	cfg := service.Config{TimeScale: o.TimeScale, Handlers: reg, Clock: engine.RealClock{}, DefaultTestCase: o.DefaultTestCase}
+	if o.Mocks != nil {
+		cfg.Mocks = service.Mocks(o.Mocks)
+	}
 	if o.MockConfig != "" {
 		mc, err := mock.Load(o.MockConfig)
 		if err != nil {

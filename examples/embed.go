@@ -8,8 +8,19 @@ import (
 	"strings"
 )
 
-//go:embed *.asl.json
+//go:embed *.asl.json mocks.json
 var files embed.FS
+
+// DefaultTestCase is the mock test case the bundled examples run with when an execution
+// names none; see mocks.json.
+const DefaultTestCase = "Default"
+
+// Mocks returns the mock config (Step Functions Local's format) that answers the bundled
+// examples' tasks, so they run on a local engine without AWS.
+func Mocks() []byte {
+	b, _ := files.ReadFile("mocks.json") // embedded: cannot fail
+	return b
+}
 
 // Example is one bundled state machine.
 type Example struct {

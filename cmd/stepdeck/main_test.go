@@ -136,7 +136,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestBundledExamplesAreValid(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "..", "examples", "*.json"))
+	files, _ := filepath.Glob(filepath.Join("..", "..", "examples", "*.asl.json"))
 	if len(files) == 0 {
 		t.Fatal("no examples found")
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stepdeck/stepdeck/client"
+	"github.com/stepdeck/stepdeck/examples"
+	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/ui"
 	"github.com/stepdeck/stepdeck/ui/common"
 )
@@ -54,7 +56,14 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 	)
 	local := o.profile == "" && o.region == "" && o.endpoint == ""
 	if local {
-		a, closeFn, err := client.NewLocal(ctx, client.LocalOptions{DataDir: o.dataDir, TimeScale: o.timeScale})
+		// The bundled examples' tasks are answered by their bundled mocks; other state
+		// machines run as they are.
+		mocks, err := mock.Parse(examples.Mocks())
+		if err != nil {
+			return fmt.Errorf("the bundled mocks: %w", err)
+		}
+		a, closeFn, err := client.NewLocal(ctx, client.LocalOptions{DataDir: o.dataDir, TimeScale: o.timeScale,
+			Mocks: mocks, DefaultTestCase: examples.DefaultTestCase})
 		if err != nil {
 			return fmt.Errorf("starting the local engine in %s: %w", o.dataDir, err)
 		}

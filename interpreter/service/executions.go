@@ -75,6 +75,9 @@ func (s *Service) startWith(ctx context.Context, machineArn, name string, input 
 	if err != nil {
 		return nil, err
 	}
+	if testCase == "" && s.cfg.DefaultTestCase != "" && s.cfg.Mocks != nil && s.cfg.Mocks.HasTestCase(m.Name, s.cfg.DefaultTestCase) {
+		testCase = s.cfg.DefaultTestCase
+	}
 	if testCase != "" && (s.cfg.Mocks == nil || !s.cfg.Mocks.HasTestCase(m.Name, testCase)) {
 		return nil, errValidation("The test case '%s' is not defined for the state machine '%s' in the mock config", testCase, m.Name)
 	}

@@ -38,6 +38,10 @@ type Config struct {
 	Handlers *engine.Registry
 	// Mocks answers Task states from a mock config file, by test case.
 	Mocks TaskMocks
+	// DefaultTestCase is the test case of executions started without "#TestCase", for
+	// the state machines the mock config has it for (a stepdeck extension: it lets the
+	// bundled examples run out of the box while other machines run as they are).
+	DefaultTestCase string
 	// ActivityPoll is how long GetActivityTask waits for a task; 0 means
 	// DefaultActivityPoll.
 	ActivityPoll time.Duration
