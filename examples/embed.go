@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-//go:embed *.asl.json mocks.json
+//go:embed *.asl.json *.input.json mocks.json
 var files embed.FS
 
 // DefaultTestCase is the mock test case the bundled examples run with when an execution
@@ -43,4 +43,14 @@ func All() ([]Example, error) {
 		out = append(out, Example{Name: strings.TrimSuffix(n, ".asl.json"), Definition: string(b)})
 	}
 	return out, nil
+}
+
+// SampleInput returns the sample input of a bundled example (its <name>.input.json), for
+// an editor to start from.
+func SampleInput(name string) (string, bool) {
+	b, err := files.ReadFile(name + ".input.json")
+	if err != nil {
+		return "", false
+	}
+	return string(b), true
 }

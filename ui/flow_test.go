@@ -36,7 +36,7 @@ func typeKey(tm *teatest.TestModel, code rune, text string) {
 	tm.Send(tea.KeyPressMsg{Code: code, Text: text})
 }
 
-// TestFlowStartAndFollow opens the machines, starts hello with an input typed in the
+// TestFlowStartAndFollow opens the machines, starts hello with its sample input in the
 // editor, lands on the new execution and sees it finish.
 func TestFlowStartAndFollow(t *testing.T) {
 	api := localAPI(t)
@@ -47,12 +47,10 @@ func TestFlowStartAndFollow(t *testing.T) {
 		tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
 	}
 	typeKey(tm, 's', "s")
-	waitScreen(t, tm, "Start an execution of hello")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
-	tm.Type(`{"name":"Flow"}`)
+	// The editor starts from the bundled example's sample input.
+	waitScreen(t, tm, "Start an execution of hello", `"name": "you"`)
 	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-	waitScreen(t, tm, "SUCCEEDED", "ExecutionSucceeded", "Hello, Flow!")
+	waitScreen(t, tm, "SUCCEEDED", "ExecutionSucceeded", "Hello, you!")
 	typeKey(tm, 'q', "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
 	screen := tm.FinalModel(t).(*App).Render()

@@ -3,6 +3,7 @@ package pages
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"github.com/stepdeck/stepdeck/examples"
 	"github.com/stepdeck/stepdeck/ui/common"
 	"github.com/stepdeck/stepdeck/ui/components/jsonview"
 )
@@ -32,9 +34,14 @@ type startedMsg struct {
 	err error
 }
 
-// NewStartForm returns the input editor for a machine, prefilled with {}.
+// NewStartForm returns the input editor for a machine, prefilled with the sample input
+// of a bundled example of that name, or {}.
 func NewStartForm(c *common.Common, arn, name string) *StartForm {
-	a := newArea(c, "{}", c.Width-2, c.BodyHeight()-4)
+	input := "{}"
+	if sample, ok := examples.SampleInput(name); ok {
+		input = strings.TrimSpace(sample)
+	}
+	a := newArea(c, input, c.Width-2, c.BodyHeight()-4)
 	return &StartForm{c: c, arn: arn, name: name, area: a}
 }
 
