@@ -45,8 +45,12 @@ func TestExamplesRunWithTheirMocks(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", ex.Name, err)
 		}
-		out, err := svc.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: m.StateMachineArn,
-			Input: aws.String(`{"documentId":"doc-1","title":"Contract"}`)})
+		input, ok := SampleInput(ex.Name)
+		if !ok {
+			t.Errorf("%s has no sample input (%s.input.json)", ex.Name, ex.Name)
+			continue
+		}
+		out, err := svc.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: m.StateMachineArn, Input: aws.String(input)})
 		if err != nil {
 			t.Fatalf("%s: %v", ex.Name, err)
 		}
