@@ -194,25 +194,12 @@ func (p *Callbacks) rows() []table.Row {
 	return rows
 }
 
-func (p *Callbacks) resize() {
-	if p.w != p.c.Width || p.h != p.c.BodyHeight() {
-		p.w, p.h = p.c.Width, p.c.BodyHeight()
-		p.table.SetColumns(p.columns())
-		p.table.SetWidth(p.c.Width)
-		p.table.SetHeight(p.c.BodyHeight())
-	}
-}
+func (p *Callbacks) resize() { fitTable(p.c, &p.table, &p.w, &p.h, p.columns) }
 
 func (p *Callbacks) View() string {
 	p.resize()
 	if p.form != nil {
 		return common.Fit(p.form.View(), p.c.Width, p.c.BodyHeight())
 	}
-	body := p.table.View()
-	if p.loaded && len(p.list) == 0 {
-		body = withNote(body, "No task is waiting for a callback.")
-	} else if !p.loaded {
-		body = withNote(body, "Loading…")
-	}
-	return common.Fit(body, p.c.Width, p.c.BodyHeight())
+	return listBody(p.c, p.table, p.loaded, len(p.list) == 0, "No task is waiting for a callback.")
 }

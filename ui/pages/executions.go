@@ -188,25 +188,12 @@ func (e *Executions) rows() []table.Row {
 	return rows
 }
 
-func (e *Executions) resize() {
-	if e.w != e.c.Width || e.h != e.c.BodyHeight() {
-		e.w, e.h = e.c.Width, e.c.BodyHeight()
-		e.table.SetColumns(e.columns())
-		e.table.SetWidth(e.c.Width)
-		e.table.SetHeight(e.c.BodyHeight())
-	}
-}
+func (e *Executions) resize() { fitTable(e.c, &e.table, &e.w, &e.h, e.columns) }
 
 func (e *Executions) View() string {
 	e.resize()
 	if e.editor != nil {
 		return common.Fit(e.editor.View(), e.c.Width, e.c.BodyHeight())
 	}
-	body := e.table.View()
-	if e.loaded && len(e.execs) == 0 {
-		body = withNote(body, "No executions here. Press s to start one, f to change the status filter.")
-	} else if !e.loaded {
-		body = withNote(body, "Loading…")
-	}
-	return common.Fit(body, e.c.Width, e.c.BodyHeight())
+	return listBody(e.c, e.table, e.loaded, len(e.execs) == 0, "No executions here. Press s to start one, f to change the status filter.")
 }

@@ -185,25 +185,12 @@ func (m *Machines) tableRows() []table.Row {
 	return rows
 }
 
-func (m *Machines) resize() {
-	if m.w != m.c.Width || m.h != m.c.BodyHeight() {
-		m.w, m.h = m.c.Width, m.c.BodyHeight()
-		m.table.SetColumns(m.columns())
-		m.table.SetWidth(m.c.Width)
-		m.table.SetHeight(m.c.BodyHeight())
-	}
-}
+func (m *Machines) resize() { fitTable(m.c, &m.table, &m.w, &m.h, m.columns) }
 
 func (m *Machines) View() string {
 	m.resize()
 	if m.editor != nil {
 		return common.Fit(m.editor.View(), m.c.Width, m.c.BodyHeight())
 	}
-	body := m.table.View()
-	if m.loaded && len(m.rows) == 0 {
-		body = withNote(body, "No state machines yet.")
-	} else if !m.loaded {
-		body = withNote(body, "Loading…")
-	}
-	return common.Fit(body, m.c.Width, m.c.BodyHeight())
+	return listBody(m.c, m.table, m.loaded, len(m.rows) == 0, "No state machines yet.")
 }

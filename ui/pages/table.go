@@ -31,3 +31,28 @@ func withNote(view, note string) string {
 	}
 	return strings.Join(lines, "\n") + "\n" + note
 }
+
+// fitTable sizes a list page's table to the body, recomputing its columns only when the
+// body's size changed since the last call (w and h remember it).
+func fitTable(c *common.Common, t *table.Model, w, h *int, columns func() []table.Column) {
+	if *w == c.Width && *h == c.BodyHeight() {
+		return
+	}
+	*w, *h = c.Width, c.BodyHeight()
+	t.SetColumns(columns())
+	t.SetWidth(c.Width)
+	t.SetHeight(c.BodyHeight())
+}
+
+// listBody is a list page's view: its table, with a note while it loads or when it has
+// nothing to list.
+func listBody(c *common.Common, t table.Model, loaded, empty bool, emptyNote string) string {
+	body := t.View()
+	switch {
+	case !loaded:
+		body = withNote(body, "Loading…")
+	case empty:
+		body = withNote(body, emptyNote)
+	}
+	return common.Fit(body, c.Width, c.BodyHeight())
+}
