@@ -176,6 +176,7 @@ func (e *Execution) enter(f *Frame) {
 	f.EnteredTime = e.now
 	f.RetryCounts = f.RetryCounts[:0]
 	f.RetryCount = 0
+	f.Kept = nil
 	f.EnteredPrev = f.Prev
 	f.EnteredID = e.emitEntered(f, st)
 	f.Prev = f.EnteredID

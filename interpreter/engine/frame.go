@@ -73,6 +73,12 @@ type Frame struct {
 	Failures  int
 	Finished  int
 	MapRunArn string // a distributed Map's run
+	// Stopped holds where a Map's tolerated failed iterations stopped, for a redrive.
+	Stopped map[int]*StopPoint
+	// Kept is what this frame's Parallel or Map kept when it failed; Redo is a
+	// redrive's plan for the Parallel or Map about to run (see kept.go).
+	Kept *Kept
+	Redo *Kept
 
 	// Task bookkeeping while in PhaseTask.
 	Task *TaskCall

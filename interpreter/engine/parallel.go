@@ -14,6 +14,8 @@ import (
 )
 
 func (e *Execution) parallel(f *Frame, st *asl.State) {
+	redo := keptFor(f.Redo, len(st.Branches))
+	f.Redo, f.Kept = nil, nil
 	eff, err := e.inputPath(f, st)
 	if err != nil {
 		e.raise(f, st, err)
@@ -38,17 +40,33 @@ func (e *Execution) parallel(f *Frame, st *asl.State) {
 	f.Seq++
 	f.Results = make([]value.Value, len(st.Branches))
 	f.Children = f.Children[:0]
-	f.Running = len(st.Branches)
+	f.Running = 0
 	for i, b := range st.Branches {
+		if redo != nil && redo.Done[i] {
+			f.Results[i] = redo.Results[i]
+			continue
+		}
 		c := e.newFrame(f.ID, BranchFrame, i, b, input, started, &Vars{Parent: f.Vars})
+		if redo != nil && redo.Stopped[i] != nil {
+			resumeAt(c, redo.Stopped[i])
+		}
 		c.Silent = f.Silent
 		f.Children = append(f.Children, c.ID)
+		f.Running++
+	}
+	if f.Running == 0 { // a redrive found every branch done
+		e.emit(types.HistoryEventTypeParallelStateSucceeded, started, nil)
+		f.Phase = PhaseReady
+		e.joinTexts(f.Results)
+		e.complete(f, st, f.Results)
 	}
 }
 
 func (e *Execution) distributed(st *asl.State) bool { return st.ProcessorMode == "DISTRIBUTED" }
 
 func (e *Execution) mapState(f *Frame, st *asl.State) {
+	redo := f.Redo
+	f.Redo, f.Kept, f.Stopped = nil, nil, nil
 	eff, err := e.inputPath(f, st)
 	if err != nil {
 		e.raise(f, st, err)
@@ -120,7 +138,16 @@ func (e *Execution) mapState(f *Frame, st *asl.State) {
 	f.Children = f.Children[:0]
 	f.Phase = PhaseChildren
 	f.Seq++
-	if len(list) == 0 {
+	if f.Redo = keptFor(redo, len(list)); f.Redo != nil {
+		for i, done := range f.Redo.Done {
+			if done {
+				f.Results[i] = f.Redo.Results[i]
+				f.Finished++
+			}
+		}
+		e.skipDone(f)
+	}
+	if f.NextItem >= len(list) {
 		e.mapSucceeded(f, st)
 		return
 	}
@@ -209,7 +236,11 @@ func (e *Execution) startIteration(f *Frame, st *asl.State, prev int64) {
 		id = e.emit(types.HistoryEventTypeMapIterationStarted, prev, d)
 	}
 	input := f.Items[i]
-	if st.ItemSelector != nil && st.ItemBatcher == nil {
+	var resume *StopPoint
+	if f.Redo != nil {
+		resume = f.Redo.Stopped[i]
+	}
+	if st.ItemSelector != nil && st.ItemBatcher == nil && resume == nil {
 		v, err := e.selectItem(f, st, i, input)
 		if err != nil {
 			e.raise(f, st, err)
@@ -222,9 +253,20 @@ func (e *Execution) startIteration(f *Frame, st *asl.State, prev int64) {
 		vars = &Vars{} // child executions see none of the parent's variables
 	}
 	c := e.newFrame(f.ID, IterationFrame, i, st.ItemProcessor, input, id, vars)
+	if resume != nil {
+		resumeAt(c, resume)
+	}
 	c.Silent = f.Silent || e.distributed(st)
 	f.Children = append(f.Children, c.ID)
 	f.Running++
+	e.skipDone(f)
+}
+
+// skipDone moves a redriven Map past the items its earlier run finished.
+func (e *Execution) skipDone(f *Frame) {
+	for f.Redo != nil && f.NextItem < len(f.Redo.Done) && f.Redo.Done[f.NextItem] {
+		f.NextItem++
+	}
 }
 
 // childDone takes a finished branch or iteration into its Parallel or Map state.
@@ -244,6 +286,7 @@ func (e *Execution) childDone(f *Frame, st *asl.State, c *Frame) {
 
 func (e *Execution) branchDone(f *Frame, st *asl.State, c *Frame) {
 	if c.Err != nil {
+		f.Kept = e.capture(f, c)
 		e.abortChildren(f, c.Err.EventID)
 		e.childrenFailed(f, st, c.Err, c.Err.EventID, types.HistoryEventTypeParallelStateFailed)
 		return
@@ -277,6 +320,7 @@ func (e *Execution) iterationDone(f *Frame, st *asl.State, c *Frame) {
 			if dist {
 				cause = f.Prev // the map run's event
 			}
+			f.Kept = e.capture(f, c)
 			e.abortChildren(f, cause)
 			r := c.Err
 			if count >= 0 || pct >= 0 {
@@ -287,6 +331,10 @@ func (e *Execution) iterationDone(f *Frame, st *asl.State, c *Frame) {
 			return
 		}
 		f.Results[c.Index] = errorOutput(c.Err)
+		if f.Stopped == nil {
+			f.Stopped = map[int]*StopPoint{}
+		}
+		f.Stopped[c.Index] = e.stopOf(c)
 		if !dist {
 			f.Prev = c.Err.EventID
 		}
@@ -316,6 +364,7 @@ func (e *Execution) mapSucceeded(f *Frame, st *asl.State) {
 	}
 	e.emit(types.HistoryEventTypeMapStateSucceeded, f.Prev, nil)
 	f.Phase = PhaseReady
+	f.Redo, f.Stopped = nil, nil
 	results := f.Results
 	if results == nil {
 		results = []any{}
@@ -329,6 +378,7 @@ func (e *Execution) mapSucceeded(f *Frame, st *asl.State) {
 func (e *Execution) childrenFailed(f *Frame, st *asl.State, r *Raised, causeID int64, failed types.HistoryEventType) {
 	f.Phase = PhaseReady
 	f.Results, f.Items = nil, nil
+	f.Redo, f.Stopped = nil, nil
 	raised := &Raised{Error: r.Error, Cause: r.Cause, EventID: causeID, Uncatchable: r.Uncatchable}
 	if e.tryRetry(f, st, raised) {
 		return

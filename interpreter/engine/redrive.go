@@ -14,8 +14,9 @@ var ErrNotRedrivable = errors.New("the execution cannot be redriven")
 
 // Redrive reopens a closed execution at the top-level state it stopped in, with that
 // state's recorded input and variables, as RedriveExecution does. Retry counts start
-// over. The whole state runs again: a Parallel or Map re-runs every branch or iteration,
-// where AWS re-runs only those that did not succeed (their results are not kept).
+// over. A Parallel or Map runs again only the branches and iterations that failed, were
+// aborted or never started, each from the state where it stopped; the others keep
+// their results (kept.go).
 func (e *Execution) Redrive(now time.Time) (*Result, error) {
 	if !e.Done() || e.Status == types.ExecutionStatusSucceeded {
 		return nil, ErrNotRedrivable
@@ -28,6 +29,10 @@ func (e *Execution) Redrive(now time.Time) (*Result, error) {
 	}
 	if root == nil {
 		return nil, ErrNotRedrivable
+	}
+	kept := root.Kept
+	if root.Phase == PhaseChildren { // stopped or timed out while its children ran
+		kept = e.capture(root, nil)
 	}
 	for id := range e.frames {
 		if id != root.ID {
@@ -46,7 +51,7 @@ func (e *Execution) Redrive(now time.Time) (*Result, error) {
 	}
 	id := e.emit(types.HistoryEventTypeExecutionRedriven, e.lastID, d)
 	*root = Frame{ID: root.ID, Parent: root.Parent, Kind: root.Kind, scope: root.scope, State: root.State,
-		Input: root.Input, Prev: id, Vars: root.Vars, Seq: root.Seq + 1}
+		Input: root.Input, Prev: id, Vars: root.Vars, Seq: root.Seq + 1, Redo: kept}
 	e.runq = append(e.runq[:0], root.ID)
 	if e.Def.TimeoutSeconds > 0 {
 		// The execution's time limit counts again from the redrive.

@@ -72,6 +72,9 @@ type frameState struct {
 	Task         *taskState        `json:"task,omitempty"`
 	Output       json.RawMessage   `json:"output,omitempty"`
 	Err          *Raised           `json:"err,omitempty"`
+	Stopped      []stopState       `json:"stopped,omitempty"`
+	Kept         *keptState        `json:"kept,omitempty"`
+	Redo         *keptState        `json:"redo,omitempty"`
 }
 
 type taskState struct {
@@ -142,6 +145,8 @@ func (e *Execution) Snapshot() ([]byte, error) {
 		if f.Items != nil {
 			fs.Items = raw(f.Items)
 		}
+		fs.Stopped = stopsToState(f.Stopped, addVars)
+		fs.Kept, fs.Redo = keptToState(f.Kept, addVars), keptToState(f.Redo, addVars)
 		for _, r := range f.Results {
 			fs.Results = append(fs.Results, raw(r))
 		}
@@ -250,6 +255,15 @@ func Restore(def *asl.Definition, data []byte, opts Options) (*Execution, error)
 				return nil, err
 			}
 			f.Results = append(f.Results, x)
+		}
+		if f.Stopped, err = stopsFromState(fs.Stopped, vars); err != nil {
+			return nil, err
+		}
+		if f.Kept, err = keptFromState(fs.Kept, vars); err != nil {
+			return nil, err
+		}
+		if f.Redo, err = keptFromState(fs.Redo, vars); err != nil {
+			return nil, err
 		}
 		if t := fs.Task; t != nil {
 			in, err := val(t.Input)
