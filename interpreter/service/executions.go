@@ -309,40 +309,92 @@ func (s *Service) ListExecutions(ctx context.Context, in *sfn.ListExecutionsInpu
 	if err != nil {
 		return nil, err
 	}
+	// A version or alias ARN lists the executions started through it.
+	machine, qualifier := qualified(a)
 	limit, after, err := pageRequest(in.MaxResults, in.NextToken, 3096)
 	if err != nil {
 		return nil, err
 	}
+	keep := func(rec *executionRecord) bool {
+		switch {
+		case qualifier != "" && rec.Meta.VersionArn != a && rec.Meta.AliasArn != a:
+			return false
+		case in.RedriveFilter == types.ExecutionRedriveFilterRedriven:
+			return rec.Meta.RedriveCount > 0
+		case in.RedriveFilter == types.ExecutionRedriveFilterNotRedriven:
+			return rec.Meta.RedriveCount == 0
+		}
+		return true
+	}
 	out := &sfn.ListExecutionsOutput{Executions: []types.ExecutionListItem{}}
 	err = s.st.View(func(tx *store.Tx) error {
-		m, err := s.loadMachine(tx, a)
+		m, err := s.loadMachine(tx, machine)
 		if err != nil {
+			return err
+		}
+		if err := s.qualifierExists(tx, a, machine, qualifier); err != nil {
 			return err
 		}
 		if m.Type == types.StateMachineTypeExpress {
 			return errTypeNotSupported()
 		}
-		rows, next, err := tx.ListExecutions(store.ExecutionQuery{MachineArn: a, Status: string(in.StatusFilter), After: after, Limit: limit})
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			var rec executionRecord
-			if json.Unmarshal(r.Record, &rec) != nil {
-				continue
+		// A filter drops rows, so read on until the page is full or the list ends.
+		for {
+			rows, next, err := tx.ListExecutions(store.ExecutionQuery{MachineArn: machine, Status: string(in.StatusFilter),
+				After: after, Limit: limit - len(out.Executions)})
+			if err != nil {
+				return err
 			}
-			item := types.ExecutionListItem{ExecutionArn: aws.String(r.Arn), StateMachineArn: aws.String(r.MachineArn),
-				Name: aws.String(rec.Meta.Name), Status: rec.Status, StartDate: aws.Time(rec.Meta.StartTime),
-				RedriveCount: aws.Int32(int32(rec.Meta.RedriveCount))}
-			if rec.Status != types.ExecutionStatusRunning {
-				item.StopDate = aws.Time(rec.StopDate)
+			for _, r := range rows {
+				var rec executionRecord
+				if json.Unmarshal(r.Record, &rec) != nil || !keep(&rec) {
+					continue
+				}
+				out.Executions = append(out.Executions, listItem(r.Arn, r.MachineArn, &rec))
 			}
-			out.Executions = append(out.Executions, item)
+			after = next
+			if next == "" || len(out.Executions) >= limit {
+				break
+			}
 		}
-		out.NextToken = encodePageToken(next)
+		out.NextToken = encodePageToken(after)
 		return nil
 	})
 	return out, err
+}
+
+// qualifierExists checks that the version or alias a names is there.
+func (s *Service) qualifierExists(tx *store.Tx, a, machine, qualifier string) error {
+	if qualifier == "" {
+		return nil
+	}
+	if _, ok := versionNumber(qualifier); ok {
+		_, err := s.loadVersion(tx, a)
+		return err
+	}
+	if _, err := s.loadAlias(tx, aliasKey(machine, qualifier)); err != nil {
+		return errMachineDoesNotExist(a)
+	}
+	return nil
+}
+
+func listItem(arn, machineArn string, rec *executionRecord) types.ExecutionListItem {
+	item := types.ExecutionListItem{ExecutionArn: aws.String(arn), StateMachineArn: aws.String(machineArn),
+		Name: aws.String(rec.Meta.Name), Status: rec.Status, StartDate: aws.Time(rec.Meta.StartTime),
+		RedriveCount: aws.Int32(int32(rec.Meta.RedriveCount))}
+	if rec.Status != types.ExecutionStatusRunning {
+		item.StopDate = aws.Time(rec.StopDate)
+	}
+	if rec.Meta.VersionArn != "" {
+		item.StateMachineVersionArn = aws.String(rec.Meta.VersionArn)
+	}
+	if rec.Meta.AliasArn != "" {
+		item.StateMachineAliasArn = aws.String(rec.Meta.AliasArn)
+	}
+	if rec.Meta.RedriveCount > 0 {
+		item.RedriveDate = aws.Time(rec.Meta.RedriveTime)
+	}
+	return item
 }
 
 // GetExecutionHistory returns an execution's events, a page at a time.
