@@ -132,36 +132,45 @@ func compact(s string) string {
 // Detail renders an event in full for a pane width wide: its header, then input,
 // output, error and cause as pretty JSON, then any other detail members.
 func Detail(e *hist.Event, state string, width int) string {
+	header, sections := DetailSections(e, state)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Event %d  %s", e.ID, e.Type)
-	if state != "" {
-		b.WriteString("  state " + common.Line(state, 0))
+	b.WriteString(header)
+	for _, s := range sections {
+		b.WriteString("\n")
+		b.WriteString(jsonview.Block(s.Label, s.Text, width))
 	}
-	shown := map[string]bool{}
+	return common.Fit(b.String(), width, -1)
+}
+
+// DetailSections is Detail as a header line (sanitized) and labelled values, for a
+// jsonview.Model that folds them.
+func DetailSections(e *hist.Event, state string) (string, []jsonview.Section) {
+	header := fmt.Sprintf("Event %d  %s", e.ID, e.Type)
+	if state != "" {
+		header += "  state " + common.Line(state, 0)
+	}
+	var out []jsonview.Section
+	shown := map[string]bool{"name": true}
 	add := func(label, key string, text string, ok bool) {
 		shown[key] = true
 		if ok {
-			b.WriteString("\n")
-			b.WriteString(jsonview.Block(label, text, width))
+			out = append(out, jsonview.Section{Label: label, Text: text})
 		}
 	}
 	in, ok := e.Input()
 	add("Input", "input", in, ok)
-	out, ok := e.Output()
-	add("Output", "output", out, ok)
+	o, ok := e.Output()
+	add("Output", "output", o, ok)
 	er, ok := e.Error()
 	add("Error", "error", er, ok)
 	c, ok := e.Cause()
 	add("Cause", "cause", c, ok)
-	shown["name"] = true
 	for _, kv := range otherMembers(e) {
-		if shown[kv[0]] {
-			continue
+		if !shown[kv[0]] {
+			out = append(out, jsonview.Section{Label: kv[0], Text: kv[1]})
 		}
-		b.WriteString("\n")
-		b.WriteString(jsonview.Block(kv[0], kv[1], width))
 	}
-	return common.Fit(b.String(), width, -1)
+	return header, out
 }
 
 // otherMembers lists the details' members as key and JSON text, read back from the
