@@ -73,6 +73,12 @@ type Frame struct {
 	Failures  int
 	Finished  int
 	MapRunArn string // a distributed Map's run
+	// TolCount and TolPct replace the state's failure tolerance once UpdateMapRun
+	// set them.
+	TolCount    int64
+	TolPct      float64
+	TolCountSet bool
+	TolPctSet   bool
 	// Stopped holds where a Map's tolerated failed iterations stopped, for a redrive.
 	Stopped map[int]*StopPoint
 	// Kept is what this frame's Parallel or Map kept when it failed; Redo is a

@@ -67,6 +67,7 @@ func (e *Execution) distributed(st *asl.State) bool { return st.ProcessorMode ==
 func (e *Execution) mapState(f *Frame, st *asl.State) {
 	redo := f.Redo
 	f.Redo, f.Kept, f.Stopped = nil, nil, nil
+	f.TolCountSet, f.TolPctSet = false, false
 	eff, err := e.inputPath(f, st)
 	if err != nil {
 		e.raise(f, st, err)
@@ -313,6 +314,7 @@ func (e *Execution) iterationDone(f *Frame, st *asl.State, c *Frame) {
 		}
 		f.Failures++
 		count, pct, _ := e.tolerance(f, st, f.EffInput)
+		count, pct = f.toleranceOf(count, pct)
 		tolerated := (count >= 0 && int64(f.Failures) <= count) ||
 			(pct >= 0 && float64(f.Failures)*100 <= pct*float64(len(f.Items)))
 		if !tolerated || c.Err.Uncatchable {

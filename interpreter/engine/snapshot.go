@@ -73,6 +73,8 @@ type frameState struct {
 	Output       json.RawMessage   `json:"output,omitempty"`
 	Err          *Raised           `json:"err,omitempty"`
 	Stopped      []stopState       `json:"stopped,omitempty"`
+	TolCount     *int64            `json:"toleratedFailureCount,omitempty"`
+	TolPct       *float64          `json:"toleratedFailurePercentage,omitempty"`
 	Kept         *keptState        `json:"kept,omitempty"`
 	Redo         *keptState        `json:"redo,omitempty"`
 }
@@ -146,6 +148,12 @@ func (e *Execution) Snapshot() ([]byte, error) {
 			fs.Items = raw(f.Items)
 		}
 		fs.Stopped = stopsToState(f.Stopped, addVars)
+		if f.TolCountSet {
+			fs.TolCount = &f.TolCount
+		}
+		if f.TolPctSet {
+			fs.TolPct = &f.TolPct
+		}
 		fs.Kept, fs.Redo = keptToState(f.Kept, addVars), keptToState(f.Redo, addVars)
 		for _, r := range f.Results {
 			fs.Results = append(fs.Results, raw(r))
@@ -255,6 +263,12 @@ func Restore(def *asl.Definition, data []byte, opts Options) (*Execution, error)
 				return nil, err
 			}
 			f.Results = append(f.Results, x)
+		}
+		if fs.TolCount != nil {
+			f.TolCount, f.TolCountSet = *fs.TolCount, true
+		}
+		if fs.TolPct != nil {
+			f.TolPct, f.TolPctSet = *fs.TolPct, true
 		}
 		if f.Stopped, err = stopsFromState(fs.Stopped, vars); err != nil {
 			return nil, err

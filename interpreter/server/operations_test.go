@@ -181,6 +181,12 @@ func TestEveryOperationThroughTheSDK(t *testing.T) {
 	if mr.Status != types.MapRunStatusSucceeded || mr.ItemCounts.Total != 2 {
 		t.Errorf("map run: %s %+v", mr.Status, mr.ItemCounts)
 	}
+	// A closed run takes a new concurrency into its record only.
+	_, err = c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: mr.MapRunArn, MaxConcurrency: aws.Int32(5)})
+	must(err)
+	if mr, err = c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: mr.MapRunArn}); err != nil || mr.MaxConcurrency != 5 {
+		t.Errorf("after UpdateMapRun: %v %+v", err, mr)
+	}
 
 	fast, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("fast"), RoleArn: role, Type: types.StateMachineTypeExpress,
 		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)})

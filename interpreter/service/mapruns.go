@@ -277,3 +277,73 @@ func mapStateByLabel(sc *asl.Scope, label string) *asl.State {
 	}
 	return nil
 }
+
+// UpdateMapRun changes a running map run's concurrency or failure tolerance. A run that
+// has closed keeps its record; only its reported MaxConcurrency changes.
+func (s *Service) UpdateMapRun(ctx context.Context, in *sfn.UpdateMapRunInput, _ ...func(*sfn.Options)) (*sfn.UpdateMapRunOutput, error) {
+	a := aws.ToString(in.MapRunArn)
+	if p, err := arn.Parse(a); err != nil || p.Kind != "mapRun" {
+		return nil, errInvalidArn(a)
+	}
+	u, err := mapRunUpdate(in)
+	if err != nil {
+		return nil, err
+	}
+	var r mapRunRecord
+	err = s.st.View(func(tx *store.Tx) error { return getJSON(tx, kindMapRuns, a, &r) })
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, &types.ResourceNotFound{Message: aws.String("Resource not found: '" + a + "'"), ResourceName: aws.String(a)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	err = s.do(ctx, func(b *batch) error {
+		if u.MaxConcurrency != nil {
+			r.MaxConcurrency = *u.MaxConcurrency
+			s.putMapRun(b, &r)
+		}
+		le := s.live[r.ExecutionArn]
+		if le == nil || r.Status != types.MapRunStatusRunning {
+			return nil
+		}
+		if f := le.x.Frame(r.Frame); f != nil && f.MapRunArn == r.Arn {
+			if res, ok := le.x.UpdateMapRun(r.Frame, u, s.clock.Now()); ok {
+				s.apply(b, le, res)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &sfn.UpdateMapRunOutput{}, nil
+}
+
+// mapRunUpdate checks UpdateMapRun's fields as AWS's model constrains them.
+func mapRunUpdate(in *sfn.UpdateMapRunInput) (engine.MapRunUpdate, error) {
+	var u engine.MapRunUpdate
+	if in.MaxConcurrency == nil && in.ToleratedFailureCount == nil && in.ToleratedFailurePercentage == nil {
+		return u, errValidation("at least one of maxConcurrency, toleratedFailureCount and toleratedFailurePercentage must be given")
+	}
+	if m := in.MaxConcurrency; m != nil {
+		if *m < 0 {
+			return u, errValidation("1 validation error detected: Value at 'maxConcurrency' failed to satisfy constraint: Member must have value greater than or equal to 0")
+		}
+		n := int(*m)
+		u.MaxConcurrency = &n
+	}
+	if c := in.ToleratedFailureCount; c != nil {
+		if *c < 0 {
+			return u, errValidation("1 validation error detected: Value at 'toleratedFailureCount' failed to satisfy constraint: Member must have value greater than or equal to 0")
+		}
+		u.ToleratedFailureCount = c
+	}
+	if p := in.ToleratedFailurePercentage; p != nil {
+		if *p < 0 || *p > 100 {
+			return u, errValidation("1 validation error detected: Value at 'toleratedFailurePercentage' failed to satisfy constraint: Member must have value between 0 and 100")
+		}
+		pct := float64(*p)
+		u.ToleratedFailurePct = &pct
+	}
+	return u, nil
+}
