@@ -21,20 +21,7 @@ import (
 // mocks: no AWS, no handler.
 func TestExamplesRunWithTheirMocks(t *testing.T) {
 	ctx := context.Background()
-	cfg, err := mock.Parse(Mocks())
-	if err != nil {
-		t.Fatalf("the bundled mocks: %v", err)
-	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	svc, err := service.New(service.Config{Store: st, TimeScale: 0, Clock: engine.RealClock{}, Mocks: service.Mocks(cfg), DefaultTestCase: DefaultTestCase})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
+	svc := newService(t)
 	all, err := All()
 	if err != nil || len(all) == 0 {
 		t.Fatalf("examples: %v", err)
@@ -64,6 +51,30 @@ func TestExamplesRunWithTheirMocks(t *testing.T) {
 			t.Errorf("%s ended %s: %s %s", ex.Name, d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
 		}
 	}
+}
+
+// newService is a local engine that passes waits at once and answers the examples'
+// tasks with the bundled mocks.
+func newService(t *testing.T) *service.Service {
+	t.Helper()
+	cfg, err := mock.Parse(Mocks())
+	if err != nil {
+		t.Fatalf("the bundled mocks: %v", err)
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := service.New(service.Config{Store: st, TimeScale: 0, Clock: engine.RealClock{}, Mocks: service.Mocks(cfg), DefaultTestCase: DefaultTestCase})
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		svc.Close()
+		st.Close()
+	})
+	return svc
 }
 
 // settle waits for an execution to end, answering any callback it waits for.
