@@ -160,7 +160,7 @@ func (e *Execution) drain() {
 			}
 			budget--
 			f := e.frames[id]
-			if f == nil || f.Phase != PhaseReady {
+			if f == nil || f.Phase != PhaseReady || e.gated(f) {
 				continue
 			}
 			e.muted = f.Silent

@@ -84,6 +84,9 @@ type Options struct {
 	// Variables are workflow variables set before the first state runs (TestState's
 	// variables).
 	Variables *value.Object
+	// Gate, when set, is asked before each state is entered; a frame it turns away
+	// waits for Release (the debugger's breakpoints and steps).
+	Gate Gate
 }
 
 // DefaultStepBudget is how many states one call enters before it returns with More set.
@@ -110,6 +113,7 @@ type Execution struct {
 	frames    map[int]*Frame
 	nextFrame int
 	runq      []int
+	held      []int // frames Options.Gate holds before their state (gate.go)
 	now       time.Time
 	out       *Result
 

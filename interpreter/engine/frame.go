@@ -96,6 +96,9 @@ type Frame struct {
 	// its token to be answered.
 	Submitted bool
 
+	// passGate lets a released frame enter its state without asking the gate again.
+	passGate bool
+
 	// Set when the frame is done.
 	Output value.Value
 	Err    *Raised
@@ -140,3 +143,18 @@ func (v *Vars) Set(name string, x value.Value) {
 
 // Len is the number of variables in this scope alone.
 func (v *Vars) Len() int { return len(v.m) }
+
+// All returns every variable visible in this scope, inner ones hiding outer ones.
+func (v *Vars) All() map[string]value.Value {
+	out := map[string]value.Value{}
+	var chain []*Vars
+	for s := v; s != nil; s = s.Parent {
+		chain = append(chain, s)
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		for k, x := range chain[i].m {
+			out[k] = x
+		}
+	}
+	return out
+}

@@ -102,7 +102,7 @@ func rawOrNil(v value.Value) json.RawMessage {
 // Snapshot writes the execution's whole state as JSON.
 func (e *Execution) Snapshot() ([]byte, error) {
 	s := snapshot{Meta: e.Meta, Status: e.Status, StopTime: e.StopTime, LastID: e.lastID,
-		NextFrame: e.nextFrame, RunQueue: e.runq, Input: raw(e.input), Silent: e.silentEvents}
+		NextFrame: e.nextFrame, RunQueue: append(append([]int(nil), e.runq...), e.held...), Input: raw(e.input), Silent: e.silentEvents}
 	if e.Status == Status("SUCCEEDED") {
 		s.Output = raw(e.Output)
 	}
