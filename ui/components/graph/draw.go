@@ -110,7 +110,7 @@ func (c *config) drawBox(g *drawing, v *vertex, x, y int, path, outer string, sc
 	cv.text(x+1, y, " "+v.tag+" ", styleTag, v.w-2)
 	tx := x + 2
 	if c.markers {
-		cv.text(tx, y+1, status.Marker(), style, 1)
+		cv.text(tx, y+1, markOf(status, st.Name, c.marks), style, 1)
 		tx += 2
 	}
 	cv.text(tx, y+1, v.name, style, x1-1-tx)
@@ -123,4 +123,12 @@ func (c *config) drawBox(g *drawing, v *vertex, x, y int, path, outer string, sc
 		}
 		c.drawBlock(g, in, x+v.innerX[i], y+2, ipath, st.Name)
 	}
+}
+
+// markOf is a state's one-cell sign: its own mark when it has one, else its status's.
+func markOf(s Status, name string, marks map[string]string) string {
+	if m, ok := marks[name]; ok {
+		return m
+	}
+	return s.Marker()
 }

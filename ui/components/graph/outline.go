@@ -78,8 +78,8 @@ func (o *outliner) scope(s *asl.Scope, indent, path string) {
 		} else {
 			b.WriteString(" ")
 		}
-		if o.p != nil {
-			b.WriteString(status.Marker())
+		if o.p != nil || len(o.opts.Marks) > 0 {
+			b.WriteString(markOf(status, name, o.opts.Marks))
 			b.WriteString(" ")
 		}
 		b.WriteString(clean(name))

@@ -46,6 +46,9 @@ type Options struct {
 	// Viewport). The view moves from there only as far as it must to show the
 	// selection, so it does not jump while the selection walks.
 	ScrollX, ScrollY int
+	// Marks replace the status marker of the named states with a one-cell sign of
+	// their own (the debugger's breakpoints and paused states).
+	Marks map[string]string
 }
 
 // config is what the layout needs from the options.
@@ -55,6 +58,7 @@ type config struct {
 	paint             *Painting
 	sel               map[string]int
 	selected          string
+	marks             map[string]string
 }
 
 // fits are the name and label widths tried in turn until a graph fits the width.
@@ -104,7 +108,8 @@ func render(def *asl.Definition, statuses map[string]Status, opts Options) (stri
 func fit(def *asl.Definition, p *Painting, opts Options) *drawing {
 	var first *drawing
 	for _, f := range fits {
-		c := &config{maxName: f[0], maxLabel: f[1], markers: p != nil, paint: p, sel: opts.MapIteration, selected: opts.Selected}
+		c := &config{maxName: f[0], maxLabel: f[1], markers: p != nil || len(opts.Marks) > 0, paint: p, sel: opts.MapIteration, selected: opts.Selected,
+			marks: opts.Marks}
 		g := c.draw(def)
 		if opts.Width <= 0 || g.cv.w <= opts.Width {
 			return g
