@@ -1,0 +1,95 @@
+package service
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
+)
+
+// TestConformanceExternal replays the recorded executions whose tasks call services
+// outside Step Functions through the service, as a Step Functions Local user would run
+// them, and compares result, event summary and events with AWS's recording:
+//
+//   - Lambda functions run on a fake Lambda endpoint that plays each handler as
+//     lambda_handlers.json describes it (echo, fixed payload, raise, hang), through the
+//     service's Lambda handler, so a raising function takes the error shape the Lambda
+//     client builds;
+//   - every other service (SQS, SNS, S3, DynamoDB, EventBridge, ...) is answered by a
+//     MockConfigFile.json written from the recording's own task responses (Return for
+//     TaskSucceeded, Throw for TaskFailed, WaitForCallback for TaskSubmitted, indexed by
+//     call), loaded by interpreter/mock as a user's file is, and picked by "#TestCase" on
+//     the state machine ARN. This checks what the engine does with the responses, not
+//     the services: a mock returns what AWS returned by construction;
+//   - callback tasks are answered through SendTaskSuccess/SendTaskFailure, with the
+//     token read from the TaskScheduled event, as the recording's callback was answered.
+//
+// Waits and retry delays pass at once (time scale 0); task timeouts and heartbeats keep
+// their real seconds. Cases that cannot be served are listed in the log with the reason.
+func TestConformanceExternal(t *testing.T) {
+	root := conformance.CorpusDir(t)
+	behaviours, unplayable, err := handlerBehaviours(filepath.Join(root, "lambda_handlers.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := conformance.Load(filepath.Join(root, "external"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	execs := conformance.Executions(all)
+	plans := map[string]*externalPlan{}
+	var cases []*conformance.Case
+	skipped := map[string][]string{} // category → case ids
+	for _, c := range execs {
+		p, why := planExternal(c, behaviours, unplayable)
+		if p == nil {
+			category, _, _ := strings.Cut(why, ":")
+			skipped[category] = append(skipped[category], c.ID+": "+why)
+			continue
+		}
+		plans[c.ID] = p
+		cases = append(cases, stripUnverified(c))
+	}
+	logUnserved(t, len(execs), len(cases), skipped)
+	if len(cases) == 0 {
+		t.Fatal("no external case can be served by mocks or the fake Lambda endpoint")
+	}
+	conformance.Run(t, cases, filepath.Join("testdata", "known_failures_external.txt"), func(c *conformance.Case) (*conformance.Result, error) {
+		r, err := replayExternal(c, plans[c.ID], t.TempDir())
+		if err != nil {
+			return nil, err
+		}
+		names := unverifiedNames(c)
+		if r.Output != nil {
+			r.Output = aws.String(string(withoutMembers([]byte(*r.Output), names)))
+		}
+		if r.Events != nil {
+			r.Events = withoutMembers(r.Events, names)
+		}
+		return r, nil
+	})
+}
+
+func logUnserved(t *testing.T, total, served int, skipped map[string][]string) {
+	t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "external executions: %d; served by mocks and the fake Lambda endpoint: %d; not served here: %d\n",
+		total, served, total-served)
+	categories := make([]string, 0, len(skipped))
+	for k := range skipped {
+		categories = append(categories, k)
+	}
+	sort.Strings(categories)
+	for _, k := range categories {
+		fmt.Fprintf(&b, "  not served (%s): %d\n", k, len(skipped[k]))
+		for _, why := range skipped[k] {
+			fmt.Fprintf(&b, "    %s\n", why)
+		}
+	}
+	t.Log(b.String())
+}
