@@ -157,7 +157,7 @@ func runDefinition(ctx context.Context, out io.Writer, file string, o runOptions
 		RoleArn: role, Region: loc.Region, Type: typ, StartTime: clock.Now(), Input: inputText}
 	x := engine.New(def, meta, input, opts)
 
-	reg, err := taskHandlers(o, machine)
+	reg, err := taskHandlers(o, machine, nil)
 	if err != nil {
 		return usageError("%v", err)
 	}
@@ -209,9 +209,10 @@ func machineNameFromFile(file string) string {
 }
 
 // taskHandlers builds what runs Task states: command handlers, a Lambda endpoint, and
-// in front of them the mocks of a test case.
-func taskHandlers(o runOptions, machine string) (*engine.Registry, error) {
-	reg := &engine.Registry{}
+// in front of them the mocks of a test case. fallback, when set, serves what none of
+// them does.
+func taskHandlers(o runOptions, machine string, fallback engine.Handler) (*engine.Registry, error) {
+	reg := &engine.Registry{Default: fallback}
 	if o.lambda != "" {
 		l, err := localtask.NewLambda(o.lambda, o.region)
 		if err != nil {

@@ -102,7 +102,7 @@ func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
 	if o.timeScale < 0 {
 		return usageError("--time-scale must not be negative")
 	}
-	reg, err := taskHandlers(runOptions{lambda: o.lambda, handlers: o.handlers, region: o.region}, "")
+	reg, err := taskHandlers(runOptions{lambda: o.lambda, handlers: o.handlers, region: o.region}, "", nil)
 	if err != nil {
 		return usageError("%v", err)
 	}

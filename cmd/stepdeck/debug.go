@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/stepdeck/stepdeck/client"
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/debug"
+	"github.com/stepdeck/stepdeck/interpreter/mock"
+	"github.com/stepdeck/stepdeck/ui"
+	"github.com/stepdeck/stepdeck/ui/common"
+	"github.com/stepdeck/stepdeck/ui/pages"
+)
+
+type debugOptions struct {
+	run         runOptions
+	breakpoints []string
+	onRetry     bool
+}
+
+func newDebugCommand() *cobra.Command {
+	var o debugOptions
+	cmd := &cobra.Command{
+		Use:   "debug FILE",
+		Short: "Step through a state machine definition in the TUI, with breakpoints",
+		Long: `Open the terminal UI in debugger mode on a definition: the execution starts paused
+before its first state. Step (n), step over a Parallel or Map (o), continue to the next
+breakpoint (g), set breakpoints on the graph (b), edit a state's input before it runs (e),
+skip a Wait or retry delay (w), answer tasks by hand (a, x), restart at a state (R).
+Tasks run on the mocks, handlers and Lambda endpoint given; any other task waits for an
+answer by hand.`,
+		Example: `  stepdeck debug flow.asl.json --input @input.json
+  stepdeck debug flow.asl.json --mock-config MockConfigFile.json --test-case HappyPath --break Charge`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return debugDefinition(cmd.Context(), args[0], o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.run.input, "input", "{}", "execution input: JSON text, or @FILE to read it from a file")
+	f.StringVar(&o.run.machineName, "state-machine-name", "", "state machine name, for the mock config (default: the file name)")
+	f.Float64Var(&o.run.timeScale, "time-scale", 1, "multiply Wait and retry delays by this factor (0: no waiting)")
+	f.StringVar(&o.run.mockConfig, "mock-config", os.Getenv(mock.EnvVar), "Step Functions Local mock config file; default $"+mock.EnvVar)
+	f.StringVar(&o.run.testCase, "test-case", "", "the test case of the mock config to use")
+	f.StringVar(&o.run.handlers, "handlers", "", "a JSON file mapping task resources to local commands")
+	f.StringVar(&o.run.lambda, "lambda-endpoint", os.Getenv("LAMBDA_ENDPOINT"), "a Lambda-compatible endpoint for Lambda tasks; default $LAMBDA_ENDPOINT")
+	f.StringVar(&o.run.region, "region", "us-east-1", "region of the Lambda endpoint's client")
+	f.StringSliceVar(&o.breakpoints, "break", nil, "states to set breakpoints on (repeat or separate with commas)")
+	f.BoolVar(&o.onRetry, "break-on-retry", false, "stop before each retry")
+	return cmd
+}
+
+// newDebugSession parses the file and starts a session paused before its first state.
+func newDebugSession(file string, o debugOptions) (*debug.Session, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	def, err := asl.Parse(data)
+	if err != nil {
+		var de *asl.Error
+		if errors.As(err, &de) {
+			return nil, usageError("%s is not a valid definition:\n%s", file, strings.TrimRight(de.Report(), "\n"))
+		}
+		return nil, usageError("%v", err)
+	}
+	_, input, err := readInput(o.run.input)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	if o.run.timeScale < 0 {
+		return nil, usageError("--time-scale must not be negative")
+	}
+	machine := o.run.machineName
+	if machine == "" {
+		machine = machineNameFromFile(file)
+	}
+	for _, b := range o.breakpoints {
+		if debug.StateOf(def, b) == nil {
+			return nil, usageError("--break %s: the definition has no such state", b)
+		}
+	}
+	reg, err := taskHandlers(o.run, machine, debug.ByHand)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	s, err := debug.New(debug.Config{Definition: def, Source: string(data), Name: machine, Input: input, Tasks: reg,
+		TimeScale: o.run.timeScale})
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range o.breakpoints {
+		s.ToggleBreakpoint(b)
+	}
+	s.BreakOn(true, o.onRetry)
+	return s, nil
+}
+
+func debugDefinition(ctx context.Context, file string, o debugOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	s, err := newDebugSession(file, o)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	// The other screens (callbacks, machines) work on a throwaway local engine: the
+	// debugger's execution lives only in this process.
+	dir, err := os.MkdirTemp("", "stepdeck-debug-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	api, closeFn, err := client.NewLocal(ctx, client.LocalOptions{DataDir: dir, TimeScale: o.run.timeScale})
+	if err != nil {
+		return fmt.Errorf("starting the local engine: %w", err)
+	}
+	defer closeFn()
+	c := common.New(api, false)
+	c.Local = true
+	app := ui.NewOn(c, "local debugger", pages.NewDebugger(c, s, file))
+	_, err = tea.NewProgram(app, tea.WithContext(ctx)).Run()
+	return err
+}

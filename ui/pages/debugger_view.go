@@ -1,0 +1,277 @@
+package pages
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/dataflow"
+	"github.com/stepdeck/stepdeck/interpreter/debug"
+	"github.com/stepdeck/stepdeck/interpreter/engine"
+	hist "github.com/stepdeck/stepdeck/interpreter/history"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+	"github.com/stepdeck/stepdeck/ui/common"
+	"github.com/stepdeck/stepdeck/ui/components/graph"
+	"github.com/stepdeck/stepdeck/ui/components/jsonview"
+)
+
+// Marks on the graph: a breakpoint, and a state a branch is stopped before.
+const (
+	markBreakpoint = "●"
+	markStopped    = "▶"
+)
+
+func (d *Debugger) leftWidth() int { return max(d.c.Width*2/5, 20) }
+
+func (d *Debugger) rightWidth() int { return max(d.c.Width-d.leftWidth(), 20) }
+
+func (d *Debugger) graphOptions() graph.Options {
+	marks := map[string]string{}
+	for name := range d.view.Breakpoints {
+		marks[name] = markBreakpoint
+	}
+	for _, h := range d.view.Held {
+		marks[h.State] = markStopped
+	}
+	return graph.Options{Width: d.leftWidth() - 2, Height: d.c.BodyHeight() - 2, Selected: d.selected,
+		Color: d.c.Styles.Color, Painting: d.painting, Mode: graph.Auto, ScrollX: d.scrollX, ScrollY: d.scrollY, Marks: marks}
+}
+
+func (d *Debugger) View() string {
+	switch {
+	case d.form != nil:
+		return d.form.View()
+	case d.answer != nil:
+		return d.answer.View()
+	}
+	h := d.c.BodyHeight()
+	opts := d.graphOptions()
+	def := d.s.Definition()
+	g := graph.Render(def, nil, opts)
+	d.scrollX, d.scrollY = graph.Viewport(def, nil, opts)
+	left := box(" Graph ", g, d.leftWidth(), h, false)
+
+	rw := d.rightWidth()
+	topH := min(max(h/2, 8), h-4)
+	top := box(" Debugger ", d.controlView(rw-2), rw, topH, false)
+	var lower string
+	if d.showFlow {
+		d.refreshFlow()
+		lower = box(" Data flow ", d.flow.View(rw-2, h-topH-2), rw, h-topH, false)
+	} else {
+		lower = box(" Events ", d.eventsView(rw-2, h-topH-2), rw, h-topH, false)
+	}
+	return joinColumns(left, top+"\n"+lower)
+}
+
+// joinColumns puts two blocks of lines side by side.
+func joinColumns(left, right string) string {
+	l, r := strings.Split(left, "\n"), strings.Split(right, "\n")
+	n := max(len(l), len(r))
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		if i < len(l) {
+			b.WriteString(l[i])
+		}
+		if i < len(r) {
+			b.WriteString(r[i])
+		}
+	}
+	return b.String()
+}
+
+// controlView says what the execution is doing and what waits for the operator.
+func (d *Debugger) controlView(w int) string {
+	v := d.view
+	var b strings.Builder
+	on := func(set bool) string {
+		if set {
+			return "on"
+		}
+		return "off"
+	}
+	mode := "running to the next breakpoint"
+	if v.Stepping {
+		mode = "stepping"
+	}
+	fmt.Fprintf(&b, "%s · %s · break on errors %s, before retries %s\n", d.statusWord(), mode, on(v.BreakOnError), on(v.BreakOnRetry))
+	if v.Status != "RUNNING" {
+		b.WriteString(d.endView())
+		return b.String()
+	}
+	if len(v.Held) > 0 {
+		b.WriteString("Stopped before:\n")
+		for i, h := range v.Held {
+			cursor := "  "
+			if i == d.cur {
+				cursor = "▸ "
+			}
+			where := ""
+			if h.Path != "" {
+				where = "  in " + h.Path
+			}
+			b.WriteString(common.Line(fmt.Sprintf("%s%s (%s)%s", cursor, h.State, h.Reason, where), w) + "\n")
+		}
+	}
+	for _, t := range v.Tasks {
+		kind := "task"
+		if t.Callback {
+			kind = "callback"
+		}
+		b.WriteString(common.Line(fmt.Sprintf("Waiting for you: %s %s (%s) · a answers, x fails", kind, t.State, t.Resource), w) + "\n")
+	}
+	now := time.Now()
+	for _, t := range v.Timers {
+		what := "Wait"
+		if t.Purpose == engine.TimerRetry {
+			what = "retry delay"
+		}
+		when := "fires in " + common.Duration(t.At.Sub(now))
+		if t.Paused {
+			when = "paused (g goes on)"
+		}
+		b.WriteString(common.Line(fmt.Sprintf("%s of %s %s · w skips", what, t.State, when), w) + "\n")
+	}
+	if h := d.current(); h != nil {
+		b.WriteString("Input of " + common.Line(h.State, 0) + " (e edits):\n")
+		b.WriteString(jsonview.Pretty(value.String(h.Input)))
+		if len(h.Vars) > 0 {
+			b.WriteString("\nVariables:\n")
+			names := make([]string, 0, len(h.Vars))
+			for k := range h.Vars {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			for _, k := range names {
+				b.WriteString(common.Line("  $"+k+" = "+value.String(h.Vars[k]), w) + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+func (d *Debugger) endView() string {
+	v := d.view
+	if v.Status == types.ExecutionStatusSucceeded {
+		return "Output:\n" + jsonview.Pretty(value.String(v.Output)) + "\n\nR restarts at the selected state."
+	}
+	return fmt.Sprintf("Error: %s\nCause: %s\n\nR restarts at the selected state with an input you edit.", v.Error, v.Cause)
+}
+
+func (d *Debugger) eventsView(w, h int) string {
+	evs := d.events
+	if len(evs) > h {
+		evs = evs[len(evs)-h:]
+	}
+	var b strings.Builder
+	for _, ev := range evs {
+		name, _ := ev.StateName()
+		b.WriteString(common.Line(fmt.Sprintf("%4d  %-28s %s", ev.ID, ev.Type, name), w) + "\n")
+	}
+	return b.String()
+}
+
+// refreshFlow traces the selected state: a state a branch is stopped before shows what
+// it is about to do with its input; another shows its last run from the history.
+func (d *Debugger) refreshFlow() {
+	key := fmt.Sprint(d.selected, len(d.events), d.cur, len(d.view.Held))
+	if key == d.flowKey {
+		return
+	}
+	d.flowKey = key
+	header, stages := d.flowOf(d.selected)
+	d.flow.SetHeader(header...)
+	d.flow.SetStages(stages)
+}
+
+func (d *Debugger) flowOf(name string) ([]string, []dataflow.Stage) {
+	st := debug.StateOf(d.s.Definition(), name)
+	if st == nil {
+		return []string{"Data flow: select a state with the arrows"}, nil
+	}
+	for _, h := range d.view.Held {
+		if h.State == name {
+			in := dataflow.Inputs{Input: h.Input, Vars: h.Vars}
+			return []string{"Data flow of " + name + ", about to run (its result is not known yet)"}, dataflow.Trace(st, in)
+		}
+	}
+	entered := -1
+	for i := len(d.events) - 1; i >= 0; i-- {
+		if n, _ := d.events[i].StateName(); n == name && hist.IsEntered(d.events[i].Type) {
+			entered = i
+			break
+		}
+	}
+	if entered < 0 {
+		return []string{"Data flow of " + name + ": not run yet"}, nil
+	}
+	text, _ := d.events[entered].Input()
+	input, err := value.ParseString(text)
+	if err != nil {
+		return []string{"Data flow of " + name + ": its input is not JSON"}, nil
+	}
+	in := dataflow.Inputs{Input: input, Vars: d.varsBefore(entered)}
+	header := []string{fmt.Sprintf("Data flow of %s, as it ran from event %d", name, d.events[entered].ID)}
+	if r, ok := d.resultAfter(st, entered); ok {
+		in.Result, in.HasResult = r, true
+	}
+	return header, dataflow.Trace(st, in)
+}
+
+// resultAfter finds the result of the run entered at event i: a Task's success event
+// that follows from it.
+func (d *Debugger) resultAfter(st *asl.State, i int) (value.Value, bool) {
+	if st.Type != asl.Task {
+		return nil, false
+	}
+	id := d.events[i].ID
+	for j := i + 1; j < len(d.events); j++ {
+		ev := d.events[j]
+		switch ev.Type {
+		case types.HistoryEventTypeTaskSucceeded, types.HistoryEventTypeLambdaFunctionSucceeded, types.HistoryEventTypeActivitySucceeded:
+			if d.leadsTo(j, id) {
+				text, _ := ev.Output()
+				v, err := value.ParseString(text)
+				return v, err == nil
+			}
+		}
+	}
+	return nil, false
+}
+
+// leadsTo reports whether event j's previousEventId chain reaches the event with id.
+func (d *Debugger) leadsTo(j int, id int64) bool {
+	for steps := 0; steps < len(d.events) && j >= 0; steps++ {
+		prev := d.events[j].PreviousEventID
+		if prev == id {
+			return true
+		}
+		if prev <= 0 || prev >= d.events[j].ID {
+			return false
+		}
+		j = int(prev) - 1 // the session's history has ids 1, 2, 3...
+	}
+	return false
+}
+
+// varsBefore folds the variables assigned before event i.
+func (d *Debugger) varsBefore(i int) map[string]value.Value {
+	vars := map[string]value.Value{}
+	for _, ev := range d.events[:i] {
+		if det, ok := ev.Details.(*types.StateExitedEventDetails); ok && det.AssignedVariables != nil {
+			for k, text := range det.AssignedVariables {
+				if v, err := value.ParseString(text); err == nil {
+					vars[k] = v
+				}
+			}
+		}
+	}
+	return vars
+}
