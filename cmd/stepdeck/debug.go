@@ -92,12 +92,9 @@ func newDebugSession(file string, o debugOptions) (*debug.Session, error) {
 		return nil, usageError("%v", err)
 	}
 	s, err := debug.New(debug.Config{Definition: def, Source: string(data), Name: machine, Input: input, Tasks: reg,
-		TimeScale: o.run.timeScale})
+		TimeScale: o.run.timeScale, Breakpoints: o.breakpoints})
 	if err != nil {
 		return nil, err
-	}
-	for _, b := range o.breakpoints {
-		s.ToggleBreakpoint(b)
 	}
 	s.BreakOn(true, o.onRetry)
 	return s, nil

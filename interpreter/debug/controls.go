@@ -183,9 +183,9 @@ func (s *Session) Restart(state string, input value.Value) (*Session, error) {
 	}
 	cfg.StartAt, cfg.Input = state, input
 	cfg.Variables = s.rootVars()
-	bps := make(map[string]bool, len(s.breakpoints))
+	cfg.Breakpoints = nil
 	for k := range s.breakpoints {
-		bps[k] = true
+		cfg.Breakpoints = append(cfg.Breakpoints, k)
 	}
 	onError, onRetry := s.breakOnError, s.breakOnRetry
 	s.mu.Unlock()
@@ -193,7 +193,7 @@ func (s *Session) Restart(state string, input value.Value) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	n.breakpoints, n.breakOnError, n.breakOnRetry = bps, onError, onRetry
+	n.BreakOn(onError, onRetry)
 	s.Close()
 	return n, nil
 }

@@ -49,6 +49,8 @@ type Config struct {
 	Variables *value.Object
 	// Now is the clock; nil is the wall clock.
 	Now func() time.Time
+	// Breakpoints are set before the first state.
+	Breakpoints []string
 }
 
 // Session is one execution under the debugger. Its methods are safe to call from any
@@ -150,6 +152,9 @@ func New(cfg Config) (*Session, error) {
 	s := &Session{cfg: cfg, ctx: ctx, end: end, breakpoints: map[string]bool{}, stepping: true, over: -1,
 		reasons: map[int]string{}, tasks: map[key]*Task{}, timers: map[key]*Timer{}, changed: make(chan struct{}, 1),
 		breakOnError: true}
+	for _, b := range cfg.Breakpoints {
+		s.breakpoints[b] = true
+	}
 	now := cfg.Now()
 	name := ids.UUID()
 	machineArn := "arn:aws:states:us-east-1:123456789012:stateMachine:" + cfg.Name
@@ -162,7 +167,9 @@ func New(cfg Config) (*Session, error) {
 	defer s.mu.Unlock()
 	s.apply(s.x.Start(now))
 	for _, id := range s.x.Held() {
-		s.reasons[id] = "start"
+		if s.reasons[id] == "step" {
+			s.reasons[id] = "start"
+		}
 	}
 	return s, nil
 }
