@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -317,4 +318,23 @@ func StateOf(def *asl.Definition, name string) *asl.State {
 		return nil
 	}
 	return find(&def.Scope)
+}
+
+// PendingToken stands for the task token of a task not started yet in a data-flow
+// preview: the real one is made when the task starts.
+const PendingToken = "<the task token, made when the task starts>"
+
+// Context is $$ as the state saw it when entered at that time, with the last task token
+// the session gave it (or PendingToken).
+func (s *Session) Context(st *asl.State, entered time.Time) value.Value {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	token := ""
+	if st.Type == asl.Task && strings.Contains(st.Resource, ".waitForTaskToken") || strings.HasPrefix(st.Resource, "arn:aws:states:") && strings.Contains(st.Resource, ":activity:") {
+		token = s.tokens[st.Name]
+		if token == "" {
+			token = PendingToken
+		}
+	}
+	return s.x.ContextFor(st, entered, 0, token)
 }

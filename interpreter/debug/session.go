@@ -74,6 +74,7 @@ type Session struct {
 	tasks      map[key]*Task
 	timers     map[key]*Timer
 	changed    chan struct{}
+	tokens     map[string]string // the last task token of each state
 	lastError  error
 }
 
@@ -150,7 +151,7 @@ func New(cfg Config) (*Session, error) {
 	}
 	ctx, end := context.WithCancel(context.Background())
 	s := &Session{cfg: cfg, ctx: ctx, end: end, breakpoints: map[string]bool{}, stepping: true, over: -1,
-		reasons: map[int]string{}, tasks: map[key]*Task{}, timers: map[key]*Timer{}, changed: make(chan struct{}, 1),
+		reasons: map[int]string{}, tokens: map[string]string{}, tasks: map[key]*Task{}, timers: map[key]*Timer{}, changed: make(chan struct{}, 1),
 		breakOnError: true}
 	for _, b := range cfg.Breakpoints {
 		s.breakpoints[b] = true
@@ -338,6 +339,9 @@ func (s *Session) fire(k key) {
 func (s *Session) invoke(c engine.Command) {
 	call := c.Task
 	k := key{c.Frame, c.Seq}
+	if call.Token != "" {
+		s.tokens[call.StateName] = call.Token
+	}
 	byHand := func(callback bool) {
 		s.tasks[k] = &Task{Frame: c.Frame, Seq: c.Seq, State: call.StateName, Resource: call.Resource, Input: call.Input,
 			Token: call.Token, Callback: callback}
@@ -357,7 +361,9 @@ func (s *Session) invoke(c engine.Command) {
 		var wait *mock.CallbackWait
 		switch {
 		case errors.Is(err, ErrByHand):
-			byHand(false)
+			// A .waitForTaskToken task nothing serves waits for its token, as in the
+			// service: answering it by hand is answering the token.
+			byHand(call.Token != "")
 			s.notify()
 			return
 		case errors.As(err, &wait):

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"time"
+
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -83,4 +85,10 @@ func (e *Execution) contextObject(f *Frame, st *asl.State, item *mapItem, token 
 type mapItem struct {
 	index int
 	value value.Value
+}
+
+// ContextFor builds $$ as a state sees it, for a debugger that traces a state's data
+// flow outside a run: entered is when the state was entered, token its task token.
+func (e *Execution) ContextFor(st *asl.State, entered time.Time, retryCount int64, token string) *value.Object {
+	return e.contextObject(&Frame{EnteredTime: entered, RetryCount: retryCount}, st, nil, token)
 }

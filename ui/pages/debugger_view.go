@@ -122,17 +122,18 @@ func (d *Debugger) controlView(w int) string {
 	}
 	for _, t := range v.Tasks {
 		kind := "task"
-		if t.Callback {
+		switch {
+		case strings.Contains(t.Resource, ":activity:"):
+			kind = "activity task"
+		case t.Callback:
 			kind = "callback"
 		}
 		b.WriteString(common.Line(fmt.Sprintf("Waiting for you: %s %s (%s) · a answers, x fails", kind, t.State, t.Resource), w) + "\n")
 	}
 	now := time.Now()
 	for _, t := range v.Timers {
-		what := "Wait"
-		if t.Purpose == engine.TimerRetry {
-			what = "retry delay"
-		}
+		what := map[engine.TimerPurpose]string{engine.TimerWait: "Wait", engine.TimerRetry: "retry delay",
+			engine.TimerTaskTimeout: "time limit", engine.TimerHeartbeat: "heartbeat limit"}[t.Purpose]
 		when := "fires in " + common.Duration(t.At.Sub(now))
 		if t.Paused {
 			when = "paused (g goes on)"
@@ -198,7 +199,7 @@ func (d *Debugger) flowOf(name string) ([]string, []dataflow.Stage) {
 	}
 	for _, h := range d.view.Held {
 		if h.State == name {
-			in := dataflow.Inputs{Input: h.Input, Vars: h.Vars}
+			in := dataflow.Inputs{Input: h.Input, Vars: h.Vars, Context: d.s.Context(st, time.Now())}
 			return []string{"Data flow of " + name + ", about to run (its result is not known yet)"}, dataflow.Trace(st, in)
 		}
 	}
@@ -217,7 +218,7 @@ func (d *Debugger) flowOf(name string) ([]string, []dataflow.Stage) {
 	if err != nil {
 		return []string{"Data flow of " + name + ": its input is not JSON"}, nil
 	}
-	in := dataflow.Inputs{Input: input, Vars: d.varsBefore(entered)}
+	in := dataflow.Inputs{Input: input, Vars: d.varsBefore(entered), Context: d.s.Context(st, d.events[entered].Timestamp)}
 	header := []string{fmt.Sprintf("Data flow of %s, as it ran from event %d", name, d.events[entered].ID)}
 	if r, ok := d.resultAfter(st, entered); ok {
 		in.Result, in.HasResult = r, true
