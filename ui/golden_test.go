@@ -39,7 +39,7 @@ func TestGoldenScreens(t *testing.T) {
 		{"execution-graph-focus", func(a *App) {
 			_, cmd := a.Update(pages.OpenMsg{Page: pages.NewExecution(a.c, hello)})
 			drain(a, cmd)
-			press(a, "tab", "down")
+			press(a, "tab", "tab", "down") // history → detail → graph
 		}},
 		{"callbacks", func(a *App) { press(a, "c") }},
 		{"approve", func(a *App) { press(a, "c", "a") }},

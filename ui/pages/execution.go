@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -18,8 +16,10 @@ import (
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	hist "github.com/stepdeck/stepdeck/interpreter/history"
 	"github.com/stepdeck/stepdeck/ui/common"
+	"github.com/stepdeck/stepdeck/ui/components/dataflowview"
 	"github.com/stepdeck/stepdeck/ui/components/graph"
 	"github.com/stepdeck/stepdeck/ui/components/history"
+	"github.com/stepdeck/stepdeck/ui/components/jsonview"
 )
 
 // Execution shows one execution: its graph painted with what each state did, the event
@@ -40,18 +40,40 @@ type Execution struct {
 	current  string      // the state last entered, for AppendStates
 	rows     []table.Row // the table's rows, grown as events arrive
 	painting *graph.Painting
+	paintedN int // painting is of events[:paintedN]
+	index    stateIndex
 
 	table       table.Model
+	detail      *jsonview.Model
+	flow        *dataflowview.Model
+	showFlow    bool // the detail area shows the selected state's data flow
 	w, h        int  // the screen size the panes were laid out for
 	follow      bool // keep the cursor on the newest event
-	graphFocus  bool
+	focus       pane
 	selected    string // the state selected in the graph
 	scrollX     int
 	scrollY     int
 	following   bool
 	followerGen int
 	confirmStop bool
+
+	travel bool // time travel: everything shown is as of event asOf
+	asOf   int  // the number of events time travel looks at, 1..len(events)
+
+	export         *exportPrompt
+	confirmRedrive bool
+	flowKey        string // what the data-flow pane was computed for
+	redriveRetries int    // follower restarts left while a redrive's first event is awaited
 }
+
+// pane is what has the keyboard; tab cycles graph → history → detail.
+type pane uint8
+
+const (
+	historyPane pane = iota
+	detailPane
+	graphPane
+)
 
 type describedMsg struct {
 	owner *Execution
@@ -73,18 +95,9 @@ type stoppedMsg struct {
 	err   error
 }
 
-var (
-	keyTab    = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "graph/history"))
-	keyFollow = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow"))
-	keyStop   = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stop execution"))
-	keyArrows = key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("←↑↓→", "move in graph"))
-	keyYes    = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm"))
-	keyNo     = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "cancel"))
-)
-
 // NewExecution returns the screen of the execution arn.
 func NewExecution(c *common.Common, arn string) *Execution {
-	x := &Execution{c: c, arn: arn, follow: true}
+	x := &Execution{c: c, arn: arn, follow: true, detail: jsonview.New(c.Styles), flow: dataflowview.New(c.Styles)}
 	x.table = newTable(c, history.Columns(x.rightWidth()), x.rightWidth(), x.tableHeight())
 	return x
 }
@@ -105,11 +118,21 @@ func (x *Execution) Title() string {
 func (x *Execution) Init() tea.Cmd {
 	x.Close()
 	x.ctx, x.cancel = context.WithCancel(context.Background())
-	x.events, x.states, x.current, x.rows, x.painting = nil, nil, "", nil, nil
+	x.events, x.states, x.current, x.rows, x.painting, x.paintedN = nil, nil, "", nil, nil, 0
+	x.index = stateIndex{}
+	x.asOf = 0
+	return tea.Batch(x.describe(), x.resume())
+}
+
+// resume starts a fresh follower. It reads from the first event again (the API has no
+// "after event N"), and add drops the events already held, so the screen does not
+// restart; this is how a redriven execution, whose follower stopped at the close, is
+// picked up again.
+func (x *Execution) resume() tea.Cmd {
 	x.followerGen++
 	x.following = true
 	f := client.NewFollower(x.c.API, x.arn, client.FollowOptions{})
-	return tea.Batch(x.describe(), x.next(f, x.followerGen))
+	return x.next(f, x.followerGen)
 }
 
 func (x *Execution) Close() {
@@ -159,24 +182,7 @@ type followMsg struct {
 	f *client.Follower
 }
 
-func (x *Execution) Capturing() bool { return false }
-
-func (x *Execution) Keys() []key.Binding {
-	if x.confirmStop {
-		return []key.Binding{keyYes, keyNo}
-	}
-	ks := []key.Binding{keyTab}
-	if x.graphFocus {
-		ks = append(ks, keyArrows)
-	} else {
-		ks = append(ks, keyUpDown)
-	}
-	ks = append(ks, keyFollow)
-	if !x.c.ReadOnly && x.running() {
-		ks = append(ks, keyStop)
-	}
-	return ks
-}
+func (x *Execution) Capturing() bool { return x.export != nil && x.export.editing() }
 
 func (x *Execution) running() bool {
 	return x.desc != nil && x.desc.Status == types.ExecutionStatusRunning
@@ -193,6 +199,7 @@ func (x *Execution) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return x, fail(msg.err)
 		}
 		x.desc, x.def, x.defErr = msg.desc, msg.def, msg.defEr
+		x.painting = nil // the definition may be new
 		x.repaint()
 		return x, nil
 	case followMsg:
@@ -210,7 +217,10 @@ func (x *Execution) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return x, nil
 		}
 		x.following = false
-		if errors.Is(msg.err, client.ErrFollowDone) || errors.Is(msg.err, context.Canceled) {
+		if errors.Is(msg.err, client.ErrFollowDone) {
+			return x, x.awaitRedrive()
+		}
+		if errors.Is(msg.err, context.Canceled) {
 			return x, nil
 		}
 		return x, fail(fmt.Errorf("following the execution: %w", msg.err))
@@ -222,53 +232,22 @@ func (x *Execution) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return x, fail(fmt.Errorf("stopping the execution: %w", msg.err))
 		}
 		return x, tea.Batch(x.describe(), func() tea.Msg { return InfoMsg("Stop requested") })
+	case redrivenMsg:
+		return x, x.redriven(msg)
+	case resumeMsg:
+		if msg.owner != x || msg.gen != x.followerGen || x.following {
+			return x, nil
+		}
+		return x, x.resume()
+	case exportedMsg:
+		return x, x.exported(msg)
 	case tea.KeyPressMsg:
 		return x, x.key(msg)
 	}
+	if x.export != nil {
+		return x, x.export.update(msg)
+	}
 	return x, nil
-}
-
-func (x *Execution) key(k tea.KeyPressMsg) tea.Cmd {
-	if x.confirmStop {
-		switch {
-		case key.Matches(k, keyYes):
-			x.confirmStop = false
-			return x.stop()
-		case key.Matches(k, keyNo):
-			x.confirmStop = false
-		}
-		return nil
-	}
-	switch {
-	case key.Matches(k, keyTab):
-		x.graphFocus = !x.graphFocus
-		return nil
-	case key.Matches(k, keyFollow):
-		x.follow = !x.follow
-		if x.follow {
-			x.table.GotoBottom()
-		}
-		return nil
-	case key.Matches(k, keyStop) && !x.c.ReadOnly && x.running():
-		x.confirmStop = true
-		return nil
-	}
-	if x.graphFocus {
-		dirs := map[string]graph.Direction{"up": graph.Up, "down": graph.Down, "left": graph.Left, "right": graph.Right}
-		if d, ok := dirs[k.String()]; ok && x.def != nil {
-			x.selected = graph.Move(x.def, x.selected, d, x.graphOptions())
-			x.selectEventOf(x.selected)
-		}
-		return nil
-	}
-	before := x.table.Cursor()
-	var cmd tea.Cmd
-	x.table, cmd = x.table.Update(k)
-	if x.table.Cursor() != before {
-		x.follow = x.table.Cursor() == len(x.events)-1
-		x.selectStateOfCursor()
-	}
-	return cmd
 }
 
 func (x *Execution) stop() tea.Cmd {
@@ -296,23 +275,48 @@ func (x *Execution) closed() bool {
 
 func (x *Execution) add(evs []types.HistoryEvent) {
 	from := len(x.events)
+	var last int64
+	if from > 0 {
+		last = x.events[from-1].ID
+	}
 	for _, e := range evs {
-		x.events = append(x.events, hist.FromSDK(e))
+		if e.Id > last { // a resumed follower reads the history from the start again
+			x.events = append(x.events, hist.FromSDK(e))
+		}
+	}
+	if len(x.events) == from {
+		return
+	}
+	x.index.add(x.events, from)
+	if x.redriveRetries > 0 && x.redriveSeen(from) {
+		x.redriveRetries = 0
+	}
+	atEnd := x.asOf == from
+	if !x.travel || atEnd {
+		x.asOf = len(x.events)
 	}
 	x.states, x.current = history.AppendStates(x.states, x.current, x.events[from:])
 	x.rows = history.AppendRows(x.rows, x.events, x.states, from, x.table.Columns(), x.c.Dur)
 	x.table.SetRows(x.rows)
-	if x.follow {
+	if x.follow && (!x.travel || atEnd) {
 		x.table.GotoBottom()
 		x.selectStateOfCursor()
 	}
 	x.repaint()
 }
 
+// repaint paints the graph as of the events time travel looks at (all of them when it
+// is off), only when that number changed: a scrubber step costs one Paint.
 func (x *Execution) repaint() {
-	if x.def != nil {
-		x.painting = graph.Paint(x.def, x.events)
+	if x.def == nil {
+		return
 	}
+	n := x.viewN()
+	if x.painting != nil && n == x.paintedN {
+		return
+	}
+	x.painting = graph.Paint(x.def, x.events[:n])
+	x.paintedN = n
 }
 
 func (x *Execution) selectStateOfCursor() {
@@ -331,110 +335,4 @@ func (x *Execution) selectEventOf(state string) {
 			return
 		}
 	}
-}
-
-// Layout: the graph takes the left 40% (at least 24 cells), the history table the top
-// of the right side, the detail of the selected event the rest.
-func (x *Execution) leftWidth() int {
-	if x.c.Width < 60 {
-		return 0
-	}
-	return max(x.c.Width*2/5, 24)
-}
-
-func (x *Execution) rightWidth() int {
-	if l := x.leftWidth(); l > 0 {
-		return x.c.Width - l - 1
-	}
-	return x.c.Width
-}
-
-func (x *Execution) tableHeight() int { return max(x.c.BodyHeight()/2, 4) }
-
-func (x *Execution) resize() {
-	if x.w != x.c.Width || x.h != x.c.Height {
-		x.w, x.h = x.c.Width, x.c.Height
-		cols := history.Columns(x.rightWidth())
-		cursor := x.table.Cursor()
-		// Rows are cut to the columns, so they go before the columns change.
-		x.table.SetRows(nil)
-		x.table.SetColumns(cols)
-		x.table.SetWidth(x.rightWidth())
-		x.table.SetHeight(x.tableHeight())
-		x.rows = history.Rows(x.events, x.states, cols, x.c.Dur)
-		x.table.SetRows(x.rows)
-		x.table.SetCursor(cursor)
-	}
-}
-
-func (x *Execution) graphOptions() graph.Options {
-	return graph.Options{Width: x.leftWidth() - 2, Height: x.c.BodyHeight() - 2, Selected: x.selected,
-		Color: x.c.Styles.Color, Painting: x.painting, Mode: graph.Auto, ScrollX: x.scrollX, ScrollY: x.scrollY}
-}
-
-func (x *Execution) View() string {
-	x.resize()
-	h := x.c.BodyHeight()
-	right := x.rightView(h)
-	lw := x.leftWidth()
-	if lw == 0 {
-		return right
-	}
-	return lipgloss.JoinHorizontal(lipgloss.Top, x.graphView(lw, h), " ", right)
-}
-
-func (x *Execution) graphView(w, h int) string {
-	var body string
-	switch {
-	case x.def != nil:
-		opts := x.graphOptions()
-		body = graph.Render(x.def, nil, opts)
-		x.scrollX, x.scrollY = graph.Viewport(x.def, nil, opts)
-	case x.defErr != "":
-		body = common.Sanitize(x.defErr, false)
-	default:
-		body = "Loading…"
-	}
-	title := " Graph "
-	if x.graphFocus {
-		title = "[Graph]"
-	}
-	return box(title, body, w, h, x.graphFocus)
-}
-
-func (x *Execution) rightView(h int) string {
-	w := x.rightWidth()
-	th := x.tableHeight()
-	var status string
-	switch {
-	case x.confirmStop:
-		status = "Stop this execution? y/n"
-	case x.following && x.follow:
-		status = fmt.Sprintf("%d events · following", len(x.events))
-	default:
-		status = fmt.Sprintf("%d events", len(x.events))
-	}
-	top := common.Fit(x.table.View(), w, th) + "\n" + common.Fit(status, w, 1)
-	detail := ""
-	if i := x.table.Cursor(); i >= 0 && i < len(x.events) {
-		detail = history.Detail(&x.events[i], x.states[i], w)
-	}
-	return top + "\n" + common.Fit(detail, w, h-th-1-1)
-}
-
-// box draws a titled border around body cut to w x h.
-func box(title, body string, w, h int, focused bool) string {
-	inner := common.Fit(body, w-2, h-2)
-	b := lipgloss.NormalBorder()
-	if focused {
-		b = lipgloss.ThickBorder()
-	}
-	top := b.TopLeft + title + strings.Repeat(b.Top, max(w-2-lipgloss.Width(title), 0)) + b.TopRight
-	var s strings.Builder
-	s.WriteString(top)
-	for _, l := range strings.Split(inner, "\n") {
-		s.WriteString("\n" + b.Left + l + b.Right)
-	}
-	s.WriteString("\n" + b.BottomLeft + strings.Repeat(b.Bottom, max(w-2, 0)) + b.BottomRight)
-	return s.String()
 }

@@ -1,0 +1,171 @@
+package pages
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stepdeck/stepdeck/ui/components/graph"
+	"github.com/stepdeck/stepdeck/ui/components/jsonview"
+)
+
+var (
+	keyTab         = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "focus"))
+	keyBackTab     = key.NewBinding(key.WithKeys("shift+tab"))
+	keyFollow      = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow"))
+	keyStop        = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stop execution"))
+	keyRedrive     = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "redrive"))
+	keyExport      = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export history"))
+	keyTravel      = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time travel"))
+	keyFlow        = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "data flow"))
+	keyScrub       = key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[/]", "event back/forward"))
+	keyScrub10     = key.NewBinding(key.WithKeys("{", "}", "shift+[", "shift+]"), key.WithHelp("{/}", "10 events"))
+	keyScrubEnd    = key.NewBinding(key.WithKeys("home", "end"), key.WithHelp("home/end", "first/last event"))
+	keyGraphArrows = key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("←↑↓→", "move in graph"))
+	keyYes         = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm"))
+	keyNo          = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "cancel"))
+	keyEnterTyped  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "export"))
+)
+
+func (x *Execution) Keys() []key.Binding {
+	switch {
+	case x.export != nil && x.export.editing():
+		return []key.Binding{keyEnterTyped, keyCancel}
+	case x.export != nil && x.export.confirm != "", x.confirmStop, x.confirmRedrive:
+		return []key.Binding{keyYes, keyNo}
+	}
+	ks := []key.Binding{keyTab}
+	switch x.focus {
+	case graphPane:
+		ks = append(ks, keyGraphArrows)
+	case detailPane:
+		ks = append(ks, keyUpDown, jsonview.KeyToggle, jsonview.KeyFoldAll)
+	default:
+		ks = append(ks, keyUpDown)
+	}
+	ks = append(ks, keyTravel)
+	if x.travel {
+		ks = append(ks, keyScrub, keyScrubEnd)
+	}
+	ks = append(ks, keyFlow, keyFollow, keyExport)
+	if !x.c.ReadOnly && x.running() {
+		ks = append(ks, keyStop)
+	}
+	if x.canRedrive() {
+		ks = append(ks, keyRedrive)
+	}
+	return ks
+}
+
+func (x *Execution) key(k tea.KeyPressMsg) tea.Cmd {
+	if x.export != nil {
+		return x.exportKey(k)
+	}
+	if x.confirmStop || x.confirmRedrive {
+		stop := x.confirmStop
+		switch {
+		case key.Matches(k, keyYes):
+			x.confirmStop, x.confirmRedrive = false, false
+			if stop {
+				return x.stop()
+			}
+			return x.redrive()
+		case key.Matches(k, keyNo):
+			x.confirmStop, x.confirmRedrive = false, false
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(k, keyTab):
+		x.setFocus((x.focus + 1) % 3)
+		return nil
+	case key.Matches(k, keyBackTab):
+		x.setFocus((x.focus + 2) % 3)
+		return nil
+	case key.Matches(k, keyFollow):
+		x.follow = !x.follow
+		if x.follow {
+			x.table.GotoBottom()
+			x.cursorMoved()
+		}
+		return nil
+	case key.Matches(k, keyStop) && !x.c.ReadOnly && x.running():
+		x.confirmStop = true
+		return nil
+	case key.Matches(k, keyRedrive) && x.canRedrive():
+		x.confirmRedrive = true
+		return nil
+	case key.Matches(k, keyExport):
+		return x.openExport()
+	case key.Matches(k, keyTravel):
+		x.setTravel(!x.travel)
+		return nil
+	case key.Matches(k, keyFlow):
+		x.showFlow = !x.showFlow
+		x.setFocus(x.focus) // the focused detail pane changes
+		return nil
+	}
+	if x.travel && x.scrubKey(k) {
+		return nil
+	}
+	switch x.focus {
+	case graphPane:
+		dirs := map[string]graph.Direction{"up": graph.Up, "down": graph.Down, "left": graph.Left, "right": graph.Right}
+		if d, ok := dirs[k.String()]; ok && x.def != nil {
+			x.selected = graph.Move(x.def, x.selected, d, x.graphOptions())
+			x.selectEventOf(x.selected)
+		}
+		return nil
+	case detailPane:
+		x.syncDetail()
+		if x.showFlow {
+			x.flow.Update(k)
+		} else {
+			x.detail.Update(k)
+		}
+		return nil
+	}
+	before := x.table.Cursor()
+	var cmd tea.Cmd
+	x.table, cmd = x.table.Update(k)
+	if x.table.Cursor() != before {
+		x.cursorMoved()
+	}
+	return cmd
+}
+
+// cursorMoved follows a move of the history's cursor made by the user: the selected
+// state follows the event, and under time travel so does "as of".
+func (x *Execution) cursorMoved() {
+	x.follow = x.table.Cursor() == len(x.events)-1
+	x.selectStateOfCursor()
+	if x.travel {
+		x.asOf = x.table.Cursor() + 1
+		x.repaint()
+	}
+}
+
+func (x *Execution) scrubKey(k tea.KeyPressMsg) bool {
+	switch k.String() {
+	case "[":
+		x.scrub(-1)
+	case "]":
+		x.scrub(1)
+	case "{", "shift+[":
+		x.scrub(-10)
+	case "}", "shift+]":
+		x.scrub(10)
+	case "home":
+		x.scrub(-len(x.events))
+	case "end":
+		x.scrub(len(x.events))
+	default:
+		return false
+	}
+	return true
+}
+
+func (x *Execution) setFocus(p pane) {
+	x.focus = p
+	x.detail.SetFocused(p == detailPane && !x.showFlow)
+	x.flow.SetFocused(p == detailPane && x.showFlow)
+}
