@@ -97,11 +97,12 @@ func (d *Debugger) controlView(w int) string {
 		}
 		return "off"
 	}
-	mode := "running to the next breakpoint"
+	mode := "to next breakpoint"
 	if v.Stepping {
 		mode = "stepping"
 	}
-	fmt.Fprintf(&b, "%s · %s · break on errors %s, before retries %s\n", d.statusWord(), mode, on(v.BreakOnError), on(v.BreakOnRetry))
+	line := fmt.Sprintf("%s, %s · break on errors: %s · before retries: %s", d.statusWord(), mode, on(v.BreakOnError), on(v.BreakOnRetry))
+	b.WriteString(common.Line(line, w) + "\n")
 	if v.Status != "RUNNING" {
 		b.WriteString(d.endView())
 		return b.String()
