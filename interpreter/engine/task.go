@@ -174,6 +174,7 @@ func (e *Execution) emitTaskScheduled(f *Frame, st *asl.State, call *TaskCall) {
 			if call.TimeoutSeconds > 0 {
 				x.TimeoutInSeconds = aws.Int64(call.TimeoutSeconds)
 			}
+			x.TaskCredentials = taskCredentials(call)
 			d = x
 		}
 		f.Prev = e.emit(types.HistoryEventTypeLambdaFunctionScheduled, f.Prev, d)
@@ -189,11 +190,7 @@ func (e *Execution) emitTaskScheduled(f *Frame, st *asl.State, call *TaskCall) {
 		if call.HeartbeatSeconds > 0 {
 			x.HeartbeatInSeconds = aws.Int64(call.HeartbeatSeconds)
 		}
-		if o, ok := call.Credentials.(*value.Object); ok {
-			if r, ok := o.Get("RoleArn"); ok {
-				x.TaskCredentials = &types.TaskCredentials{RoleArn: aws.String(plain(r))}
-			}
-		}
+		x.TaskCredentials = taskCredentials(call)
 		d = x
 	}
 	f.Prev = e.emit(types.HistoryEventTypeTaskScheduled, f.Prev, d)
@@ -208,8 +205,14 @@ func (e *Execution) taskDone(f *Frame, in Input) {
 	st := f.scope.States[f.State]
 	kind, rtype, res := splitResource(st.Resource)
 	if in.Kind == InputTaskSucceeded && tooBig(in.Output) {
+		// AWS names a service integration by its service (the event's resourceType),
+		// and a Lambda function or activity by its ARN.
+		name := st.Resource
+		if kind == serviceIntegration && rtype != "" {
+			name = rtype
+		}
 		in = Input{Kind: InputTaskFailed, Error: aws.String(failure.DataLimitExceeded),
-			Cause: aws.String("The state/task '" + st.Resource + "' returned a result with a size exceeding the maximum number of bytes service limit.")}
+			Cause: aws.String("The state/task '" + name + "' returned a result with a size exceeding the maximum number of bytes service limit.")}
 	}
 	f.Task = nil
 	if kind == activity {
@@ -274,4 +277,15 @@ func (e *Execution) taskTimedOut(f *Frame) {
 	f.Phase = PhaseReady
 	f.Seq++
 	e.handleError(f, st, &Raised{Error: aws.String(failure.Timeout), EventID: id})
+}
+
+// taskCredentials is the role a task's Credentials field assumes, as its scheduled
+// event records it (nil without Credentials).
+func taskCredentials(call *TaskCall) *types.TaskCredentials {
+	if o, ok := call.Credentials.(*value.Object); ok {
+		if r, ok := o.Get("RoleArn"); ok {
+			return &types.TaskCredentials{RoleArn: aws.String(plain(r))}
+		}
+	}
+	return nil
 }

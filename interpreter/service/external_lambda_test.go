@@ -1,6 +1,7 @@
 package service
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -123,10 +124,12 @@ func fakeLambda(functions map[string]lambdaBehaviour) *lambdaServer {
 		name := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/2015-03-31/functions/"), "/invocations")
 		b, ok := functions[name]
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Amzn-Requestid", "0c5e2b1a-7d4f-4a3e-8b6c-9f1e2d3c4b5a")
 		if !ok {
+			// Lambda names the version it looked for.
 			w.Header().Set("X-Amzn-Errortype", "ResourceNotFoundException")
 			w.WriteHeader(http.StatusNotFound)
-			fmt.Fprintf(w, `{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:111111111111:function:%s"}`, name)
+			fmt.Fprintf(w, `{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:111111111111:function:%s:$LATEST"}`, name)
 			return
 		}
 		event, _ := io.ReadAll(r.Body)
@@ -134,6 +137,10 @@ func fakeLambda(functions map[string]lambdaBehaviour) *lambdaServer {
 			event = []byte("{}")
 		}
 		w.Header().Set("X-Amz-Executed-Version", "$LATEST")
+		if r.Header.Get("X-Amz-Log-Type") == "Tail" {
+			// Lambda returns the end of the invocation's log, base64-encoded.
+			w.Header().Set("X-Amz-Log-Result", base64.StdEncoding.EncodeToString([]byte("START RequestId: 1\nEND RequestId: 1\n")))
+		}
 		switch b.kind {
 		case lambdaEcho:
 			w.Write(event)
@@ -144,7 +151,7 @@ func fakeLambda(functions map[string]lambdaBehaviour) *lambdaServer {
 			w.Header().Set("X-Amz-Function-Error", "Unhandled")
 			w.Write(value.Marshal(value.ObjectOf("errorMessage", b.message, "errorType", b.errorType,
 				"requestId", "6f1b4e9a-2c1d-4c5e-9a7b-3d2e1f0a9b8c",
-				"stackTrace", []any{"  File \"/var/task/handler.py\", line 2, in handler\n"})))
+				"stackTrace", []any{raiseTrace(b)})))
 		case lambdaHangs:
 			// Longer than every recorded task timeout: the task's own timeout ends it.
 			select {
@@ -160,4 +167,15 @@ func fakeLambda(functions map[string]lambdaBehaviour) *lambdaServer {
 func (s *lambdaServer) Close() {
 	close(s.stop)
 	s.Server.Close()
+}
+
+// raiseTrace is the Python runtime's one-frame stack trace of a handler whose body
+// raises the exception: the handler sits in handler.py, its raise on line 2.
+func raiseTrace(b lambdaBehaviour) string {
+	return fmt.Sprintf("  File \"/var/task/handler.py\", line 2, in handler\n    raise %s(%s)\n", b.errorType, pyString(b.message))
+}
+
+// pyString writes a Python string literal in double quotes.
+func pyString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
 }

@@ -117,6 +117,12 @@ func planExternal(c *conformance.Case, behaviours map[string]lambdaBehaviour, un
 	if strings.Contains(string(c.Definition), `"ItemReader"`) {
 		return nil, "ItemReader: the Map reads its items from S3, which the engine does not implement"
 	}
+	if strings.Contains(string(c.Definition), `"ResultWriter"`) {
+		return nil, "ResultWriter: the Map writes its results to S3, which the engine does not implement"
+	}
+	if c.StateMachine.Type == "EXPRESS" && c.Execution.API != "StartSyncExecution" {
+		return nil, "EXPRESS started asynchronously: AWS shows its result only in CloudWatch Logs, which the service does not emulate"
+	}
 	p := &externalPlan{functions: map[string]lambdaBehaviour{}, calls: map[string][]*recordedCall{}, den: newDenormalizer(c)}
 	if len(c.Lambdas) > 0 && string(c.Lambdas) != "null" {
 		var fns []caseLambdaFunction
