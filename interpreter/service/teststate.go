@@ -17,6 +17,7 @@ import (
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/history"
 	"github.com/stepdeck/stepdeck/interpreter/jsonpath"
+	"github.com/stepdeck/stepdeck/interpreter/template"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -237,6 +238,10 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 	if err := r.Run(runCtx, x); err != nil && stopped == nil {
 		return nil, errValidation("The state did not finish: %v", err)
 	}
+	if st := def.States[name]; st != nil && st.Type == asl.Fail && !st.IsJSONata() {
+		// A Fail state has no InputPath, yet AWS reports the input as having passed one.
+		stages["afterInputPath"] = input
+	}
 	out := testStateResult(in, name, events, x, stopped != nil)
 	if in.InspectionLevel == types.InspectionLevelDebug || in.InspectionLevel == types.InspectionLevelTrace {
 		out.InspectionData = inspectionData(text, stages, typ, hasResult)
@@ -255,12 +260,12 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 					}
 				}
 			}
-			mc, _ := get[int64](orig, "MaxConcurrency")
+			mc, _ := mapSetting(orig, "MaxConcurrency", input)
 			out.InspectionData.MaxConcurrency = aws.Int32(int32(mc))
-			if n, ok := get[int64](orig, "ToleratedFailureCount"); ok {
+			if n, ok := mapSetting(orig, "ToleratedFailureCount", input); ok {
 				out.InspectionData.ToleratedFailureCount = aws.Int32(int32(n))
 			}
-			if p, ok := number(orig, "ToleratedFailurePercentage"); ok {
+			if p, ok := mapSetting(orig, "ToleratedFailurePercentage", input); ok {
 				out.InspectionData.ToleratedFailurePercentage = aws.Float32(float32(p))
 			}
 		}
@@ -476,4 +481,25 @@ func errorDetails(st *value.Object, errName string, status types.TestExecutionSt
 		return d
 	}
 	return nil
+}
+
+// mapSetting reads a Map's number setting for the inspection data: a number, or a
+// JSONata expression evaluated against the state's input.
+func mapSetting(st *value.Object, key string, input value.Value) (float64, bool) {
+	v, ok := st.Get(key)
+	if !ok {
+		return 0, false
+	}
+	if text, isText := v.(string); isText {
+		t, probs := template.CompileJSONata(text, key)
+		if len(probs) > 0 {
+			return 0, false
+		}
+		out, err := t.EvalJSONata(&template.JSONataEnv{Bindings: map[string]value.Value{"states": value.ObjectOf("input", input)}})
+		if err != nil {
+			return 0, false
+		}
+		v = out
+	}
+	return value.ToFloat(v)
 }
