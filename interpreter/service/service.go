@@ -310,10 +310,22 @@ func (s *Service) definition(text, typ string) (*asl.Definition, string, error) 
 		return nil, "", err
 	}
 	s.defsMu.Lock()
+	if len(s.defs) >= maxCachedDefinitions {
+		// Make room by forgetting any one: executions keep the definitions they run,
+		// and a forgotten text is parsed again when next needed.
+		for k := range s.defs {
+			delete(s.defs, k)
+			break
+		}
+	}
 	s.defs[h] = d
 	s.defsMu.Unlock()
 	return d, h, nil
 }
+
+// maxCachedDefinitions bounds the parsed definitions kept, so that a client creating
+// machine after machine cannot grow the process without limit.
+const maxCachedDefinitions = 512
 
 // timerEntry is an engine timer the loop keeps.
 type timerEntry struct {

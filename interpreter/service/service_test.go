@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -384,5 +385,22 @@ func TestRestartRearmsTimers(t *testing.T) {
 	s2 := newService(t, path, Config{Clock: engine.RealClock{}})
 	if d := waitFor(t, s2, aws.ToString(out.ExecutionArn)); d.Status != types.ExecutionStatusSucceeded {
 		t.Errorf("status %s", d.Status)
+	}
+}
+
+// The parsed definitions kept stay bounded however many distinct ones are seen.
+func TestDefinitionCacheIsBounded(t *testing.T) {
+	s := newService(t, "", Config{})
+	for i := 0; i < maxCachedDefinitions+50; i++ {
+		text := fmt.Sprintf(`{"StartAt":"P","States":{"P":{"Type":"Pass","Result":%d,"End":true}}}`, i)
+		if _, _, err := s.definition(text, "STANDARD"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.defsMu.Lock()
+	n := len(s.defs)
+	s.defsMu.Unlock()
+	if n > maxCachedDefinitions {
+		t.Errorf("%d definitions kept, more than %d", n, maxCachedDefinitions)
 	}
 }
