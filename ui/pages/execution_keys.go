@@ -17,19 +17,18 @@ var (
 	keyExport      = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export history"))
 	keyTravel      = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time travel"))
 	keyFlow        = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "data flow"))
-	keyScrub       = key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[/]", "event back/forward"))
-	keyScrub10     = key.NewBinding(key.WithKeys("{", "}", "shift+[", "shift+]"), key.WithHelp("{/}", "10 events"))
-	keyScrubEnd    = key.NewBinding(key.WithKeys("home", "end"), key.WithHelp("home/end", "first/last event"))
+	keyScrub       = key.NewBinding(key.WithKeys("[", "]", "{", "}", "shift+[", "shift+]"), key.WithHelp("[ ] { }", "event ±1 ±10"))
+	keyScrubEnd    = key.NewBinding(key.WithKeys("home", "end"), key.WithHelp("home/end", "first/last"))
 	keyGraphArrows = key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("←↑↓→", "move in graph"))
 	keyYes         = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "confirm"))
 	keyNo          = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "cancel"))
-	keyEnterTyped  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "export"))
+	keyExportSave  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "export"))
 )
 
 func (x *Execution) Keys() []key.Binding {
 	switch {
 	case x.export != nil && x.export.editing():
-		return []key.Binding{keyEnterTyped, keyCancel}
+		return []key.Binding{keyExportSave, keyCancel}
 	case x.export != nil && x.export.confirm != "", x.confirmStop, x.confirmRedrive:
 		return []key.Binding{keyYes, keyNo}
 	}
