@@ -22,6 +22,15 @@ type App struct {
 	status    string
 	statusErr bool
 	backend   string
+
+	palette  *palette
+	commands []Command
+
+	// Switching backends (palette_backend.go); factory is nil when the UI was given
+	// one API and nothing else.
+	factory      BackendFactory
+	spec         BackendSpec
+	closeBackend func()
 }
 
 // New returns the UI on the state machines screen. backend names what it talks to
@@ -30,7 +39,8 @@ func New(c *common.Common, backend string) *App {
 	if c.Width == 0 {
 		c.Width, c.Height = 80, 24
 	}
-	return &App{c: c, stack: []pages.Page{pages.NewMachines(c)}, backend: backend}
+	return &App{c: c, stack: []pages.Page{pages.NewMachines(c)}, backend: backend,
+		commands: defaultCommands(), spec: BackendSpec{Local: c.Local}}
 }
 
 func (a *App) top() pages.Page { return a.stack[len(a.stack)-1] }
@@ -54,7 +64,14 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case pages.BackMsg:
 		return a, a.back()
+	case backendMsg:
+		return a, a.useBackend(msg)
+	case tea.MouseMsg:
+		return a, a.mouse(msg)
 	case tea.KeyPressMsg:
+		if a.palette != nil && msg.String() != "ctrl+c" {
+			return a, a.paletteKey(msg)
+		}
 		if cmd, done := a.globalKey(msg); done {
 			return a, cmd
 		}
@@ -84,7 +101,14 @@ func (a *App) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, keys.Help):
 		a.help = true
 		return nil, true
+	case key.Matches(k, keys.Palette):
+		a.help = false
+		a.palette = newPalette(a.c, a.commands)
+		return nil, true
 	case key.Matches(k, keys.Back):
+		if cl, ok := a.top().(pages.Clearer); ok && cl.ClearFilter() {
+			return nil, true
+		}
 		return a.back(), true
 	case key.Matches(k, keys.Callbacks):
 		if _, already := a.top().(*pages.Callbacks); already {
@@ -121,7 +145,7 @@ func (a *App) keys() []key.Binding {
 	if a.top().Capturing() {
 		return ks
 	}
-	shared := []key.Binding{a.c.Keys.Callbacks}
+	shared := []key.Binding{a.c.Keys.Callbacks, a.c.Keys.Palette}
 	if len(a.stack) > 1 {
 		shared = append(shared, a.c.Keys.Back)
 	}
@@ -131,6 +155,8 @@ func (a *App) keys() []key.Binding {
 func (a *App) View() tea.View {
 	v := tea.NewView(a.Render())
 	v.AltScreen = true
+	// Cell motion reports clicks and the wheel without a flood of motion events.
+	v.MouseMode = tea.MouseModeCellMotion
 	return v
 }
 
@@ -161,12 +187,25 @@ func (a *App) Render() string {
 	} else {
 		status = st.Info.Render(status)
 	}
+	// A field that has the keyboard (the palette, a page's filter) takes the status line.
+	if a.palette != nil {
+		body = overlayBottom(body, a.palette.List(st, a.c.Width, a.c.BodyHeight()), a.c.Width, a.c.BodyHeight())
+		status = common.Fit(a.palette.Prompt(), a.c.Width, 1)
+	} else if pr, ok := a.top().(pages.Prompter); ok {
+		if line, open := pr.Prompt(); open {
+			status = common.Fit(line, a.c.Width, 1)
+		}
+	}
 	return header + "\n" + body + "\n" + status + "\n" + a.footer()
 }
 
 func (a *App) footer() string {
 	var parts []string
-	for _, k := range a.keys() {
+	ks := a.keys()
+	if a.palette != nil {
+		ks = paletteKeys
+	}
+	for _, k := range ks {
 		h := k.Help()
 		parts = append(parts, a.c.Styles.Key.Render(h.Key)+" "+h.Desc)
 	}

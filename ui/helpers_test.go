@@ -164,6 +164,10 @@ func press(a *App, keys ...string) {
 			msg = tea.KeyPressMsg{Code: tea.KeyUp}
 		case "ctrl+s":
 			msg = tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
+		case "backspace":
+			msg = tea.KeyPressMsg{Code: tea.KeyBackspace}
+		case "space":
+			msg = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 		default:
 			r := []rune(k)[0]
 			msg = tea.KeyPressMsg{Code: r, Text: k}
@@ -183,3 +187,26 @@ func mustContain(t *testing.T, screen string, parts ...string) {
 }
 
 func pagesErr(s string) tea.Msg { return pages.ErrMsg{Err: errors.New(s)} }
+
+// typeText types each character of text as a key press.
+func typeText(a *App, text string) {
+	for _, r := range text {
+		if r == ' ' {
+			press(a, "space")
+			continue
+		}
+		press(a, string(r))
+	}
+}
+
+// send delivers one message (a mouse event) and what it leads to.
+func send(a *App, msg tea.Msg) {
+	_, cmd := a.Update(msg)
+	drain(a, cmd)
+}
+
+// statusLine is the line above the footer.
+func statusLine(a *App) string {
+	lines := strings.Split(a.Render(), "\n")
+	return lines[len(lines)-2]
+}

@@ -50,43 +50,65 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	var (
-		api     client.API
-		backend string
-	)
-	local := o.profile == "" && o.region == "" && o.endpoint == ""
-	if local {
-		// The bundled examples' tasks are answered by their bundled mocks; other state
-		// machines run as they are.
-		mocks, err := mock.Parse(examples.Mocks())
-		if err != nil {
-			return fmt.Errorf("the bundled mocks: %w", err)
-		}
-		a, closeFn, err := client.NewLocal(ctx, client.LocalOptions{DataDir: o.dataDir, TimeScale: o.timeScale,
-			Mocks: mocks, DefaultTestCase: examples.DefaultTestCase})
-		if err != nil {
-			return fmt.Errorf("starting the local engine in %s: %w", o.dataDir, err)
-		}
-		defer closeFn()
-		if _, err := ui.SeedExamples(ctx, a); err != nil {
-			fmt.Fprintln(os.Stderr, "stepdeck:", err)
-		}
-		api, backend = a, "local"
-	} else {
-		a, err := client.NewAWS(ctx, client.Options{Profile: o.profile, Region: o.region, Endpoint: o.endpoint})
-		if err != nil {
-			return fmt.Errorf("connecting to AWS: %w", err)
-		}
-		api, backend = a, "aws"
-		if o.region != "" {
-			backend += " " + o.region
-		}
-		if o.endpoint != "" {
-			backend += " " + o.endpoint
-		}
+	spec := ui.BackendSpec{Profile: o.profile, Region: o.region, Endpoint: o.endpoint}
+	spec.Local = spec == ui.BackendSpec{}
+	// Before the UI is up a problem seeding the examples can go to stderr; once it is
+	// up, stderr would scribble over the screen.
+	api, backend, closeFn, err := backendFactory(o, func(err error) { fmt.Fprintln(os.Stderr, "stepdeck:", err) })(ctx, spec)
+	if err != nil {
+		return err
 	}
 	c := common.New(api, o.readOnly)
-	c.Local = local
-	_, err := tea.NewProgram(ui.New(c, backend), tea.WithContext(ctx)).Run()
+	c.Local = spec.Local
+	app := ui.New(c, backend).WithBackends(backendFactory(o, nil), spec, closeFn)
+	// The app owns the backend from here: the palette may have replaced it.
+	defer app.Close()
+	_, err = tea.NewProgram(app, tea.WithContext(ctx)).Run()
 	return err
+}
+
+// backendFactory opens what a spec names, for the first screen and for the palette's
+// :local, :region, :profile and :endpoint.
+func backendFactory(o tuiOptions, warn func(error)) ui.BackendFactory {
+	return func(ctx context.Context, spec ui.BackendSpec) (client.API, string, func(), error) {
+		if spec.Local {
+			return openLocal(ctx, o, warn)
+		}
+		a, err := client.NewAWS(ctx, client.Options{Profile: spec.Profile, Region: spec.Region, Endpoint: spec.Endpoint})
+		if err != nil {
+			return nil, "", nil, fmt.Errorf("connecting to AWS: %w", err)
+		}
+		name := "aws"
+		if spec.Profile != "" {
+			name += " " + spec.Profile
+		}
+		// The region the SDK resolved, so that one from the profile shows too.
+		if r := a.Options().Region; r != "" {
+			name += " " + r
+		}
+		if spec.Endpoint != "" {
+			name += " " + spec.Endpoint
+		}
+		return a, name, nil, nil
+	}
+}
+
+// openLocal starts the local engine in the data directory, with the bundled examples
+// on a first start.
+func openLocal(ctx context.Context, o tuiOptions, warn func(error)) (client.API, string, func(), error) {
+	// The bundled examples' tasks are answered by their bundled mocks; other state
+	// machines run as they are.
+	mocks, err := mock.Parse(examples.Mocks())
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("the bundled mocks: %w", err)
+	}
+	a, closeFn, err := client.NewLocal(ctx, client.LocalOptions{DataDir: o.dataDir, TimeScale: o.timeScale,
+		Mocks: mocks, DefaultTestCase: examples.DefaultTestCase})
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("starting the local engine in %s: %w", o.dataDir, err)
+	}
+	if _, err := ui.SeedExamples(ctx, a); err != nil && warn != nil {
+		warn(err)
+	}
+	return a, "local", func() { closeFn() }, nil
 }

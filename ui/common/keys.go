@@ -4,7 +4,7 @@ import "charm.land/bubbles/v2/key"
 
 // Keys are the bindings shared by every screen; pages add their own.
 type Keys struct {
-	Quit, Help, Back, Callbacks key.Binding
+	Quit, Help, Back, Callbacks, Palette key.Binding
 }
 
 // DefaultKeys returns the shared bindings.
@@ -14,5 +14,6 @@ func DefaultKeys() Keys {
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Callbacks: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "callbacks")),
+		Palette:   key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "command")),
 	}
 }

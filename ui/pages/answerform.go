@@ -20,7 +20,9 @@ import (
 // exactly what will go.
 type AnswerForm struct {
 	c          *common.Common
-	cb         client.PendingCallback
+	subject    string // what is answered, for the title: "Ask of wait-1"
+	name       string // the state or activity, for the status line
+	answer     answerFunc
 	approve    bool
 	output     textarea.Model
 	errName    textinput.Model
@@ -32,11 +34,26 @@ type AnswerForm struct {
 
 type formCancelled struct{}
 
+// answerFunc sends the answer: a callback's token and an activity's task are answered
+// the same way but through different holders.
+type answerFunc func(ctx context.Context, approve bool, output, errName, cause string) error
+
 var keyField = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field"))
 
 // NewAnswerForm returns the form; approve picks success over failure.
 func NewAnswerForm(c *common.Common, cb client.PendingCallback, approve bool) *AnswerForm {
-	f := &AnswerForm{c: c, cb: cb, approve: approve}
+	api, token := c.API, cb.Token
+	subject := common.Line(cb.StateName, 0) + " of " + common.Line(execName(cb.ExecutionArn), 0)
+	return newAnswerForm(c, subject, cb.StateName, approve, func(ctx context.Context, approve bool, output, errName, cause string) error {
+		if approve {
+			return client.SendSuccess(ctx, api, token, output)
+		}
+		return client.SendFailure(ctx, api, token, errName, cause)
+	})
+}
+
+func newAnswerForm(c *common.Common, subject, name string, approve bool, answer answerFunc) *AnswerForm {
+	f := &AnswerForm{c: c, subject: subject, name: name, answer: answer, approve: approve}
 	f.output = newArea(c, `{"approved": true}`, c.Width-2, c.BodyHeight()-6)
 	f.errName = newInput(c, "Error: ", "Rejected")
 	f.cause = newInput(c, "Cause: ", "")
@@ -121,22 +138,16 @@ func (f *AnswerForm) Update(msg tea.Msg) (*AnswerForm, tea.Cmd) {
 }
 
 func (f *AnswerForm) send() tea.Cmd {
-	api, token, approve := f.c.API, f.cb.Token, f.approve
+	answer, approve := f.answer, f.approve
 	output, errName, cause := f.output.Value(), f.errName.Value(), f.cause.Value()
-	what := "reject " + f.cb.StateName
+	what := "reject " + f.name
 	if approve {
-		what = "approve " + f.cb.StateName
+		what = "approve " + f.name
 	}
 	return func() tea.Msg {
 		ctx, cancel := callCtx(context.Background())
 		defer cancel()
-		var err error
-		if approve {
-			err = client.SendSuccess(ctx, api, token, output)
-		} else {
-			err = client.SendFailure(ctx, api, token, errName, cause)
-		}
-		return answeredMsg{what: what, err: err}
+		return answeredMsg{what: what, err: answer(ctx, approve, output, errName, cause)}
 	}
 }
 
@@ -146,7 +157,7 @@ func (f *AnswerForm) View() string {
 	if f.approve {
 		verb = "Approve"
 	}
-	fmt.Fprintf(&b, "%s %s of %s\n", verb, common.Line(f.cb.StateName, 0), common.Line(execName(f.cb.ExecutionArn), 0))
+	fmt.Fprintf(&b, "%s %s\n", verb, f.subject)
 	if f.confirming {
 		if f.approve {
 			b.WriteString("SendTaskSuccess with output:\n")

@@ -27,6 +27,7 @@ type Callbacks struct {
 	loaded bool
 	gen    int
 	form   *AnswerForm
+	filter listFilter
 }
 
 type callbacksMsg struct {
@@ -48,12 +49,12 @@ var (
 
 // NewCallbacks returns the pending callbacks screen.
 func NewCallbacks(c *common.Common) *Callbacks {
-	p := &Callbacks{c: c}
+	p := &Callbacks{c: c, filter: newListFilter(c)}
 	p.table = newTable(c, p.columns(), c.Width, c.BodyHeight())
 	return p
 }
 
-func (p *Callbacks) Title() string { return "Pending callbacks" }
+func (p *Callbacks) Title() string { return p.filter.Title("Pending callbacks") }
 
 func (p *Callbacks) columns() []table.Column {
 	fixed := []table.Column{{Title: "State", Width: 18}, {Title: "Waiting since", Width: 19}, {Title: "Timeout at", Width: 19}}
@@ -90,13 +91,26 @@ func (p *Callbacks) load() tea.Cmd {
 	}
 }
 
-func (p *Callbacks) Capturing() bool { return p.form != nil }
+func (p *Callbacks) Capturing() bool { return p.form != nil || p.filter.open }
+
+func (p *Callbacks) Prompt() (string, bool) { return p.filter.Prompt() }
+
+func (p *Callbacks) ClearFilter() bool {
+	if !p.filter.Clear() {
+		return false
+	}
+	p.showRows()
+	return true
+}
 
 func (p *Callbacks) Keys() []key.Binding {
 	if p.form != nil {
 		return p.form.Keys()
 	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh}
+	if p.filter.open {
+		return p.filter.Keys()
+	}
+	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh, keySlash, keyActivities}
 	if !p.c.ReadOnly {
 		ks = append(ks, keyApprove, keyReject, keyHeartbeat)
 	}
@@ -104,7 +118,7 @@ func (p *Callbacks) Keys() []key.Binding {
 }
 
 func (p *Callbacks) selected() (client.PendingCallback, bool) {
-	i := p.table.Cursor()
+	i := p.filter.Index(p.table.Cursor())
 	if i < 0 || i >= len(p.list) {
 		return client.PendingCallback{}, false
 	}
@@ -122,7 +136,7 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return p, fail(msg.err)
 		}
 		p.list, p.loaded = msg.list, true
-		p.table.SetRows(p.rows())
+		p.showRows()
 		return p, nil
 	case tickMsg:
 		if msg.owner != p || msg.gen != p.gen {
@@ -144,12 +158,27 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.form, cmd = p.form.Update(msg)
 		return p, cmd
 	}
+	if p.filter.open {
+		changed, cmd := p.filter.Update(msg)
+		if changed {
+			p.showRows()
+			p.table.SetCursor(0)
+		}
+		return p, cmd
+	}
+	if listMouse(p.c, &p.table, msg) {
+		return p, nil
+	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		return p, nil
 	}
 	cb, have := p.selected()
 	switch {
+	case key.Matches(k, keySlash):
+		return p, p.filter.Open()
+	case key.Matches(k, keyActivities):
+		return p, open(NewActivities(p.c))
 	case key.Matches(k, keyRefresh):
 		return p, p.load()
 	case key.Matches(k, keyEnter) && have:
@@ -194,6 +223,9 @@ func (p *Callbacks) rows() []table.Row {
 	return rows
 }
 
+// showRows puts the rows the filter keeps in the table.
+func (p *Callbacks) showRows() { p.table.SetRows(p.filter.Apply(p.rows())) }
+
 func (p *Callbacks) resize() { fitTable(p.c, &p.table, &p.w, &p.h, p.columns) }
 
 func (p *Callbacks) View() string {
@@ -201,5 +233,6 @@ func (p *Callbacks) View() string {
 	if p.form != nil {
 		return common.Fit(p.form.View(), p.c.Width, p.c.BodyHeight())
 	}
-	return listBody(p.c, p.table, p.loaded, len(p.list) == 0, "No task is waiting for a callback.")
+	return listBody(p.c, p.table, p.loaded, len(p.table.Rows()) == 0,
+		p.filter.EmptyNote("No task is waiting for a callback. Press w to work an activity by hand."))
 }

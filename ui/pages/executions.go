@@ -32,6 +32,7 @@ type Executions struct {
 	gen       int
 	editor    *StartForm
 	filter    int // index in statusFilters
+	search    listFilter
 }
 
 // statusFilters are the statuses f cycles through; "" lists every execution.
@@ -49,7 +50,7 @@ type executionsMsg struct {
 
 // NewExecutions returns the executions screen of the machine arn.
 func NewExecutions(c *common.Common, arn, name string) *Executions {
-	e := &Executions{c: c, arn: arn, name: name}
+	e := &Executions{c: c, arn: arn, name: name, search: newListFilter(c)}
 	e.table = newTable(c, e.columns(), c.Width, c.BodyHeight())
 	return e
 }
@@ -59,7 +60,7 @@ func (e *Executions) Title() string {
 	if f := statusFilters[e.filter]; f != "" {
 		t += " (" + string(f) + ")"
 	}
-	return t
+	return e.search.Title(t)
 }
 
 func (e *Executions) columns() []table.Column {
@@ -110,13 +111,26 @@ func (e *Executions) load() tea.Cmd {
 	}
 }
 
-func (e *Executions) Capturing() bool { return e.editor != nil }
+func (e *Executions) Capturing() bool { return e.editor != nil || e.search.open }
+
+func (e *Executions) Prompt() (string, bool) { return e.search.Prompt() }
+
+func (e *Executions) ClearFilter() bool {
+	if !e.search.Clear() {
+		return false
+	}
+	e.showRows()
+	return true
+}
 
 func (e *Executions) Keys() []key.Binding {
 	if e.editor != nil {
 		return e.editor.Keys()
 	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh, keyFilter}
+	if e.search.open {
+		return e.search.Keys()
+	}
+	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh, keySlash, keyFilter}
 	if !e.c.ReadOnly {
 		ks = append(ks, keyStart)
 	}
@@ -134,7 +148,7 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return e, fail(msg.err)
 		}
 		e.execs, e.loaded = msg.list, true
-		e.table.SetRows(e.rows())
+		e.showRows()
 		return e, nil
 	case tickMsg:
 		if msg.owner != e || msg.gen != e.gen {
@@ -150,10 +164,23 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		return e, cmd
 	}
+	if e.search.open {
+		changed, cmd := e.search.Update(msg)
+		if changed {
+			e.showRows()
+			e.table.SetCursor(0)
+		}
+		return e, cmd
+	}
+	if listMouse(e.c, &e.table, msg) {
+		return e, nil
+	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
+		case key.Matches(k, keySlash):
+			return e, e.search.Open()
 		case key.Matches(k, keyEnter):
-			if i := e.table.Cursor(); i >= 0 && i < len(e.execs) {
+			if i := e.search.Index(e.table.Cursor()); i >= 0 && i < len(e.execs) {
 				return e, open(NewExecution(e.c, aws.ToString(e.execs[i].ExecutionArn)))
 			}
 			return e, nil
@@ -188,6 +215,9 @@ func (e *Executions) rows() []table.Row {
 	return rows
 }
 
+// showRows puts the rows the / filter keeps in the table.
+func (e *Executions) showRows() { e.table.SetRows(e.search.Apply(e.rows())) }
+
 func (e *Executions) resize() { fitTable(e.c, &e.table, &e.w, &e.h, e.columns) }
 
 func (e *Executions) View() string {
@@ -195,5 +225,6 @@ func (e *Executions) View() string {
 	if e.editor != nil {
 		return common.Fit(e.editor.View(), e.c.Width, e.c.BodyHeight())
 	}
-	return listBody(e.c, e.table, e.loaded, len(e.execs) == 0, "No executions here. Press s to start one, f to change the status filter.")
+	return listBody(e.c, e.table, e.loaded, len(e.table.Rows()) == 0,
+		e.search.EmptyNote("No executions here. Press s to start one, f to change the status filter."))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/ui/common"
 )
 
@@ -31,21 +32,23 @@ type Machines struct {
 	loaded bool
 	gen    int
 	editor *StartForm
+	filter listFilter
 }
 
 type machinesMsg struct {
-	rows []Machine
-	err  error
+	owner *Machines // a list loaded for a page since replaced is dropped
+	rows  []Machine
+	err   error
 }
 
 // NewMachines returns the state machines screen.
 func NewMachines(c *common.Common) *Machines {
-	m := &Machines{c: c}
+	m := &Machines{c: c, filter: newListFilter(c)}
 	m.table = newTable(c, m.columns(), c.Width, c.BodyHeight())
 	return m
 }
 
-func (m *Machines) Title() string { return "State machines" }
+func (m *Machines) Title() string { return m.filter.Title("State machines") }
 
 func (m *Machines) columns() []table.Column {
 	// The name takes what the fixed columns leave.
@@ -75,20 +78,21 @@ func (m *Machines) Close() {
 }
 
 func (m *Machines) load() tea.Cmd {
-	ctx, c := m.ctx, m.c
+	// The API is taken now: switching backends replaces it while a load may run.
+	ctx, c, api := m.ctx, m.c, m.c.API
 	return func() tea.Msg {
-		rows, err := loadMachines(ctx, c)
-		return machinesMsg{rows, err}
+		rows, err := loadMachines(ctx, c, api)
+		return machinesMsg{m, rows, err}
 	}
 }
 
-func loadMachines(parent context.Context, c *common.Common) ([]Machine, error) {
+func loadMachines(parent context.Context, c *common.Common, api client.API) ([]Machine, error) {
 	ctx, cancel := callCtx(parent)
 	defer cancel()
 	var rows []Machine
 	in := &sfn.ListStateMachinesInput{}
 	for {
-		out, err := c.API.ListStateMachines(ctx, in)
+		out, err := api.ListStateMachines(ctx, in)
 		if err != nil {
 			return nil, fmt.Errorf("listing state machines: %w", err)
 		}
@@ -102,7 +106,7 @@ func loadMachines(parent context.Context, c *common.Common) ([]Machine, error) {
 		in.NextToken = out.NextToken
 	}
 	for i := range rows {
-		out, err := c.API.ListExecutions(ctx, &sfn.ListExecutionsInput{
+		out, err := api.ListExecutions(ctx, &sfn.ListExecutionsInput{
 			StateMachineArn: aws.String(rows[i].Arn), MaxResults: 1})
 		if err != nil || len(out.Executions) == 0 {
 			rows[i].LastStatus, rows[i].LastStart = "-", "-"
@@ -115,13 +119,26 @@ func loadMachines(parent context.Context, c *common.Common) ([]Machine, error) {
 	return rows, nil
 }
 
-func (m *Machines) Capturing() bool { return m.editor != nil }
+func (m *Machines) Capturing() bool { return m.editor != nil || m.filter.open }
+
+func (m *Machines) Prompt() (string, bool) { return m.filter.Prompt() }
+
+func (m *Machines) ClearFilter() bool {
+	if !m.filter.Clear() {
+		return false
+	}
+	m.showRows()
+	return true
+}
 
 func (m *Machines) Keys() []key.Binding {
 	if m.editor != nil {
 		return m.editor.Keys()
 	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh}
+	if m.filter.open {
+		return m.filter.Keys()
+	}
+	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh, keySlash}
 	if !m.c.ReadOnly {
 		ks = append(ks, keyStart)
 	}
@@ -129,7 +146,7 @@ func (m *Machines) Keys() []key.Binding {
 }
 
 func (m *Machines) selected() (Machine, bool) {
-	i := m.table.Cursor()
+	i := m.filter.Index(m.table.Cursor())
 	if i < 0 || i >= len(m.rows) {
 		return Machine{}, false
 	}
@@ -140,11 +157,14 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 	m.resize()
 	switch msg := msg.(type) {
 	case machinesMsg:
+		if msg.owner != m {
+			return m, nil
+		}
 		if msg.err != nil {
 			return m, fail(msg.err)
 		}
 		m.rows, m.loaded = msg.rows, true
-		m.table.SetRows(m.tableRows())
+		m.showRows()
 		return m, nil
 	}
 	if m.editor != nil {
@@ -155,8 +175,21 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		return m, cmd
 	}
+	if m.filter.open {
+		changed, cmd := m.filter.Update(msg)
+		if changed {
+			m.showRows()
+			m.table.SetCursor(0)
+		}
+		return m, cmd
+	}
+	if listMouse(m.c, &m.table, msg) {
+		return m, nil
+	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
+		case key.Matches(k, keySlash):
+			return m, m.filter.Open()
 		case key.Matches(k, keyEnter):
 			if sm, ok := m.selected(); ok {
 				return m, open(NewExecutions(m.c, sm.Arn, sm.Name))
@@ -185,6 +218,9 @@ func (m *Machines) tableRows() []table.Row {
 	return rows
 }
 
+// showRows puts the rows the filter keeps in the table.
+func (m *Machines) showRows() { m.table.SetRows(m.filter.Apply(m.tableRows())) }
+
 func (m *Machines) resize() { fitTable(m.c, &m.table, &m.w, &m.h, m.columns) }
 
 func (m *Machines) View() string {
@@ -192,5 +228,5 @@ func (m *Machines) View() string {
 	if m.editor != nil {
 		return common.Fit(m.editor.View(), m.c.Width, m.c.BodyHeight())
 	}
-	return listBody(m.c, m.table, m.loaded, len(m.rows) == 0, "No state machines yet.")
+	return listBody(m.c, m.table, m.loaded, len(m.table.Rows()) == 0, m.filter.EmptyNote("No state machines yet."))
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/table"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/stepdeck/stepdeck/ui/common"
@@ -55,4 +56,60 @@ func listBody(c *common.Common, t table.Model, loaded, empty bool, emptyNote str
 		body = withNote(body, emptyNote)
 	}
 	return common.Fit(body, c.Width, c.BodyHeight())
+}
+
+// tableHeader is how many lines bubbles' table draws above its rows (titles, rule).
+const tableHeader = 2
+
+// listMouse lets the wheel scroll a list and a click select a row. y is counted from
+// the top of the page body. It reports whether msg was a mouse message it used.
+func listMouse(c *common.Common, t *table.Model, msg tea.Msg) bool {
+	switch m := msg.(type) {
+	case tea.MouseWheelMsg:
+		switch m.Button {
+		case tea.MouseWheelUp:
+			t.MoveUp(1)
+		case tea.MouseWheelDown:
+			t.MoveDown(1)
+		default:
+			return false
+		}
+		return true
+	case tea.MouseClickMsg:
+		if m.Button != tea.MouseLeft || m.Y < tableHeader {
+			return false
+		}
+		at := selectedLine(c, t.View())
+		if at < 0 {
+			return false
+		}
+		target := t.Cursor() + m.Y - at
+		if target < 0 || target >= len(t.Rows()) {
+			return false
+		}
+		// Moving, rather than setting the cursor, keeps the table's own scrolling.
+		if d := target - t.Cursor(); d > 0 {
+			t.MoveDown(d)
+		} else if d < 0 {
+			t.MoveUp(-d)
+		}
+		return true
+	}
+	return false
+}
+
+// selectedLine finds the line of a rendered table that holds the selected row: the
+// table does not say which row it scrolled to the top, but the selection is the only
+// line drawn in the selection style (cells are sanitized, so data cannot fake it).
+func selectedLine(c *common.Common, view string) int {
+	mark, _, _ := strings.Cut(c.Styles.Selected.Render("x"), "x")
+	if mark == "" {
+		return -1
+	}
+	for i, l := range strings.Split(view, "\n") {
+		if strings.HasPrefix(l, mark) {
+			return i
+		}
+	}
+	return -1
 }
