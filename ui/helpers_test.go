@@ -40,11 +40,17 @@ func localAPI(t *testing.T) client.API {
 	if n, err := SeedExamples(ctx, api); err != nil || n != 0 {
 		t.Fatalf("second seed created %d (%v); it must create nothing", n, err)
 	}
-	if _, err := api.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("approval"),
+	createApproval(t, api)
+	return api
+}
+
+// createApproval creates the machine "approval" that waits for a callback.
+func createApproval(t *testing.T, api client.API) {
+	t.Helper()
+	if _, err := api.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String("approval"),
 		Definition: aws.String(approvalDef), RoleArn: aws.String(exampleRole)}); err != nil {
 		t.Fatal(err)
 	}
-	return api
 }
 
 func machineArn(t *testing.T, api client.API, name string) string {

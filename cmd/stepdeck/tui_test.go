@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/stepdeck/stepdeck/ui"
+)
+
+// The palette's factory opens the local engine with the examples, and can open it
+// again once the first is closed (the store takes one opener at a time).
+func TestBackendFactoryLocalReopens(t *testing.T) {
+	o := tuiOptions{dataDir: filepath.Join(t.TempDir(), "data")}
+	var warned []error
+	open := backendFactory(o, func(err error) { warned = append(warned, err) })
+	for round := range 2 {
+		api, name, closeFn, err := open(context.Background(), ui.BackendSpec{Local: true})
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		out, err := api.ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{})
+		if err != nil || len(out.StateMachines) == 0 || name != "local" {
+			t.Fatalf("round %d: %q with %d machines, %v", round, name, len(out.StateMachines), err)
+		}
+		closeFn()
+	}
+	if len(warned) != 0 {
+		t.Fatalf("warnings: %v", warned)
+	}
+}
+
+func TestBackendFactoryAWSNamesWhatItUses(t *testing.T) {
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_PROFILE", "")
+	open := backendFactory(tuiOptions{}, nil)
+	_, name, closeFn, err := open(context.Background(), ui.BackendSpec{Region: "eu-west-3", Endpoint: "http://127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closeFn != nil {
+		closeFn()
+	}
+	if !strings.Contains(name, "eu-west-3") || !strings.Contains(name, "127.0.0.1:1") {
+		t.Fatalf("name %q", name)
+	}
+	if _, _, _, err := open(context.Background(), ui.BackendSpec{Endpoint: "not a url"}); err == nil {
+		t.Fatal("a bad endpoint opened")
+	}
+}
