@@ -44,7 +44,17 @@ func describe(t *testing.T, api client.API, arn string) *sfn.DescribeExecutionOu
 // review that the execution arn has scheduled.
 func openTask(t *testing.T, a *App, api client.API, arn, wantInput string) {
 	t.Helper()
-	// Once the task is scheduled the poll answers at once, well within drain's settle.
+	waitScheduled(t, api, arn)
+	press(a, "c", "w")
+	mustContain(t, a.Render(), "Activities", "review")
+	press(a, "g")
+	mustContain(t, a.Render(), wantInput)
+}
+
+// waitScheduled waits until the execution arn waits for an activity worker: from then
+// on a poll answers at once, well within drain's settle.
+func waitScheduled(t *testing.T, api client.API, arn string) {
+	t.Helper()
 	for i := 0; ; i++ {
 		h, err := api.GetExecutionHistory(context.Background(), &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn)})
 		if err != nil {
@@ -58,10 +68,6 @@ func openTask(t *testing.T, a *App, api client.API, arn, wantInput string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	press(a, "c", "w")
-	mustContain(t, a.Render(), "Activities", "review")
-	press(a, "g")
-	mustContain(t, a.Render(), wantInput)
 }
 
 func TestActivityWorkedByHandSucceeds(t *testing.T) {

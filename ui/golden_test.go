@@ -20,6 +20,11 @@ func TestGoldenScreens(t *testing.T) {
 	waitStatus(t, api, hello, types.ExecutionStatusSucceeded)
 	waiting := start(t, api, "approval", "wait-1", `{}`)
 	waitCallback(t, api, waiting)
+	// One activity task for each size of the activity-task screen.
+	activityMachine(t, api)
+	for i := range sizes {
+		waitScheduled(t, api, start(t, api, "reviewed", fmt.Sprintf("rev-%d", i), `{"doc":"lease.pdf"}`))
+	}
 
 	screens := []struct {
 		name string
@@ -42,6 +47,12 @@ func TestGoldenScreens(t *testing.T) {
 			press(a, "tab", "tab", "down") // history → detail → graph
 		}},
 		{"callbacks", func(a *App) { press(a, "c") }},
+		{"machines-filter", func(a *App) { press(a, "/", "h", "e") }},
+		{"machines-filtered", func(a *App) { press(a, "/", "o", "r", "enter") }},
+		{"palette", func(a *App) { press(a, ":") }},
+		{"palette-typed", func(a *App) { press(a, ":", "p", "r") }},
+		{"activities", func(a *App) { press(a, "c", "w") }},
+		{"activity-task", func(a *App) { press(a, "c", "w", "g") }},
 		{"approve", func(a *App) { press(a, "c", "a") }},
 		{"approve-confirm", func(a *App) { press(a, "c", "a", "ctrl+s") }},
 	}
