@@ -327,8 +327,9 @@ func (x *Execution) selectStateOfCursor() {
 
 // selectEventOf puts the table cursor on the last event of state, so the detail pane
 // follows the graph's selection.
+// Under time travel it looks only up to "as of", which it leaves where it is.
 func (x *Execution) selectEventOf(state string) {
-	for i := len(x.states) - 1; i >= 0; i-- {
+	for i := min(len(x.states), x.viewN()) - 1; i >= 0; i-- {
 		if x.states[i] == state {
 			x.table.SetCursor(i)
 			x.follow = i == len(x.events)-1

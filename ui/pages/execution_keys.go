@@ -153,10 +153,15 @@ func (x *Execution) scrubKey(k tea.KeyPressMsg) bool {
 		x.scrub(-10)
 	case "}", "shift+]":
 		x.scrub(10)
-	case "home":
-		x.scrub(-len(x.events))
-	case "end":
-		x.scrub(len(x.events))
+	case "home", "end":
+		if x.focus == detailPane {
+			return false // the detail pane scrolls with them
+		}
+		if k.String() == "home" {
+			x.scrub(-len(x.events))
+		} else {
+			x.scrub(len(x.events))
+		}
 	default:
 		return false
 	}

@@ -280,3 +280,26 @@ func TestVarsAreFoldedInOrder(t *testing.T) {
 		t.Fatalf("as of 1: %s", got)
 	}
 }
+
+func TestGraphSelectionUnderTimeTravelKeepsAsOf(t *testing.T) {
+	x := newPage(t, taskDef, 140, 44)
+	feed(x, taskHistory())
+	send(x, "t", "home", "]", "]") // as of 3: Start has left, Price not entered
+	send(x, "tab", "tab")          // history → detail → graph
+	x.selected = "Start"
+	send(x, "down") // to Price
+	if x.selected != "Price" {
+		t.Fatalf("graph selection %q, want Price", x.selected)
+	}
+	if x.asOf != 3 {
+		t.Fatalf("walking the graph moved as of to %d", x.asOf)
+	}
+	if c := x.table.Cursor(); c >= 3 {
+		t.Fatalf("the cursor went to event %d, after as of", c+1)
+	}
+	// home and end in the detail pane scroll it rather than the scrubber.
+	send(x, "tab", "tab", "end")
+	if x.asOf != 3 {
+		t.Fatalf("end in the detail pane moved as of to %d", x.asOf)
+	}
+}
