@@ -52,9 +52,11 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 	}
 	spec := ui.BackendSpec{Profile: o.profile, Region: o.region, Endpoint: o.endpoint}
 	spec.Local = spec == ui.BackendSpec{}
-	// Before the UI is up a problem seeding the examples can go to stderr; once it is
-	// up, stderr would scribble over the screen.
-	api, backend, closeFn, err := backendFactory(o, func(err error) { fmt.Fprintln(os.Stderr, "stepdeck:", err) })(ctx, spec)
+	stderr, restore := divertStderr()
+	defer restore()
+	// Before the UI is up a problem seeding the examples can go to the terminal; once
+	// it is up, it would scribble over the screen.
+	api, backend, closeFn, err := backendFactory(o, func(err error) { fmt.Fprintln(stderr, "stepdeck:", err) })(ctx, spec)
 	if err != nil {
 		return err
 	}
@@ -111,4 +113,27 @@ func openLocal(ctx context.Context, o tuiOptions, warn func(error)) (client.API,
 		warn(err)
 	}
 	return a, "local", func() { closeFn() }, nil
+}
+
+// divertStderr points os.Stderr at a temporary file while the UI owns the terminal, and
+// returns the real one. The AWS SDK logs warnings (an IMDS fallback, a clock skew) to
+// the os.Stderr of when a config was loaded, which would draw over the screen. restore
+// puts it back and names the file if anything was written there.
+func divertStderr() (real *os.File, restore func()) {
+	real = os.Stderr
+	f, err := os.CreateTemp("", "stepdeck-tui-*.log")
+	if err != nil {
+		return real, func() {}
+	}
+	os.Stderr = f
+	return real, func() {
+		os.Stderr = real
+		info, err := f.Stat()
+		f.Close()
+		if err == nil && info.Size() > 0 {
+			fmt.Fprintf(real, "stepdeck: warnings written while the UI ran are in %s\n", f.Name())
+			return
+		}
+		os.Remove(f.Name())
+	}
 }

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,5 +52,41 @@ func TestBackendFactoryAWSNamesWhatItUses(t *testing.T) {
 	}
 	if _, _, _, err := open(context.Background(), ui.BackendSpec{Endpoint: "not a url"}); err == nil {
 		t.Fatal("a bad endpoint opened")
+	}
+}
+
+// What is written to os.Stderr while the UI runs lands in a file that is named on
+// restore; with nothing written no file is left behind.
+func TestDivertStderr(t *testing.T) {
+	realErr := os.Stderr
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stderr = w
+	defer func() { os.Stderr = realErr }()
+
+	got, restore := divertStderr()
+	if got != w || os.Stderr == w {
+		t.Fatal("os.Stderr was not diverted")
+	}
+	name := os.Stderr.Name()
+	fmt.Fprintln(os.Stderr, "SDK WARN falling back")
+	restore()
+	w.Close()
+	said, _ := io.ReadAll(r)
+	if os.Stderr != w || !strings.Contains(string(said), name) {
+		t.Fatalf("restore said %q (file %s)", said, name)
+	}
+	if b, err := os.ReadFile(name); err != nil || !strings.Contains(string(b), "SDK WARN") {
+		t.Fatalf("the file holds %q (%v)", b, err)
+	}
+	os.Remove(name)
+
+	_, restore = divertStderr()
+	name = os.Stderr.Name()
+	restore()
+	if _, err := os.Stat(name); !os.IsNotExist(err) {
+		t.Fatalf("an empty log was left: %v", err)
 	}
 }
