@@ -72,10 +72,17 @@ func traceJSONPath(st *asl.State, in Inputs) []Stage {
 	}
 	switch st.Type {
 	case asl.Choice, asl.Wait, asl.Succeed:
+		assignT := st.Assign
+		if st.Type == asl.Choice {
+			var ok bool
+			if assignT, ok = choiceRule(st, in.env(eff), add); !ok {
+				return out
+			}
+		}
 		_, s := optionalPath("OutputPath", st.OutputPath, eff, in)
 		add(s)
-		if st.Assign != nil {
-			add(assign(st.Assign, in.env(eff)))
+		if assignT != nil {
+			add(assign(assignT, in.env(eff)))
 		}
 		return out
 	case asl.Fail:
@@ -134,6 +141,27 @@ func traceJSONPath(st *asl.State, in Inputs) []Stage {
 		add(assign(st.Assign, in.env(result)))
 	}
 	return out
+}
+
+// choiceRule finds the rule of a JSONPath Choice that matches, as the engine does, and
+// adds it as a Condition stage; the rule's own Assign replaces the state's. It reports
+// false when evaluating a rule failed.
+func choiceRule(st *asl.State, env *jsonpath.Env, add func(Stage) bool) (*template.Template, bool) {
+	for i, r := range st.Choices {
+		ok, err := r.Evaluate(env)
+		if err != nil {
+			return nil, add(Stage{Name: "Condition", Field: fmt.Sprintf("Choices[%d]: %s", i, r), Err: err})
+		}
+		if ok {
+			add(Stage{Name: "Condition", Field: fmt.Sprintf("Choices[%d]: %s → %s", i, r, r.Next()), Value: true})
+			if i < len(st.ChoiceAssign) && st.ChoiceAssign[i] != nil {
+				return st.ChoiceAssign[i], true
+			}
+			return st.Assign, true
+		}
+	}
+	add(Stage{Name: "Condition", Field: "Default → " + st.Default, Value: false, Default: true})
+	return st.Assign, true
 }
 
 func optionalPath(name string, op asl.OptionalPath, doc value.Value, in Inputs) (value.Value, Stage) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,4 +132,48 @@ func TestTraceAgreesWithTheEngine(t *testing.T) {
 		t.Fatalf("only %d states checked", checked)
 	}
 	t.Logf("%d state outputs recomputed and matched", checked)
+}
+
+// TestJSONPathChoiceRuleAssign: the rule that matches brings its own Assign, the state's
+// applies otherwise (as the engine runs them).
+func TestJSONPathChoiceRuleAssign(t *testing.T) {
+	d, err := asl.Parse([]byte(`{"StartAt":"C","States":{"C":{"Type":"Choice","Assign":{"path":"default"},
+		"Choices":[{"Variable":"$.n","NumericGreaterThan":5,"Next":"Big","Assign":{"path":"big","n.$":"$.n"}},
+		           {"Variable":"$.n","NumericLessThan":0,"Next":"Big"}],
+		"Default":"Big"},"Big":{"Type":"Succeed"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ input, cond, assign string }{
+		{`{"n":9}`, "Choices[0]", `{"path":"big","n":9}`},
+		{`{"n":-1}`, "Choices[1]", `{"path":"default"}`},
+		{`{"n":1}`, "Default", `{"path":"default"}`},
+	} {
+		stages := Trace(d.States["C"], Inputs{Input: value.MustParse(tc.input)})
+		var cond, as string
+		for _, s := range stages {
+			switch s.Name {
+			case "Condition":
+				cond = s.Field
+			case "Assign":
+				as = value.String(s.Value)
+			}
+		}
+		if !strings.HasPrefix(cond, tc.cond) || as != tc.assign {
+			t.Errorf("input %s: condition %q assign %s, want %s… and %s", tc.input, cond, as, tc.cond, tc.assign)
+		}
+		if out, err := Output(stages); err != nil || value.String(out) != tc.input {
+			t.Errorf("input %s: output %s (%v)", tc.input, value.String(out), err)
+		}
+	}
+	// A rule that cannot be evaluated stops the trace with its error.
+	bad, err := asl.Parse([]byte(`{"StartAt":"C","States":{"C":{"Type":"Choice",
+		"Choices":[{"Variable":"$.missing","NumericGreaterThan":5,"Next":"Big"}],"Default":"Big"},"Big":{"Type":"Succeed"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stages := Trace(bad.States["C"], Inputs{Input: value.MustParse(`{}`)})
+	if last := stages[len(stages)-1]; last.Name != "Condition" || last.Err == nil {
+		t.Errorf("a failing rule ends the trace with its error: %+v", last)
+	}
 }
