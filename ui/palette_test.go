@@ -8,6 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/ui/pages"
@@ -219,3 +220,26 @@ func (fakePage) Title() string                          { return "fake" }
 func (fakePage) Keys() []key.Binding                    { return nil }
 func (fakePage) Capturing() bool                        { return false }
 func (fakePage) Close()                                 {}
+
+// failingAPI refuses to list, as AWS does for a region that does not exist.
+type failingAPI struct{ client.API }
+
+func (failingAPI) ListStateMachines(context.Context, *sfn.ListStateMachinesInput, ...func(*sfn.Options)) (*sfn.ListStateMachinesOutput, error) {
+	return nil, errors.New("no such host")
+}
+
+// A backend that opens but cannot list says so on the screen, not "Loading…" for ever.
+func TestSwitchToFailingBackendSaysSo(t *testing.T) {
+	api := localAPI(t)
+	f := &fakeBackends{api: failingAPI{}}
+	a := New(fixedCommon(api, 100, 30), "local").WithBackends(f.open, BackendSpec{Local: true}, nil)
+	drain(a, a.Init())
+	press(a, ":")
+	typeText(a, "region nowhere-1")
+	press(a, "enter")
+	screen := a.Render()
+	mustContain(t, screen, "fake aws region nowhere-1", "Could not list the state machines", "no such host")
+	if strings.Contains(screen, "Loading") {
+		t.Fatalf("still loading:\n%s", screen)
+	}
+}

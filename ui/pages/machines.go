@@ -30,6 +30,7 @@ type Machines struct {
 	w, h   int // the size the table was laid out for
 	rows   []Machine
 	loaded bool
+	failed bool // the last load failed: the note says so rather than "Loading…"
 	gen    int
 	editor *StartForm
 	filter listFilter
@@ -161,9 +162,10 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return m, nil
 		}
 		if msg.err != nil {
+			m.failed = !m.loaded
 			return m, fail(msg.err)
 		}
-		m.rows, m.loaded = msg.rows, true
+		m.rows, m.loaded, m.failed = msg.rows, true, false
 		m.showRows()
 		return m, nil
 	}
@@ -227,6 +229,9 @@ func (m *Machines) View() string {
 	m.resize()
 	if m.editor != nil {
 		return common.Fit(m.editor.View(), m.c.Width, m.c.BodyHeight())
+	}
+	if m.failed {
+		return listBody(m.c, m.table, true, true, "Could not list the state machines (the reason is below; r retries).")
 	}
 	return listBody(m.c, m.table, m.loaded, len(m.table.Rows()) == 0, m.filter.EmptyNote("No state machines yet."))
 }
