@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -90,7 +91,13 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 	}
 
 	if act, ok := s.sdkSfnAction(call.Resource); ok && !callback {
-		go func() {
+		// A worker's long poll waits for work on purpose, like a person answering a
+		// callback: a virtual clock need not wait for it.
+		run := s.offLoop
+		if strings.HasSuffix(call.Resource, ":getActivityTask") {
+			run = func(work func()) { go work() }
+		}
+		run(func() {
 			params, _ := call.Input.(*value.Object)
 			out, err := act(context.Background(), sdkParams{params})
 			var fe *failure.Error
@@ -102,11 +109,11 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 			default:
 				deliver(engine.Input{Kind: engine.InputTaskSucceeded, Output: out})
 			}
-		}()
+		})
 		return
 	}
 	if mode, ok := nestedMode(call.Resource); ok {
-		go s.startNested(execArn, c, mode)
+		s.offLoop(func() { s.startNested(execArn, c, mode) })
 		return
 	}
 	if activity {
@@ -118,7 +125,7 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 		return
 	}
 	if h, ok := s.cfg.Handlers.Lookup(call.Resource); ok {
-		go func() {
+		s.offLoop(func() {
 			out, err := h(context.Background(), call)
 			if cw, ok := mock.AsCallbackWait(err); ok {
 				// The handler did its part and leaves the answer to the token's holder.
@@ -138,7 +145,7 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 			default:
 				deliver(engine.Input{Kind: engine.InputTaskSucceeded, Output: out})
 			}
-		}()
+		})
 		return
 	}
 	if callback {
@@ -152,4 +159,15 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 
 func failed(fe *failure.Error) engine.Input {
 	return engine.Input{Kind: engine.InputTaskFailed, Error: aws.String(fe.Name), Cause: aws.String(fe.Cause)}
+}
+
+// offLoop runs a task's work (a handler, a nested start) on its own goroutine. Until
+// the work has handed its outcome to the loop, a virtual clock stands still: what
+// happens next is that outcome, not a timer, however long the work takes for real.
+func (s *Service) offLoop(work func()) {
+	s.inflight.Add(1)
+	go func() {
+		defer s.inflight.Add(-1)
+		work()
+	}()
 }

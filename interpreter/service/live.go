@@ -58,6 +58,7 @@ func (s *Service) apply(b *batch, le *liveExec, res *engine.Result) {
 				// The token is answerable from the moment the history shows it.
 				s.openToken(b, le, c)
 			}
+			b.tasks++
 			b.then(func() { s.dispatch(le, c) })
 		case engine.CmdCancelTask:
 			if c.Task != nil && c.Task.Token != "" {
@@ -250,6 +251,7 @@ func (s *Service) recover() error {
 				heap.Push(&s.timers, timerEntry{Command: c, Exec: r.Arn})
 			case engine.CmdInvokeTask:
 				c := c
+				b.tasks++
 				b.then(func() { s.dispatch(le, c) })
 			}
 		}

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stepdeck/stepdeck/interpreter/arn"
@@ -75,6 +76,8 @@ type Service struct {
 	actQueues   activityQueues
 	nested      map[string][]nestedWait // parents waiting on a child, by child ARN
 	nestedChild map[nestedTask]string   // the child a parent's task waits on
+	// inflight counts task work running off the loop (offLoop).
+	inflight atomic.Int64
 	// deferred is work the loop gave itself outside a turn (while handing tasks out),
 	// run at the start of the next: posting it would wait on the loop's own inbox.
 	deferred []func(b *batch) error
@@ -91,6 +94,9 @@ type job struct {
 type batch struct {
 	writes []func(*store.Tx) error
 	after  []func()
+	// tasks counts the tasks this turn hands out after its commit; a virtual clock
+	// waits for their outcomes before it jumps.
+	tasks int
 }
 
 func (b *batch) write(w func(*store.Tx) error) { b.writes = append(b.writes, w) }
@@ -238,7 +244,12 @@ func (s *Service) armTimer(t *time.Timer) {
 	if len(s.timers) > 0 {
 		d = time.Until(s.timers[0].At)
 		if _, virtual := s.clock.(*engine.VirtualClock); virtual {
+			// The clock jumps at once, unless task work is under way: its outcome
+			// wakes the loop through the inbox.
 			d = 0
+			if s.inflight.Load() > 0 {
+				d = time.Hour
+			}
 		}
 		if d < 0 {
 			d = 0
@@ -257,7 +268,7 @@ func (s *Service) fireTimers(b *batch) {
 		now := s.clock.Now()
 		if vc, ok := s.clock.(*engine.VirtualClock); ok {
 			// A virtual clock jumps to the next timer once nothing else is going on.
-			if len(s.inbox) > 0 || len(s.runnable) > 0 {
+			if len(s.inbox) > 0 || len(s.runnable) > 0 || b.tasks > 0 || s.inflight.Load() > 0 {
 				return
 			}
 			_ = vc.SleepUntil(context.Background(), next.At)
