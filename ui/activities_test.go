@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/client"
+	"github.com/stepdeck/stepdeck/interpreter/engine"
+	"github.com/stepdeck/stepdeck/interpreter/service"
+	"github.com/stepdeck/stepdeck/interpreter/store"
 )
 
 // activityMachine creates the activity "review" and a machine "reviewed" whose one task
@@ -134,4 +138,45 @@ func TestActivitiesReadOnlyTakesNoTask(t *testing.T) {
 	if strings.Contains(screen, "get task") || strings.Contains(screen, "Waiting for a task") {
 		t.Fatalf("read-only offers to take a task:\n%s", screen)
 	}
+}
+
+// A poll that brings no task says so and can be repeated; a poll that fails (the
+// activity was deleted) reports why.
+func TestActivityPollEmptyThenAgain(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Polls end after a millisecond, so an empty one returns within drain's settle.
+	svc, err := service.New(service.Config{Store: st, TimeScale: 0, Clock: engine.RealClock{}, ActivityPoll: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		svc.Close()
+		st.Close()
+	})
+	activityMachine(t, svc)
+	a := New(fixedCommon(svc, 100, 30), "local")
+	drain(a, a.Init())
+	press(a, ":")
+	typeText(a, "activities")
+	press(a, "enter", "g")
+	mustContain(t, a.Render(), "No task came within the poll. Press g to poll again.", "get task")
+	arn := start(t, svc, "reviewed", "rev-3", `{"doc":"again"}`)
+	waitScheduled(t, svc, arn)
+	press(a, "g")
+	mustContain(t, a.Render(), `"doc": "again"`)
+
+	press(a, "esc")
+	acts, err := svc.ListActivities(context.Background(), &sfn.ListActivitiesInput{})
+	if err != nil || len(acts.Activities) != 1 {
+		t.Fatalf("activities: %v", err)
+	}
+	if _, err := svc.DeleteActivity(context.Background(), &sfn.DeleteActivityInput{ActivityArn: acts.Activities[0].ActivityArn}); err != nil {
+		t.Fatal(err)
+	}
+	press(a, "g")
+	mustContain(t, a.Render(), "The poll failed. Press g to try again.")
+	mustContain(t, statusLine(a), "polling activity")
 }
