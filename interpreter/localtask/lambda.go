@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -60,7 +61,8 @@ func NewLambda(endpoint string, region string) (*Lambda, error) {
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return creds, nil }),
 		// The state machine's own Retry decides what to retry, as with real Step Functions.
-		Retryer: aws.NopRetryer{},
+		Retryer:    aws.NopRetryer{},
+		HTTPClient: &http.Client{Transport: bufferedBodies{awshttp.NewBuildableClient().GetTransport()}},
 	})
 	return &Lambda{client: client, endpoint: endpoint}, nil
 }
