@@ -16,6 +16,8 @@ import (
 type Command struct {
 	Name string // what is typed after the colon
 	Arg  string // the argument's placeholder ("NAME"), empty when it takes none
+	// Args offers arguments to complete (region names, profiles); nil offers none.
+	Args func() []string
 	Help string
 	Run  func(a *App, arg string) tea.Cmd
 }
@@ -23,10 +25,13 @@ type Command struct {
 // palette is the : prompt: a line in the status area, and above it the commands that
 // match what is typed so far.
 type palette struct {
-	input textinput.Model
-	cmds  []Command
-	pick  int // index in matches()
-	err   string
+	input  textinput.Model
+	cmds   []Command
+	pick   int  // index in items()
+	picked bool // the pick was moved with the arrows since the last edit
+	err    string
+	// argCache holds each command's offered arguments for this prompt.
+	argCache map[string][]string
 }
 
 // pageRows is how much of the page the completion list leaves visible above it.
@@ -60,16 +65,53 @@ func split(text string) (word, arg string, typing bool) {
 	return strings.ToLower(word), strings.TrimSpace(arg), !found
 }
 
-// matches are the commands the word could still become, in table order.
-func (p *palette) matches() []Command {
-	word, _, typing := split(p.input.Value())
-	var out []Command
+// item is one line of the completion list: what it shows and what tab makes of the
+// typed text.
+type item struct {
+	label, help, text string
+}
+
+// items are the completions of what is typed: the commands the word could still
+// become, or, once the word is complete, the arguments its command offers that start
+// with what is typed after it.
+func (p *palette) items() []item {
+	word, arg, typing := split(p.input.Value())
+	var out []item
 	for _, c := range p.cmds {
-		if (typing && strings.HasPrefix(c.Name, word)) || (!typing && c.Name == word) {
-			out = append(out, c)
+		switch {
+		case typing && strings.HasPrefix(c.Name, word):
+			label, text := ":"+c.Name, c.Name
+			if c.Arg != "" {
+				label, text = label+" "+c.Arg, text+" "
+			}
+			out = append(out, item{label, c.Help, text})
+		case !typing && c.Name == word:
+			if c.Args != nil {
+				for _, a := range p.args(c) {
+					if strings.HasPrefix(strings.ToLower(a), strings.ToLower(arg)) {
+						out = append(out, item{":" + c.Name + " " + a, c.Help, c.Name + " " + a})
+					}
+				}
+			}
+			if len(out) == 0 {
+				out = append(out, item{":" + strings.TrimSpace(c.Name+" "+c.Arg), c.Help, c.Name + " " + arg})
+			}
 		}
 	}
 	return out
+}
+
+// args are the arguments c offers, asked once per prompt: the list is redrawn on every
+// key, and a profile list reads files.
+func (p *palette) args(c Command) []string {
+	if got, ok := p.argCache[c.Name]; ok {
+		return got
+	}
+	if p.argCache == nil {
+		p.argCache = map[string][]string{}
+	}
+	p.argCache[c.Name] = c.Args()
+	return p.argCache[c.Name]
 }
 
 // paletteDone ends the prompt: run is the command to run (nil when cancelled).
@@ -80,48 +122,47 @@ type paletteDone struct {
 
 // Update handles one key: tab completes, up and down pick, enter runs, esc cancels.
 func (p *palette) Update(k tea.KeyPressMsg) (*paletteDone, tea.Cmd) {
-	ms := p.matches()
+	its := p.items()
 	switch k.String() {
 	case "esc":
 		return &paletteDone{}, nil
 	case "up":
-		p.pick = max(p.pick-1, 0)
+		p.pick, p.picked = max(p.pick-1, 0), true
 		return nil, nil
 	case "down":
-		p.pick = min(p.pick+1, max(len(ms)-1, 0))
+		p.pick, p.picked = min(p.pick+1, max(len(its)-1, 0)), true
 		return nil, nil
 	case "tab":
-		if p.pick < len(ms) {
-			p.complete(ms[p.pick])
+		if p.pick < len(its) {
+			p.setText(its[p.pick].text)
 		}
 		return nil, nil
 	case "enter":
-		return p.choose(ms)
+		// A line picked with the arrows is what runs; otherwise what is typed.
+		if p.picked && p.pick < len(its) {
+			p.setText(its[p.pick].text)
+		}
+		return p.choose()
 	}
 	before := p.input.Value()
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(k)
 	if p.input.Value() != before {
-		p.pick, p.err = 0, ""
+		p.pick, p.picked, p.err = 0, false, ""
 	}
 	return nil, cmd
 }
 
-func (p *palette) complete(c Command) {
-	_, arg, _ := split(p.input.Value())
-	text := c.Name
-	if c.Arg != "" {
-		text += " " + arg
-	}
+func (p *palette) setText(text string) {
 	p.input.SetValue(text)
 	p.input.CursorEnd()
-	p.pick = 0
+	p.pick, p.picked = 0, false
 }
 
-// choose picks the command to run: the one named exactly, else the one picked in the
-// list (":mach" then enter runs :machines). A missing argument or an unknown name keeps
-// the prompt open with the reason.
-func (p *palette) choose(ms []Command) (*paletteDone, tea.Cmd) {
+// choose picks the command to run: the one named exactly, else the first whose name
+// starts with the word (":mach" then enter runs :machines). A missing argument or an
+// unknown name keeps the prompt open with the reason.
+func (p *palette) choose() (*paletteDone, tea.Cmd) {
 	word, arg, _ := split(p.input.Value())
 	var c *Command
 	for i := range p.cmds {
@@ -129,15 +170,17 @@ func (p *palette) choose(ms []Command) (*paletteDone, tea.Cmd) {
 			c = &p.cmds[i]
 		}
 	}
-	if c == nil && p.pick < len(ms) {
-		c = &ms[p.pick]
+	for i := range p.cmds {
+		if c == nil && strings.HasPrefix(p.cmds[i].Name, word) {
+			c = &p.cmds[i]
+		}
 	}
 	switch {
 	case c == nil:
 		p.err = fmt.Sprintf("no command %q (tab completes, :help lists the keys)", word)
 		return nil, nil
 	case c.Arg != "" && arg == "":
-		p.complete(*c)
+		p.setText(c.Name + " ")
 		p.err = fmt.Sprintf("usage: :%s %s", c.Name, c.Arg)
 		return nil, nil
 	case c.Arg == "" && arg != "":
@@ -150,10 +193,10 @@ func (p *palette) choose(ms []Command) (*paletteDone, tea.Cmd) {
 // Prompt is the line shown in the status area.
 func (p *palette) Prompt() string { return p.input.View() }
 
-// List renders the matching commands, the picked one in the selection style, in at
-// most width x height cells; the list scrolls with the pick.
+// List renders the completions, the picked one in the selection style, in at most
+// width x height cells; the list scrolls with the pick.
 func (p *palette) List(st common.Styles, width, height int) []string {
-	ms := p.matches()
+	its := p.items()
 	var lines []string
 	if p.err != "" {
 		lines = append(lines, st.Error.Render(common.Line(p.err, width)))
@@ -163,13 +206,8 @@ func (p *palette) List(st common.Styles, width, height int) []string {
 	if p.pick >= maxShown {
 		first = p.pick - maxShown + 1
 	}
-	for i := first; i < len(ms) && i < first+maxShown; i++ {
-		c := ms[i]
-		name := ":" + c.Name
-		if c.Arg != "" {
-			name += " " + c.Arg
-		}
-		line := common.Fit(" "+padRight(name, 20)+c.Help, width, 1)
+	for i := first; i < len(its) && i < first+maxShown; i++ {
+		line := common.Fit(" "+padRight(common.Line(its[i].label, 0), 24)+its[i].help, width, 1)
 		if i == p.pick {
 			line = st.Selected.Render(line)
 		}

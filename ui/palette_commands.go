@@ -23,12 +23,12 @@ func defaultCommands() []Command {
 		{Name: "local", Help: "switch to the local engine", Run: func(a *App, _ string) tea.Cmd {
 			return a.switchBackend(BackendSpec{Local: true})
 		}},
-		{Name: "region", Arg: "NAME", Help: "switch to AWS in this region", Run: func(a *App, arg string) tea.Cmd {
+		{Name: "region", Arg: "NAME", Args: regionNames, Help: "switch to AWS in this region", Run: func(a *App, arg string) tea.Cmd {
 			s := a.spec.aws()
 			s.Region = arg
 			return a.switchBackend(s)
 		}},
-		{Name: "profile", Arg: "NAME", Help: "switch to AWS with this profile", Run: func(a *App, arg string) tea.Cmd {
+		{Name: "profile", Arg: "NAME", Args: profileNames, Help: "switch to AWS with this profile", Run: func(a *App, arg string) tea.Cmd {
 			s := a.spec.aws()
 			s.Profile = arg
 			return a.switchBackend(s)
