@@ -3,8 +3,10 @@ package service
 import (
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -59,8 +61,9 @@ func TestConformanceExternal(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("no external case can be served by mocks or the fake Lambda endpoint")
 	}
+	replayed := replayAll(cases, plans, t.TempDir)
 	conformance.Run(t, cases, filepath.Join("testdata", "known_failures_external.txt"), func(c *conformance.Case) (*conformance.Result, error) {
-		r, err := replayExternal(c, plans[c.ID], t.TempDir())
+		r, err := replayed[c.ID].result, replayed[c.ID].err
 		if err != nil {
 			return nil, err
 		}
@@ -92,4 +95,45 @@ func logUnserved(t *testing.T, total, served int, skipped map[string][]string) {
 		}
 	}
 	t.Log(b.String())
+}
+
+// replayedCase is the outcome of one case's run.
+type replayedCase struct {
+	result *conformance.Result
+	err    error
+}
+
+// replayParallel bounds the cases run at once. Most of a case's time is a recorded task
+// timeout or heartbeat running out on the wall clock, so they overlap well.
+const replayParallel = 8
+
+// replayAll runs every case, several at once, each in its own service and directory.
+func replayAll(cases []*conformance.Case, plans map[string]*externalPlan, tempDir func() string) map[string]replayedCase {
+	out := make(map[string]replayedCase, len(cases))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, replayParallel)
+	for _, c := range cases {
+		dir := tempDir()
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			var rc replayedCase
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						rc.err = fmt.Errorf("replay panicked: %v\n%s", p, debug.Stack())
+					}
+				}()
+				rc.result, rc.err = replayExternal(c, plans[c.ID], dir)
+			}()
+			mu.Lock()
+			out[c.ID] = rc
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return out
 }
