@@ -115,25 +115,48 @@ func openLocal(ctx context.Context, o tuiOptions, warn func(error)) (client.API,
 	return a, "local", func() { closeFn() }, nil
 }
 
-// divertStderr points os.Stderr at a temporary file while the UI owns the terminal, and
-// returns the real one. The AWS SDK logs warnings (an IMDS fallback, a clock skew) to
-// the os.Stderr of when a config was loaded, which would draw over the screen. restore
-// puts it back and names the file if anything was written there.
+// divertStderr points os.Stderr at a pipe while the UI owns the terminal, and returns
+// the real one. The AWS SDK logs warnings (an IMDS fallback, a clock skew) to the
+// os.Stderr of when a config was loaded, which would draw over the screen. What comes
+// through the pipe goes to a temporary file, created only when something is written, so
+// a quiet run (or one ended by a hangup) leaves nothing behind. restore puts the real
+// one back and names the file.
 func divertStderr() (real *os.File, restore func()) {
 	real = os.Stderr
-	f, err := os.CreateTemp("", "stepdeck-tui-*.log")
+	r, w, err := os.Pipe()
 	if err != nil {
 		return real, func() {}
 	}
-	os.Stderr = f
-	return real, func() {
-		os.Stderr = real
-		info, err := f.Stat()
-		f.Close()
-		if err == nil && info.Size() > 0 {
-			fmt.Fprintf(real, "stepdeck: warnings written while the UI ran are in %s\n", f.Name())
+	os.Stderr = w
+	saved := make(chan string, 1)
+	go func() {
+		var f *os.File
+		buf := make([]byte, 4096)
+		for {
+			n, err := r.Read(buf)
+			if n > 0 && f == nil {
+				f, _ = os.CreateTemp("", "stepdeck-tui-*.log")
+			}
+			if n > 0 && f != nil {
+				f.Write(buf[:n])
+			}
+			if err != nil {
+				break
+			}
+		}
+		r.Close()
+		if f == nil {
+			saved <- ""
 			return
 		}
-		os.Remove(f.Name())
+		f.Close()
+		saved <- f.Name()
+	}()
+	return real, func() {
+		os.Stderr = real
+		w.Close()
+		if name := <-saved; name != "" {
+			fmt.Fprintf(real, "stepdeck: warnings written while the UI ran are in %s\n", name)
+		}
 	}
 }
