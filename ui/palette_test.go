@@ -188,9 +188,9 @@ func TestAddCommandAppendsAndReplaces(t *testing.T) {
 }
 
 // FuzzPalette types anything into the palette and presses enter: whatever it says, the
-// UI neither panics nor leaves its screen size.
+// UI neither panics, nor leaves its screen size, nor passes control sequences on.
 func FuzzPalette(f *testing.F) {
-	for _, s := range []string{"machines", "region ", " local", "endpoint ::::", "q\x1b[2J", "ACTIVITIES", "profile a b c", ""} {
+	for _, s := range []string{"machines", "region ", " local", "endpoint ::::", "q\x1b[2J", "\x1b]0;t\x07", "ACTIVITIES", "profile a b c", ""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
@@ -206,6 +206,10 @@ func FuzzPalette(f *testing.F) {
 		a.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 		if n := len(strings.Split(a.Render(), "\n")); n != 12 {
 			t.Fatalf("%d lines", n)
+		}
+		// What was typed is drawn, never obeyed: no title, bell or screen clear.
+		if r := a.Render(); strings.Contains(r, "\x1b]") || strings.Contains(r, "\x07") || strings.Contains(r, "\x1b[2J") {
+			t.Fatalf("a control sequence reached the screen: %q", r)
 		}
 	})
 }
