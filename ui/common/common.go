@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/stepdeck/stepdeck/client"
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/debug"
+	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
 // Common is the shared context of the UI.
@@ -25,6 +28,9 @@ type Common struct {
 	Span  func(time.Duration) string
 	// Local says the API is the in-process engine (shown in the header).
 	Local bool
+	// Debug starts a debugger session on a state machine, its tasks served as the
+	// local engine serves them (mocks, handlers); nil when the backend is not local.
+	Debug func(def *asl.Definition, machine string, input value.Value) (*debug.Session, error)
 }
 
 // New returns a Common with default styles (honouring NO_COLOR) and keys.
