@@ -1,6 +1,7 @@
 package service
 
 import (
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -124,7 +125,7 @@ func fakeLambda(functions map[string]lambdaBehaviour) *lambdaServer {
 		name := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/2015-03-31/functions/"), "/invocations")
 		b, ok := functions[name]
 		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("X-Amzn-Requestid", "0c5e2b1a-7d4f-4a3e-8b6c-9f1e2d3c4b5a")
+		w.Header().Set("X-Amzn-Requestid", newRequestID())
 		if !ok {
 			// Lambda names the version it looked for.
 			w.Header().Set("X-Amzn-Errortype", "ResourceNotFoundException")
@@ -149,9 +150,7 @@ func fakeLambda(functions map[string]lambdaBehaviour) *lambdaServer {
 		case lambdaRaises:
 			// The Python runtime's shape of an unhandled exception.
 			w.Header().Set("X-Amz-Function-Error", "Unhandled")
-			w.Write(value.Marshal(value.ObjectOf("errorMessage", b.message, "errorType", b.errorType,
-				"requestId", "6f1b4e9a-2c1d-4c5e-9a7b-3d2e1f0a9b8c",
-				"stackTrace", []any{raiseTrace(b)})))
+			w.Write(pythonErrorPayload(b, newRequestID()))
 		case lambdaHangs:
 			// Longer than every recorded task timeout: the task's own timeout ends it.
 			select {
@@ -178,4 +177,23 @@ func raiseTrace(b lambdaBehaviour) string {
 // pyString writes a Python string literal in double quotes.
 func pyString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+}
+
+// pythonErrorPayload is the payload of an unhandled exception as the Python runtime
+// sends it: errorMessage, errorType, requestId and stackTrace. Step Functions keeps the
+// payload's text as the cause; runtimes differ in its spacing, and AWS's recordings show
+// both, so the causes inside histories are among the members the recordings leave
+// unverified.
+func pythonErrorPayload(b lambdaBehaviour, requestID string) []byte {
+	return value.Marshal(value.ObjectOf("errorMessage", b.message, "errorType", b.errorType,
+		"requestId", requestID, "stackTrace", []any{raiseTrace(b)}))
+}
+
+// newRequestID is a fresh invocation id, as Lambda gives every call.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

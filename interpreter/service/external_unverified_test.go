@@ -9,8 +9,10 @@ import (
 
 // The recordings name members their recorder did not verify against AWS
 // ("$..SdkHttpMetadata", "$..cause", ...): the SDK's HTTP metadata of a real service
-// call, a Lambda's stack trace. A fake endpoint cannot reproduce them, so they are left
-// out on both sides, as interpreter/localtask's Lambda conformance test does.
+// call, a Lambda error's text (whose spacing depends on the function's runtime). A fake
+// endpoint cannot reproduce them, so the members named by such "$..Name" paths are left
+// out on both sides of the history and output comparisons, as interpreter/localtask's
+// Lambda conformance test does. The result's error and cause are always compared.
 
 // unverifiedNames lists the member names of the case's "$..Name" skip paths.
 func unverifiedNames(c *conformance.Case) []string {
