@@ -23,6 +23,8 @@ type externalPlan struct {
 	workers []extWorker
 	others  []extMachine
 	den     *denormalizer
+	// heartbeatFirst: the recording's callback worker sent a heartbeat before its answer.
+	heartbeatFirst bool
 }
 
 // mockTestCase is the test case the generated mock file holds, picked by "#TestCase" on
@@ -169,6 +171,9 @@ func planExternal(c *conformance.Case, behaviours map[string]lambdaBehaviour, un
 		// the mocks stand in for those services, and the recording answers callbacks.
 		if call.Op == "sfn_activity_consumer" {
 			p.workers = append(p.workers, extWorker{call.Kwargs.Kwargs.ActivityArn, call.Kwargs.Kwargs.Template})
+		}
+		if strings.Contains(call.Op, "heartbeat") {
+			p.heartbeatFirst = true
 		}
 	}
 	tasks, err := definitionTasks(c.Definition)

@@ -223,6 +223,11 @@ func (p *externalPlan) answerCallbacks(ctx context.Context, s *Service, execArn 
 			continue // nothing can answer it, as on AWS: it times out
 		}
 		call := rec[n]
+		if p.heartbeatFirst && call.answer != "" {
+			if _, err := s.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(token)}); err != nil {
+				return fmt.Errorf("state %s: SendTaskHeartbeat: %w", state, err)
+			}
+		}
 		switch call.answer {
 		case "TaskSucceeded":
 			out := textOf(p.den.value(call.answerOutput))
