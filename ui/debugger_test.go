@@ -10,6 +10,7 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/debug"
+	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 	"github.com/stepdeck/stepdeck/ui/pages"
 )
@@ -106,4 +107,34 @@ func TestFlowDebugBreakpointAndRestart(t *testing.T) {
 	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
 	screen := tm.FinalModel(t).(*App).Render()
 	mustContain(t, screen, "Ask (breakpoint)")
+}
+
+// TestFlowDebugFromTheMachines opens the debugger on a machine of the local engine with
+// D: its definition is read, the input edited, and the execution stops before its first
+// state.
+func TestFlowDebugFromTheMachines(t *testing.T) {
+	c := fixedCommon(localAPI(t), 120, 40)
+	c.Local = true
+	c.Debug = func(def *asl.Definition, machine string, input value.Value) (*debug.Session, error) {
+		s, err := debug.New(debug.Config{Definition: def, Name: machine, Input: input, Tasks: &engine.Registry{Default: debug.ByHand}})
+		if err == nil {
+			t.Cleanup(s.Close)
+		}
+		return s, err
+	}
+	tm := teatest.NewTestModel(t, New(c, "local"), teatest.WithInitialTermSize(120, 40))
+	waitScreen(t, tm, "hello", "document-sign-off")
+	typeKey(tm, '/', "/")
+	for _, r := range "hello" {
+		typeKey(tm, r, string(r))
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	typeKey(tm, 'D', "D")
+	waitScreen(t, tm, "Debug hello: the execution's input", `"name": "you"`)
+	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	waitScreen(t, tm, "Stopped before", "Named? (start)")
+	typeKey(tm, 'g', "g")
+	waitScreen(t, tm, "SUCCEEDED", "Hello, you!")
+	typeKey(tm, 'q', "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
 }

@@ -13,7 +13,9 @@ import (
 	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/debug"
+	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/mock"
+	"github.com/stepdeck/stepdeck/interpreter/value"
 	"github.com/stepdeck/stepdeck/ui"
 	"github.com/stepdeck/stepdeck/ui/common"
 	"github.com/stepdeck/stepdeck/ui/pages"
@@ -126,4 +128,19 @@ func debugDefinition(ctx context.Context, file string, o debugOptions) error {
 	app := ui.NewOn(c, "local debugger", pages.NewDebugger(c, s, file))
 	_, err = tea.NewProgram(app, tea.WithContext(ctx)).Run()
 	return err
+}
+
+// localDebugStarter starts debugger sessions from the TUI on the local engine's terms:
+// a machine the mock config covers has its tasks answered by the test case; anything
+// else waits for an answer by hand.
+func localDebugStarter(mocks *mock.Config, testCase string, timeScale float64) func(*asl.Definition, string, value.Value) (*debug.Session, error) {
+	return func(def *asl.Definition, machine string, input value.Value) (*debug.Session, error) {
+		reg := &engine.Registry{Default: debug.ByHand}
+		if mocks != nil && testCase != "" {
+			if tc, err := mocks.TestCase(machine, testCase); err == nil {
+				reg = &engine.Registry{Default: tc.ForExecution().Handler(debug.ByHand)}
+			}
+		}
+		return debug.New(debug.Config{Definition: def, Name: machine, Input: input, Tasks: reg, TimeScale: timeScale})
+	}
 }

@@ -1,11 +1,19 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/examples"
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/debug"
+	"github.com/stepdeck/stepdeck/interpreter/mock"
+	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
 func TestDebugRejectsBadInput(t *testing.T) {
@@ -57,4 +65,48 @@ func TestDebugSessionUsesMocksAndBreakpoints(t *testing.T) {
 	if v.Status != types.ExecutionStatusSucceeded {
 		t.Errorf("status %s %s %s", v.Status, v.Error, v.Cause)
 	}
+}
+
+// From the TUI, a bundled example is debugged on its bundled mocks: its mocked tasks
+// run, the others wait for an answer by hand.
+func TestLocalDebugStarterUsesTheBundledMocks(t *testing.T) {
+	mocks, err := mock.Parse(examples.Mocks())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "document-sign-off.asl.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := asl.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	input, _ := examples.SampleInput("document-sign-off")
+	s, err := localDebugStarter(mocks, examples.DefaultTestCase, 0)(def, "document-sign-off", value.MustParse(input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.Continue()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		v := s.View()
+		// The legal review is a callback nothing mocks; the budget check is mocked.
+		if len(v.Tasks) == 1 && v.Tasks[0].State == "Ask Legal" && strings.Contains(eventTypes(s), "TaskSucceeded") {
+			break
+		}
+		if time.Now().After(deadline) || v.Status != types.ExecutionStatusRunning {
+			t.Fatalf("the session: %+v, events %s", v, eventTypes(s))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func eventTypes(s *debug.Session) string {
+	var b strings.Builder
+	for _, ev := range s.History() {
+		b.WriteString(string(ev.Type) + " ")
+	}
+	return b.String()
 }

@@ -62,6 +62,11 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 	}
 	c := common.New(api, o.readOnly)
 	c.Local = spec.Local
+	if mocks, err := mock.Parse(examples.Mocks()); err == nil {
+		// The debugger (D on a machine) answers the bundled examples' tasks as the local
+		// engine does.
+		c.Debug = localDebugStarter(mocks, examples.DefaultTestCase, o.timeScale)
+	}
 	app := ui.New(c, backend).WithBackends(backendFactory(o, nil), spec, closeFn)
 	// The app owns the backend from here: the palette may have replaced it.
 	defer app.Close()

@@ -44,8 +44,12 @@ func NewDebugStart(c *common.Common, arn, name string) *DebugStart {
 
 func (p *DebugStart) Title() string { return "Debug " + common.Line(p.name, 0) }
 
+// canDebug says whether the debugger can start here: on the local engine, and not in
+// read-only mode (a debugged execution runs tasks).
+func canDebug(c *common.Common) bool { return c.Local && c.Debug != nil && !c.ReadOnly }
+
 func (p *DebugStart) Init() tea.Cmd {
-	if p.c.Debug == nil {
+	if !canDebug(p.c) {
 		p.err = errors.New("the debugger runs on the local engine: switch to it first (:local)")
 		return nil
 	}

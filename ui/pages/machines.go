@@ -143,6 +143,9 @@ func (m *Machines) Keys() []key.Binding {
 	if !m.c.ReadOnly {
 		ks = append(ks, keyStart)
 	}
+	if canDebug(m.c) {
+		ks = append(ks, keyDebug)
+	}
 	return ks
 }
 
@@ -199,6 +202,11 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return m, nil
 		case key.Matches(k, keyRefresh):
 			return m, m.load()
+		case key.Matches(k, keyDebug) && canDebug(m.c):
+			if sm, ok := m.selected(); ok {
+				return m, open(NewDebugStart(m.c, sm.Arn, sm.Name))
+			}
+			return m, nil
 		case key.Matches(k, keyStart) && !m.c.ReadOnly:
 			if sm, ok := m.selected(); ok {
 				m.editor = NewStartForm(m.c, sm.Arn, sm.Name)
