@@ -130,21 +130,11 @@ func (p *Activities) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.showRows()
 		return p, nil
 	}
-	if p.filter.open {
-		changed, cmd := p.filter.Update(msg)
-		if changed {
-			p.showRows()
-			p.table.SetCursor(0)
-		}
+	if used, cmd := listInput(p.c, &p.table, &p.filter, p.showRows, msg); used {
 		return p, cmd
-	}
-	if listMouse(p.c, &p.table, msg) {
-		return p, nil
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
-		case key.Matches(k, keySlash):
-			return p, p.filter.Open()
 		case key.Matches(k, keyRefresh):
 			return p, p.load()
 		case key.Matches(k, keyGetTask) && !p.c.ReadOnly:

@@ -158,16 +158,8 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.form, cmd = p.form.Update(msg)
 		return p, cmd
 	}
-	if p.filter.open {
-		changed, cmd := p.filter.Update(msg)
-		if changed {
-			p.showRows()
-			p.table.SetCursor(0)
-		}
+	if used, cmd := listInput(p.c, &p.table, &p.filter, p.showRows, msg); used {
 		return p, cmd
-	}
-	if listMouse(p.c, &p.table, msg) {
-		return p, nil
 	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -175,8 +167,6 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 	}
 	cb, have := p.selected()
 	switch {
-	case key.Matches(k, keySlash):
-		return p, p.filter.Open()
 	case key.Matches(k, keyActivities):
 		return p, open(NewActivities(p.c))
 	case key.Matches(k, keyRefresh):

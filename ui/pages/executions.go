@@ -164,21 +164,11 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		return e, cmd
 	}
-	if e.search.open {
-		changed, cmd := e.search.Update(msg)
-		if changed {
-			e.showRows()
-			e.table.SetCursor(0)
-		}
+	if used, cmd := listInput(e.c, &e.table, &e.search, e.showRows, msg); used {
 		return e, cmd
-	}
-	if listMouse(e.c, &e.table, msg) {
-		return e, nil
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
-		case key.Matches(k, keySlash):
-			return e, e.search.Open()
 		case key.Matches(k, keyEnter):
 			if i := e.search.Index(e.table.Cursor()); i >= 0 && i < len(e.execs) {
 				return e, open(NewExecution(e.c, aws.ToString(e.execs[i].ExecutionArn)))

@@ -180,21 +180,11 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		return m, cmd
 	}
-	if m.filter.open {
-		changed, cmd := m.filter.Update(msg)
-		if changed {
-			m.showRows()
-			m.table.SetCursor(0)
-		}
+	if used, cmd := listInput(m.c, &m.table, &m.filter, m.showRows, msg); used {
 		return m, cmd
-	}
-	if listMouse(m.c, &m.table, msg) {
-		return m, nil
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
-		case key.Matches(k, keySlash):
-			return m, m.filter.Open()
 		case key.Matches(k, keyEnter):
 			if sm, ok := m.selected(); ok {
 				return m, open(NewExecutions(m.c, sm.Arn, sm.Name))

@@ -3,6 +3,7 @@ package pages
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -112,4 +113,25 @@ func selectedLine(c *common.Common, view string) int {
 		}
 	}
 	return -1
+}
+
+// listInput is what every list page does first with a message: an open filter field
+// takes it, the mouse moves the selection, and / opens the field. It reports whether
+// the message was used; showRows puts the rows the filter keeps back in the table.
+func listInput(c *common.Common, t *table.Model, f *listFilter, showRows func(), msg tea.Msg) (bool, tea.Cmd) {
+	if f.open {
+		changed, cmd := f.Update(msg)
+		if changed {
+			showRows()
+			t.SetCursor(0)
+		}
+		return true, cmd
+	}
+	if listMouse(c, t, msg) {
+		return true, nil
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, keySlash) {
+		return true, f.Open()
+	}
+	return false, nil
 }
