@@ -63,6 +63,7 @@ type Execution struct {
 	export         *exportPrompt
 	confirmRedrive bool
 	flowKey        string // what the data-flow pane was computed for
+	asOfShown      string // what the time-travel detail was computed for
 	redriveRetries int    // follower restarts left while a redrive's first event is awaited
 }
 

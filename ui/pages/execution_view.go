@@ -123,9 +123,15 @@ func (x *Execution) syncDetail() {
 	case x.showFlow:
 		x.refreshFlow()
 	case x.travel:
-		key, header, sections := x.stateAsOf()
-		x.detail.SetContent(key, header, sections)
+		// Events are never rewritten, so the state, N and the events held decide it.
+		at := fmt.Sprint(x.selected, "\x00", x.viewN(), "\x00", len(x.events), "\x00", x.def != nil)
+		if at != x.asOfShown {
+			x.asOfShown = at
+			key, header, sections := x.stateAsOf()
+			x.detail.SetContent(key, header, sections)
+		}
 	default:
+		x.asOfShown = ""
 		i := x.table.Cursor()
 		if i < 0 || i >= len(x.events) {
 			x.detail.SetContent("", nil, nil)
