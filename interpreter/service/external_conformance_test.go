@@ -95,6 +95,10 @@ func logUnserved(t *testing.T, total, served int, skipped map[string][]string) {
 		}
 	}
 	t.Log(b.String())
+	if !testing.Verbose() {
+		// Like the pass table conformance.Run prints: the count shows in plain runs too.
+		fmt.Printf("external conformance: %d executions, %d served here, %d not served (listed with -v)\n", total, served, total-served)
+	}
 }
 
 // replayedCase is the outcome of one case's run.
