@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -133,6 +134,31 @@ func BenchmarkScrubDataFlow25k(b *testing.B) {
 	x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs}})
 	x.Update(tea.KeyPressMsg{Code: 't', Text: "t"})
 	x.Update(tea.KeyPressMsg{Code: 'd', Text: "d"})
+	_ = x.View()
+	back, fwd := tea.KeyPressMsg{Code: '[', Text: "["}, tea.KeyPressMsg{Code: ']', Text: "]"}
+	i := 0
+	for b.Loop() {
+		k := back
+		if i%2 == 1 {
+			k = fwd
+		}
+		i++
+		x.Update(k)
+		_ = x.View()
+	}
+}
+
+// BenchmarkScrubVars25k is BenchmarkScrub25k where every state assigns variables, so
+// each step folds some 12,500 assignments for the detail pane.
+func BenchmarkScrubVars25k(b *testing.B) {
+	x, evs := benchPage(b)
+	for i := range evs {
+		if d := evs[i].StateExitedEventDetails; d != nil {
+			d.AssignedVariables = map[string]string{"n": strconv.Itoa(i), "last": `"` + aws.ToString(d.Name) + `"`}
+		}
+	}
+	x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs}})
+	x.Update(tea.KeyPressMsg{Code: 't', Text: "t"})
 	_ = x.View()
 	back, fwd := tea.KeyPressMsg{Code: '[', Text: "["}, tea.KeyPressMsg{Code: ']', Text: "]"}
 	i := 0

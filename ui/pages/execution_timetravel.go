@@ -20,6 +20,8 @@ type stateIndex struct {
 	entered  map[string][]int // state name → indexes of its Entered events
 	exited   map[string][]int
 	assigned []int // indexes of Exited events that assigned variables
+	// marks[k] holds the variables after the first (k+1)*varsEvery assignments.
+	marks []map[string]string
 }
 
 func (ix *stateIndex) add(events []hist.Event, from int) {
@@ -76,11 +78,36 @@ func (x *Execution) viewN() int {
 // Variables of Parallel branches and Map iterations, which are local to them, are
 // folded in with the others: the history does not say which scope assigned them.
 func (x *Execution) varsAt(n int) map[string]string {
-	vars := map[string]string{}
-	for _, i := range x.index.assigned {
-		if i >= n {
-			break
+	ix := &x.index
+	count := sort.SearchInts(ix.assigned, n) // the assignments before event n
+	k := count/varsEvery - 1                 // the last mark at or before count, -1 for none
+	for len(ix.marks) <= k {                 // lay down the marks up to it, once
+		m := len(ix.marks)
+		var base map[string]string
+		if m > 0 {
+			base = ix.marks[m-1]
 		}
+		ix.marks = append(ix.marks, x.fold(base, m*varsEvery, (m+1)*varsEvery))
+	}
+	var base map[string]string
+	from := 0
+	if k >= 0 {
+		base, from = ix.marks[k], (k+1)*varsEvery
+	}
+	return x.fold(base, from, count)
+}
+
+// varsEvery is how many assignments apart varsAt keeps a copy of the variables, so a
+// step of the scrubber folds at most that many rather than the whole history.
+const varsEvery = 512
+
+// fold copies base and applies the assignments assigned[from:to].
+func (x *Execution) fold(base map[string]string, from, to int) map[string]string {
+	vars := make(map[string]string, len(base))
+	for k, v := range base {
+		vars[k] = v
+	}
+	for _, i := range x.index.assigned[from:to] {
 		for k, v := range x.events[i].Details.(*types.StateExitedEventDetails).AssignedVariables {
 			vars[k] = v
 		}

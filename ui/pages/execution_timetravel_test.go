@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -301,5 +302,39 @@ func TestGraphSelectionUnderTimeTravelKeepsAsOf(t *testing.T) {
 	send(x, "tab", "tab", "end")
 	if x.asOf != 3 {
 		t.Fatalf("end in the detail pane moved as of to %d", x.asOf)
+	}
+}
+
+// TestVarsAtMatchesAPlainFold checks the marks varsAt keeps against folding every
+// assignment from the start, across many marks and in any order of questions.
+func TestVarsAtMatchesAPlainFold(t *testing.T) {
+	specs := []evSpec{{typ: types.HistoryEventTypeExecutionStarted, details: &types.ExecutionStartedEventDetails{Input: aws.String(`{}`)}}}
+	for i := 0; i < 3*varsEvery+7; i++ {
+		name := "S" + strconv.Itoa(i%5)
+		specs = append(specs,
+			evSpec{typ: types.HistoryEventTypePassStateEntered, details: hist.Entered(name, `{}`)},
+			evSpec{typ: types.HistoryEventTypePassStateExited, details: hist.Exited(name, `{}`,
+				map[string]string{"v" + strconv.Itoa(i%7): strconv.Itoa(i), "last": `"` + name + `"`})})
+	}
+	x := newPage(t, taskDef, 100, 30)
+	feed(x, buildHistory(specs))
+	plain := func(n int) string {
+		vars := map[string]string{}
+		for i := 0; i < n; i++ {
+			if d, ok := x.events[i].Details.(*types.StateExitedEventDetails); ok {
+				for k, v := range d.AssignedVariables {
+					vars[k] = v
+				}
+			}
+		}
+		return varsObject(vars)
+	}
+	for _, n := range []int{len(x.events), 1, 2*varsEvery + 1, 2 * varsEvery, 2*varsEvery + 2, 777, 3, len(x.events) - 1, 4 * varsEvery} {
+		if got, want := varsObject(x.varsAt(n)), plain(n); got != want {
+			t.Fatalf("as of %d: %s, want %s", n, got, want)
+		}
+	}
+	if len(x.index.marks) != 3 {
+		t.Fatalf("%d marks for %d assignments", len(x.index.marks), len(x.index.assigned))
 	}
 }
