@@ -202,6 +202,13 @@ func (e *Execution) emitTaskScheduled(f *Frame, st *asl.State, call *TaskCall) {
 }
 
 func (e *Execution) taskDone(f *Frame, in Input) {
+	if e.taskDeadlinePassed(f, TimerTaskTimeout) || e.taskDeadlinePassed(f, TimerHeartbeat) {
+		// The outcome came at or after the task's deadline (a handler that gave up at
+		// the same moment, or an answer in the same turn as the timer): on AWS the
+		// timeout comes first.
+		e.taskTimedOut(f)
+		return
+	}
 	st := f.scope.States[f.State]
 	kind, rtype, res := splitResource(st.Resource)
 	if in.Kind == InputTaskSucceeded && tooBig(in.Output) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -54,4 +55,37 @@ func TestLambdaFunctionScheduledRecordsCredentials(t *testing.T) {
 		return
 	}
 	t.Fatal("no LambdaFunctionScheduled event")
+}
+
+// steppedClock is a clock that a handler moves on, to stand for the time it took.
+type steppedClock struct{ t time.Time }
+
+func (c *steppedClock) Now() time.Time { return c.t }
+func (c *steppedClock) SleepUntil(_ context.Context, t time.Time) error {
+	if t.After(c.t) {
+		c.t = t
+	}
+	return nil
+}
+
+// An outcome that comes once the task's TimeoutSeconds have passed is a timeout, as on
+// AWS, whatever the handler says: a Lambda client that gave up at the same deadline
+// reports States.Timeout as a failure, a slow one its late result.
+func TestOutcomeAfterTheDeadlineIsATimeout(t *testing.T) {
+	for _, answer := range []error{nil, failure.New(failure.Timeout, "")} {
+		clock := &steppedClock{t: epoch}
+		reg := &Registry{}
+		reg.Handle("arn:aws:states:::lambda:invoke", func(context.Context, *TaskCall) (value.Value, error) {
+			clock.t = clock.t.Add(5 * time.Second)
+			return value.ObjectOf(), answer
+		})
+		def := `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":5,"End":true}}}`
+		x := newExec(t, def, `{}`, Options{RecordHistory: true, HistoryLimit: MaxHistoryEvents, TimeScale: 1})
+		if err := (&Runner{Clock: clock, Handlers: reg}).Run(context.Background(), x); err != nil {
+			t.Fatal(err)
+		}
+		if x.Status != types.ExecutionStatusFailed || x.Error != failure.Timeout || !strings.Contains(trace(x), "TaskTimedOut") {
+			t.Errorf("handler answer %v: status %s error %s, events %s; want TaskTimedOut", answer, x.Status, x.Error, trace(x))
+		}
+	}
 }
