@@ -28,11 +28,13 @@ import (
 //     call), loaded by interpreter/mock as a user's file is, and picked by "#TestCase" on
 //     the state machine ARN. This checks what the engine does with the responses, not
 //     the services: a mock returns what AWS returned by construction;
-//   - callback tasks are answered through SendTaskSuccess/SendTaskFailure, with the
-//     token read from the TaskScheduled event, as the recording's callback was answered.
+//   - callback tasks are answered through SendTaskSuccess/SendTaskFailure (after a
+//     SendTaskHeartbeat where the recording's worker sent one), with the token read
+//     from the TaskScheduled event, as the recording's callback was answered.
 //
 // Waits and retry delays pass at once (time scale 0); task timeouts and heartbeats keep
-// their real seconds. Cases that cannot be served are listed in the log with the reason.
+// their real seconds, so cases run several at once. Cases that cannot be served are
+// listed in the log with the reason.
 func TestConformanceExternal(t *testing.T) {
 	root := conformance.CorpusDir(t)
 	behaviours, unplayable, err := handlerBehaviours(filepath.Join(root, "lambda_handlers.json"))
