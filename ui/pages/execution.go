@@ -50,7 +50,8 @@ type Execution struct {
 	w, h        int  // the screen size the panes were laid out for
 	follow      bool // keep the cursor on the newest event
 	focus       pane
-	selected    string // the state selected in the graph
+	selected    string         // the state selected in the graph
+	iterations  map[string]int // the Map iterations picked for painting, by Map name
 	scrollX     int
 	scrollY     int
 	following   bool

@@ -36,6 +36,9 @@ func (x *Execution) Keys() []key.Binding {
 	switch x.focus {
 	case graphPane:
 		ks = append(ks, keyGraphArrows)
+		if x.mapOfSelection() != "" {
+			ks = append(ks, keyIteration)
+		}
 	case detailPane:
 		ks = append(ks, keyUpDown, jsonview.KeyToggle, jsonview.KeyFoldAll)
 	default:
@@ -108,6 +111,14 @@ func (x *Execution) key(k tea.KeyPressMsg) tea.Cmd {
 	}
 	switch x.focus {
 	case graphPane:
+		if key.Matches(k, keyIteration) {
+			d := 1
+			if k.String() == "<" {
+				d = -1
+			}
+			info := x.pickIteration(d)
+			return func() tea.Msg { return InfoMsg(info) }
+		}
 		dirs := map[string]graph.Direction{"up": graph.Up, "down": graph.Down, "left": graph.Left, "right": graph.Right}
 		if d, ok := dirs[k.String()]; ok && x.def != nil {
 			x.selected = graph.Move(x.def, x.selected, d, x.graphOptions())

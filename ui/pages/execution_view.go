@@ -48,7 +48,8 @@ func (x *Execution) resize() {
 
 func (x *Execution) graphOptions() graph.Options {
 	return graph.Options{Width: x.leftWidth() - 2, Height: x.c.BodyHeight() - 2, Selected: x.selected,
-		Color: x.c.Styles.Color, Painting: x.painting, Mode: graph.Auto, ScrollX: x.scrollX, ScrollY: x.scrollY}
+		Color: x.c.Styles.Color, Painting: x.painting, Mode: graph.Auto, ScrollX: x.scrollX, ScrollY: x.scrollY,
+		MapIteration: x.iterations}
 }
 
 func (x *Execution) View() string {
