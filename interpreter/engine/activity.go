@@ -72,5 +72,5 @@ func (e *Execution) activityDone(f *Frame, st *asl.State, in Input) {
 	id := e.emit(types.HistoryEventTypeActivityFailed, f.Prev, d)
 	f.Phase = PhaseReady
 	f.Seq++
-	e.handleError(f, st, &Raised{Error: in.Error, Cause: in.Cause, EventID: id})
+	e.handleError(f, st, &Raised{Error: in.Error, Cause: in.Cause, EventID: id, TaskOutcome: true})
 }

@@ -114,6 +114,9 @@ type Raised struct {
 	EventID int64 `json:"eventId"`
 	// Uncatchable errors (States.Runtime and kin) skip Retry and Catch.
 	Uncatchable bool `json:"uncatchable,omitempty"`
+	// TaskOutcome marks the failure of a task's work (TaskFailed, TaskTimedOut and
+	// kin), which AWS aborts the Task state after when it ends a branch or iteration.
+	TaskOutcome bool `json:"taskOutcome,omitempty"`
 }
 
 // Vars is one scope of workflow variables. Inner scopes read outer ones but write

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -288,7 +289,7 @@ func (e *Execution) childDone(f *Frame, st *asl.State, c *Frame) {
 func (e *Execution) branchDone(f *Frame, st *asl.State, c *Frame) {
 	if c.Err != nil {
 		f.Kept = e.capture(f, c)
-		e.abortChildren(f, c.Err.EventID)
+		e.abortChildren(f, c.Err.EventID, c)
 		e.childrenFailed(f, st, c.Err, c.Err.EventID, types.HistoryEventTypeParallelStateFailed)
 		return
 	}
@@ -323,7 +324,7 @@ func (e *Execution) iterationDone(f *Frame, st *asl.State, c *Frame) {
 				cause = f.Prev // the map run's event
 			}
 			f.Kept = e.capture(f, c)
-			e.abortChildren(f, cause)
+			e.abortChildren(f, cause, c)
 			r := c.Err
 			if count >= 0 || pct >= 0 {
 				r = &Raised{Error: aws.String(failure.ExceedToleratedFailureThreshold),
@@ -398,15 +399,27 @@ func (e *Execution) childrenFailed(f *Frame, st *asl.State, r *Raised, causeID i
 }
 
 // abortChildren stops every running branch or iteration of f, recording what AWS
-// records: the aborted state of each, and MapIterationAborted for iterations.
-func (e *Execution) abortChildren(f *Frame, cause int64) {
+// records, in branch or item order: for an iteration MapIterationAborted, then the
+// aborted event of its state. failed, when set, is the branch or iteration whose
+// failure ends f: AWS aborts it with the others, which shows only when it failed in a
+// Task (TaskStateAborted after the task's failure event).
+func (e *Execution) abortChildren(f *Frame, cause int64, failed *Frame) {
 	st := f.scope.States[f.State]
+	children := make([]*Frame, 0, len(f.Children)+1)
 	for _, id := range f.Children {
-		c := e.frames[id]
-		if c == nil {
+		if c := e.frames[id]; c != nil {
+			children = append(children, c)
+		}
+	}
+	if failed != nil {
+		children = append(children, failed)
+	}
+	sort.SliceStable(children, func(i, j int) bool { return children[i].Index < children[j].Index })
+	for _, c := range children {
+		if c == failed {
+			e.abortFailedTask(c)
 			continue
 		}
-		e.abortFrame(c, cause)
 		if c.Kind == IterationFrame && !c.Silent {
 			var d any
 			if e.record() {
@@ -414,9 +427,23 @@ func (e *Execution) abortChildren(f *Frame, cause int64) {
 			}
 			e.emit(types.HistoryEventTypeMapIterationAborted, cause, d)
 		}
+		e.abortFrame(c, cause)
 	}
 	f.Children = f.Children[:0]
 	f.Running = 0
+}
+
+// abortFailedTask records TaskStateAborted for a branch or iteration that ended in a
+// Task's failure (TaskFailed, TaskTimedOut and kin), as AWS does when the failure ends
+// the Parallel or Map around it.
+func (e *Execution) abortFailedTask(c *Frame) {
+	if c.Silent || c.Err == nil || !c.Err.TaskOutcome {
+		return
+	}
+	if st := c.scope.States[c.State]; st == nil || st.Type != asl.Task {
+		return
+	}
+	e.emit(types.HistoryEventTypeTaskStateAborted, c.Err.EventID, nil)
 }
 
 func (e *Execution) abortFrame(c *Frame, cause int64) {
@@ -426,7 +453,7 @@ func (e *Execution) abortFrame(c *Frame, cause int64) {
 	}
 	st := c.scope.States[c.State]
 	if c.Phase == PhaseChildren {
-		e.abortChildren(c, cause)
+		e.abortChildren(c, cause, nil)
 	}
 	if c.Phase == PhaseTask && c.Task != nil {
 		e.command(Command{Kind: CmdCancelTask, Frame: c.ID, Seq: c.Seq, Task: c.Task})

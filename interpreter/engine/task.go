@@ -257,7 +257,7 @@ func (e *Execution) taskDone(f *Frame, in Input) {
 	id := e.emit(t, f.Prev, d)
 	f.Phase = PhaseReady
 	f.Seq++
-	e.handleError(f, st, &Raised{Error: in.Error, Cause: in.Cause, EventID: id})
+	e.handleError(f, st, &Raised{Error: in.Error, Cause: in.Cause, EventID: id, TaskOutcome: true})
 }
 
 func (e *Execution) taskTimedOut(f *Frame) {
@@ -283,7 +283,7 @@ func (e *Execution) taskTimedOut(f *Frame) {
 	id := e.emit(t, f.Prev, d)
 	f.Phase = PhaseReady
 	f.Seq++
-	e.handleError(f, st, &Raised{Error: aws.String(failure.Timeout), EventID: id})
+	e.handleError(f, st, &Raised{Error: aws.String(failure.Timeout), EventID: id, TaskOutcome: true})
 }
 
 // taskCredentials is the role a task's Credentials field assumes, as its scheduled
