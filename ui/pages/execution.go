@@ -245,6 +245,8 @@ func (x *Execution) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return x, x.exported(msg)
 	case tea.KeyPressMsg:
 		return x, x.key(msg)
+	case tea.MouseClickMsg, tea.MouseWheelMsg:
+		return x, x.mouse(msg)
 	}
 	if x.export != nil {
 		return x, x.export.update(msg)
