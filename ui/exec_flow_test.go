@@ -158,9 +158,11 @@ func TestFlowTimeTravel(t *testing.T) {
 	arn := start(t, api, "vars", "vars-1", varsInput)
 	waitStatus(t, api, arn, types.ExecutionStatusSucceeded)
 	c := fixedCommon(api, 140, 60)
+	// Built before the program runs: from then on only its goroutine touches c.
+	page := pages.NewExecution(c, arn)
 	tm := teatest.NewTestModel(t, New(c, "local"), teatest.WithInitialTermSize(140, 60))
 	waitScreen(t, tm, "State machines")
-	tm.Send(pages.OpenMsg{Page: pages.NewExecution(c, arn)})
+	tm.Send(pages.OpenMsg{Page: page})
 	waitScreen(t, tm, "ExecutionSucceeded")
 	typeKey(tm, 't', "t")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyHome})
