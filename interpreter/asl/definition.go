@@ -180,8 +180,8 @@ type State struct {
 	ToleratedFailurePct   FloatOrPath
 	ItemBatcher           *ItemBatcher
 	Label                 string
-	ItemReader            *value.Object // kept raw: reading items is the service's work
-	ResultWriter          *value.Object
+	ItemReader            *ItemReader
+	ResultWriter          *ResultWriter
 
 	// Source is the state's object as written.
 	Source *value.Object

@@ -961,8 +961,8 @@ batcher:
 		}
 		st.Label = s
 	}
-	st.ItemReader = p.rawObject(obj, st.Location, "ItemReader")
-	st.ResultWriter = p.rawObject(obj, st.Location, "ResultWriter")
+	p.itemReader(st, obj)
+	p.resultWriter(st, obj)
 	if st.ProcessorMode != "DISTRIBUTED" {
 		for _, k := range []string{"ItemReader", "ResultWriter", "ItemBatcher", "Label"} {
 			if obj.Has(k) {

@@ -77,6 +77,10 @@ func (e *Execution) Advance(in Input, now time.Time) *Result {
 		}
 	case InputTaskSucceeded, InputTaskFailed:
 		if f := e.awaiting(in); f != nil && f.Phase == PhaseTask {
+			if f.scope.States[f.State].Type == asl.Map {
+				e.itemsRead(f, in) // a Map waits in PhaseTask only for its ItemReader
+				break
+			}
 			e.taskDone(f, in)
 		}
 	case InputTaskSubmitted:

@@ -75,6 +75,12 @@ func (e *Execution) mapState(f *Frame, st *asl.State) {
 		return
 	}
 	f.EffInput = eff
+	f.MapRunArn = ""
+	if st.ItemReader != nil && e.distributed(st) {
+		// The reader's items replace the input's: AWS ignores ItemsPath then.
+		e.startReader(f, st, eff, redo)
+		return
+	}
 	items := eff
 	switch {
 	case st.ItemsPath != nil:
@@ -127,13 +133,13 @@ func (e *Execution) mapState(f *Frame, st *asl.State) {
 	if e.distributed(st) {
 		// A distributed map runs its items as child executions with their own
 		// histories; the parent records only the map run.
-		f.MapRunArn = e.mapRunArn(st)
-		var d any
-		if e.record() {
-			d = &types.MapRunStartedEventDetails{MapRunArn: aws.String(f.MapRunArn)}
-		}
-		f.Prev = e.emit(types.HistoryEventTypeMapRunStarted, f.Prev, d)
+		e.mapRunStarted(f, st)
 	}
+	e.runItems(f, st, list, limit, redo)
+}
+
+// runItems starts a Map's iterations over its items (batches, when it batches).
+func (e *Execution) runItems(f *Frame, st *asl.State, list []any, limit int64, redo *Kept) {
 	f.Items = list
 	f.Results = make([]value.Value, len(list))
 	f.NextItem, f.Running, f.Failures, f.Finished = 0, 0, 0, 0

@@ -1,0 +1,200 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/interpreter/failure"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// readerMap is a distributed Map that reads its items with the given ReaderConfig from
+// s3:getObject, with Bucket and Key from its input.
+func readerMap(config string) string {
+	return `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,
+		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":` + config + `,
+			"Parameters":{"Bucket.$":"$.Bucket","Key.$":"$.Key"}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+			"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
+}
+
+// s3Objects serves s3:getObject from a map of keys to bodies, and records the calls.
+type s3Objects struct {
+	bodies map[string]string
+	calls  []*TaskCall
+}
+
+func (s *s3Objects) registry() *Registry {
+	reg := &Registry{}
+	reg.Handle("arn:aws:states:::s3:getObject", func(ctx context.Context, c *TaskCall) (value.Value, error) {
+		s.calls = append(s.calls, c)
+		o, _ := c.Input.(*value.Object)
+		key, _ := o.Get("Key")
+		body, ok := s.bodies[plain(key)]
+		if !ok {
+			return nil, failure.New("S3.NoSuchKeyException", "The specified key does not exist.")
+		}
+		return body, nil
+	})
+	return reg
+}
+
+func TestItemReaderParsesTheObject(t *testing.T) {
+	const csvBody = "a,b\n1,x\n2,\"y,z\"\n3\n4,w,extra\n"
+	for _, tc := range []struct {
+		name, config, body, want string
+	}{
+		{"JSON", `{"InputType":"JSON"}`, `[{"n":1},2,"three"]`, `[{"n":1},2,"three"]`},
+		{"JSON MaxItems", `{"InputType":"JSON","MaxItems":2}`, `[1,2,3]`, `[1,2]`},
+		{"JSON MaxItems 0 reads all", `{"InputType":"JSON","MaxItems":0}`, `[1,2,3]`, `[1,2,3]`},
+		{"JSONL", `{"InputType":"JSONL"}`, "{\"a\":1}\n\n[2]\n\"s\"\n", `[{"a":1},[2],"s"]`},
+		{"CSV first row", `{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"}`, csvBody,
+			`[{"a":"1","b":"x"},{"a":"2","b":"y,z"},{"a":"3","b":""},{"a":"4","b":"w"}]`},
+		{"CSV given headers", `{"InputType":"CSV","CSVHeaderLocation":"GIVEN","CSVHeaders":["k","v"]}`, "1,true\nnull,  \n",
+			`[{"k":"1","v":"true"},{"k":"null","v":"  "}]`},
+		{"CSV MaxItems path", `{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW","MaxItemsPath":"$.Max"}`, csvBody,
+			`[{"a":"1","b":"x"}]`},
+		{"CSV pipe", `{"InputType":"CSV","CSVDelimiter":"PIPE"}`, "a|b\n1|2\n", `[{"a":"1","b":"2"}]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s3 := &s3Objects{bodies: map[string]string{"k": tc.body}}
+			x := run(t, readerMap(tc.config), `{"Bucket":"b","Key":"k","Max":1}`, s3.registry())
+			if x.Status != types.ExecutionStatusSucceeded {
+				t.Fatalf("status %s: %s %s", x.Status, x.Error, x.Cause)
+			}
+			if got := value.String(x.Output); got != tc.want {
+				t.Errorf("output %s, want %s", got, tc.want)
+			}
+			if len(s3.calls) != 1 || s3.calls[0].StateName != "M" || value.String(s3.calls[0].Input) != `{"Bucket":"b","Key":"k"}` {
+				t.Errorf("calls %+v, want one getObject named after the Map with the evaluated parameters", s3.calls)
+			}
+		})
+	}
+}
+
+func TestItemReaderEventsAsAWSRecordsThem(t *testing.T) {
+	s3 := &s3Objects{bodies: map[string]string{"k": `[1,2]`}}
+	x := run(t, readerMap(`{"InputType":"JSON"}`), `{"Bucket":"b","Key":"k"}`, s3.registry())
+	want := "1 ExecutionStarted(0) · 2 MapStateEntered(0) · 3 MapStateStarted(2) · 4 MapRunStarted(3) · 5 MapRunSucceeded(4) · " +
+		"6 MapStateSucceeded(5) · 7 MapStateExited(5) · 8 ExecutionSucceeded(7)"
+	if got := trace(x); got != want {
+		t.Errorf("events:\n got %s\nwant %s", got, want)
+	}
+	if d := x.History[2].Details.(*types.MapStateStartedEventDetails); d.Length != 0 {
+		t.Errorf("MapStateStarted length %d, want 0: AWS counts no items before the read", d.Length)
+	}
+}
+
+func TestItemReaderIgnoresItemsPath(t *testing.T) {
+	def := strings.Replace(readerMap(`{"InputType":"JSON"}`), `"MaxConcurrency":1,`, `"MaxConcurrency":1,"ItemsPath":"$.other",`, 1)
+	s3 := &s3Objects{bodies: map[string]string{"k": `[["from-file"]]`}}
+	x := run(t, def, `{"Bucket":"b","Key":"k","other":["from-input"]}`, s3.registry())
+	if got := value.String(x.Output); got != `[["from-file"]]` {
+		t.Errorf("output %s, want the file's items", got)
+	}
+}
+
+func TestItemReaderFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name, config, body, input, cause string
+	}{
+		{"negative MaxItems", `{"InputType":"CSV","MaxItemsPath":"$.Max"}`, "a\n1\n", `{"Bucket":"b","Key":"k","Max":-1}`, "field MaxItems must be positive"},
+		{"not an array", `{"InputType":"JSON"}`, `{"a":1}`, `{"Bucket":"b","Key":"k"}`, "must hold a JSON array"},
+		{"not JSON", `{"InputType":"JSON"}`, `[1,`, `{"Bucket":"b","Key":"k"}`, "not valid JSON"},
+		{"bad JSONL line", `{"InputType":"JSONL"}`, "1\n{x\n", `{"Bucket":"b","Key":"k"}`, "line 2"},
+		{"bad CSV quote", `{"InputType":"CSV"}`, "a\n\"x\n", `{"Bucket":"b","Key":"k"}`, "CSV is malformed"},
+		{"duplicate header", `{"InputType":"CSV"}`, "a,a\n1,2\n", `{"Bucket":"b","Key":"k"}`, "appears more than once"},
+		{"the read fails", `{"InputType":"JSON"}`, "", `{"Bucket":"b","Key":"missing"}`, "S3.NoSuchKeyException: The specified key does not exist."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s3 := &s3Objects{bodies: map[string]string{"k": tc.body}}
+			x := run(t, readerMap(tc.config), tc.input, s3.registry())
+			if x.Status != types.ExecutionStatusFailed || x.Error != failure.ItemReaderFailed || !strings.Contains(x.Cause, tc.cause) {
+				t.Fatalf("ended %s %s %q; want FAILED States.ItemReaderFailed with a cause holding %q", x.Status, x.Error, x.Cause, tc.cause)
+			}
+			want := "1 ExecutionStarted(0) · 2 MapStateEntered(0) · 3 MapStateStarted(2) · 4 MapRunStarted(3) · 5 MapRunFailed(4) · " +
+				"6 MapStateFailed(5) · 7 ExecutionFailed(6)"
+			if got := trace(x); got != want {
+				t.Errorf("events:\n got %s\nwant %s", got, want)
+			}
+		})
+	}
+}
+
+func TestItemReaderFailureIsCaught(t *testing.T) {
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map",
+		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","Parameters":{"Bucket":"b","Key":"missing"}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+			"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},
+		"Retry":[{"ErrorEquals":["States.ItemReaderFailed"],"MaxAttempts":1,"IntervalSeconds":1}],
+		"Catch":[{"ErrorEquals":["States.ItemReaderFailed"],"Next":"C"}],"End":true},
+		"C":{"Type":"Pass","End":true}}}`
+	s3 := &s3Objects{bodies: map[string]string{}}
+	x := run(t, def, `{}`, s3.registry())
+	if x.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("ended %s %s %s; want the Catch to take the failure", x.Status, x.Error, x.Cause)
+	}
+	if len(s3.calls) != 2 {
+		t.Errorf("%d reads, want 2 (the Retry reads again)", len(s3.calls))
+	}
+	o := x.Output.(*value.Object)
+	if e, _ := o.Get("Error"); e != failure.ItemReaderFailed {
+		t.Errorf("caught %s, want the error output of States.ItemReaderFailed", value.String(x.Output))
+	}
+}
+
+func TestItemReaderWithoutHandlerNamesTheResource(t *testing.T) {
+	x := run(t, readerMap(`{"InputType":"JSON"}`), `{"Bucket":"b","Key":"k"}`, &Registry{})
+	if x.Status != types.ExecutionStatusFailed || !strings.Contains(x.Cause, "arn:aws:states:::s3:getObject") || !strings.Contains(x.Cause, "--mock-config") {
+		t.Errorf("ended %s %s %q; want a failure that names the resource and how to mock it", x.Status, x.Error, x.Cause)
+	}
+}
+
+// A Map waiting for its items survives a snapshot: restored, it is re-asked for the
+// read, and the run's history is the uninterrupted one.
+func TestItemReaderSurvivesSnapshots(t *testing.T) {
+	def := strings.Replace(readerMap(`{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"}`), `"End":true}}},"End":true`,
+		`"End":true}}},"ItemBatcher":{"MaxItemsPerBatch":2},"End":true`, 1)
+	bodies := map[string]string{"k": "h\n1\n2\n3\n"}
+	straight := run(t, def, `{"Bucket":"b","Key":"k"}`, (&s3Objects{bodies: bodies}).registry())
+	x := newExec(t, def, `{"Bucket":"b","Key":"k"}`, Options{RecordHistory: true, HistoryLimit: MaxHistoryEvents, TimeScale: 1})
+	first := x.Start(epoch)
+	var read *Command
+	for _, c := range first.Commands {
+		if c.Kind == CmdInvokeTask {
+			read = &c
+		}
+	}
+	if read == nil || read.Task.StateName != "M" {
+		t.Fatalf("commands %+v, want the read", first.Commands)
+	}
+	data, err := x.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored, err := Restore(x.Def, data, x.Opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again *Command
+	for _, c := range restored.Rearm() {
+		if c.Kind == CmdInvokeTask {
+			again = &c
+		}
+	}
+	if again == nil || again.Task.Resource != "arn:aws:states:::s3:getObject" || value.String(again.Task.Input) != value.String(read.Task.Input) {
+		t.Fatalf("Rearm gave %+v, want the read again", again)
+	}
+	r := &Runner{Handlers: (&s3Objects{bodies: bodies}).registry()}
+	res := restored.Advance(r.invoke(context.Background(), *again), epoch)
+	if restored.Status != types.ExecutionStatusSucceeded || value.String(restored.Output) != value.String(straight.Output) {
+		t.Fatalf("restored run ended %s %s, want %s", restored.Status, value.String(restored.Output), value.String(straight.Output))
+	}
+	x.History = append(first.Events, res.Events...)
+	if a, b := trace(straight), trace(x); a != b {
+		t.Errorf("histories differ:\nuninterrupted %s\nrestored      %s", a, b)
+	}
+}
