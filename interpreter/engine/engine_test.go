@@ -273,7 +273,8 @@ func TestItemBatcher(t *testing.T) {
 		"ItemsPath":"$.xs",
 		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}`
 	x := run(t, def, `{"job":"j1","xs":[1,2,3]}`, nil)
-	want := `[{"Items":[{"v":1},{"v":2}],"BatchInput":{"job":"j1"}},{"Items":[{"v":3}],"BatchInput":{"job":"j1"}}]`
+	// BatchInput comes first, as AWS records a batch.
+	want := `[{"BatchInput":{"job":"j1"},"Items":[{"v":1},{"v":2}]},{"BatchInput":{"job":"j1"},"Items":[{"v":3}]}]`
 	if got := value.String(x.Output); got != want {
 		t.Errorf("output = %s\nwant     %s", got, want)
 	}

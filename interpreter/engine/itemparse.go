@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
@@ -145,7 +146,8 @@ func delimiter(name string) rune {
 
 // csvItems makes an object of each row, keyed by the headers. Values stay strings, as
 // AWS keeps them; a short row gets "" for its missing fields and a long row loses its
-// extra ones.
+// extra ones. The keys come in sorted order, not the file's: AWS records them so (a
+// header row "H1," gives {"":...,"H1":...}).
 func csvItems(body, location string, given []string, sep rune, max int64) ([]any, error) {
 	rd := csv.NewReader(strings.NewReader(body))
 	rd.Comma = sep
@@ -168,6 +170,11 @@ func csvItems(body, location string, given []string, sep rune, max int64) ([]any
 		}
 		seen[h] = true
 	}
+	order := make([]int, len(headers)) // the columns, by header
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return headers[order[a]] < headers[order[b]] })
 	out := []any{}
 	for max <= 0 || int64(len(out)) < max {
 		row, err := rd.Read()
@@ -178,12 +185,12 @@ func csvItems(body, location string, given []string, sep rune, max int64) ([]any
 			return nil, csvError(err)
 		}
 		o := value.NewObject(len(headers))
-		for i, h := range headers {
+		for _, i := range order {
 			v := ""
 			if i < len(row) {
 				v = row[i]
 			}
-			o.Set(h, v)
+			o.Set(headers[i], v)
 		}
 		out = append(out, o)
 	}

@@ -58,6 +58,7 @@ func TestItemReaderParsesTheObject(t *testing.T) {
 		{"CSV MaxItems path", `{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW","MaxItemsPath":"$.Max"}`, csvBody,
 			`[{"a":"1","b":"x"}]`},
 		{"CSV pipe", `{"InputType":"CSV","CSVDelimiter":"PIPE"}`, "a|b\n1|2\n", `[{"a":"1","b":"2"}]`},
+		{"CSV keys sorted", `{"InputType":"CSV","CSVHeaderLocation":"GIVEN","CSVHeaders":["z","","a"]}`, "1,2,3\n", `[{"":"2","a":"3","z":"1"}]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s3 := &s3Objects{bodies: map[string]string{"k": tc.body}}

@@ -515,10 +515,10 @@ func (e *Execution) batches(f *Frame, st *asl.State, eff value.Value, items []an
 			return
 		}
 		o := value.NewObject(2)
-		o.Set("Items", cur)
 		if b.BatchInput != nil {
-			o.Set("BatchInput", batchInput)
+			o.Set("BatchInput", batchInput) // first, as AWS records it
 		}
+		o.Set("Items", cur)
 		out = append(out, o)
 		cur, size = nil, 0
 	}

@@ -163,7 +163,8 @@ func TestPlanSaysWhyACaseCannotBeServed(t *testing.T) {
 			Execution: &conformance.Execution{API: "StartExecution"}, Definition: json.RawMessage(def),
 			Expected: &conformance.Expected{Status: "SUCCEEDED"}}
 	}
-	itemReader := base(`{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject"},"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`)
+	badSetup := base(`{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject"},"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`)
+	badSetup.SetupCalls = json.RawMessage(`[{"service":"s3","op":"put_object","kwargs":{"Bucket":"b","Key":"k","Body":{"not":"text"}}}]`)
 	noDefinition := base(`null`)
 	unknownLambda := base(`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}`)
 	unknownLambda.Lambdas = json.RawMessage(`[{"function_name":"f","handler_file":"x/unknown.py"}]`)
@@ -172,7 +173,7 @@ func TestPlanSaysWhyACaseCannotBeServed(t *testing.T) {
 		c        *conformance.Case
 		category string
 	}{
-		{itemReader, "ItemReader"},
+		{badSetup, "unreadable S3 setup"},
 		{noDefinition, "no definition"},
 		{unknownLambda, "Lambda handler not playable"},
 		{noHistory, "no history"},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/stepdeck/stepdeck/interpreter/conformance"
 	"github.com/stepdeck/stepdeck/interpreter/value"
@@ -25,6 +26,8 @@ type externalPlan struct {
 	den     *denormalizer
 	// heartbeatFirst: the recording's callback worker sent a heartbeat before its answer.
 	heartbeatFirst bool
+	// s3 holds the objects a distributed Map's ItemReader reads; nil when none does.
+	s3 *fakeS3
 }
 
 // mockTestCase is the test case the generated mock file holds, picked by "#TestCase" on
@@ -116,16 +119,18 @@ func planExternal(c *conformance.Case, behaviours map[string]lambdaBehaviour, un
 	if servedByService(c) {
 		return nil, "needs only Step Functions: TestConformanceThroughService runs it"
 	}
-	if strings.Contains(string(c.Definition), `"ItemReader"`) {
-		return nil, "ItemReader: the Map reads its items from S3, which the engine does not implement"
-	}
-	if strings.Contains(string(c.Definition), `"ResultWriter"`) {
-		return nil, "ResultWriter: the Map writes its results to S3, which the engine does not implement"
-	}
 	if c.StateMachine.Type == "EXPRESS" && c.Execution.API != "StartSyncExecution" {
 		return nil, "EXPRESS started asynchronously: AWS shows its result only in CloudWatch Logs, which the service does not emulate"
 	}
 	p := &externalPlan{functions: map[string]lambdaBehaviour{}, calls: map[string][]*recordedCall{}, den: newDenormalizer(c)}
+	if def := string(c.Definition); strings.Contains(def, `"ItemReader"`) || strings.Contains(def, `"ResultWriter"`) {
+		// A distributed Map reads or writes S3 objects: the setup put them there.
+		s3, err := newFakeS3(c.SetupCalls, time.Now())
+		if err != nil {
+			return nil, "unreadable S3 setup: " + err.Error()
+		}
+		p.s3 = s3
+	}
 	if len(c.Lambdas) > 0 && string(c.Lambdas) != "null" {
 		var fns []caseLambdaFunction
 		if err := json.Unmarshal(c.Lambdas, &fns); err != nil {

@@ -55,6 +55,9 @@ func replayExternal(c *conformance.Case, p *externalPlan, dir string) (*conforma
 		return nil, err
 	}
 	fn.Register(cfg.Handlers)
+	if p.s3 != nil {
+		p.s3.register(cfg.Handlers)
+	}
 	s, err := New(cfg)
 	if err != nil {
 		return nil, err
