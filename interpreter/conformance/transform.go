@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/stepdeck/stepdeck/interpreter/value"
@@ -49,8 +48,10 @@ func walkMembers(d value.Value, match matcher, replacement string, byRef bool, r
 	return nil
 }
 
+// keyIs matches the members named key, except those that are null or "": the recorder
+// left those alone.
 func keyIs(key string) matcher {
-	return func(k string, v value.Value) (value.Value, bool) { return v, k == key && v != nil }
+	return func(k string, v value.Value) (value.Value, bool) { return v, k == key && v != nil && v != "" }
 }
 
 func removeKey(v value.Value, key string) {
@@ -119,23 +120,7 @@ func applyTransformer(state value.Value, t Transformer, r *replacer) error {
 		}
 		return nil
 	case "utility":
-		switch t.Name {
-		case "stepfunctions_api":
-			for _, d := range sdkMetadataDefaults {
-				if err := applyTransformer(state, d, r); err != nil {
-					return err
-				}
-			}
-			return nil
-		case "sfn_sqs_integration":
-			for _, key := range []string{"MD5OfMessageBody", "MD5OfMessageAttributes"} {
-				if err := walkMembers(state, keyIs(key), hyphenated(snakeCase(key)), true, r); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-		return unsupported("utility transformer %q", t.Name)
+		return applyUtility(state, t.Name, r)
 	case "generic":
 		if strings.Contains(t.Fn, "def "+outputsToJSONFn+"(") {
 			outputsToJSON(state)
@@ -151,17 +136,6 @@ func applyTransformer(state value.Value, t Transformer, r *replacer) error {
 // "x-_amz-_cf-_pop"), but the recording tool derived them with hyphens, and the
 // recorded values read "<api-endpoint:1>" and "x--amz--cf--pop". The recordings win.
 func hyphenated(s string) string { return strings.ReplaceAll(s, "_", "-") }
-
-var upperRun = regexp.MustCompile(`[A-Z]`)
-
-// snakeCase puts "_" before every upper-case letter but a leading one, then lowers.
-func snakeCase(s string) string {
-	if s == "" {
-		return s
-	}
-	out := s[:1] + upperRun.ReplaceAllStringFunc(s[1:], func(m string) string { return "_" + m })
-	return strings.ToLower(out)
-}
 
 // outputsToJSONFn names the one code transformer the recordings use: it parses every
 // "output" text of the history that holds JSON, including arrays and scalars, which

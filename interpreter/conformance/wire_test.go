@@ -77,6 +77,10 @@ func detailsToWire(d *value.Object) *value.Object {
 
 var uuidRef = regexp.MustCompile(`<uuid:(\d+)>`)
 
+// resourceRef finds the resource names that the ARN rule of some utility sets hid; a
+// name of fixed width stands for each, so that no name is a prefix of another.
+var resourceRef = regexp.MustCompile(`<resource:(\d+)>`)
+
 func undoSubstitutions(c *Case) func(value.Value) value.Value {
 	type pair struct{ from, to string }
 	var pairs []pair
@@ -105,6 +109,11 @@ func undoSubstitutions(c *Case) func(value.Value) value.Value {
 			for _, p := range pairs {
 				x = strings.ReplaceAll(x, p.from, p.to)
 			}
+			x = resourceRef.ReplaceAllStringFunc(x, func(m string) string {
+				var n int
+				fmt.Sscanf(m, "<resource:%d>", &n)
+				return fmt.Sprintf("res%08d", n)
+			})
 			return uuidRef.ReplaceAllStringFunc(x, func(m string) string {
 				var n int
 				fmt.Sscanf(m, "<uuid:%d>", &n)
