@@ -77,8 +77,13 @@ func (e *Execution) Advance(in Input, now time.Time) *Result {
 		}
 	case InputTaskSucceeded, InputTaskFailed:
 		if f := e.awaiting(in); f != nil && f.Phase == PhaseTask {
-			if f.scope.States[f.State].Type == asl.Map {
-				e.itemsRead(f, in) // a Map waits in PhaseTask only for its ItemReader
+			if st := f.scope.States[f.State]; st.Type == asl.Map {
+				// A Map waits in PhaseTask only for its ItemReader or ResultWriter.
+				if writing(f, st) {
+					e.written(f, in)
+				} else {
+					e.itemsRead(f, in)
+				}
 				break
 			}
 			e.taskDone(f, in)

@@ -52,6 +52,7 @@ func (e *Execution) startReader(f *Frame, st *asl.State, eff value.Value, redo *
 	e.mapRunStarted(f, st)
 	call := &TaskCall{StateName: st.Name, Resource: r.Resource, Input: params, Attempt: f.RetryCount}
 	f.Redo = redo // kept for the items once they are read
+	f.Items, f.Results = nil, nil
 	f.Task = call
 	f.Phase = PhaseTask
 	f.Seq++

@@ -199,3 +199,76 @@ func TestItemReaderSurvivesSnapshots(t *testing.T) {
 		t.Errorf("histories differ:\nuninterrupted %s\nrestored      %s", a, b)
 	}
 }
+
+func TestResultWriterPutsResultsAndManifest(t *testing.T) {
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ToleratedFailureCount":1,"ItemsPath":"$.items",
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"C","States":{
+			"C":{"Type":"Choice","Choices":[{"Variable":"$","StringEquals":"bad","Next":"F"}],"Default":"P"},
+			"F":{"Type":"Fail","Error":"Bad","Cause":"bad item"},
+			"P":{"Type":"Pass","End":true}}},
+		"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix.$":"$.prefix"}},
+		"Label":"L","End":true}}}`
+	puts := map[string]string{}
+	var order []string
+	reg := &Registry{}
+	reg.Handle("arn:aws:states:::s3:putObject", func(ctx context.Context, c *TaskCall) (value.Value, error) {
+		o := c.Input.(*value.Object)
+		b, _ := o.Get("Bucket")
+		k, _ := o.Get("Key")
+		body, _ := o.Get("Body")
+		if b != "out" || c.StateName != "M" {
+			t.Errorf("put %s to bucket %v from %s", k, b, c.StateName)
+		}
+		puts[plain(k)] = plain(body)
+		order = append(order, plain(k))
+		return value.ObjectOf("ETag", "x"), nil
+	})
+	x := run(t, def, `{"prefix":"jobs/","items":["ok","bad"]}`, reg)
+	if x.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("ended %s %s %s", x.Status, x.Error, x.Cause)
+	}
+	out := x.Output.(*value.Object)
+	runArn, _ := out.Get("MapRunArn")
+	id := plain(runArn)[strings.LastIndex(plain(runArn), ":")+1:]
+	dir := "jobs/" + id + "/"
+	if want := []string{dir + "SUCCEEDED_0.json", dir + "FAILED_0.json", dir + "manifest.json"}; strings.Join(order, " ") != strings.Join(want, " ") {
+		t.Fatalf("puts %v, want %v", order, want)
+	}
+	if got := value.String(x.Output); got != `{"MapRunArn":"`+plain(runArn)+`","ResultWriterDetails":{"Bucket":"out","Key":"`+dir+`manifest.json"}}` {
+		t.Errorf("output %s", got)
+	}
+	if got := puts[dir+"SUCCEEDED_0.json"]; got != `[{"Input":"\"ok\"","Output":"\"ok\"","Status":"SUCCEEDED"}]` {
+		t.Errorf("succeeded file %s", got)
+	}
+	if got := puts[dir+"FAILED_0.json"]; got != `[{"Input":"\"bad\"","Error":"Bad","Cause":"bad item","Status":"FAILED"}]` {
+		t.Errorf("failed file %s", got)
+	}
+	manifest := value.MustParse(puts[dir+"manifest.json"]).(*value.Object)
+	files, _ := manifest.Get("ResultFiles")
+	succeeded, _ := files.(*value.Object).Get("SUCCEEDED")
+	if n := len(succeeded.([]any)); n != 1 {
+		t.Errorf("manifest %s lists %d succeeded files, want 1", puts[dir+"manifest.json"], n)
+	}
+	want := "1 ExecutionStarted(0) · 2 MapStateEntered(0) · 3 MapStateStarted(2) · 4 MapRunStarted(3) · 5 MapRunSucceeded(4) · " +
+		"6 MapStateSucceeded(5) · 7 MapStateExited(5) · 8 ExecutionSucceeded(7)"
+	if got := trace(x); got != want {
+		t.Errorf("events:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestResultWriterFailure(t *testing.T) {
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map",
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},
+		"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out"}},"End":true}}}`
+	reg := &Registry{}
+	reg.Handle("arn:aws:states:::s3:putObject", func(ctx context.Context, c *TaskCall) (value.Value, error) {
+		return nil, failure.New("S3.NoSuchBucketException", "The specified bucket does not exist")
+	})
+	x := run(t, def, `[1]`, reg)
+	if x.Status != types.ExecutionStatusFailed || x.Error != failure.ResultWriterFailed || !strings.Contains(x.Cause, "NoSuchBucket") {
+		t.Fatalf("ended %s %s %q; want States.ResultWriterFailed with S3's error in the cause", x.Status, x.Error, x.Cause)
+	}
+	if got := trace(x); !strings.Contains(got, "MapRunFailed(4) · 6 MapStateFailed(5)") {
+		t.Errorf("events %s, want the map run to fail", got)
+	}
+}

@@ -368,18 +368,26 @@ func (e *Execution) iterationDone(f *Frame, st *asl.State, c *Frame) {
 }
 
 func (e *Execution) mapSucceeded(f *Frame, st *asl.State) {
+	if e.startWriter(f, st) {
+		return // the results go to S3 first (resultwriter.go)
+	}
+	results := f.Results
+	if results == nil {
+		results = []any{}
+	}
+	e.joinTexts(results)
+	e.finishMap(f, st, results)
+}
+
+// finishMap records a Map's success and completes it with its result.
+func (e *Execution) finishMap(f *Frame, st *asl.State, result value.Value) {
 	if e.distributed(st) {
 		f.Prev = e.emit(types.HistoryEventTypeMapRunSucceeded, f.Prev, nil)
 	}
 	e.emit(types.HistoryEventTypeMapStateSucceeded, f.Prev, nil)
 	f.Phase = PhaseReady
 	f.Redo, f.Stopped = nil, nil
-	results := f.Results
-	if results == nil {
-		results = []any{}
-	}
-	e.joinTexts(results)
-	e.complete(f, st, results)
+	e.complete(f, st, result)
 }
 
 // childrenFailed handles the failure of a Parallel or Map: a retry starts it over;
