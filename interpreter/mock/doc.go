@@ -25,6 +25,17 @@
 // fallback (a real Lambda endpoint, a local command), as Step Functions Local's hybrid
 // mode does.
 //
+// # Distributed Map: ItemReader and ResultWriter
+//
+// A distributed Map that reads its items (ItemReader) or writes its results
+// (ResultWriter) makes its S3 calls under its own name, so a test case mocks them by
+// the Map state's name. Call 0 is the read: for s3:getObject its Return is the object's
+// body as a string ("id,qty\n7,2\n"), for s3:listObjectsV2 the listing
+// ({"Contents": [...]}). With a ResultWriter, the calls that follow are its s3:putObject
+// calls, one per file written:
+//
+//	"OrdersCsv": {"0": {"Return": "id,qty\n7,2\n"}, "1-2": {"Return": {"ETag": "e"}}}
+//
 // # Waiting for a callback (a stepdeck extension)
 //
 // A mocked .waitForTaskToken task normally completes at once with its Return value. An
