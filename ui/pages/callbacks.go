@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/table"
@@ -28,6 +29,9 @@ type Callbacks struct {
 	gen    int
 	form   *AnswerForm
 	filter listFilter
+	// beats remembers when this screen sent a heartbeat, by token: the history does not
+	// record heartbeats, so the heartbeat deadline can only move on from what we sent.
+	beats map[string]time.Time
 }
 
 type callbacksMsg struct {
@@ -39,6 +43,9 @@ type callbacksMsg struct {
 type answeredMsg struct {
 	what string
 	err  error
+	// beat is the token a heartbeat was sent for, and when.
+	beat   string
+	beatAt time.Time
 }
 
 var (
@@ -58,6 +65,9 @@ func (p *Callbacks) Title() string { return p.filter.Title("Pending callbacks") 
 
 func (p *Callbacks) columns() []table.Column {
 	fixed := []table.Column{{Title: "State", Width: 18}, {Title: "Waiting since", Width: 19}, {Title: "Timeout at", Width: 19}}
+	if p.wide() {
+		fixed = append(fixed, table.Column{Title: "Heartbeat by", Width: 19})
+	}
 	used := 2
 	for _, c := range fixed {
 		used += c.Width + 2
@@ -148,6 +158,12 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 		if msg.err != nil {
 			return p, tea.Batch(fail(fmt.Errorf("%s: %w", msg.what, msg.err)), p.load())
 		}
+		if msg.beat != "" {
+			if p.beats == nil {
+				p.beats = map[string]time.Time{}
+			}
+			p.beats[msg.beat] = msg.beatAt
+		}
 		return p, tea.Batch(func() tea.Msg { return InfoMsg(msg.what + ": sent") }, p.load())
 	case formCancelled:
 		p.form = nil
@@ -184,12 +200,13 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 		if cb.Token == "" {
 			return p, fail(fmt.Errorf("no task token for %s: %s", cb.StateName, cb.TokenError))
 		}
-		api, token := p.c.API, cb.Token
+		api, token, now := p.c.API, cb.Token, p.c.Now
 		return p, func() tea.Msg {
 			ctx, cancel := callCtx(context.Background())
 			defer cancel()
+			at := now()
 			_, err := api.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(token)})
-			return answeredMsg{what: "heartbeat for " + cb.StateName, err: err}
+			return answeredMsg{what: "heartbeat for " + cb.StateName, err: err, beat: token, beatAt: at}
 		}
 	}
 	var cmd tea.Cmd
@@ -209,14 +226,37 @@ func (p *Callbacks) rows() []table.Row {
 	for i, cb := range p.list {
 		rows[i] = table.Row{common.Line(execName(cb.ExecutionArn), 0), common.Line(cb.StateName, 0),
 			p.c.Time(cb.Scheduled), p.c.Time(cb.TimeoutAt)}
+		if p.wide() {
+			rows[i] = append(rows[i], p.c.Time(p.heartbeatDue(cb)))
+		}
 	}
 	return rows
 }
 
 // showRows puts the rows the filter keeps in the table.
-func (p *Callbacks) showRows() { p.table.SetRows(p.filter.Apply(p.rows())) }
+func (p *Callbacks) showRows() {
+	p.table.SetRows(p.filter.Apply(p.rows()))
+	if p.table.Cursor() < 0 && len(p.table.Rows()) > 0 {
+		p.table.SetCursor(0) // an empty table left it before the first row
+	}
+}
 
-func (p *Callbacks) resize() { fitTable(p.c, &p.table, &p.w, &p.h, p.columns) }
+func (p *Callbacks) resize() {
+	if p.w == p.c.Width && p.h == p.c.BodyHeight() {
+		return
+	}
+	// The heartbeat column comes and goes with the width, and the table draws each row
+	// cell by cell against its columns: a row may have fewer cells than there are
+	// columns, never more. So the columns change first when the column comes, the rows
+	// first when it goes.
+	if !p.wide() {
+		p.showRows()
+		fitTable(p.c, &p.table, &p.w, &p.h, p.columns)
+		return
+	}
+	fitTable(p.c, &p.table, &p.w, &p.h, p.columns)
+	p.showRows()
+}
 
 func (p *Callbacks) View() string {
 	p.resize()
@@ -226,3 +266,19 @@ func (p *Callbacks) View() string {
 	return listBody(p.c, p.table, p.loaded, len(p.table.Rows()) == 0,
 		p.filter.EmptyNote("No task is waiting for a callback. Press w to work an activity by hand."))
 }
+
+// heartbeatDue is when the task fails for want of a heartbeat: from its start, or from
+// the last heartbeat this screen sent (zero when the task has no heartbeat limit).
+func (p *Callbacks) heartbeatDue(cb client.PendingCallback) time.Time {
+	due := cb.HeartbeatAt
+	if sent, ok := p.beats[cb.Token]; ok && cb.Heartbeat > 0 && sent.Add(cb.Heartbeat).After(due) {
+		due = sent.Add(cb.Heartbeat)
+	}
+	return due
+}
+
+// wide says whether the screen has room for the heartbeat deadline beside the others.
+func (p *Callbacks) wide() bool { return p.c.Width >= wideCallbacks }
+
+// wideCallbacks is the width from which the heartbeat deadline has a column.
+const wideCallbacks = 110
