@@ -142,10 +142,10 @@ func (d *Debugger) controlView(w int) string {
 		b.WriteString(common.Line(fmt.Sprintf("%s of %s %s · w skips", what, t.State, when), w) + "\n")
 	}
 	if h := d.current(); h != nil {
-		b.WriteString("Input of " + common.Line(h.State, 0) + " (e edits):\n")
-		b.WriteString(jsonview.Pretty(value.String(h.Input)))
+		// The variables first: one line each, they would fall off the pane under a
+		// long input.
 		if len(h.Vars) > 0 {
-			b.WriteString("\nVariables:\n")
+			b.WriteString("Variables:\n")
 			names := make([]string, 0, len(h.Vars))
 			for k := range h.Vars {
 				names = append(names, k)
@@ -155,6 +155,8 @@ func (d *Debugger) controlView(w int) string {
 				b.WriteString(common.Line("  $"+k+" = "+value.String(h.Vars[k]), w) + "\n")
 			}
 		}
+		b.WriteString("Input of " + common.Line(h.State, 0) + " (e edits):\n")
+		b.WriteString(jsonview.Pretty(value.String(h.Input)))
 	}
 	return b.String()
 }
