@@ -28,6 +28,9 @@ import (
 //     call), loaded by interpreter/mock as a user's file is, and picked by "#TestCase" on
 //     the state machine ARN. This checks what the engine does with the responses, not
 //     the services: a mock returns what AWS returned by construction;
+//   - a distributed Map's ItemReader and ResultWriter call a fake S3 (external_s3_test.go)
+//     plugged in as local handlers, holding the objects the recording's setup put
+//     (put_object), so the engine parses what AWS parsed;
 //   - callback tasks are answered through SendTaskSuccess/SendTaskFailure (after a
 //     SendTaskHeartbeat where the recording's worker sent one), with the token read
 //     from the TaskScheduled event, as the recording's callback was answered.
@@ -83,7 +86,7 @@ func TestConformanceExternal(t *testing.T) {
 func logUnserved(t *testing.T, total, served int, skipped map[string][]string) {
 	t.Helper()
 	var b strings.Builder
-	fmt.Fprintf(&b, "external executions: %d; served by mocks and the fake Lambda endpoint: %d; not served here: %d\n",
+	fmt.Fprintf(&b, "external executions: %d; served by mocks, the fake Lambda endpoint and the fake S3: %d; not served here: %d\n",
 		total, served, total-served)
 	categories := make([]string, 0, len(skipped))
 	for k := range skipped {
