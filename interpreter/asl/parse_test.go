@@ -124,6 +124,7 @@ func FuzzParse(f *testing.F) {
 		`{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Not":{"Variable":"$.x","IsNull":true},"Next":"D"}],"Default":"D"},"D":{"Type":"Succeed"}}}`,
 		`{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.a","MaxConcurrencyPath":"$.m","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Fail"}}},"Catch":[{"ErrorEquals":["States.ALL"],"Next":"M"}],"End":true}}}`,
 		`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"a.$":"States.Array($.x, 'y')"},"Retry":[{"ErrorEquals":["A"]}],"End":true}}}`,
+		`{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaders":["a"],"MaxItemsPath":"$.n"},"Parameters":{"Key.$":"$.k"}},"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"b"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`,
 	} {
 		f.Add([]byte(s))
 	}
