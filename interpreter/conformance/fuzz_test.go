@@ -18,6 +18,10 @@ func FuzzNormalizeEvents(f *testing.F) {
 	f.Add([]byte(`[{"type":"ParallelStateExited"},{"type":"ParallelStateStarted"},{"id":[0]},{"type":"ParallelStateFailed"}]`),
 		[]byte(`[{"kind":"SfnNoneRecursiveParallelTransformer"},{"kind":"key_value","key":"id","replacement":"x"}]`))
 	f.Add([]byte(`[{"cause":"a '{}' b","x":{"cause":"'{\"a\":\"\"}'"}}]`), []byte(`[{"kind":"regex","regex":"(","replacement":"\\g<"}]`))
+	f.Add([]byte(`[{"id":1,"type":"ExecutionStarted","executionStartedEventDetails":{"roleArn":"arn:aws:iam::111111111111:role/role-0001",`+
+		`"input":"{\"TopicArn\":\"arn:aws:sns:us-east-1:111111111111:topic-0002\",\"TableName\":\"x_test_table_1\",`+
+		`\"SigningCertURL\":\"https://h/SimpleNotificationService-cert-0003.pem\",\"MD5OfMessageBody\":\"\"}"}}]`),
+		[]byte(`[{"kind":"utility","name":"sfn_sqs_integration"},{"kind":"utility","name":"sns_api"},{"kind":"utility","name":"dynamodb_api"},{"kind":"regex","regex":"f()","replacement":"v"}]`))
 	f.Fuzz(func(t *testing.T, events, transformers []byte) {
 		var ts []Transformer
 		_ = json.Unmarshal(transformers, &ts)

@@ -61,8 +61,26 @@ func (r *replacer) regex(pattern, replacement string) error {
 	if err != nil {
 		return unsupported("regex %q: %v", pattern, err)
 	}
+	if standsForValue(re, pattern) {
+		with := parseTemplate(replacement)
+		if len(with) == 1 && with[0].group < 0 {
+			r.subs = append(r.subs, substitution{literal: pattern, to: with[0].text})
+		}
+	}
 	r.compiled(re, replacement)
 	return nil
+}
+
+// standsForValue reports whether a pattern is the text of a value that the regexp
+// cannot match in full. The recorder built most of its patterns from values (names,
+// URLs, ARNs), each of which matched itself; the corpus then renamed some of those
+// values to the fixture that produced them, in the input and the pattern alike
+// ("make_queue()"), and read as a regexp that text no longer matches itself ("()" is an
+// empty group). Replacing the text as written first does what the recorder did to the
+// value. A true pattern ("ID: [a-z]+") does not occur as text, so this changes nothing
+// for it.
+func standsForValue(re *regexp.Regexp, pattern string) bool {
+	return re.FindString(pattern) != pattern
 }
 
 func (r *replacer) compiled(re *regexp.Regexp, replacement string) {

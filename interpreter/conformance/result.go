@@ -50,9 +50,19 @@ func normalizeEventList(c *Case, raw []any, apiDefaults bool) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Substitutions work on text, keys included: a replaced name that is also part of a
+	// key ("r" in "roleArn") reshapes the document, which must not pass for an empty
+	// history.
 	wrapper, _ := norm.Get(key)
-	list, _ := wrapper.(*value.Object).Get("events")
-	events, _ := list.([]any)
+	wo, _ := wrapper.(*value.Object)
+	var list value.Value
+	if wo != nil {
+		list, _ = wo.Get("events")
+	}
+	events, ok := list.([]any)
+	if !ok {
+		return nil, fmt.Errorf("normalizing: the substitutions of the case changed the keys of the history (%s)", clip(value.String(norm), 200))
+	}
 	for _, e := range events {
 		if o, ok := e.(*value.Object); ok {
 			o.Delete("timestamp")
