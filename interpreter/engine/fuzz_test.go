@@ -17,6 +17,8 @@ func FuzzExecute(f *testing.F) {
 	f.Add(`{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.a","MaxConcurrencyPath":"$.m","ToleratedFailureCount":1,"ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Fail","Error":"E"}}},"Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.e","Next":"D"}],"Next":"D"},"D":{"Type":"Succeed"}}}`, `{"a":[1,2,3],"m":2}`)
 	f.Add(`{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.s","End":true}}},{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":2}],"End":true}}}],"ResultSelector":{"x.$":"$[0]"},"End":true}}}`, `{"s":5}`)
 	f.Add(`{"StartAt":"F","States":{"F":{"Type":"Fail","ErrorPath":"$.e","CausePath":"States.JsonToString($)"}}}`, `{"e":"x"}`)
+	// The echoing handler below answers a read with its parameters: the Body is the file.
+	f.Add(`{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","MaxItemsPath":"$.n"},"Parameters":{"Body.$":"$.csv"}},"ItemBatcher":{"MaxItemsPerBatch":2},"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"b"}},"ToleratedFailureCount":1,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"Catch":[{"ErrorEquals":["States.ALL"],"Next":"D"}],"End":true},"D":{"Type":"Succeed"}}}`, `{"csv":"a,b\n1,2\n3","n":2}`)
 	f.Fuzz(func(t *testing.T, def, input string) {
 		d, err := asl.Parse([]byte(def))
 		if err != nil {

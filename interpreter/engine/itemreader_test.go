@@ -272,3 +272,41 @@ func TestResultWriterFailure(t *testing.T) {
 		t.Errorf("events %s, want the map run to fail", got)
 	}
 }
+
+// Written out and read back before every step, a Map that reads, batches, runs and
+// writes its results records what an uninterrupted run records.
+func TestItemReaderAndWriterThroughSnapshots(t *testing.T) {
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,
+		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSONL","MaxItems":5},
+			"Parameters":{"Bucket":"b","Key":"k"}},
+		"ItemBatcher":{"MaxItemsPerBatch":2},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"End":true}}},
+		"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"o"}},"End":true}}}`
+	registry := func(puts *[]string) *Registry {
+		reg := (&s3Objects{bodies: map[string]string{"k": "1\n2\n3\n4\n5\n6\n"}}).registry()
+		reg.Handle("arn:aws:states:::s3:putObject", func(ctx context.Context, c *TaskCall) (value.Value, error) {
+			body, _ := c.Input.(*value.Object).Get("Body")
+			*puts = append(*puts, plain(body))
+			return value.ObjectOf("ETag", "e"), nil
+		})
+		return reg
+	}
+	var straightPuts, restoredPuts []string
+	straight := run(t, def, `{}`, registry(&straightPuts))
+	restored, events := driveThroughSnapshots(t, newExec(t, def, `{}`, Options{RecordHistory: true, TimeScale: 1}), registry(&restoredPuts))
+	if straight.Status != types.ExecutionStatusSucceeded || restored.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("uninterrupted %s %s, restored %s %s", straight.Status, straight.Cause, restored.Status, restored.Cause)
+	}
+	restored.History = events
+	if a, b := trace(straight), trace(restored); a != b {
+		t.Errorf("histories differ:\nuninterrupted %s\nrestored      %s", a, b)
+	}
+	if len(straightPuts) != 2 || straightPuts[0] != restoredPuts[0] || len(restoredPuts) != 2 {
+		t.Errorf("puts\nuninterrupted %q\nrestored      %q\nwant the results file then the manifest, alike", straightPuts, restoredPuts)
+	}
+	if want := `[{"Input":"{\"Items\":[1,2]}","Output":"{\"Items\":[1,2]}","Status":"SUCCEEDED"},` +
+		`{"Input":"{\"Items\":[3,4]}","Output":"{\"Items\":[3,4]}","Status":"SUCCEEDED"},` +
+		`{"Input":"{\"Items\":[5]}","Output":"{\"Items\":[5]}","Status":"SUCCEEDED"}]`; straightPuts[0] != want {
+		t.Errorf("results file %s\nwant %s", straightPuts[0], want)
+	}
+}
