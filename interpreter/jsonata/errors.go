@@ -11,6 +11,11 @@ import (
 // (nil, nil): Step Functions treats the two differently.
 var ErrUndefined = errors.New("jsonata: the expression returned nothing (undefined)")
 
+// ErrFunction is what Evaluate returns when the result is a function, which has no JSON
+// form (functions inside a result's arrays and objects become "", as JSON.stringify
+// leaves them out).
+var ErrFunction = errors.New("jsonata: the expression returned a function, which has no JSON value")
+
 // Error is a failure to compile or evaluate an expression. Code is the reference
 // implementation's error code (S0xxx syntax, T0xxx–T2xxx type, D1xxx–D3xxx dynamic,
 // U1xxx limits); programs and tests match on it. Position is the character offset in the

@@ -68,7 +68,7 @@ func FuzzEvaluate(f *testing.F) {
 			t.Fatalf("%q took %v despite a 200ms deadline", src, took)
 		}
 		var je *Error
-		if err != nil && !errors.Is(err, ErrUndefined) && !errors.As(err, &je) {
+		if err != nil && !errors.Is(err, ErrUndefined) && !errors.Is(err, ErrFunction) && !errors.As(err, &je) {
 			t.Fatalf("%q: error is not a *jsonata.Error: %v", src, err)
 		}
 		if je != nil && je.Code == "U1000" {

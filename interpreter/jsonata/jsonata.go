@@ -91,7 +91,7 @@ func (e *Expr) Source() string { return e.src }
 
 // Evaluate runs the expression against input with the given variable bindings (names
 // without the $). Pass Undefined as input for "no input" (nil is JSON null). Errors are
-// *Error; an undefined result is ErrUndefined. Without Options.Deadline nothing bounds
+// *Error; an undefined result is ErrUndefined, a function ErrFunction. Without Options.Deadline nothing bounds
 // the running time: callers evaluating untrusted expressions should set one.
 func (e *Expr) Evaluate(input value.Value, bindings map[string]value.Value, opts *Options) (result value.Value, err error) {
 	if opts == nil {
@@ -151,6 +151,9 @@ func (e *Expr) Evaluate(input value.Value, bindings map[string]value.Value, opts
 	}
 	if isUndefined(res) {
 		return nil, ErrUndefined
+	}
+	if isFunction(res) {
+		return nil, ErrFunction
 	}
 	if s, ok := res.(*seq); ok && s.tupleStream {
 		return exportValue(s), nil

@@ -108,6 +108,9 @@ func evalJ(n *node, env *JSONataEnv) (value.Value, error) {
 		if errors.Is(err, jsonata.ErrUndefined) {
 			return nil, QueryError(n.srcExpr, n.srcKey, "returned nothing (undefined).")
 		}
+		if errors.Is(err, jsonata.ErrFunction) {
+			return nil, QueryError(n.srcExpr, n.srcKey, "returned an unsupported result type.")
+		}
 		if err != nil {
 			return nil, QueryError(n.srcExpr, n.srcKey, "threw an error during evaluation. "+err.Error())
 		}
