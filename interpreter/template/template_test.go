@@ -106,3 +106,20 @@ func FuzzCompile(f *testing.F) {
 		_, _ = tp.Eval(&jsonpath.Env{Input: v, Context: v})
 	})
 }
+
+// A JSONata expression whose result is a function, or nothing, fails as AWS words it.
+func TestJSONataResultsWithoutJSON(t *testing.T) {
+	for _, c := range []struct{ expr, want string }{
+		{`{% $fn := function($x){$x} %}`, "returned an unsupported result type."},
+		{`{% $nothing %}`, "returned nothing (undefined)."},
+	} {
+		tpl, probs := CompileJSONata(c.expr, "Items")
+		if len(probs) > 0 {
+			t.Fatalf("%s: %v", c.expr, probs)
+		}
+		_, err := tpl.EvalJSONata(&JSONataEnv{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.expr, err, c.want)
+		}
+	}
+}
