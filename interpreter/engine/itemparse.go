@@ -152,6 +152,7 @@ func csvItems(body, location string, given []string, sep rune, max int64) ([]any
 	rd := csv.NewReader(strings.NewReader(body))
 	rd.Comma = sep
 	rd.FieldsPerRecord = -1
+	rd.ReuseRecord = true // each row is copied into its item
 	headers := given
 	if location != "GIVEN" {
 		first, err := rd.Read()
