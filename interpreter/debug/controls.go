@@ -125,20 +125,19 @@ func (s *Session) SetInput(frame int, v value.Value) error {
 func (s *Session) Skip(frame int) error {
 	s.mu.Lock()
 	var found *key
-	for k := range s.timers {
+	for k, t := range s.timers {
 		if k.frame == frame {
 			found = &k
+			if t.t != nil {
+				t.t.Stop()
+			}
+			break
 		}
 	}
 	s.mu.Unlock()
 	if found == nil {
 		return fmt.Errorf("no Wait or retry delay of that branch is pending")
 	}
-	s.mu.Lock()
-	if t := s.timers[*found]; t != nil && t.t != nil {
-		t.t.Stop()
-	}
-	s.mu.Unlock()
 	s.fire(*found)
 	return nil
 }

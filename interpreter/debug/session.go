@@ -317,11 +317,7 @@ func (s *Session) startTimer(c engine.Command) {
 
 func (s *Session) arm(k key, t *Timer) {
 	t.Paused = false
-	d := time.Until(t.At)
-	if s.cfg.Now != nil {
-		d = t.At.Sub(s.cfg.Now())
-	}
-	t.t = time.AfterFunc(max(d, 0), func() { s.fire(k) })
+	t.t = time.AfterFunc(max(t.At.Sub(s.cfg.Now()), 0), func() { s.fire(k) })
 }
 
 // fire delivers a timer.
