@@ -15,13 +15,19 @@ import (
 // step is one transformer of such a set, applied in the set's order.
 type step func(state value.Value, r *replacer) error
 
-// utility returns the transformers of the set name.
+// utility returns the transformers of the set name. The recordings at hand name the
+// Step Functions, SQS integration, SNS and DynamoDB sets; older recordings of the same
+// tests used the plain SQS set, and some the resource-name rule alone.
 func utility(name string) ([]step, bool) {
 	switch name {
 	case "stepfunctions_api":
 		return transformerSteps(sdkMetadataDefaults), true
+	case "sqs_api":
+		return sqsAPI(), true
 	case "sfn_sqs_integration":
 		return sfnSQSIntegration(), true
+	case "resource_name":
+		return []step{matching(resourceName, "resource", true)}, true
 	case "sns_api":
 		return snsAPI(), true
 	case "dynamodb_api":

@@ -156,3 +156,17 @@ func TestReshapedHistoryIsAnError(t *testing.T) {
 		t.Fatalf("no error; events %s", value.Marshal(got))
 	}
 }
+
+func TestSQSAPIAndResourceNameAlone(t *testing.T) {
+	doc := `{"MD5OfMessageBody": "m5", "ReceiptHandle": "rh-1", "Queue": "arn:aws:sqs:us-east-1:111111111111:queue-1"}`
+	got := normalizeDoc(t, doc, utilityNamed("sqs_api"))
+	want := `{"MD5OfMessageBody":"m5","Queue":"arn:<partition>:sqs:<region>:111111111111:<resource:1>","ReceiptHandle":"<receipt-handle:1>"}`
+	if got != want {
+		t.Errorf("sqs_api: got  %s\nwant %s", got, want)
+	}
+	got = normalizeDoc(t, doc, utilityNamed("resource_name"))
+	want = `{"MD5OfMessageBody":"m5","Queue":"arn:<partition>:sqs:<region>:111111111111:<resource:1>","ReceiptHandle":"rh-1"}`
+	if got != want {
+		t.Errorf("resource_name: got  %s\nwant %s", got, want)
+	}
+}
