@@ -136,6 +136,9 @@ type Result struct {
 	// More is set when the call stopped after StepBudget states with work still ready:
 	// call Resume to go on. It keeps a busy execution from holding its driver.
 	More bool
+	// ItemsRead counts, by map run ARN, the items a distributed Map's ItemReader read in
+	// this call: the history cannot say (AWS records MapStateStarted with length 0).
+	ItemsRead map[string]int
 }
 
 // New prepares an execution; Start begins it.

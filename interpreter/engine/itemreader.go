@@ -107,6 +107,12 @@ func (e *Execution) itemsRead(f *Frame, in Input) {
 		e.readerFailed(f, st, failureCause(err))
 		return
 	}
+	if e.out != nil {
+		if e.out.ItemsRead == nil {
+			e.out.ItemsRead = map[string]int{}
+		}
+		e.out.ItemsRead[f.MapRunArn] = len(list)
+	}
 	redo := f.Redo
 	f.Redo = nil
 	if st.ItemBatcher != nil {

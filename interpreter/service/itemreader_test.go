@@ -33,6 +33,17 @@ func TestServiceServesItemReaderFromMocks(t *testing.T) {
 	if d := waitFor(t, s, aws.ToString(out.ExecutionArn)); aws.ToString(d.Output) != `[{"qty":"2"},{"qty":"5"}]` {
 		t.Errorf("output %s %s %s, want the mocked CSV's rows through the ItemSelector", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
 	}
+	runs, err := s.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: out.ExecutionArn})
+	if err != nil || len(runs.MapRuns) != 1 {
+		t.Fatalf("map runs %+v, %v; want one", runs, err)
+	}
+	run, err := s.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: runs.MapRuns[0].MapRunArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := run.ItemCounts; run.Status != "SUCCEEDED" || c.Total != 2 || c.Succeeded != 2 || c.Pending != 0 {
+		t.Errorf("map run %s, counts %+v; want the two items read, succeeded", run.Status, *c)
+	}
 	bare, err := s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m)})
 	if err != nil {
 		t.Fatal(err)

@@ -87,6 +87,7 @@ func (s *Service) recordMapRuns(b *batch, le *liveExec, res *engine.Result) {
 			if le.mapRuns == nil {
 				le.mapRuns = s.openMapRuns(le)
 			}
+			s.countItemsRead(b, le, res)
 			r := le.closedMapRun()
 			if r == nil {
 				continue
@@ -110,6 +111,7 @@ func (s *Service) recordMapRuns(b *batch, le *liveExec, res *engine.Result) {
 			s.putMapRun(b, r)
 		}
 	}
+	s.countItemsRead(b, le, res)
 	if le.x.Done() {
 		// Runs still open when their execution closes were cut short.
 		for _, r := range le.mapRuns {
@@ -120,11 +122,31 @@ func (s *Service) recordMapRuns(b *batch, le *liveExec, res *engine.Result) {
 	}
 }
 
+// countItemsRead sets the size of the runs whose Map read its items with an
+// ItemReader: their MapStateStarted counts none. Once per run: the count is then
+// dropped from res.
+func (s *Service) countItemsRead(b *batch, le *liveExec, res *engine.Result) {
+	if len(res.ItemsRead) == 0 {
+		return
+	}
+	if le.mapRuns == nil {
+		le.mapRuns = s.openMapRuns(le)
+	}
+	for a, n := range res.ItemsRead {
+		if r := le.mapRuns[a]; r != nil {
+			r.Total = n
+			s.putMapRun(b, r)
+			delete(res.ItemsRead, a)
+		}
+	}
+}
+
 // closedMapRun finds the open map run whose Map is no longer waiting on its items.
 func (le *liveExec) closedMapRun() *mapRunRecord {
 	for _, r := range le.mapRuns {
 		f := le.x.Frame(r.Frame)
-		if f == nil || f.MapRunArn != r.Arn || f.Phase != engine.PhaseChildren {
+		// A Map that reads its items or writes its results waits in PhaseTask, open.
+		if f == nil || f.MapRunArn != r.Arn || (f.Phase != engine.PhaseChildren && f.Phase != engine.PhaseTask) {
 			return r
 		}
 	}
