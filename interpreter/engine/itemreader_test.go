@@ -310,3 +310,26 @@ func TestItemReaderAndWriterThroughSnapshots(t *testing.T) {
 		t.Errorf("results file %s\nwant %s", straightPuts[0], want)
 	}
 }
+
+// An empty object gives a map run with no items; its writer still puts the manifest,
+// also across snapshots (the empty item list tells the write from the read).
+func TestEmptyReadStillWritesTheManifest(t *testing.T) {
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map",
+		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","Parameters":{"Bucket":"b","Key":"k"}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},
+		"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"o"}},"End":true}}}`
+	var keys []string
+	reg := (&s3Objects{bodies: map[string]string{"k": "[]"}}).registry()
+	reg.Handle("arn:aws:states:::s3:putObject", func(ctx context.Context, c *TaskCall) (value.Value, error) {
+		k, _ := c.Input.(*value.Object).Get("Key")
+		keys = append(keys, plain(k))
+		return value.ObjectOf(), nil
+	})
+	x, _ := driveThroughSnapshots(t, newExec(t, def, `{}`, Options{RecordHistory: true, TimeScale: 1}), reg)
+	if x.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("ended %s %s %s", x.Status, x.Error, x.Cause)
+	}
+	if len(keys) != 1 || !strings.HasSuffix(keys[0], "/manifest.json") {
+		t.Errorf("puts %v, want only the manifest", keys)
+	}
+}
