@@ -19,7 +19,8 @@ var arnPattern = regexp.MustCompile(`^arn:(aws[a-zA-Z-]*)?:([a-zA-Z0-9_.\-]+)?:(
 // recordings of the SQS and SNS integrations.
 func resourceName(_ string, v value.Value) (value.Value, bool) {
 	s, ok := v.(string)
-	if !ok {
+	// Most texts are not ARNs; the prefix test spares them the regexp engine.
+	if !ok || !strings.HasPrefix(s, "arn:") {
 		return nil, false
 	}
 	m := arnPattern.FindStringSubmatch(s)
