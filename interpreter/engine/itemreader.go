@@ -88,25 +88,22 @@ func (e *Execution) itemsRead(f *Frame, in Input) {
 		e.readerFailed(f, st, cause)
 		return
 	}
-	max, err := e.resolveInt(f, st, st.ItemReader.MaxItems, "MaxItems", f.EffInput)
+	maxItems, err := e.resolveInt(f, st, st.ItemReader.MaxItems, "MaxItems", f.EffInput)
 	if err != nil {
 		e.readerFailed(f, st, failureCause(err))
 		return
 	}
-	if max < 0 {
+	if maxItems < 0 {
 		e.readerFailed(f, st, "field MaxItems must be positive")
 		return
 	}
-	list, err := parseItems(st.ItemReader, in.Output, max)
+	list, err := parseItems(st.ItemReader, in.Output, maxItems)
 	if err != nil {
 		e.readerFailed(f, st, fmt.Sprintf("%s (resource %s)", err.Error(), st.ItemReader.Resource))
 		return
 	}
-	limit, err := e.resolveInt(f, st, st.MaxConcurrency, "MaxConcurrency", f.EffInput)
-	if err != nil {
-		e.readerFailed(f, st, failureCause(err))
-		return
-	}
+	// startReader resolved it already, from the same input.
+	limit, _ := e.resolveInt(f, st, st.MaxConcurrency, "MaxConcurrency", f.EffInput)
 	if e.out != nil {
 		if e.out.ItemsRead == nil {
 			e.out.ItemsRead = map[string]int{}
@@ -117,7 +114,10 @@ func (e *Execution) itemsRead(f *Frame, in Input) {
 	f.Redo = nil
 	if st.ItemBatcher != nil {
 		if list, err = e.batches(f, st, f.EffInput, list); err != nil {
-			e.readerFailed(f, st, failureCause(err))
+			// The map run has started: its failure is recorded as the run's.
+			fe := asFailure(err)
+			e.childrenFailed(f, st, &Raised{Error: aws.String(fe.Name), Cause: aws.String(fe.Cause), Uncatchable: uncatchable(fe.Name)},
+				f.Prev, types.HistoryEventTypeMapStateFailed)
 			return
 		}
 	}
@@ -132,9 +132,4 @@ func (e *Execution) readerFailed(f *Frame, st *asl.State, cause string) {
 	e.childrenFailed(f, st, r, f.Prev, types.HistoryEventTypeMapStateFailed)
 }
 
-func failureCause(err error) string {
-	if fe, ok := err.(*failure.Error); ok {
-		return fe.Cause
-	}
-	return err.Error()
-}
+func failureCause(err error) string { return asFailure(err).Cause }

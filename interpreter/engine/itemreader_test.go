@@ -333,3 +333,17 @@ func TestEmptyReadStillWritesTheManifest(t *testing.T) {
 		t.Errorf("puts %v, want only the manifest", keys)
 	}
 }
+
+// A batching error after the read ends the started map run with its own error.
+func TestItemReaderBatchErrorFailsTheMapRun(t *testing.T) {
+	def := strings.Replace(readerMap(`{"InputType":"JSON"}`), `"End":true}}},"End":true`,
+		`"End":true}}},"ItemBatcher":{"MaxItemsPerBatchPath":"$.n"},"End":true`, 1)
+	s3 := &s3Objects{bodies: map[string]string{"k": `[1,2]`}}
+	x := run(t, def, `{"Bucket":"b","Key":"k","n":"many"}`, s3.registry())
+	if x.Status != types.ExecutionStatusFailed || x.Error != failure.Runtime || !strings.Contains(x.Cause, "MaxItemsPerBatchPath") {
+		t.Fatalf("ended %s %s %q; want the batcher's States.Runtime", x.Status, x.Error, x.Cause)
+	}
+	if got := trace(x); !strings.Contains(got, "4 MapRunStarted(3) · 5 MapRunFailed(4) · 6 MapStateFailed(5)") {
+		t.Errorf("events %s, want the map run to fail", got)
+	}
+}
