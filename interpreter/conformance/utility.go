@@ -135,10 +135,8 @@ func snsAPI() []step {
 		// The recorder found these URL hosts with a look-behind and a look-ahead, which
 		// Go's regexp lacks; matching the surroundings and writing them back finds the
 		// same texts, since neither surrounding can overlap the next match.
-		regexStep(regexp.MustCompile(`(?i)(SigningCertURL["|']:\s["|'])(https?.*?)(/\SimpleNotificationService-)`),
-			`\1<cert-domain>\3`),
-		regexStep(regexp.MustCompile(`(?i)(UnsubscribeURL["|']:\s["|'])(https?.*?)(/\?Action=Unsubscribe)`),
-			`\1<unsubscribe-domain>\3`),
+		regexStep(certHost, `\1<cert-domain>\3`),
+		regexStep(unsubscribeHost, `\1<unsubscribe-domain>\3`),
 		matching(resourceName, "resource", true),
 		matching(unsubscribeSubscription, "resource", true),
 	}
@@ -148,11 +146,14 @@ func snsAPI() []step {
 // whatever name characters surround it.
 func dynamoDBAPI() []step {
 	return []step{
-		regexStep(regexp.MustCompile(`([a-zA-Z0-9_.\-]*)?test_table_([a-zA-Z0-9_.\-]*)?`), "<test-table>"),
+		regexStep(testTable, "<test-table>"),
 	}
 }
 
 var (
+	certHost         = regexp.MustCompile(`(?i)(SigningCertURL["|']:\s["|'])(https?.*?)(/\SimpleNotificationService-)`)
+	unsubscribeHost  = regexp.MustCompile(`(?i)(UnsubscribeURL["|']:\s["|'])(https?.*?)(/\?Action=Unsubscribe)`)
+	testTable        = regexp.MustCompile(`([a-zA-Z0-9_.\-]*)?test_table_([a-zA-Z0-9_.\-]*)?`)
 	certFile         = regexp.MustCompile(`^.*SimpleNotificationService-(.*\.pem)`)
 	unsubscribeOfArn = regexp.MustCompile(`^.*\?Action=Unsubscribe&SubscriptionArn=.*:(.*)`)
 )
