@@ -78,14 +78,7 @@ func (e *Execution) itemsRead(f *Frame, in Input) {
 	f.Task = nil
 	f.Seq++
 	if in.Kind != InputTaskSucceeded {
-		cause := "the item reader's call failed"
-		if in.Cause != nil && *in.Cause != "" {
-			cause = *in.Cause
-		}
-		if in.Error != nil && *in.Error != "" && *in.Error != failure.ItemReaderFailed {
-			cause = *in.Error + ": " + cause
-		}
-		e.readerFailed(f, st, cause)
+		e.readerFailed(f, st, callFailureCause(in, "the item reader's call failed", failure.ItemReaderFailed))
 		return
 	}
 	maxItems, err := e.resolveInt(f, st, st.ItemReader.MaxItems, "MaxItems", f.EffInput)
@@ -133,3 +126,17 @@ func (e *Execution) readerFailed(f *Frame, st *asl.State, cause string) {
 }
 
 func failureCause(err error) string { return asFailure(err).Cause }
+
+// callFailureCause is the cause a Map's reader or writer failure records for the
+// failed call in: the call's cause (or fallback), prefixed by its error unless that is
+// already the Map's own error name.
+func callFailureCause(in Input, fallback, own string) string {
+	cause := fallback
+	if in.Cause != nil && *in.Cause != "" {
+		cause = *in.Cause
+	}
+	if in.Error != nil && *in.Error != "" && *in.Error != own {
+		cause = *in.Error + ": " + cause
+	}
+	return cause
+}

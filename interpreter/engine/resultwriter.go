@@ -88,14 +88,7 @@ func (e *Execution) written(f *Frame, in Input) {
 	f.Task = nil
 	f.Seq++
 	if in.Kind != InputTaskSucceeded {
-		cause := "the result writer's call failed"
-		if in.Cause != nil && *in.Cause != "" {
-			cause = *in.Cause
-		}
-		if in.Error != nil && *in.Error != "" && *in.Error != failure.ResultWriterFailed {
-			cause = *in.Error + ": " + cause
-		}
-		e.writerFailed(f, st, cause)
+		e.writerFailed(f, st, callFailureCause(in, "the result writer's call failed", failure.ResultWriterFailed))
 		return
 	}
 	e.writeNext(f, st, done)
