@@ -138,3 +138,32 @@ func TestFlowDebugFromTheMachines(t *testing.T) {
 	typeKey(tm, 'q', "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
 }
+
+// TestFlowDebugFromThePalette opens the debugger with :debug NAME.
+func TestFlowDebugFromThePalette(t *testing.T) {
+	c := fixedCommon(localAPI(t), 120, 40)
+	c.Local = true
+	c.Debug = func(def *asl.Definition, machine string, input value.Value) (*debug.Session, error) {
+		s, err := debug.New(debug.Config{Definition: def, Name: machine, Input: input})
+		if err == nil {
+			t.Cleanup(s.Close)
+		}
+		return s, err
+	}
+	tm := teatest.NewTestModel(t, New(c, "local"), teatest.WithInitialTermSize(120, 40))
+	waitScreen(t, tm, "hello")
+	for _, r := range ":debug nope" {
+		typeKey(tm, r, string(r))
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, tm, `no state machine is named "nope"`)
+	for _, r := range ":debug hello" {
+		typeKey(tm, r, string(r))
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, tm, "Debug hello: the execution's input")
+	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	waitScreen(t, tm, "Named? (start)")
+	typeKey(tm, 'q', "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+}

@@ -38,6 +38,7 @@ func defaultCommands() []Command {
 			s.Endpoint = arg
 			return a.switchBackend(s)
 		}},
+		debugCommand(),
 		{Name: "help", Help: "the keys of this screen", Run: func(a *App, _ string) tea.Cmd {
 			a.help = true
 			return nil
