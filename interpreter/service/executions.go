@@ -431,6 +431,9 @@ func (s *Service) GetExecutionHistory(ctx context.Context, in *sfn.GetExecutionH
 		if more {
 			raw = raw[:limit]
 		}
+		// An SDK event is a large struct: growing the page by appending would copy it
+		// again and again.
+		out.Events = make([]types.HistoryEvent, 0, len(raw))
 		var last int64
 		for _, data := range raw {
 			var ev history.Event
