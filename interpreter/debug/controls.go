@@ -257,8 +257,9 @@ func (s *Session) View() View {
 		if f == nil {
 			continue
 		}
-		v.Held = append(v.Held, Held{Frame: id, State: f.State, Input: f.Input, Reason: s.reasons[id], Path: s.path(f),
-			Vars: f.Vars.All()})
+		path, iters := s.path(f)
+		v.Held = append(v.Held, Held{Frame: id, State: f.State, Input: f.Input, Reason: s.reasons[id], Path: path,
+			Iterations: iters, Vars: f.Vars.All()})
 	}
 	for _, t := range s.tasks {
 		v.Tasks = append(v.Tasks, *t)
@@ -273,9 +274,11 @@ func (s *Session) View() View {
 	return v
 }
 
-// path names the branches and iterations around f.
-func (s *Session) path(f *engine.Frame) string {
+// path names the branches and iterations around f, and gives the iteration index of
+// each Map around it.
+func (s *Session) path(f *engine.Frame) (string, map[string]int) {
 	var parts []string
+	iters := map[string]int{}
 	for c := f; c != nil && c.Parent >= 0; {
 		p := s.x.Frame(c.Parent)
 		if p == nil {
@@ -286,13 +289,14 @@ func (s *Session) path(f *engine.Frame) string {
 			parts = append(parts, fmt.Sprintf("%s branch %d", p.State, c.Index+1))
 		case engine.IterationFrame:
 			parts = append(parts, fmt.Sprintf("%s item %d", p.State, c.Index))
+			iters[p.State] = c.Index
 		}
 		c = p
 	}
 	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
 		parts[i], parts[j] = parts[j], parts[i]
 	}
-	return strings.Join(parts, " › ")
+	return strings.Join(parts, " › "), iters
 }
 
 // StateOf finds a state of the definition by name, at any depth.

@@ -114,8 +114,10 @@ type Held struct {
 	Input  value.Value
 	Reason string // "breakpoint", "step", "error", "start"
 	// Path names the branches and iterations the frame is in, outermost first
-	// ("Par branch 1 › Each item 3"), empty at the top level.
-	Path string
+	// ("Par branch 1 › Each item 3"), empty at the top level; Iterations gives the
+	// item index of each Map around it, by the Map's name.
+	Path       string
+	Iterations map[string]int
 	// Vars are the workflow variables the state sees.
 	Vars map[string]value.Value
 }

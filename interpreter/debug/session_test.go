@@ -2,6 +2,7 @@ package debug
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -232,4 +233,22 @@ func TestStopEndsTheSession(t *testing.T) {
 	if v.Status != types.ExecutionStatusAborted || v.Error != "Stopped" {
 		t.Errorf("after stop: %s %q", v.Status, v.Error)
 	}
+}
+
+// Stepping into a Map stops each iteration before its first state, and says which item
+// each one runs.
+func TestStepIntoAMap(t *testing.T) {
+	def := `{"StartAt":"Each","States":{"Each":{"Type":"Map","End":true,
+		"ItemProcessor":{"StartAt":"Work","States":{"Work":{"Type":"Pass","End":true}}}}}}`
+	s := start(t, def, `["a","b","c"]`, nil)
+	until(t, s, "Each", heldAt("Each"))
+	s.Step(-1)
+	v := until(t, s, "the three iterations", heldAt("Work", "Work", "Work"))
+	for i, h := range v.Held {
+		if h.Iterations["Each"] != i || h.Path != fmt.Sprintf("Each item %d", i) || h.Input != []string{"a", "b", "c"}[i] {
+			t.Errorf("iteration %d: %+v", i, h)
+		}
+	}
+	s.StepOver(v.Held[1].Frame)
+	until(t, s, "items 0 and 2 still stopped", heldAt("Work", "Work"))
 }

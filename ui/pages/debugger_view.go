@@ -37,8 +37,13 @@ func (d *Debugger) graphOptions() graph.Options {
 	for _, h := range d.view.Held {
 		marks[h.State] = markStopped
 	}
-	return graph.Options{Width: d.leftWidth() - 2, Height: d.c.BodyHeight() - 2, Selected: d.selected,
+	opts := graph.Options{Width: d.leftWidth() - 2, Height: d.c.BodyHeight() - 2, Selected: d.selected,
 		Color: d.c.Styles.Color, Painting: d.painting, Mode: graph.Auto, ScrollX: d.scrollX, ScrollY: d.scrollY, Marks: marks}
+	if h := d.current(); h != nil && len(h.Iterations) > 0 {
+		// Inside a Map, paint the iteration the stopped branch is in.
+		opts.MapIteration = h.Iterations
+	}
+	return opts
 }
 
 func (d *Debugger) View() string {
