@@ -46,7 +46,8 @@ Other commands:
   stepdeck graph FILE      draw a state machine, with an execution's statuses
   stepdeck eval EXPR       evaluate JSONata, JSONPath or an intrinsic against stdin
   stepdeck serve           serve the local engine over the Step Functions HTTP API
-  stepdeck replay          re-run a recorded execution against a changed definition`,
+  stepdeck replay          re-run a recorded execution against a changed definition
+  stepdeck debug FILE      step through a definition in the terminal UI, with breakpoints`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
