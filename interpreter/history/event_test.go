@@ -196,3 +196,36 @@ func TestUnmarshalErrors(t *testing.T) {
 		}
 	}
 }
+
+// The quick readers of Entered and Exited events agree with the general ones, and leave
+// details that do not fit their event's type to them.
+func TestQuickReadersAgree(t *testing.T) {
+	in, out, name := "{\"a\":1}", "{\"b\":2}", "S"
+	entered := Event{ID: 1, Type: types.HistoryEventTypePassStateEntered, Details: &types.StateEnteredEventDetails{Name: &name, Input: &in}}
+	exited := Event{ID: 2, Type: types.HistoryEventTypeTaskStateExited, Details: &types.StateExitedEventDetails{Name: &name, Output: &out}}
+	misfit := Event{ID: 3, Type: types.HistoryEventTypeExecutionStarted, Details: &types.StateEnteredEventDetails{Name: &name, Input: &in}}
+	empty := Event{ID: 4, Type: types.HistoryEventTypePassStateEntered, Details: &types.StateEnteredEventDetails{}}
+	for _, c := range []struct {
+		ev        Event
+		read      func(*Event) (string, bool)
+		want      string
+		wantFound bool
+	}{
+		{entered, (*Event).StateName, "S", true},
+		{entered, (*Event).Input, in, true},
+		{exited, (*Event).StateName, "S", true},
+		{exited, (*Event).Output, out, true},
+		{misfit, (*Event).StateName, "", false},
+		{misfit, (*Event).Input, "", false},
+		{empty, (*Event).StateName, "", false},
+	} {
+		got, found := c.read(&c.ev)
+		slow, slowFound := c.ev.text(func(a *access) int { return a.name })
+		if got != c.want || found != c.wantFound {
+			t.Errorf("event %d: got %q %v, want %q %v", c.ev.ID, got, found, c.want, c.wantFound)
+		}
+		if c.want == "S" && (slow != got || slowFound != found) {
+			t.Errorf("event %d: the general reader says %q %v", c.ev.ID, slow, slowFound)
+		}
+	}
+}

@@ -15,15 +15,46 @@ import (
 
 // StateName is the state an event belongs to: the name in *StateEntered and *StateExited
 // details, and the Map state's name in MapIteration* details.
-func (e *Event) StateName() (string, bool) { return e.text(func(a *access) int { return a.name }) }
+func (e *Event) StateName() (string, bool) {
+	// Entered and Exited events are most of a history, and painting a graph reads the
+	// name of every one: they skip the reflective path.
+	switch d := e.Details.(type) {
+	case *types.StateEnteredEventDetails:
+		if d != nil && IsEntered(e.Type) {
+			return deref(d.Name)
+		}
+	case *types.StateExitedEventDetails:
+		if d != nil && IsExited(e.Type) {
+			return deref(d.Name)
+		}
+	}
+	return e.text(func(a *access) int { return a.name })
+}
 
 // Input is the JSON text of the input in the details (ExecutionStarted, *StateEntered,
 // ActivityScheduled, LambdaFunctionScheduled).
-func (e *Event) Input() (string, bool) { return e.text(func(a *access) int { return a.input }) }
+func (e *Event) Input() (string, bool) {
+	if d, ok := e.Details.(*types.StateEnteredEventDetails); ok && d != nil && IsEntered(e.Type) {
+		return deref(d.Input)
+	}
+	return e.text(func(a *access) int { return a.input })
+}
 
 // Output is the JSON text of the output in the details (*StateExited, ExecutionSucceeded,
 // TaskSucceeded, TaskSubmitted, ...).
-func (e *Event) Output() (string, bool) { return e.text(func(a *access) int { return a.output }) }
+func (e *Event) Output() (string, bool) {
+	if d, ok := e.Details.(*types.StateExitedEventDetails); ok && d != nil && IsExited(e.Type) {
+		return deref(d.Output)
+	}
+	return e.text(func(a *access) int { return a.output })
+}
+
+func deref(p *string) (string, bool) {
+	if p == nil {
+		return "", false
+	}
+	return *p, true
+}
 
 // Error is the error name of a failure event (TaskFailed, ExecutionFailed, ...).
 func (e *Event) Error() (string, bool) { return e.text(func(a *access) int { return a.err }) }
