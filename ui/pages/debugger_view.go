@@ -114,7 +114,14 @@ func (d *Debugger) controlView(w int) string {
 	}
 	if len(v.Held) > 0 {
 		b.WriteString("Stopped before:\n")
-		for i, h := range v.Held {
+		// A Map stepped into may stop thousands of iterations: show a few around the
+		// one the step keys act on.
+		from, to := listWindow(len(v.Held), d.cur, maxHeldShown)
+		if from > 0 {
+			b.WriteString(fmt.Sprintf("  … %d more\n", from))
+		}
+		for i := from; i < to; i++ {
+			h := v.Held[i]
 			cursor := "  "
 			if i == d.cur {
 				cursor = "▸ "
@@ -124,6 +131,9 @@ func (d *Debugger) controlView(w int) string {
 				where = "  in " + h.Path
 			}
 			b.WriteString(common.Line(fmt.Sprintf("%s%s (%s)%s", cursor, h.State, h.Reason, where), w) + "\n")
+		}
+		if to < len(v.Held) {
+			b.WriteString(fmt.Sprintf("  … %d more (tab walks them)\n", len(v.Held)-to))
 		}
 	}
 	for _, t := range v.Tasks {
@@ -283,4 +293,16 @@ func (d *Debugger) varsBefore(i int) map[string]value.Value {
 		}
 	}
 	return vars
+}
+
+// maxHeldShown is how many stopped branches the debugger lists at once.
+const maxHeldShown = 6
+
+// listWindow picks at most size of n lines, keeping cur among them.
+func listWindow(n, cur, size int) (from, to int) {
+	if n <= size {
+		return 0, n
+	}
+	from = max(0, min(cur-size/2, n-size))
+	return from, from + size
 }
