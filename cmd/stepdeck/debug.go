@@ -85,7 +85,7 @@ func newDebugSession(file string, o debugOptions) (*debug.Session, error) {
 		machine = machineNameFromFile(file)
 	}
 	for _, b := range o.breakpoints {
-		if debug.StateOf(def, b) == nil {
+		if def.Find(b) == nil {
 			return nil, usageError("--break %s: the definition has no such state", b)
 		}
 	}

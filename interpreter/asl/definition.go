@@ -59,6 +59,32 @@ type Scope struct {
 // Start returns the first state of the scope.
 func (s *Scope) Start() *State { return s.States[s.StartAt] }
 
+// Find looks a state up by name in the scope and every Parallel branch and Map
+// processor inside it (names are unique across a machine); nil when there is none.
+func (s *Scope) Find(name string) *State {
+	if s == nil {
+		return nil
+	}
+	if st, ok := s.States[name]; ok {
+		return st
+	}
+	for _, n := range s.Order {
+		st := s.States[n]
+		if st == nil {
+			continue
+		}
+		for _, b := range st.Branches {
+			if x := b.Find(name); x != nil {
+				return x
+			}
+		}
+		if x := st.ItemProcessor.Find(name); x != nil {
+			return x
+		}
+	}
+	return nil
+}
+
 // OptionalPath is an InputPath or OutputPath: absent means "$", null means the state
 // sees (or emits) an empty object.
 type OptionalPath struct {

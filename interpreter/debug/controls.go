@@ -299,30 +299,6 @@ func (s *Session) path(f *engine.Frame) (string, map[string]int) {
 	return strings.Join(parts, " › "), iters
 }
 
-// StateOf finds a state of the definition by name, at any depth.
-func StateOf(def *asl.Definition, name string) *asl.State {
-	var find func(sc *asl.Scope) *asl.State
-	find = func(sc *asl.Scope) *asl.State {
-		if st, ok := sc.States[name]; ok {
-			return st
-		}
-		for _, st := range sc.States {
-			for _, b := range st.Branches {
-				if found := find(b); found != nil {
-					return found
-				}
-			}
-			if st.ItemProcessor != nil {
-				if found := find(st.ItemProcessor); found != nil {
-					return found
-				}
-			}
-		}
-		return nil
-	}
-	return find(&def.Scope)
-}
-
 // PendingToken stands for the task token of a task not started yet in a data-flow
 // preview: the real one is made when the task starts.
 const PendingToken = "<the task token, made when the task starts>"

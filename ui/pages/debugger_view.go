@@ -10,7 +10,6 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/dataflow"
-	"github.com/stepdeck/stepdeck/interpreter/debug"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	hist "github.com/stepdeck/stepdeck/interpreter/history"
 	"github.com/stepdeck/stepdeck/interpreter/value"
@@ -211,7 +210,7 @@ func (d *Debugger) refreshFlow() {
 }
 
 func (d *Debugger) flowOf(name string) ([]string, []dataflow.Stage) {
-	st := debug.StateOf(d.s.Definition(), name)
+	st := d.s.Definition().Find(name)
 	if st == nil {
 		return []string{"Data flow: select a state with the arrows"}, nil
 	}

@@ -61,7 +61,7 @@ func TestDataFlowAgreesWithAWSRecordings(t *testing.T) {
 				if !ok || !hist.IsExited(e.Type) {
 					continue
 				}
-				st := findState(&def.Scope, name)
+				st := def.Scope.Find(name)
 				if st == nil || !flowComparable(def, st) {
 					continue
 				}

@@ -24,7 +24,7 @@ func (x *Execution) refreshFlow() {
 	name := x.selected
 	var st *asl.State
 	if x.def != nil && name != "" {
-		st = findState(&x.def.Scope, name)
+		st = x.def.Scope.Find(name)
 	}
 	r := x.runOf(name, n)
 	res := -1
@@ -194,24 +194,4 @@ func machineName(arn string) string {
 		}
 	}
 	return arn
-}
-
-// findState looks a state up by name at every depth (names are unique in a machine).
-func findState(s *asl.Scope, name string) *asl.State {
-	if st, ok := s.States[name]; ok {
-		return st
-	}
-	for _, st := range s.States {
-		for _, b := range st.Branches {
-			if f := findState(b, name); f != nil {
-				return f
-			}
-		}
-		if st.ItemProcessor != nil {
-			if f := findState(st.ItemProcessor, name); f != nil {
-				return f
-			}
-		}
-	}
-	return nil
 }

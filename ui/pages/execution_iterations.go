@@ -19,7 +19,7 @@ func (x *Execution) mapOfSelection() string {
 	if x.def == nil || x.selected == "" {
 		return ""
 	}
-	if st := findState(&x.def.Scope, x.selected); st != nil && st.Type == asl.Map {
+	if st := x.def.Scope.Find(x.selected); st != nil && st.Type == asl.Map {
 		return st.Name
 	}
 	return enclosingMap(&x.def.Scope, x.selected, "")

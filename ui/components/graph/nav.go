@@ -6,7 +6,7 @@ import (
 
 // HasState reports whether def has a state of that name at any depth.
 func HasState(def *asl.Definition, name string) bool {
-	return def != nil && findState(&def.Scope, name) != nil
+	return def != nil && def.Scope.Find(name) != nil
 }
 
 // Direction is an arrow key.
@@ -70,7 +70,7 @@ func Move(def *asl.Definition, selected string, d Direction, opts Options) strin
 }
 
 func moveDown(def *asl.Definition, boxes []placed, me placed, selected string, enter bool) string {
-	st := findState(&def.Scope, selected)
+	st := def.Scope.Find(selected)
 	switch {
 	case !enter:
 	case st.Type == asl.Parallel && len(st.Branches) > 0 && st.Branches[0].Start() != nil:

@@ -364,7 +364,7 @@ func (pt *painter) descendants(name string) map[string]bool {
 	}
 	d := map[string]bool{}
 	if pt.def != nil {
-		if st := findState(&pt.def.Scope, name); st != nil {
+		if st := pt.def.Scope.Find(name); st != nil {
 			var walk func(s *asl.Scope)
 			walk = func(s *asl.Scope) {
 				if s == nil {
@@ -386,29 +386,4 @@ func (pt *painter) descendants(name string) map[string]bool {
 	}
 	pt.under[name] = d
 	return d
-}
-
-// findState finds a state by name at any depth (names are unique across a machine).
-func findState(s *asl.Scope, name string) *asl.State {
-	if s == nil {
-		return nil
-	}
-	if st, ok := s.States[name]; ok {
-		return st
-	}
-	for _, n := range s.Order {
-		st := s.States[n]
-		if st == nil {
-			continue
-		}
-		for _, b := range st.Branches {
-			if x := findState(b, name); x != nil {
-				return x
-			}
-		}
-		if x := findState(st.ItemProcessor, name); x != nil {
-			return x
-		}
-	}
-	return nil
 }
