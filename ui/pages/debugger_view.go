@@ -249,12 +249,11 @@ func (d *Debugger) resultAfter(st *asl.State, i int) (value.Value, bool) {
 	if st.Type != asl.Task {
 		return nil, false
 	}
-	id := d.events[i].ID
 	for j := i + 1; j < len(d.events); j++ {
 		ev := d.events[j]
 		switch ev.Type {
 		case types.HistoryEventTypeTaskSucceeded, types.HistoryEventTypeLambdaFunctionSucceeded, types.HistoryEventTypeActivitySucceeded:
-			if d.leadsTo(j, id) {
+			if enteredBy(d.events, j) == i {
 				text, _ := ev.Output()
 				v, err := value.ParseString(text)
 				return v, err == nil
@@ -262,21 +261,6 @@ func (d *Debugger) resultAfter(st *asl.State, i int) (value.Value, bool) {
 		}
 	}
 	return nil, false
-}
-
-// leadsTo reports whether event j's previousEventId chain reaches the event with id.
-func (d *Debugger) leadsTo(j int, id int64) bool {
-	for steps := 0; steps < len(d.events) && j >= 0; steps++ {
-		prev := d.events[j].PreviousEventID
-		if prev == id {
-			return true
-		}
-		if prev <= 0 || prev >= d.events[j].ID {
-			return false
-		}
-		j = int(prev) - 1 // the session's history has ids 1, 2, 3...
-	}
-	return false
 }
 
 // varsBefore folds the variables assigned before event i.

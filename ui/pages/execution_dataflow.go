@@ -104,7 +104,7 @@ func (x *Execution) resultEvent(st *asl.State, r run, n int) int {
 			switch x.events[i].Type {
 			case types.HistoryEventTypeTaskSucceeded, types.HistoryEventTypeLambdaFunctionSucceeded,
 				types.HistoryEventTypeActivitySucceeded:
-				if x.enteredBy(i) == r.entered {
+				if enteredBy(x.events, i) == r.entered {
 					return i
 				}
 			}
@@ -129,13 +129,13 @@ func outputIsResult(st *asl.State) bool {
 // enteredBy walks previousEventId links back from event i to the Entered event of the
 // state it happened in, and returns that event's index (-1 when the chain breaks).
 // Parallel branches interleave their events, so position alone cannot tell.
-func (x *Execution) enteredBy(i int) int {
-	for steps := 0; steps < len(x.events); steps++ {
-		j := x.indexOfID(x.events[i].PreviousEventID)
+func enteredBy(events []hist.Event, i int) int {
+	for steps := 0; steps < len(events); steps++ {
+		j := indexOfID(events, events[i].PreviousEventID)
 		if j < 0 || j >= i {
 			return -1
 		}
-		if hist.IsEntered(x.events[j].Type) {
+		if hist.IsEntered(events[j].Type) {
 			return j
 		}
 		i = j
@@ -145,12 +145,12 @@ func (x *Execution) enteredBy(i int) int {
 
 // indexOfID finds an event by id; ids are 1, 2, 3... in AWS's and the engine's
 // histories, so the index is id-1 unless the history is partial.
-func (x *Execution) indexOfID(id int64) int {
-	if i := int(id) - 1; i >= 0 && i < len(x.events) && x.events[i].ID == id {
+func indexOfID(events []hist.Event, id int64) int {
+	if i := int(id) - 1; i >= 0 && i < len(events) && events[i].ID == id {
 		return i
 	}
-	k := sort.Search(len(x.events), func(k int) bool { return x.events[k].ID >= id })
-	if k < len(x.events) && x.events[k].ID == id {
+	k := sort.Search(len(events), func(k int) bool { return events[k].ID >= id })
+	if k < len(events) && events[k].ID == id {
 		return k
 	}
 	return -1
