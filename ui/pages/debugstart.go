@@ -131,3 +131,35 @@ func (p *DebugStart) View() string {
 	}
 	return p.form.View()
 }
+
+// DebugByName opens the debugger on the local engine's state machine of that name (the
+// palette's :debug).
+func DebugByName(c *common.Common, name string) tea.Cmd {
+	switch {
+	case !canDebug(c):
+		return fail(errors.New(":debug runs on the local engine, not in --read-only (:local first)"))
+	case name == "":
+		return fail(errors.New(":debug needs a state machine's name"))
+	}
+	api := c.API
+	return func() tea.Msg {
+		ctx, cancel := callCtx(context.Background())
+		defer cancel()
+		in := &sfn.ListStateMachinesInput{}
+		for {
+			out, err := api.ListStateMachines(ctx, in)
+			if err != nil {
+				return ErrMsg{fmt.Errorf("listing state machines: %w", err)}
+			}
+			for _, sm := range out.StateMachines {
+				if aws.ToString(sm.Name) == name {
+					return OpenMsg{NewDebugStart(c, aws.ToString(sm.StateMachineArn), name)}
+				}
+			}
+			if out.NextToken == nil {
+				return ErrMsg{fmt.Errorf("no state machine is named %q", name)}
+			}
+			in.NextToken = out.NextToken
+		}
+	}
+}
