@@ -97,13 +97,7 @@ func (p *Activities) Capturing() bool { return p.filter.open }
 
 func (p *Activities) Prompt() (string, bool) { return p.filter.Prompt() }
 
-func (p *Activities) ClearFilter() bool {
-	if !p.filter.Clear() {
-		return false
-	}
-	p.showRows()
-	return true
-}
+func (p *Activities) ClearFilter() bool { return p.filter.ClearAndShow(p.showRows) }
 
 func (p *Activities) Keys() []key.Binding {
 	if p.filter.open {

@@ -105,13 +105,7 @@ func (p *Callbacks) Capturing() bool { return p.form != nil || p.filter.open }
 
 func (p *Callbacks) Prompt() (string, bool) { return p.filter.Prompt() }
 
-func (p *Callbacks) ClearFilter() bool {
-	if !p.filter.Clear() {
-		return false
-	}
-	p.showRows()
-	return true
-}
+func (p *Callbacks) ClearFilter() bool { return p.filter.ClearAndShow(p.showRows) }
 
 func (p *Callbacks) Keys() []key.Binding {
 	if p.form != nil {

@@ -115,13 +115,7 @@ func (e *Executions) Capturing() bool { return e.editor != nil || e.search.open 
 
 func (e *Executions) Prompt() (string, bool) { return e.search.Prompt() }
 
-func (e *Executions) ClearFilter() bool {
-	if !e.search.Clear() {
-		return false
-	}
-	e.showRows()
-	return true
-}
+func (e *Executions) ClearFilter() bool { return e.search.ClearAndShow(e.showRows) }
 
 func (e *Executions) Keys() []key.Binding {
 	if e.editor != nil {

@@ -124,13 +124,7 @@ func (m *Machines) Capturing() bool { return m.editor != nil || m.filter.open }
 
 func (m *Machines) Prompt() (string, bool) { return m.filter.Prompt() }
 
-func (m *Machines) ClearFilter() bool {
-	if !m.filter.Clear() {
-		return false
-	}
-	m.showRows()
-	return true
-}
+func (m *Machines) ClearFilter() bool { return m.filter.ClearAndShow(m.showRows) }
 
 func (m *Machines) Keys() []key.Binding {
 	if m.editor != nil {
