@@ -88,23 +88,36 @@ func BenchmarkFollow25k(b *testing.B) {
 	}
 }
 
-// BenchmarkKey25k: one arrow key in the history of a 25,000-event execution to the next
-// frame.
-func BenchmarkKey25k(b *testing.B) {
-	x, evs := benchPage(b)
+// alternateKeys presses a and b in turn on a page holding evs, rendering a frame after
+// each: the cost of one key to the next frame.
+func alternateKeys(b *testing.B, x *Execution, evs []types.HistoryEvent, setup []string, a, z tea.KeyPressMsg) {
 	x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs}})
+	for _, k := range setup {
+		x.Update(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
+	}
 	_ = x.View()
-	up, down := tea.KeyPressMsg{Code: tea.KeyUp}, tea.KeyPressMsg{Code: tea.KeyDown}
 	i := 0
 	for b.Loop() {
-		k := up
+		k := a
 		if i%2 == 1 {
-			k = down
+			k = z
 		}
 		i++
 		x.Update(k)
 		_ = x.View()
 	}
+}
+
+var (
+	keyBack = tea.KeyPressMsg{Code: '[', Text: "["}
+	keyFwd  = tea.KeyPressMsg{Code: ']', Text: "]"}
+)
+
+// BenchmarkKey25k: one arrow key in the history of a 25,000-event execution to the next
+// frame.
+func BenchmarkKey25k(b *testing.B) {
+	x, evs := benchPage(b)
+	alternateKeys(b, x, evs, nil, tea.KeyPressMsg{Code: tea.KeyUp}, tea.KeyPressMsg{Code: tea.KeyDown})
 }
 
 // BenchmarkScrub25k: time travel on a 25,000-event execution, the scrubber moved one
@@ -112,40 +125,13 @@ func BenchmarkKey25k(b *testing.B) {
 // selected state's input, output and variables as of it. The target is under 16 ms.
 func BenchmarkScrub25k(b *testing.B) {
 	x, evs := benchPage(b)
-	x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs}})
-	x.Update(tea.KeyPressMsg{Code: 't', Text: "t"})
-	_ = x.View()
-	back, fwd := tea.KeyPressMsg{Code: '[', Text: "["}, tea.KeyPressMsg{Code: ']', Text: "]"}
-	i := 0
-	for b.Loop() {
-		k := back
-		if i%2 == 1 {
-			k = fwd
-		}
-		i++
-		x.Update(k)
-		_ = x.View()
-	}
+	alternateKeys(b, x, evs, []string{"t"}, keyBack, keyFwd)
 }
 
 // BenchmarkScrubDataFlow25k is BenchmarkScrub25k with the data-flow pane open.
 func BenchmarkScrubDataFlow25k(b *testing.B) {
 	x, evs := benchPage(b)
-	x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs}})
-	x.Update(tea.KeyPressMsg{Code: 't', Text: "t"})
-	x.Update(tea.KeyPressMsg{Code: 'd', Text: "d"})
-	_ = x.View()
-	back, fwd := tea.KeyPressMsg{Code: '[', Text: "["}, tea.KeyPressMsg{Code: ']', Text: "]"}
-	i := 0
-	for b.Loop() {
-		k := back
-		if i%2 == 1 {
-			k = fwd
-		}
-		i++
-		x.Update(k)
-		_ = x.View()
-	}
+	alternateKeys(b, x, evs, []string{"t", "d"}, keyBack, keyFwd)
 }
 
 // BenchmarkScrubVars25k is BenchmarkScrub25k where every state assigns variables, so
@@ -157,18 +143,5 @@ func BenchmarkScrubVars25k(b *testing.B) {
 			d.AssignedVariables = map[string]string{"n": strconv.Itoa(i), "last": `"` + aws.ToString(d.Name) + `"`}
 		}
 	}
-	x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs}})
-	x.Update(tea.KeyPressMsg{Code: 't', Text: "t"})
-	_ = x.View()
-	back, fwd := tea.KeyPressMsg{Code: '[', Text: "["}, tea.KeyPressMsg{Code: ']', Text: "]"}
-	i := 0
-	for b.Loop() {
-		k := back
-		if i%2 == 1 {
-			k = fwd
-		}
-		i++
-		x.Update(k)
-		_ = x.View()
-	}
+	alternateKeys(b, x, evs, []string{"t"}, keyBack, keyFwd)
 }
