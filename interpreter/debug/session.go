@@ -344,9 +344,11 @@ func (s *Session) invoke(c engine.Command) {
 		s.tasks[k] = &Task{Frame: c.Frame, Seq: c.Seq, State: call.StateName, Resource: call.Resource, Input: call.Input,
 			Token: call.Token, Callback: callback}
 	}
+	// A task with a token that nothing serves waits for that token, as in the service:
+	// answering it by hand is answering the token.
 	h, ok := s.cfg.Tasks.Lookup(call.Resource)
 	if !ok {
-		byHand(false)
+		byHand(call.Token != "")
 		return
 	}
 	go func() {
@@ -359,8 +361,6 @@ func (s *Session) invoke(c engine.Command) {
 		var wait *mock.CallbackWait
 		switch {
 		case errors.Is(err, ErrByHand):
-			// A .waitForTaskToken task nothing serves waits for its token, as in the
-			// service: answering it by hand is answering the token.
 			byHand(call.Token != "")
 			s.notify()
 			return

@@ -252,3 +252,27 @@ func TestStepIntoAMap(t *testing.T) {
 	s.StepOver(v.Held[1].Frame)
 	until(t, s, "items 0 and 2 still stopped", heldAt("Work", "Work"))
 }
+
+// The context a data-flow preview sees: a stand-in token before a callback task has
+// started, the token it was given once it has.
+func TestContextCarriesTheTaskToken(t *testing.T) {
+	def := `{"StartAt":"Ask","States":{"Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+		"Parameters":{"QueueUrl":"q","MessageBody":{"t.$":"$$.Task.Token"}},"End":true}}}`
+	s := start(t, def, `{}`, nil)
+	until(t, s, "Ask", heldAt("Ask"))
+	st := s.Definition().Find("Ask")
+	token := func() string {
+		c, _ := s.Context(st, time.Now()).(*value.Object)
+		task, _ := c.Get("Task")
+		tok, _ := task.(*value.Object).Get("Token")
+		return tok.(string)
+	}
+	if got := token(); got != PendingToken {
+		t.Errorf("before the task: %q", got)
+	}
+	s.Step(-1)
+	v := until(t, s, "the callback", func(v View) bool { return len(v.Tasks) == 1 })
+	if got := token(); got != v.Tasks[0].Token || got == "" || !v.Tasks[0].Callback {
+		t.Errorf("after the task started: %q, the task has %q (callback %v)", got, v.Tasks[0].Token, v.Tasks[0].Callback)
+	}
+}

@@ -86,3 +86,37 @@ func TestListExecutionsOfVersionsAndAliases(t *testing.T) {
 		t.Errorf("not redriven: %v %d", err, len(never.Executions))
 	}
 }
+
+// The redrive filter tells a redriven execution from the others, and its list item
+// carries the redrive date.
+func TestListExecutionsRedriveFilter(t *testing.T) {
+	s, _ := flakyService(t, "")
+	m := createMachine(t, s, "pay", flakyDef, "")
+	var arns []string
+	for _, name := range []string{"first", "second"} {
+		out, err := s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m), Name: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, s, aws.ToString(out.ExecutionArn))
+		arns = append(arns, aws.ToString(out.ExecutionArn))
+	}
+	// The first failed (the card was declined once); redrive it.
+	if _, err := s.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: aws.String(arns[0])}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s, arns[0])
+	for _, c := range []struct {
+		filter types.ExecutionRedriveFilter
+		want   string
+	}{{types.ExecutionRedriveFilterRedriven, arns[0]}, {types.ExecutionRedriveFilterNotRedriven, arns[1]}} {
+		out, err := s.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(m), RedriveFilter: c.filter})
+		if err != nil || len(out.Executions) != 1 || aws.ToString(out.Executions[0].ExecutionArn) != c.want {
+			t.Fatalf("%s: %v %+v", c.filter, err, out)
+		}
+		it := out.Executions[0]
+		if (c.filter == types.ExecutionRedriveFilterRedriven) != (it.RedriveDate != nil && aws.ToInt32(it.RedriveCount) == 1) {
+			t.Errorf("%s: redrive count %d date %v", c.filter, aws.ToInt32(it.RedriveCount), it.RedriveDate)
+		}
+	}
+}
