@@ -18,7 +18,7 @@ func newArea(c *common.Common, value string, width, height int) textarea.Model {
 		plain := textarea.StyleState{Base: lipgloss.NewStyle(), Text: lipgloss.NewStyle(),
 			LineNumber: lipgloss.NewStyle(), CursorLineNumber: lipgloss.NewStyle(),
 			CursorLine: lipgloss.NewStyle(), EndOfBuffer: lipgloss.NewStyle(),
-			Placeholder: lipgloss.NewStyle(), Prompt: lipgloss.NewStyle(), Selection: lipgloss.NewStyle().Reverse(true)}
+			Placeholder: lipgloss.NewStyle(), Prompt: lipgloss.NewStyle()}
 		st.Focused, st.Blurred = plain, plain
 		st.Cursor.Color = nil
 		a.SetStyles(st)
