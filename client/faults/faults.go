@@ -44,8 +44,9 @@ type Endpoint struct {
 	Stall map[string]time.Duration
 	// Rules are tried in order.
 	Rules []*Rule
-	// IgnorePaging drops maxResults, nextToken and reverseOrder from every request, as
-	// some Step Functions emulators do.
+	// IgnorePaging makes the endpoint ignore maxResults, nextToken and reverseOrder, as
+	// some Step Functions emulators do: every list and history call is answered with
+	// everything, oldest first, in one page (up to 1000 items).
 	IgnorePaging bool
 	calls        map[string]int
 	log          []string
@@ -179,6 +180,7 @@ func withoutPaging(body []byte) []byte {
 	for _, k := range []string{"maxResults", "nextToken", "reverseOrder"} {
 		delete(m, k)
 	}
+	m["maxResults"] = json.RawMessage("1000")
 	out, err := json.Marshal(m)
 	if err != nil {
 		return body
