@@ -28,9 +28,17 @@ type retries struct {
 	errs []error
 }
 
-func (r *retries) add(err error, _ time.Duration) { r.mu.Lock(); r.errs = append(r.errs, err); r.mu.Unlock() }
+func (r *retries) add(err error, _ time.Duration) {
+	r.mu.Lock()
+	r.errs = append(r.errs, err)
+	r.mu.Unlock()
+}
 
-func (r *retries) all() []error { r.mu.Lock(); defer r.mu.Unlock(); return append([]error(nil), r.errs...) }
+func (r *retries) all() []error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]error(nil), r.errs...)
+}
 
 var quickFollow = FollowOptions{MinInterval: time.Millisecond, MaxInterval: 4 * time.Millisecond,
 	ErrorBase: time.Millisecond, ErrorMax: 8 * time.Millisecond}
