@@ -23,15 +23,19 @@ type thread struct {
 	parent *visit // the Parallel or Map visit that runs it
 	kind   string // "branch" or "iteration"
 	index  int    // the iteration's index, or the branch's (-1 until resolved)
-	first  string // the first state the thread entered
-	counts map[string]int
+	// attempt counts the runs of this branch or iteration within one visit of its
+	// parent: a retried Parallel or Map runs them again.
+	attempt int
+	first   string // the first state the thread entered
+	counts  map[string]int
 }
 
 // visit is one entry into a state.
 type visit struct {
 	thread    *thread
 	state     string
-	n         int // which visit of the state in its thread, from 1
+	typ       string // the state's type: "Task", "Map", ...
+	n         int    // which visit of the state in its thread, from 1
 	enteredID int64
 	input     string
 	exited    bool
@@ -64,7 +68,14 @@ func (t *thread) placeText() string {
 	if t == nil || t.parent == nil {
 		return ""
 	}
-	here := fmt.Sprintf("%q %s %d", t.parent.state, t.kind, t.index)
+	here := fmt.Sprintf("%q", t.parent.state)
+	if t.parent.n > 1 {
+		here += fmt.Sprintf(" (visit %d)", t.parent.n)
+	}
+	here += fmt.Sprintf(" %s %d", t.kind, t.index)
+	if t.attempt > 1 {
+		here += fmt.Sprintf(" (attempt %d)", t.attempt)
+	}
 	if outer := t.parent.thread.placeText(); outer != "" {
 		return outer + " › " + here
 	}
@@ -106,6 +117,30 @@ func newAnalysis(def *asl.Definition) *analysis {
 	return &analysis{def: def, root: &thread{counts: map[string]int{}}, info: map[int64]eventInfo{}}
 }
 
+// above walks from v out through its enclosing visits to the nearest of the given type,
+// v excluded.
+func above(v *visit, typ string) *visit {
+	for v != nil {
+		v = v.thread.parent
+		if v != nil && v.typ == typ {
+			return v
+		}
+	}
+	return nil
+}
+
+// newThread starts a branch or iteration of the container visit c.
+func newThread(c *visit, kind string, index int, first string) *thread {
+	t := &thread{parent: c, kind: kind, index: index, first: first, attempt: 1, counts: map[string]int{}}
+	for _, o := range c.children {
+		if o.kind == kind && o.index == index && index >= 0 {
+			t.attempt++
+		}
+	}
+	c.children = append(c.children, t)
+	return t
+}
+
 // up walks from v out through its enclosing visits to the one of the named state.
 func up(v *visit, name string) *visit {
 	for v != nil && v.state != name {
@@ -125,14 +160,12 @@ func (a *analysis) add(e *history.Event) error {
 	case history.IsEntered(e.Type):
 		name, _ := e.StateName()
 		in, _ := e.Input()
-		v := &visit{state: name, enteredID: e.ID, input: in, rule: -2}
+		v := &visit{state: name, typ: history.StateType(e.Type), enteredID: e.ID, input: in, rule: -2}
 		switch {
 		case prev.typ == types.HistoryEventTypeMapIterationStarted && prev.v != nil:
-			v.thread = &thread{parent: prev.v, kind: "iteration", index: prev.iteration, first: name, counts: map[string]int{}}
-			prev.v.children = append(prev.v.children, v.thread)
+			v.thread = newThread(prev.v, "iteration", prev.iteration, name)
 		case prev.typ == types.HistoryEventTypeParallelStateStarted && prev.v != nil:
-			v.thread = &thread{parent: prev.v, kind: "branch", index: a.branchIndex(prev.v.state, name), first: name, counts: map[string]int{}}
-			prev.v.children = append(prev.v.children, v.thread)
+			v.thread = newThread(prev.v, "branch", a.branchIndex(prev.v.state, name), name)
 		case prev.v != nil:
 			v.thread, v.prev = prev.v.thread, prev.v
 			prev.v.next = name
@@ -158,6 +191,21 @@ func (a *analysis) add(e *history.Event) error {
 		if d, ok := e.Details.(*types.MapIterationEventDetails); ok && d != nil {
 			info.v = up(prev.v, deref(d.Name))
 			info.iteration = int(d.Index)
+		}
+	case e.Type == types.HistoryEventTypeParallelStateStarted, e.Type == types.HistoryEventTypeParallelStateSucceeded,
+		e.Type == types.HistoryEventTypeParallelStateFailed, e.Type == types.HistoryEventTypeParallelStateAborted:
+		// These follow the Parallel's Entered or Started event, or the last event of one
+		// of its branches (a retried Parallel starts again after its failed branch).
+		if prev.typ != types.HistoryEventTypeParallelStateEntered && prev.typ != types.HistoryEventTypeParallelStateStarted {
+			info.v = above(prev.v, "Parallel")
+		}
+	case e.Type == types.HistoryEventTypeMapStateSucceeded, e.Type == types.HistoryEventTypeMapStateFailed,
+		e.Type == types.HistoryEventTypeMapStateAborted:
+		switch prev.typ {
+		case types.HistoryEventTypeMapStateStarted, types.HistoryEventTypeMapIterationSucceeded, types.HistoryEventTypeMapIterationFailed,
+			types.HistoryEventTypeMapIterationAborted, types.HistoryEventTypeMapStateEntered:
+		default:
+			info.v = above(prev.v, "Map")
 		}
 	case e.Type == types.HistoryEventTypeTaskScheduled:
 		if d, ok := e.Details.(*types.TaskScheduledEventDetails); ok && d != nil && prev.v != nil {
