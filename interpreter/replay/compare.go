@@ -68,7 +68,7 @@ func (d Difference) String() string {
 	case KindParameters:
 		fmt.Fprintf(&b, "what it sends differs%s", attempt(d.Attempt))
 	case KindAttempts:
-		fmt.Fprintf(&b, "tried %s times; the recording tried it %s times", d.Replayed, d.Recorded)
+		fmt.Fprintf(&b, "tried %s; the recording tried it %s", times(d.Replayed), times(d.Recorded))
 	case KindAssigned:
 		b.WriteString("the variables it assigns differ")
 	case KindOutput:
@@ -102,6 +102,13 @@ func (d Difference) String() string {
 		fmt.Fprintf(&b, "\n    %s: %s → %s", f.Path, fieldText(f.Recorded), fieldText(f.Replayed))
 	}
 	return b.String()
+}
+
+func times(n string) string {
+	if n == "1" {
+		return "once"
+	}
+	return n + " times"
 }
 
 func attempt(n int) string {
@@ -163,7 +170,16 @@ func compare(def *asl.Definition, rec, rep *analysis) []Difference {
 	}
 	c.dropContainerOutputs()
 	if d, ok := endDifference(rec.end, rep.end); ok {
-		c.diffs = append(c.diffs, d)
+		// The execution's output is its last state's: fields a state's output already
+		// showed are not repeated.
+		for _, o := range c.diffs {
+			if o.Kind == KindOutput {
+				d.Fields = subtract(d.Fields, o.Fields)
+			}
+		}
+		if len(d.Fields) > 0 || rec.end.status != rep.end.status || rec.end.err != rep.end.err {
+			c.diffs = append(c.diffs, d)
+		}
 	}
 	return c.diffs
 }
@@ -181,7 +197,9 @@ func (c *comparison) explained(v *visit) bool {
 	if v.prev != nil {
 		return v.prev.pair == nil || v.prev.next != v.prev.pair.next
 	}
-	return v.thread.parent != nil && v.thread.parent.pair == nil
+	// A Parallel or Map that failed in one run stops starting branches and iterations.
+	box := v.thread.parent
+	return box != nil && (box.pair == nil || box.exited != box.pair.exited)
 }
 
 // unmatched reports a recorded visit the replay has no visit for: renamed, removed, or
@@ -286,8 +304,9 @@ func ruleText(rule int) string {
 	return "no rule"
 }
 
-// dropContainerOutputs leaves out a Parallel's or Map's output difference when a visit
-// inside it differs: the difference is reported where it happens, not again around it.
+// dropContainerOutputs leaves out a Parallel's or Map's output or exit difference when
+// a visit inside it differs: the difference is reported where it happens, not again
+// around it.
 func (c *comparison) dropContainerOutputs() {
 	inner := map[*visit]bool{}
 	for _, d := range c.diffs {
@@ -300,7 +319,7 @@ func (c *comparison) dropContainerOutputs() {
 	}
 	kept := c.diffs[:0]
 	for _, d := range c.diffs {
-		if d.Kind == KindOutput && inner[d.at] {
+		if (d.Kind == KindOutput || d.Kind == KindExit) && inner[d.at] {
 			continue
 		}
 		kept = append(kept, d)

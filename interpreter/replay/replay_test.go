@@ -32,13 +32,14 @@ const order = `{"StartAt":"Discount","States":{
 		{"StartAt":"Sign A","States":{"Sign A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"sign-a"},"End":true}}},
 		{"StartAt":"Prepare","States":{
 			"Prepare":{"Type":"Pass","Next":"Each"},
-			"Each":{"Type":"Map","ItemsPath":"$.lines","MaxConcurrency":2,"End":true,
+			"Each":{"Type":"Map","ItemsPath":"$.lines","MaxConcurrency":1,"End":true,
 				"ItemProcessor":{"StartAt":"Check","States":{"Check":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
-					"Parameters":{"FunctionName":"check","line.$":"$"},"End":true}}}}}}]},
+					"Parameters":{"FunctionName":"check","line.$":"$"},"Retry":[{"ErrorEquals":["Busy"]}],"End":true}}}}}}]},
 	"Audit":{"Type":"Pass","End":true}}}`
 
 // record runs a definition with handlers that stand for the real tasks, and returns its
-// history, as a recorded execution would be. Charge fails once with Busy and is retried.
+// history, as a recorded execution would be. Charge fails once with Busy and is retried,
+// and so does the Check of line 2.
 func record(t *testing.T, def string) []history.Event {
 	t.Helper()
 	d, err := asl.Parse([]byte(def))
@@ -49,7 +50,7 @@ func record(t *testing.T, def string) []history.Event {
 	input := `{"sku":"A-1","lines":[1,2,3]}`
 	x := engine.New(d, engine.Meta{Name: "rec", StateMachineName: "m", Type: types.StateMachineTypeStandard, StartTime: start, Input: input},
 		value.MustParse(input), engine.Options{RecordHistory: true, TimeScale: 1})
-	charged := 0
+	charged, checked2 := 0, 0
 	reg := &engine.Registry{}
 	reg.Handle("*", func(ctx context.Context, c *engine.TaskCall) (value.Value, error) {
 		switch c.StateName {
@@ -60,6 +61,12 @@ func record(t *testing.T, def string) []history.Event {
 			return value.MustParse(`{"Payload":{"price":120}}`), nil
 		case "Sign A":
 			return value.MustParse(`{"signed":"a"}`), nil
+		case "Check":
+			if line, _ := c.Input.(*value.Object).Get("line"); value.Equal(line, int64(2)) {
+				if checked2++; checked2 == 1 {
+					return nil, failure.New("Busy", "try again")
+				}
+			}
 		}
 		return value.ObjectOf("checked", c.Input), nil
 	})
@@ -213,8 +220,17 @@ the execution ends SUCCEEDED with another output
 		// The Busy failure is no longer retried: Charge fails, and so does the execution.
 		name:    "retry removed",
 		changes: []string{`"Retry":[{"ErrorEquals":["Busy"],"IntervalSeconds":1}],`, ``},
-		want: `"Charge" (visit 1): tried 1 times; the recording tried it 2 times
+		want: `"Charge" (visit 1): tried once; the recording tried it 2 times
 "Charge" (visit 1): the replay does not leave the state; the recording left it
+the execution ends FAILED (Busy); the recording ended SUCCEEDED`,
+	}, {
+		// Line 2's Busy failure is no longer retried: its iteration fails, the Map stops
+		// before line 3, and the Parallel and the execution fail. Only the iteration is
+		// reported, not the Map and Parallel around it.
+		name:    "retry removed inside a Map iteration",
+		changes: []string{`,"Retry":[{"ErrorEquals":["Busy"]}]`, ``},
+		want: `"Check" (visit 1, in "Fan Out" branch 1 › "Each" iteration 1): tried once; the recording tried it 2 times
+"Check" (visit 1, in "Fan Out" branch 1 › "Each" iteration 1): the replay does not leave the state; the recording left it
 the execution ends FAILED (Busy); the recording ended SUCCEEDED`,
 	}}
 	for _, c := range cases {
