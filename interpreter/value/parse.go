@@ -23,10 +23,40 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.Msg)
 }
 
+// Position turns the error's byte offset in data into a line and a column, both from 1;
+// the column counts characters, not bytes.
+func (e *SyntaxError) Position(data []byte) (line, column int) {
+	off := min(max(e.Offset, 0), len(data))
+	line, start := 1, 0
+	for i := 0; i < off; i++ {
+		if data[i] == '\n' {
+			line, start = line+1, i+1
+		}
+	}
+	return line, utf8.RuneCount(data[start:off]) + 1
+}
+
+// Duplicate is a key that an object of a parsed document had more than once: the last
+// value is the one kept.
+type Duplicate struct {
+	Object *Object
+	Key    string
+}
+
+// ParseReportingDuplicates is Parse that also lists the keys objects had more than
+// once, which JSON allows and Parse quietly resolves.
+func ParseReportingDuplicates(data []byte) (Value, []Duplicate, error) {
+	var dups []Duplicate
+	v, err := parse(data, &dups)
+	return v, dups, err
+}
+
 // Parse decodes one JSON document. Trailing data other than whitespace is an error, as
 // are invalid UTF-8 and nesting deeper than MaxDepth.
-func Parse(data []byte) (Value, error) {
-	p := parser{data: data}
+func Parse(data []byte) (Value, error) { return parse(data, nil) }
+
+func parse(data []byte, dups *[]Duplicate) (Value, error) {
+	p := parser{data: data, dups: dups}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -55,6 +85,7 @@ func MustParse(s string) Value {
 type parser struct {
 	data []byte
 	pos  int
+	dups *[]Duplicate // nil: not collected
 }
 
 func (p *parser) errorf(format string, args ...any) error {
@@ -143,6 +174,9 @@ func (p *parser) object(depth int) (Value, error) {
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err
+		}
+		if p.dups != nil && o.Has(k.(string)) {
+			*p.dups = append(*p.dups, Duplicate{Object: o, Key: k.(string)})
 		}
 		o.Set(k.(string), v)
 		p.skipSpace()

@@ -101,9 +101,26 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{`{}`, `[1,2,{"a":"b"}]`, `"\ud800"`, `-1.5e-3`, `{"a":{"a":{"a":[]}}}`, "\"\xc3\x28\""} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`{"a":1,"b":{"a":2,"a":3},"a":4}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := Parse(data)
 		stdOK := json.Valid(data)
+		// Reporting duplicates changes nothing else, and each one reported is a key its
+		// object has.
+		v2, dups, err2 := ParseReportingDuplicates(data)
+		if (err == nil) != (err2 == nil) || (err == nil && !Equal(v, v2)) {
+			t.Fatalf("ParseReportingDuplicates(%q) = %v, %v; Parse gave %v, %v", data, v2, err2, v, err)
+		}
+		for _, d := range dups {
+			if !d.Object.Has(d.Key) {
+				t.Fatalf("duplicate %q reported on an object without it", d.Key)
+			}
+		}
+		if se, ok := err.(*SyntaxError); ok {
+			if line, col := se.Position(data); line < 1 || col < 1 {
+				t.Fatalf("position %d:%d", line, col)
+			}
+		}
 		if err != nil {
 			if stdOK && !strings.Contains(err.Error(), "UTF-8") && !strings.Contains(err.Error(), "nesting") && !strings.Contains(err.Error(), "out of range") {
 				t.Fatalf("Parse rejected valid JSON %q: %v", data, err)
@@ -118,6 +135,34 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip of %q failed: %v", data, err)
 		}
 	})
+}
+
+func TestParseReportingDuplicates(t *testing.T) {
+	v, dups, err := ParseReportingDuplicates([]byte(`{"a":1,"b":{"a":2,"a":3},"a":4}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner, _ := v.(*Object).Get("b")
+	if len(dups) != 2 || dups[0].Object != inner || dups[0].Key != "a" || dups[1].Object != v || dups[1].Key != "a" {
+		t.Errorf("duplicates %+v", dups)
+	}
+	if String(v) != `{"a":4,"b":{"a":3}}` {
+		t.Errorf("value %s: the last value wins", String(v))
+	}
+}
+
+func TestSyntaxErrorPosition(t *testing.T) {
+	data := []byte("{\n  \"é\": x}")
+	_, err := Parse(data)
+	se, ok := err.(*SyntaxError)
+	if !ok {
+		t.Fatalf("error %v", err)
+	}
+	// The x is on line 2, after two spaces (columns 1-2), the quoted é (3-5; é is two
+	// bytes but one character), a colon (6) and a space (7).
+	if line, col := se.Position(data); line != 2 || col != 8 {
+		t.Errorf("position %d:%d, want 2:8", line, col)
+	}
 }
 
 func TestEncodedLenMatchesMarshal(t *testing.T) {
