@@ -187,6 +187,11 @@ func TestEvalContract(t *testing.T) {
 		code        int
 	}{
 		{"jsonata", `{"a":[1,2,3]}`, []string{"$sum(a)"}, "6\n", "", 0},
+		{"the input is $states.input, as in a state", `{"a":[1,2,3]}`, []string{"$sum($states.input.a)"}, "6\n", "", 0},
+		{"no input: $states.input is undefined", "", []string{"$exists($states.input)"}, "false\n", "", 0},
+		{"the context binding is $states.context", `{}`, []string{"$states.context.Execution.Name", "--bindings", `{"context":{"Execution":{"Name":"e1"}}}`}, "\"e1\"\n", "", 0},
+		{"$eval is not in Step Functions", `{}`, []string{`$eval("1 + 1")`}, "", "T1006: $eval is not available in Step Functions", 1},
+		{"a non-function is still one", `{}`, []string{`$nope(1)`}, "", "T1006: ", 1},
 		{"no input", "", []string{"$exists($)"}, "false\n", "", 0},
 		{"undefined prints nothing", `{}`, []string{"missing"}, "", "", 0},
 		{"bindings", `{}`, []string{"$x * 2", "--bindings", `{"x": 21}`}, "42\n", "", 0},
