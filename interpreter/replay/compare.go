@@ -142,13 +142,22 @@ type comparison struct {
 	def      *asl.Definition
 	rec, rep *analysis
 	diffs    []Difference
+	// recorded holds the place and state of every recorded visit; byPlace the replayed
+	// visits by place and visit number: where a renamed state is looked for.
+	recorded map[string]bool
+	byPlace  map[string][]*visit
 }
 
 func compare(def *asl.Definition, rec, rep *analysis) []Difference {
-	c := &comparison{def: def, rec: rec, rep: rep}
+	c := &comparison{def: def, rec: rec, rep: rep, recorded: map[string]bool{}, byPlace: map[string][]*visit{}}
 	repByKey := map[string]*visit{}
 	for _, v := range rep.visits {
 		repByKey[v.key()] = v
+		k := v.thread.placeText() + "\x00" + fmt.Sprint(v.n)
+		c.byPlace[k] = append(c.byPlace[k], v)
+	}
+	for _, v := range rec.visits {
+		c.recorded[v.thread.placeText()+"\x00"+v.state] = true
 	}
 	for _, v := range rec.visits {
 		if p := repByKey[v.key()]; p != nil && p.pair == nil {
@@ -225,8 +234,8 @@ func (c *comparison) unmatched(v *visit) {
 // definition no longer has: same place, same visit number, after the same state, and
 // under a name the recording never ran there.
 func (c *comparison) renamedAs(v *visit) *visit {
-	for _, p := range c.rep.visits {
-		if p.pair != nil || p.n != v.n || p.thread.placeText() != v.thread.placeText() || c.recordedAt(p) {
+	for _, p := range c.byPlace[v.thread.placeText()+"\x00"+fmt.Sprint(v.n)] {
+		if p.pair != nil || c.recorded[p.thread.placeText()+"\x00"+p.state] {
 			continue
 		}
 		switch {
@@ -236,16 +245,6 @@ func (c *comparison) renamedAs(v *visit) *visit {
 		}
 	}
 	return nil
-}
-
-// recordedAt reports whether the recording ran p's state in p's place.
-func (c *comparison) recordedAt(p *visit) bool {
-	for _, v := range c.rec.visits {
-		if v.state == p.state && v.thread.placeText() == p.thread.placeText() {
-			return true
-		}
-	}
-	return false
 }
 
 // visit compares a recorded visit with its replayed pair.

@@ -115,16 +115,21 @@ func Run(ctx context.Context, def *asl.Definition, recorded []history.Event) (*R
 
 // answers hands out the recorded task results.
 type answers struct {
-	def      *asl.Definition
-	byKey    map[string]*visit
-	recorded *analysis
-	used     map[*visit]int
+	byKey map[string]*visit
+	// gone holds, by place and visit number, the recorded task visits of states the
+	// definition no longer has.
+	gone map[string][]*visit
+	used map[*visit]int
 }
 
 func newAnswers(def *asl.Definition, rec *analysis) *answers {
-	a := &answers{def: def, byKey: map[string]*visit{}, recorded: rec, used: map[*visit]int{}}
+	a := &answers{byKey: map[string]*visit{}, gone: map[string][]*visit{}, used: map[*visit]int{}}
 	for _, v := range rec.visits {
 		a.byKey[v.key()] = v
+		if len(v.outcomes) > 0 && def.Find(v.state) == nil {
+			k := v.thread.placeText() + "\x00" + fmt.Sprint(v.n)
+			a.gone[k] = append(a.gone[k], v)
+		}
 	}
 	return a
 }
@@ -153,16 +158,10 @@ func (a *answers) next(call *engine.TaskCall, p *visit) (value.Value, error) {
 // replaced finds the recorded visit, at p's place and visit number, of a state the
 // definition no longer has, when there is exactly one: the state p's was renamed from.
 func (a *answers) replaced(p *visit) *visit {
-	var found *visit
-	for _, v := range a.recorded.visits {
-		if v.n == p.n && len(v.outcomes) > 0 && a.def.Find(v.state) == nil && v.thread.placeText() == p.thread.placeText() {
-			if found != nil {
-				return nil
-			}
-			found = v
-		}
+	if g := a.gone[p.thread.placeText()+"\x00"+fmt.Sprint(p.n)]; len(g) == 1 {
+		return g[0]
 	}
-	return found
+	return nil
 }
 
 // Report is the differences as text, one headline per difference with its fields

@@ -28,6 +28,7 @@ type thread struct {
 	attempt int
 	first   string // the first state the thread entered
 	counts  map[string]int
+	place   string // placeText, once the index is known
 }
 
 // visit is one entry into a state.
@@ -68,6 +69,17 @@ func (t *thread) placeText() string {
 	if t == nil || t.parent == nil {
 		return ""
 	}
+	if t.place != "" {
+		return t.place
+	}
+	if t.index < 0 {
+		return t.describe() // not resolved yet: not kept
+	}
+	t.place = t.describe()
+	return t.place
+}
+
+func (t *thread) describe() string {
 	here := fmt.Sprintf("%q", t.parent.state)
 	if t.parent.n > 1 {
 		here += fmt.Sprintf(" (visit %d)", t.parent.n)
