@@ -133,6 +133,12 @@ func TestValidate(t *testing.T) {
 	if _, code, _ := execute(t, "validate", good); code != 0 {
 		t.Errorf("a valid file: exit %d", code)
 	}
+	// Each problem starts with file:line:column, where editors jump.
+	lines := writeFile(t, "lines.json", "{\"StartAt\":\"A\",\n \"States\":{\n  \"A\":{\"Type\":\"Pass\",\n       \"Next\":\"B\"}}}")
+	out, _, _ = execute(t, "validate", lines)
+	if !strings.Contains(out, lines+":4:15: ERROR MISSING_TRANSITION_TARGET: Missing 'Next' target: B at /States/A/Next\n") {
+		t.Errorf("output:\n%s", out)
+	}
 }
 
 func TestBundledExamplesAreValid(t *testing.T) {

@@ -18,16 +18,30 @@ import (
 const MaxDefinitionBytes = 1 << 20
 
 // Parse reads and validates a definition. On any error it returns a *Error that holds
-// every problem found.
+// every problem found, each with its line and column in data.
 func Parse(data []byte) (*Definition, error) {
+	d, _, err := parseText(data)
+	return d, err
+}
+
+// locate gives each diagnostic the line and column of its location in the text.
+func locate(diags []Diagnostic, src *value.Source) {
+	for i := range diags {
+		if d := &diags[i]; d.Location != "" && d.Line == 0 {
+			d.Line, d.Column, _ = src.Position(d.Location)
+		}
+	}
+}
+
+func parseText(data []byte) (*Definition, *value.Source, error) {
 	if len(data) > MaxDefinitionBytes {
-		return nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: SchemaValidationFailed,
+		return nil, nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: SchemaValidationFailed,
 			Message: fmt.Sprintf("The definition is %d bytes, over the limit of %d bytes", len(data), MaxDefinitionBytes)}}}
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
-		return nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: SchemaValidationFailed, Message: "Definition must be a valid JSON object"}}}
+		return nil, nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: SchemaValidationFailed, Message: "Definition must be a valid JSON object"}}}
 	}
-	v, dups, err := value.ParseReportingDuplicates(data)
+	v, src, err := value.ParseSource(data)
 	if err != nil {
 		msg := err.Error()
 		var se *value.SyntaxError
@@ -35,9 +49,18 @@ func Parse(data []byte) (*Definition, error) {
 			line, col := se.Position(data)
 			msg = fmt.Sprintf("invalid JSON at line %d, column %d: %s", line, col, se.Msg)
 		}
-		return nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: InvalidJSONDescription, Message: msg}}}
+		d := Diagnostic{Severity: "ERROR", Code: InvalidJSONDescription, Message: msg}
+		if se != nil {
+			d.Line, d.Column = se.Position(data)
+		}
+		return nil, nil, &Error{Diagnostics: []Diagnostic{d}}
 	}
-	return parseValue(v, dups)
+	def, err := parseValue(v, src.Duplicates)
+	var de *Error
+	if errors.As(err, &de) {
+		locate(de.Diagnostics, src)
+	}
+	return def, src, err
 }
 
 // ParseValue validates a definition that is already a JSON value.

@@ -92,6 +92,26 @@ func TestAStateWithAnErrorStillExists(t *testing.T) {
 	}
 }
 
+// Each diagnostic says where its location is in the text: the Next on line 4 starts at
+// column 15 (after seven spaces and "Next":), the missing end state is the document's.
+func TestDiagnosticsHaveLineAndColumn(t *testing.T) {
+	def := "{\"StartAt\":\"A\",\n \"States\":{\n  \"A\":{\"Type\":\"Pass\",\n       \"Next\":\"B\"}}}"
+	got := map[string][2]int{}
+	for _, d := range diagnostics(t, def) {
+		got[d.Code] = [2]int{d.Line, d.Column}
+	}
+	want := map[string][2]int{MissingTransitionTarget: {4, 15}, MissingEndState: {1, 1}}
+	if len(got) != len(want) || got[MissingTransitionTarget] != want[MissingTransitionTarget] || got[MissingEndState] != want[MissingEndState] {
+		t.Errorf("positions %v, want %v", got, want)
+	}
+	// EXPRESS rules point into the text too.
+	_, err := ParseFor([]byte("{\"StartAt\":\"T\",\"States\":{\n\"T\":{\"Type\":\"Task\",\"End\":true,\n \"Resource\":\"arn:aws:states:::sqs:sendMessage.waitForTaskToken\"}}}"), "EXPRESS")
+	var e *Error
+	if !errors.As(err, &e) || len(e.Diagnostics) != 1 || e.Diagnostics[0].Line != 3 || e.Diagnostics[0].Column != 13 {
+		t.Errorf("EXPRESS diagnostic: %+v", err)
+	}
+}
+
 // A message names a position once.
 func TestMessagesNameOnePosition(t *testing.T) {
 	got := diagnostics(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"x.$":"$.a["},"End":true}}}`)

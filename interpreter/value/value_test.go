@@ -107,11 +107,14 @@ func FuzzParse(f *testing.F) {
 		stdOK := json.Valid(data)
 		// Reporting duplicates changes nothing else, and each one reported is a key its
 		// object has.
-		v2, dups, err2 := ParseReportingDuplicates(data)
+		v2, src, err2 := ParseSource(data)
 		if (err == nil) != (err2 == nil) || (err == nil && !Equal(v, v2)) {
-			t.Fatalf("ParseReportingDuplicates(%q) = %v, %v; Parse gave %v, %v", data, v2, err2, v, err)
+			t.Fatalf("ParseSource(%q) = %v, %v; Parse gave %v, %v", data, v2, err2, v, err)
 		}
-		for _, d := range dups {
+		if line, col, ok := src.Position("/"); err == nil && (!ok || line < 1 || col < 1) {
+			t.Fatalf("the document of %q is at %d:%d (%v)", data, line, col, ok)
+		}
+		for _, d := range src.Duplicates {
 			if !d.Object.Has(d.Key) {
 				t.Fatalf("duplicate %q reported on an object without it", d.Key)
 			}
@@ -137,17 +140,43 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-func TestParseReportingDuplicates(t *testing.T) {
-	v, dups, err := ParseReportingDuplicates([]byte(`{"a":1,"b":{"a":2,"a":3},"a":4}`))
+func TestParseSourceDuplicates(t *testing.T) {
+	v, src, err := ParseSource([]byte(`{"a":1,"b":{"a":2,"a":3},"a":4}`))
 	if err != nil {
 		t.Fatal(err)
 	}
+	dups := src.Duplicates
 	inner, _ := v.(*Object).Get("b")
 	if len(dups) != 2 || dups[0].Object != inner || dups[0].Key != "a" || dups[1].Object != v || dups[1].Key != "a" {
 		t.Errorf("duplicates %+v", dups)
 	}
 	if String(v) != `{"a":4,"b":{"a":3}}` {
 		t.Errorf("value %s: the last value wins", String(v))
+	}
+}
+
+func TestParseSourcePositions(t *testing.T) {
+	data := []byte("{\"States\": {\n  \"a/b\": [1,\n    {\"é\": true}]}}")
+	_, src, err := ParseSource(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		pointer   string
+		line, col int
+	}{
+		{"", 1, 1}, {"/", 1, 1},
+		{"/States", 1, 12},
+		{"/States/a~1b", 2, 10},   // "a/b" escapes as a~1b
+		{"/States/a~1b/0", 2, 11}, // the 1
+		{"/States/a~1b/1/é", 3, 11},
+		{"/States/a~1b/1/é/deeper", 3, 11}, // nothing there: its nearest ancestor
+		{"/Nope/x", 1, 1},
+	} {
+		line, col, ok := src.Position(c.pointer)
+		if !ok || line != c.line || col != c.col {
+			t.Errorf("Position(%q) = %d:%d %v, want %d:%d", c.pointer, line, col, ok, c.line, c.col)
+		}
 	}
 }
 
