@@ -53,7 +53,10 @@ type Source struct {
 	data       []byte
 	offsets    map[string]int
 	Duplicates []Duplicate
-	path       []string // the pointer of the value being parsed, while parsing
+	// cur is the pointer of the value being parsed, while parsing; lens the length of
+	// cur before each of its segments.
+	cur  string
+	lens []int
 }
 
 // ParseSource is Parse that also returns the document's Source, for messages that point
@@ -85,13 +88,17 @@ func (s *Source) Position(pointer string) (line, column int, ok bool) {
 	}
 }
 
-func (s *Source) pointer() string {
-	var b strings.Builder
-	for _, seg := range s.path {
-		b.WriteByte('/')
-		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(seg, "~", "~0"), "/", "~1"))
+func (s *Source) push(seg string) {
+	s.lens = append(s.lens, len(s.cur))
+	if strings.ContainsAny(seg, "~/") {
+		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~", "~0"), "/", "~1")
 	}
-	return b.String()
+	s.cur += "/" + seg
+}
+
+func (s *Source) pop() {
+	s.cur = s.cur[:s.lens[len(s.lens)-1]]
+	s.lens = s.lens[:len(s.lens)-1]
 }
 
 // Parse decodes one JSON document. Trailing data other than whitespace is an error, as
@@ -159,7 +166,7 @@ func (p *parser) skipSpace() {
 
 func (p *parser) value(depth int) (Value, error) {
 	if p.src != nil {
-		p.src.offsets[p.src.pointer()] = p.pos
+		p.src.offsets[p.src.cur] = p.pos
 	}
 	if p.pos >= len(p.data) {
 		return nil, p.errorf("unexpected end of input, expected a value")
@@ -218,14 +225,14 @@ func (p *parser) object(depth int) (Value, error) {
 		p.pos++
 		p.skipSpace()
 		if p.src != nil {
-			p.src.path = append(p.src.path, k.(string))
+			p.src.push(k.(string))
 		}
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err
 		}
 		if p.src != nil {
-			p.src.path = p.src.path[:len(p.src.path)-1]
+			p.src.pop()
 		}
 		if p.src != nil && o.Has(k.(string)) {
 			p.src.Duplicates = append(p.src.Duplicates, Duplicate{Object: o, Key: k.(string)})
@@ -261,14 +268,14 @@ func (p *parser) array(depth int) (Value, error) {
 	for {
 		p.skipSpace()
 		if p.src != nil {
-			p.src.path = append(p.src.path, strconv.Itoa(len(a)))
+			p.src.push(strconv.Itoa(len(a)))
 		}
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err
 		}
 		if p.src != nil {
-			p.src.path = p.src.path[:len(p.src.path)-1]
+			p.src.pop()
 		}
 		a = append(a, v)
 		p.skipSpace()
