@@ -18,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 
+	"github.com/stepdeck/stepdeck/interpreter/arn"
 	"github.com/stepdeck/stepdeck/interpreter/awsjson"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/service"
@@ -31,6 +32,7 @@ type testStateOptions struct {
 	retryCount, mapFailures                                  int32
 	errorCausedByState, itemReaderData                       string
 	revealSecrets                                            bool
+	handlers, lambda                                         string
 }
 
 func newTestStateCommand() *cobra.Command {
@@ -71,7 +73,9 @@ be retried, 2 for bad input.`,
 	f.Int32Var(&o.mapFailures, "map-iteration-failure-count", -1, "how many iterations of a mocked Map failed")
 	f.StringVar(&o.errorCausedByState, "error-caused-by-state", "", "the state inside a Parallel or Map that raised the mocked error")
 	f.StringVar(&o.itemReaderData, "map-item-reader-data", "", "the items a Map's ItemReader would read: JSON text")
-	f.StringVar(&o.roleArn, "role-arn", "", "the execution role the context object shows")
+	f.StringVar(&o.roleArn, "role-arn", "", "the execution role the context object shows (default, for a Task run by --handlers or --lambda-endpoint: a placeholder role)")
+	f.StringVar(&o.handlers, "handlers", "", "run an unmocked Task with a local command: a JSON file mapping resources to commands, as for run")
+	f.StringVar(&o.lambda, "lambda-endpoint", os.Getenv("LAMBDA_ENDPOINT"), "run an unmocked Lambda Task on a Lambda-compatible endpoint, as for run; default $LAMBDA_ENDPOINT")
 	f.BoolVar(&o.revealSecrets, "reveal-secrets", false, "ask for secrets in HTTP task data (refused with a mock, as on AWS)")
 	f.StringVar(&o.level, "inspection-level", "DEBUG", "INFO (result only), DEBUG (every stage) or TRACE (DEBUG, and HTTP request and response)")
 	f.StringVarP(&o.output, "output", "o", "text", "output format: text or json")
@@ -164,7 +168,11 @@ func testStateInput(file string, o testStateOptions) (*sfn.TestStateInput, strin
 			}
 		}
 	} else if typ, _ := stateObj.Get("Type"); typ == "Task" && in.RoleArn == nil {
-		return nil, "", usageError("%s is a Task: give it a mocked result (--mock-result JSON) or error (--mock-error NAME); test-state calls no service", name)
+		if o.handlers == "" && o.lambda == "" {
+			return nil, "", usageError("%s is a Task: give it a mocked result (--mock-result JSON) or error (--mock-error NAME), or run it locally with --handlers or --lambda-endpoint", name)
+		}
+		// TestState runs a real task only with a role; locally, any role will do.
+		in.RoleArn = aws.String(arn.Local.Role("stepdeck-test-state"))
 	}
 	sc := &types.TestStateConfiguration{}
 	set := false
@@ -188,7 +196,7 @@ func testStateInput(file string, o testStateOptions) (*sfn.TestStateInput, strin
 
 // callTestState runs the request on a local service of its own, in a store that lives
 // only for the call: TestState stores nothing, but the service needs one.
-func callTestState(ctx context.Context, in *sfn.TestStateInput) (*sfn.TestStateOutput, error) {
+func callTestState(ctx context.Context, in *sfn.TestStateInput, handlers *engine.Registry) (*sfn.TestStateOutput, error) {
 	dir, err := os.MkdirTemp("", "stepdeck-test-state-")
 	if err != nil {
 		return nil, err
@@ -199,7 +207,7 @@ func callTestState(ctx context.Context, in *sfn.TestStateInput) (*sfn.TestStateO
 		return nil, err
 	}
 	defer st.Close()
-	svc, err := service.New(service.Config{Store: st, Clock: engine.NewVirtualClock(time.Now().UTC()), TimeScale: 0})
+	svc, err := service.New(service.Config{Store: st, Clock: engine.NewVirtualClock(time.Now().UTC()), TimeScale: 0, Handlers: handlers})
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +223,11 @@ func testState(ctx context.Context, w io.Writer, file string, o testStateOptions
 	if err != nil {
 		return err
 	}
-	out, err := callTestState(ctx, in)
+	handlers, err := taskHandlers(runOptions{handlers: o.handlers, lambda: o.lambda, region: arn.Local.Region}, "", nil)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	out, err := callTestState(ctx, in, handlers)
 	if err != nil {
 		var ae smithy.APIError
 		if errors.As(err, &ae) {

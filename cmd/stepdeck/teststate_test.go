@@ -71,6 +71,16 @@ func TestTestStateShowsEveryStage(t *testing.T) {
 // words is the text with each run of spaces made one, as columns are aligned.
 func words(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// A Task with no mock runs on a local command, as with run: cat echoes what it is sent.
+func TestTestStateRunsATaskLocally(t *testing.T) {
+	state := writeFile(t, "task.json", `{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"n.$":"$.n"},"ResultPath":"$.echo","End":true}`)
+	handlers := writeFile(t, "handlers.json", `{"handlers":[{"resource":"arn:aws:states:::lambda:invoke","command":["cat"]}]}`)
+	out, code, err := execute(t, "test-state", state, "--input", `{"n":3}`, "--handlers", handlers)
+	if code != 0 || !strings.HasPrefix(out, "The state: SUCCEEDED\n") || !strings.Contains(words(out), `output {"n":3,"echo":{"n":3}}`) {
+		t.Errorf("exit %d (%v)\n%s", code, err, out)
+	}
+}
+
 var isoDate = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`)
 
 // TestTestStateAnswersAsTheService sends every TestState call recorded on AWS through the
@@ -149,7 +159,7 @@ func TestTestStateAnswersAsTheService(t *testing.T) {
 				opt("--mock-cause", e.Cause)
 			}
 		}
-		want, wantErr := callTestState(context.Background(), in)
+		want, wantErr := callTestState(context.Background(), in, nil)
 		out, code, err := execute(t, args...)
 		checked++
 		if wantErr != nil {
