@@ -24,7 +24,7 @@ type PendingCallback struct {
 	// Activity is set for an activity task: it has no token until a worker takes it
 	// with GetActivityTask (the activities screen).
 	Activity bool
-	Resource     string // as in the TaskScheduled event, e.g. "sqs:sendMessage.waitForTaskToken"
+	Resource string // as in the TaskScheduled event, e.g. "sqs:sendMessage.waitForTaskToken"
 	// Token is empty when it could not be read from the parameters (TokenError says why).
 	Token      string
 	TokenPath  string // where in the parameters it was read, e.g. "MessageBody.TaskToken"

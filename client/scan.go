@@ -41,7 +41,7 @@ type CallbackScan struct {
 	listed   bool
 	info     map[string]*machineInfo // by machine ARN
 	parsed   map[string]*asl.Definition
-	running  map[string]*runningExec // by execution ARN
+	running  map[string]*runningExec  // by execution ARN
 	cached   map[string]cachedMachine // what the cache file holds, kept up to date
 	unsaved  bool                     // cached changed since the file was written
 }

@@ -57,7 +57,7 @@ func (p tokenPlace) read(v value.Value) (string, bool) {
 type callbackTask struct {
 	waits    bool         // the resource is a .waitForTaskToken integration
 	activity bool         // the resource is an activity: worked with GetActivityTask
-	place []tokenPlace // where the token goes; empty when the definition hides it in an expression
+	place    []tokenPlace // where the token goes; empty when the definition hides it in an expression
 }
 
 // callbackTasks indexes the Task states of a definition by name, at every depth (state
