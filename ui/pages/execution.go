@@ -38,7 +38,6 @@ type Execution struct {
 	defErr   string
 	events   []hist.Event
 	states   []string
-	current  string      // the state last entered, for AppendStates
 	rows     []table.Row // the table's rows, grown as events arrive
 	painting *graph.Painting
 	paintedN int // painting is of events[:paintedN]
@@ -134,7 +133,7 @@ func (x *Execution) Title() string {
 func (x *Execution) Init() tea.Cmd {
 	x.Close()
 	x.ctx, x.cancel = context.WithCancel(context.Background())
-	x.events, x.states, x.current, x.rows, x.painting, x.paintedN = nil, nil, "", nil, nil, 0
+	x.events, x.states, x.rows, x.painting, x.paintedN = nil, nil, nil, nil, 0
 	x.index = stateIndex{}
 	x.asOf = 0
 	return tea.Batch(x.describe(), x.resume())
@@ -336,7 +335,7 @@ func (x *Execution) add(evs []types.HistoryEvent) {
 	if !x.travel || atEnd {
 		x.asOf = len(x.events)
 	}
-	x.states, x.current = history.AppendStates(x.states, x.current, x.events[from:])
+	x.states = history.AppendStates(x.states, x.events, from)
 	x.rows = history.AppendRows(x.rows, x.events, x.states, from, x.table.Columns(), x.c.Dur)
 	x.table.SetRows(x.rows)
 	if x.follow && (!x.travel || atEnd) {
@@ -360,9 +359,14 @@ func (x *Execution) repaint() {
 	x.paintedN = n
 }
 
+// selectStateOfCursor selects the state of the event under the cursor, or for an
+// execution event (which belongs to no state) the state of the nearest event before it.
 func (x *Execution) selectStateOfCursor() {
-	if i := x.table.Cursor(); i >= 0 && i < len(x.states) && x.states[i] != "" {
-		x.selected = x.states[i]
+	for i := min(x.table.Cursor(), len(x.states)-1); i >= 0; i-- {
+		if x.states[i] != "" {
+			x.selected = x.states[i]
+			return
+		}
 	}
 }
 

@@ -43,31 +43,6 @@ func Columns(width int) []table.Column {
 	return cols
 }
 
-// States returns the state each event belongs to: the named state for Entered, Exited
-// and Map iteration events, and for the others (TaskScheduled, TaskSucceeded, ...) the
-// state most recently entered, which is the one they happen in for sequential flows.
-func States(events []hist.Event) []string {
-	out, _ := AppendStates(nil, "", events)
-	return out
-}
-
-// AppendStates is States for events that follow those already in states, current being
-// the state last entered; it returns the longer slice and the new current state, so a
-// followed execution costs only its new events.
-func AppendStates(states []string, current string, events []hist.Event) ([]string, string) {
-	for i := range events {
-		if n, ok := events[i].StateName(); ok {
-			states = append(states, n)
-			if hist.IsEntered(events[i].Type) {
-				current = n
-			}
-			continue
-		}
-		states = append(states, current)
-	}
-	return states, current
-}
-
 // Rows builds the table rows for cols (from Columns); states is what States returned
 // for the same events and span prints the time since the first event.
 func Rows(events []hist.Event, states []string, cols []table.Column, span func(time.Duration) string) []table.Row {

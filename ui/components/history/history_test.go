@@ -70,8 +70,8 @@ func TestDetailShowsPrettyAndSanitized(t *testing.T) {
 func TestAppendMatchesWhole(t *testing.T) {
 	evs := sample()
 	whole := States(evs)
-	part, cur := AppendStates(nil, "", evs[:2])
-	part, _ = AppendStates(part, cur, evs[2:])
+	part := AppendStates(nil, evs[:2], 0)
+	part = AppendStates(part, evs, 2)
 	if strings.Join(part, "|") != strings.Join(whole, "|") {
 		t.Fatalf("in two steps %q, at once %q", part, whole)
 	}
