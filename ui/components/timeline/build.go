@@ -28,11 +28,11 @@ const (
 type Kind uint8
 
 const (
-	Work     Kind = iota // the state ran
-	Retrying             // between a failed attempt and the next (the retrier's backoff)
-	Waiting              // a Wait state
-	Callback             // a task waiting for its token (.waitForTaskToken) or an activity worker
-	FailedTry            // an attempt that failed and was retried
+	Work      Kind = iota // the state ran
+	Retrying              // between a failed attempt and the next (the retrier's backoff)
+	Waiting               // a Wait state
+	Callback              // a task waiting for its token (.waitForTaskToken) or an activity worker
+	FailedTry             // an attempt that failed and was retried
 )
 
 // Segment is a stretch of a visit spent on one kind of thing.
@@ -56,7 +56,7 @@ type Visit struct {
 	Exited   int // event index of its Exited event, or -1
 	Last     int // event index of its last event so far
 	Segments []Segment
-	Critical bool // on the chain of causes of the execution's last event
+	Critical bool  // on the chain of causes of the execution's last event
 	Lanes    []int // the lanes of its branches or iterations (Parallel, Map)
 	resource string
 }
