@@ -103,7 +103,16 @@ func (t *Timeline) groupRows(lanes []int, depth int) []Row {
 			ok++
 		}
 	}
-	rows := []Row{{Visit: -1, Lane: lanes[0], Depth: depth, Group: &Group{Lanes: len(lanes), LanesOK: ok}}}
+	head := &Group{Lanes: len(lanes), LanesOK: ok, Start: order[0].Start}
+	for _, g := range order {
+		head.Visits = append(head.Visits, g.Visits...)
+		head.Open += g.Open
+		head.Failed += g.Failed
+		if g.End.After(head.End) {
+			head.End = g.End
+		}
+	}
+	rows := []Row{{Visit: -1, Lane: lanes[0], Depth: depth, Group: head}}
 	for _, g := range order {
 		rows = append(rows, Row{Visit: -1, Lane: -1, Group: g, Depth: depth + 1})
 	}
@@ -263,7 +272,11 @@ func (t *Timeline) label(r Row) string {
 		}
 		return s
 	case r.Group != nil && r.Group.State == "":
-		return " " + ind + fmt.Sprintf("%d lanes ✓%d", r.Group.Lanes, r.Group.LanesOK)
+		kind := "branches"
+		if t.Lanes[r.Lane].Iteration {
+			kind = "iterations"
+		}
+		return " " + ind + fmt.Sprintf("%d %s ✓%d", r.Group.Lanes, kind, r.Group.LanesOK)
 	case r.Group != nil:
 		g := r.Group
 		crit := " "
@@ -347,13 +360,17 @@ func (t *Timeline) drawRow(cells []rune, r Row, l Layout, now time.Time) Status 
 			next = fillFrom(cells, l, s.Start, e, glyph(s.Kind), next)
 		}
 		return v.Status
-	case r.Group != nil && r.Group.State != "":
+	case r.Group != nil:
 		g := r.Group
 		end := g.End
 		if g.Open > 0 {
 			end = now
 		}
-		fill(cells, l, g.Start, end, '█')
+		glyph := '█'
+		if g.State == "" {
+			glyph = '─' // the heading of grouped lanes
+		}
+		fill(cells, l, g.Start, end, glyph)
 		if g.Failed > 0 {
 			return Failed
 		}
@@ -363,9 +380,6 @@ func (t *Timeline) drawRow(cells []rune, r Row, l Layout, now time.Time) Status 
 		return Succeeded
 	default:
 		ln := t.Lanes[r.Lane]
-		if r.Group != nil {
-			ln = t.Lanes[r.Lane]
-		}
 		if len(ln.Visits) == 0 {
 			return ln.Status
 		}
@@ -410,7 +424,7 @@ func colorBar(bar string, s Status) string { return barColors[s].Render(bar) }
 func Print(events []hist.Event, states []string, o Options) string {
 	t := Build(events, states)
 	rows := t.Rows()
-	o.Height, o.Top = 0, 0
+	o.Height, o.Top, o.Selected, o.Cursor = 0, 0, -1, -1
 	var b strings.Builder
 	b.WriteString(common.Truncate(fmt.Sprintf("%d events, %d state visits, %s", len(events), len(t.Visits), t.Last.Sub(t.Start)), o.Width))
 	b.WriteString("\n")
