@@ -31,6 +31,9 @@ type Common struct {
 	// Debug starts a debugger session on a state machine, its tasks served as the
 	// local engine serves them (mocks, handlers); nil when the backend is not local.
 	Debug func(def *asl.Definition, machine string, input value.Value) (*debug.Session, error)
+	// ExecView is the view of an execution last chosen (graph, table, events, timeline),
+	// so the next execution opens in it.
+	ExecView int
 }
 
 // New returns a Common with default styles (honouring NO_COLOR) and keys.

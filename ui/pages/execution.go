@@ -72,6 +72,8 @@ type Execution struct {
 	flowKey        string // what the data-flow pane was computed for
 	asOfShown      string // what the time-travel detail was computed for
 	redriveRetries int    // follower restarts left while a redrive's first event is awaited
+
+	viewState *execViews // the table, events and timeline views (execution_views.go)
 }
 
 // pane is what has the keyboard; tab cycles graph → history → detail.
@@ -225,7 +227,9 @@ func (x *Execution) polled(m polledMsg) tea.Cmd {
 	return tea.Batch(append(cmds, tea.Tick(p.Wait, func(time.Time) tea.Msg { return pollDueMsg{owner: x, gen: gen} }))...)
 }
 
-func (x *Execution) Capturing() bool { return x.export != nil && x.export.editing() }
+func (x *Execution) Capturing() bool {
+	return x.export != nil && x.export.editing() || x.textFilterOpen()
+}
 
 func (x *Execution) running() bool {
 	return x.desc != nil && x.desc.Status == types.ExecutionStatusRunning

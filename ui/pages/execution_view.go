@@ -49,7 +49,11 @@ func (x *Execution) resize() {
 }
 
 func (x *Execution) graphOptions() graph.Options {
-	return graph.Options{Width: x.leftWidth() - 2, Height: x.c.BodyHeight() - 2, Selected: x.selected,
+	w := x.leftWidth()
+	if x.graphFull() {
+		w = x.c.Width
+	}
+	return graph.Options{Width: w - 2, Height: x.c.BodyHeight() - 2, Selected: x.selected,
 		Color: x.c.Styles.Color, Painting: x.painting, Mode: graph.Auto, ScrollX: x.scrollX, ScrollY: x.scrollY,
 		MapIteration: x.iterations}
 }
@@ -57,6 +61,12 @@ func (x *Execution) graphOptions() graph.Options {
 func (x *Execution) View() string {
 	x.resize()
 	h := x.c.BodyHeight()
+	if x.c.ExecView != viewGraph {
+		return x.altView()
+	}
+	if x.graphFull() {
+		return x.graphView(x.c.Width, h)
+	}
 	right := x.rightView(h)
 	lw := x.leftWidth()
 	if lw == 0 {

@@ -38,18 +38,25 @@ type Group struct {
 // or Map followed by its lanes (a heading, then the lane's visits), indented.
 func (t *Timeline) Rows() []Row {
 	var rows []Row
-	t.laneRows(&rows, 0, 0)
+	t.laneRows(&rows, 0, 0, true)
 	return rows
 }
 
-func (t *Timeline) laneRows(rows *[]Row, lane, depth int) {
+// AllRows is Rows without grouping: every visit a row of its own, for a table.
+func (t *Timeline) AllRows() []Row {
+	var rows []Row
+	t.laneRows(&rows, 0, 0, false)
+	return rows
+}
+
+func (t *Timeline) laneRows(rows *[]Row, lane, depth int, group bool) {
 	for _, v := range t.Lanes[lane].Visits {
 		*rows = append(*rows, Row{Visit: v, Lane: -1, Depth: depth})
 		lanes := t.Visits[v].Lanes
 		if len(lanes) == 0 {
 			continue
 		}
-		if len(lanes) > MaxLanes {
+		if group && len(lanes) > MaxLanes {
 			*rows = append(*rows, t.groupRows(lanes, depth+1)...)
 			continue
 		}
@@ -57,7 +64,7 @@ func (t *Timeline) laneRows(rows *[]Row, lane, depth int) {
 		sort.SliceStable(sorted, func(a, b int) bool { return t.Lanes[sorted[a]].Index < t.Lanes[sorted[b]].Index })
 		for _, l := range sorted {
 			*rows = append(*rows, Row{Visit: -1, Lane: l, Depth: depth + 1})
-			t.laneRows(rows, l, depth+2)
+			t.laneRows(rows, l, depth+2, group)
 		}
 	}
 }
@@ -256,7 +263,10 @@ func tickUnit(tick time.Duration) time.Duration {
 	return u
 }
 
-// label is a row's text in the label column.
+// Label is a row's text in the label column: a status mark, the state and its
+// attempts, a lane's name, or a group's count; * marks the critical path.
+func (t *Timeline) Label(r Row) string { return t.label(r) }
+
 func (t *Timeline) label(r Row) string {
 	ind := strings.Repeat(" ", r.Depth)
 	switch {
