@@ -295,7 +295,6 @@ func (p *Callbacks) rows() []table.Row {
 	return rows
 }
 
-
 // showRows puts the rows the filter keeps in the table.
 func (p *Callbacks) showRows() {
 	p.table.SetRows(p.filter.Apply(p.rows()))
