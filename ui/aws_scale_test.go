@@ -124,3 +124,39 @@ func TestCallbacksOnABigAccount(t *testing.T) {
 		t.Errorf("%d ListExecutions calls", n)
 	}
 }
+
+// The executions of a machine with more than two pages of them: the first page read,
+// older ones as the selection nears the end (none left out), and a search for an old
+// execution by its name found beyond what is held.
+func TestExecutionsListBeyondTheFirstPage(t *testing.T) {
+	api, ep, svc := faultyAccount(t, 1, 0)
+	ctx := context.Background()
+	machine := "arn:aws:states:us-east-1:123456789012:stateMachine:m000"
+	for i := 0; i < 251; i++ {
+		if _, err := svc.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(machine),
+			Name: aws.String(fmt.Sprintf("run-%03d", i)), Input: aws.String(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitStatus(t, svc, "arn:aws:states:us-east-1:123456789012:execution:m000:run-250", "SUCCEEDED")
+	a := New(fixedCommon(api, 120, 30), "test")
+	drain(a, a.Init())
+	press(a, "enter")
+	mustContain(t, a.Render(), "Executions of m000 (newest 100)", "run-250")
+	if n := ep.Calls("ListExecutions"); n > 1+2*a.c.BodyHeight() {
+		t.Errorf("%d ListExecutions calls to open the list", n)
+	}
+	press(a, "/")
+	typeText(a, "run-003")
+	press(a, "enter")
+	mustContain(t, a.Render(), "run-003", "SUCCEEDED")
+	press(a, "esc")
+	for i := 0; i < 260; i++ {
+		press(a, "down")
+	}
+	screen := a.Render()
+	mustContain(t, screen, "run-000")
+	if strings.Contains(screen, "(newest") {
+		t.Errorf("all 251 read, and the title still says newest: %s", screen)
+	}
+}
