@@ -1,0 +1,351 @@
+package source
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// Resource types that hold a state machine.
+const (
+	cfnStateMachine = "AWS::StepFunctions::StateMachine"
+	samStateMachine = "AWS::Serverless::StateMachine"
+	cfnStack        = "AWS::CloudFormation::Stack"
+)
+
+// isTemplate tells a CloudFormation or SAM template from other YAML and JSON: it has a
+// Resources map whose entries have a Type.
+func isTemplate(doc *node) bool {
+	res := doc.get("Resources")
+	if res == nil || res.kind != kMap || len(res.keys) == 0 {
+		return false
+	}
+	if doc.get("AWSTemplateFormatVersion") != nil || doc.get("Transform") != nil {
+		return true
+	}
+	for _, r := range res.vals {
+		if t, ok := r.get("Type").str(); ok && strings.Contains(t, "::") {
+			return true
+		}
+	}
+	return false
+}
+
+// isASL tells a state machine definition from other YAML and JSON.
+func isASL(doc *node) bool {
+	return doc.kind == kMap && doc.get("StartAt") != nil && doc.get("States") != nil
+}
+
+// templateLoad is what loading a template needs beyond its text.
+type templateLoad struct {
+	file      string
+	stackName string
+	format    Format
+	// params are values a parent stack passes; paramPlaceholders the placeholders each
+	// was made of, so a nested stack's machines report them too.
+	params            map[string]value.Value
+	paramPlaceholders map[string][]Placeholder
+	// assemblyDir is the cloud assembly's folder, where nested stack templates live.
+	assemblyDir string
+	depth       int
+}
+
+// maxNesting bounds nested stacks, which could otherwise name each other in a loop.
+const maxNesting = 10
+
+func loadTemplate(doc *node, tl templateLoad) ([]*Machine, error) {
+	if tl.depth > maxNesting {
+		return nil, &Error{File: tl.file, Msg: fmt.Sprintf("nested stacks deeper than %d", maxNesting)}
+	}
+	resources := doc.get("Resources")
+	if resources.kind != kMap {
+		return nil, &Error{File: tl.file, Pos: resources.pos, Msg: "Resources must be a map"}
+	}
+	st := &stack{file: tl.file, name: tl.stackName, params: map[string]value.Value{}, resources: map[string]*resource{},
+		conditions: doc.get("Conditions"), mappings: doc.get("Mappings"), condCache: map[string]bool{}, condBusy: map[string]bool{}}
+	st.paramPlaceholders = map[string][]Placeholder{}
+	if ps := doc.get("Parameters"); ps != nil && ps.kind == kMap {
+		for i, name := range ps.keys {
+			if v, ok := tl.params[name]; ok {
+				st.params[name] = v
+				st.paramPlaceholders[name] = tl.paramPlaceholders[name]
+				continue
+			}
+			def := ps.vals[i].get("Default")
+			if def == nil {
+				// A parameter with no default stands for itself, as a placeholder.
+				st.params[name] = name
+				st.paramPlaceholders[name] = []Placeholder{{Expression: "!Ref " + name, Value: name, Type: "Parameter"}}
+				continue
+			}
+			v, err := newResolver(st, nil).value(def, "")
+			if err != nil {
+				return nil, err
+			}
+			st.params[name] = v
+		}
+	}
+	for i, id := range resources.keys {
+		r := resources.vals[i]
+		typ, _ := r.get("Type").str()
+		res := &resource{logicalID: id, typ: typ, props: r.get("Properties"), name: id}
+		if prop, ok := nameProperty[typ]; ok {
+			if s, ok := res.props.get(prop).str(); ok && s != "" {
+				res.name = s
+			}
+		}
+		st.resources[id] = res
+	}
+	var out []*Machine
+	for i, id := range resources.keys {
+		r := resources.vals[i]
+		res := st.resources[id]
+		switch res.typ {
+		case cfnStateMachine, samStateMachine:
+			m, err := loadMachine(st, res, r, tl)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, m)
+		case cfnStack:
+			nested, err := loadNestedStack(st, res, r, tl)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, nested...)
+		}
+	}
+	return out, nil
+}
+
+// loadMachine reads one state machine resource: its definition (inline, as a string,
+// or from a file next to the template), substitutions, type and name.
+func loadMachine(st *stack, res *resource, r *node, tl templateLoad) (*Machine, error) {
+	props := res.props
+	if props == nil || props.kind != kMap {
+		return nil, &Error{File: tl.file, Pos: r.pos, Msg: res.logicalID + ": a state machine needs Properties"}
+	}
+	sam := res.typ == samStateMachine
+	m := &Machine{LogicalID: res.logicalID, Type: "STANDARD", Origin: Origin{Path: tl.file, Template: tl.file,
+		LogicalID: res.logicalID, Stack: tl.stackName, Format: tl.format}, positions: map[string]Position{}}
+	rs := newResolver(st, nil)
+
+	nameProp, typeProp := "StateMachineName", "StateMachineType"
+	if sam {
+		nameProp, typeProp = "Name", "Type"
+	}
+	m.Name = res.logicalID
+	if n := props.get(nameProp); n != nil {
+		s, err := rs.str(n, nameProp)
+		if err != nil {
+			return nil, err
+		}
+		m.Name = s
+	}
+	if n := props.get(typeProp); n != nil {
+		s, err := rs.str(n, typeProp)
+		if err != nil {
+			return nil, err
+		}
+		m.Type = strings.ToUpper(s)
+	}
+	roleProp := "RoleArn"
+	if sam {
+		roleProp = "Role"
+	}
+	if n := props.get(roleProp); n != nil {
+		if s, err := rs.str(n, roleProp); err == nil {
+			m.RoleArn = s
+		}
+	}
+
+	subs := map[string]string{}
+	if n := props.get("DefinitionSubstitutions"); n != nil {
+		if n.kind != kMap {
+			return nil, &Error{File: tl.file, Pos: n.pos, Msg: "DefinitionSubstitutions must be a map"}
+		}
+		for i, k := range n.keys {
+			v, err := rs.value(n.vals[i], "")
+			if err != nil {
+				return nil, err
+			}
+			subs[k] = scalarText(v)
+		}
+	}
+	subst := func(s string) string {
+		out, _ := substitute(s, func(name string) (string, error) {
+			if v, ok := subs[name]; ok {
+				return v, nil
+			}
+			return "${" + name + "}", nil
+		}, false)
+		return out
+	}
+
+	var defNode *node
+	var inlineKey string
+	for _, k := range []string{"Definition", "DefinitionString", "DefinitionUri", "DefinitionS3Location"} {
+		if n := props.get(k); n != nil {
+			if defNode != nil {
+				return nil, &Error{File: tl.file, Pos: n.pos, Msg: fmt.Sprintf("%s: both %s and %s are set", res.logicalID, inlineKey, k)}
+			}
+			defNode, inlineKey = n, k
+		}
+	}
+	switch inlineKey {
+	case "":
+		return nil, &Error{File: tl.file, Pos: r.pos, Msg: res.logicalID + ": the state machine has no Definition, DefinitionString, DefinitionUri or DefinitionS3Location"}
+	case "Definition":
+		dr := newResolver(st, m.positions)
+		v, err := dr.value(defNode, "")
+		if err != nil {
+			return nil, err
+		}
+		if len(subs) > 0 {
+			v = substituteValue(v, subst)
+		}
+		m.Definition = []byte(value.Indent(v))
+		m.Placeholders = append(rs.placeholders, dr.placeholders...)
+	case "DefinitionString":
+		s, err := rs.str(defNode, "DefinitionString")
+		if err != nil {
+			return nil, err
+		}
+		m.Definition = []byte(subst(s))
+		m.Placeholders = rs.placeholders
+		m.positions[""] = defNode.pos
+		m.stringBase = defNode
+	default:
+		file, err := definitionFile(tl.file, defNode, inlineKey, rs)
+		if err != nil {
+			return nil, err
+		}
+		data, err := readLimited(file)
+		if err != nil {
+			return nil, &Error{File: tl.file, Pos: defNode.pos, Msg: fmt.Sprintf("%s: %v", inlineKey, err)}
+		}
+		def, positions, err := definitionFromFile(file, data)
+		if err != nil {
+			return nil, err
+		}
+		if len(subs) > 0 {
+			def = []byte(subst(string(def)))
+		}
+		m.Definition = def
+		m.positions = positions
+		m.Origin.Path = file
+		m.Placeholders = rs.placeholders
+	}
+	m.Placeholders = sortedPlaceholders(m.Placeholders)
+	return m, nil
+}
+
+// definitionFile finds the local file DefinitionUri or DefinitionS3Location names:
+// a path relative to the template, or an S3 location whose key is such a path (as
+// before `sam package` or `aws cloudformation package` uploads it).
+func definitionFile(template string, n *node, key string, rs *resolver) (string, error) {
+	var rel string
+	if s, ok := n.str(); ok && n.kind == kString {
+		rel = s
+	} else if k := n.get("Key"); k != nil {
+		s, err := rs.str(k, key+".Key")
+		if err != nil {
+			return "", err
+		}
+		rel = s
+	} else {
+		return "", &Error{File: template, Pos: n.pos, Msg: key + " must be a path or an S3 location with a Key"}
+	}
+	if strings.HasPrefix(rel, "s3://") || strings.HasPrefix(rel, "https://") {
+		return "", &Error{File: template, Pos: n.pos, Msg: fmt.Sprintf("%s %s is in S3: stepdeck reads only local files (give the path of the file next to the template)", key, rel)}
+	}
+	dir := filepath.Dir(template)
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if _, err := os.Stat(p); err != nil && key == "DefinitionS3Location" {
+		// A key with folders (builds/v2/flow.asl.json) may name a file kept flat next
+		// to the template.
+		if alt := filepath.Join(dir, filepath.Base(rel)); alt != p {
+			if _, err2 := os.Stat(alt); err2 == nil {
+				return alt, nil
+			}
+		}
+		return "", &Error{File: template, Pos: n.pos, Msg: fmt.Sprintf("%s: no local file %s next to the template", key, rel)}
+	}
+	return p, nil
+}
+
+// substituteValue applies DefinitionSubstitutions to every string of a definition,
+// keys included, as AWS does to the definition's text.
+func substituteValue(v value.Value, subst func(string) string) value.Value {
+	switch v := v.(type) {
+	case string:
+		return subst(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = substituteValue(x, subst)
+		}
+		return out
+	case *value.Object:
+		out := value.NewObject(v.Len())
+		for i := 0; i < v.Len(); i++ {
+			k, x := v.At(i)
+			out.Set(subst(k), substituteValue(x, subst))
+		}
+		return out
+	}
+	return v
+}
+
+// loadNestedStack follows a nested stack to its template when it is a local file: a
+// cloud assembly's asset (Metadata aws:asset:path) or a TemplateURL that is a path.
+func loadNestedStack(st *stack, res *resource, r *node, tl templateLoad) ([]*Machine, error) {
+	var file string
+	if p, ok := r.get("Metadata").get("aws:asset:path").str(); ok {
+		dir := tl.assemblyDir
+		if dir == "" {
+			dir = filepath.Dir(tl.file)
+		}
+		file = filepath.Join(dir, filepath.FromSlash(p))
+	} else if u, ok := res.props.get("TemplateURL").str(); ok && !strings.Contains(u, "://") {
+		file = filepath.Join(filepath.Dir(tl.file), filepath.FromSlash(u))
+	} else {
+		return nil, nil // a template in S3: nothing to read locally
+	}
+	data, err := readLimited(file)
+	if err != nil {
+		return nil, &Error{File: tl.file, Pos: r.pos, Msg: fmt.Sprintf("nested stack %s: %v", res.logicalID, err)}
+	}
+	doc, err := parseDocument(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if !isTemplate(doc) {
+		return nil, &Error{File: file, Msg: "nested stack " + res.logicalID + ": not a template"}
+	}
+	child := templateLoad{file: file, stackName: tl.stackName + "-" + res.logicalID, format: tl.format,
+		params: map[string]value.Value{}, paramPlaceholders: map[string][]Placeholder{}, assemblyDir: tl.assemblyDir, depth: tl.depth + 1}
+	if ps := res.props.get("Parameters"); ps != nil && ps.kind == kMap {
+		for i, k := range ps.keys {
+			rs := newResolver(st, nil)
+			v, err := rs.value(ps.vals[i], "")
+			if err != nil {
+				return nil, err
+			}
+			child.params[k] = v
+			child.paramPlaceholders[k] = rs.placeholders
+		}
+	}
+	ms, err := loadTemplate(doc, child)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		m.Origin.Parent = tl.file
+		m.Origin.ParentLogicalID = res.logicalID
+	}
+	return ms, nil
+}
