@@ -3,7 +3,6 @@ package source
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 )
 
@@ -86,9 +85,6 @@ func loadAssembly(dir string, depth int) ([]*Machine, error) {
 				errs = append(errs, err)
 			}
 		}
-	}
-	if _, err := os.Stat(dir); err != nil {
-		return nil, err
 	}
 	return out, errors.Join(errs...)
 }

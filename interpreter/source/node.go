@@ -1,7 +1,9 @@
 package source
 
 import (
+	"bytes"
 	"errors"
+	"math"
 	"fmt"
 	"strconv"
 	"strings"
@@ -46,6 +48,8 @@ type node struct {
 	keys  []string
 	vals  []*node // map values, in key order
 	items []*node // sequence items
+	// block is where a block scalar's (|, >) text starts: its first line of content.
+	block Position
 }
 
 func (n *node) get(key string) *node {
@@ -112,7 +116,7 @@ func parseDocument(file string, data []byte) (*node, error) {
 	if len(f.Docs) > 1 {
 		return nil, &Error{File: file, Pos: posOf(f.Docs[1].GetToken()), Msg: "the file holds more than one YAML document"}
 	}
-	c := &converter{file: file, anchors: map[string]*node{}}
+	c := &converter{file: file, data: data, anchors: map[string]*node{}}
 	return c.convert(f.Docs[0].Body, 0)
 }
 
@@ -138,8 +142,30 @@ func posOf(t *token.Token) Position {
 
 type converter struct {
 	file    string
+	data    []byte
 	anchors map[string]*node
 	count   int
+}
+
+// lineStart is the position of a line's first non-blank character: where a block
+// scalar's text starts on its first line.
+func (c *converter) lineStart(line int) Position {
+	if line <= 0 {
+		return Position{}
+	}
+	rest := c.data
+	for i := 1; i < line; i++ {
+		j := bytes.IndexByte(rest, '\n')
+		if j < 0 {
+			return Position{}
+		}
+		rest = rest[j+1:]
+	}
+	col := 1
+	for col <= len(rest) && (rest[col-1] == ' ' || rest[col-1] == '\t') {
+		col++
+	}
+	return Position{Line: line, Column: col}
 }
 
 func (c *converter) errorf(t *token.Token, format string, args ...any) error {
@@ -165,6 +191,9 @@ func (c *converter) convert(n ast.Node, depth int) (*node, error) {
 		case int64:
 			return &node{kind: kInt, pos: pos, i: v}, nil
 		case uint64:
+			if v <= math.MaxInt64 {
+				return &node{kind: kInt, pos: pos, i: int64(v)}, nil
+			}
 			return &node{kind: kFloat, pos: pos, f: float64(v)}, nil
 		}
 		return nil, c.errorf(n.GetToken(), "an integer out of range")
@@ -175,11 +204,12 @@ func (c *converter) convert(n ast.Node, depth int) (*node, error) {
 	case *ast.StringNode:
 		return &node{kind: kString, pos: pos, s: n.Value}, nil
 	case *ast.LiteralNode:
-		s := ""
+		out := &node{kind: kString, pos: pos}
 		if n.Value != nil {
-			s = n.Value.Value
+			out.s = n.Value.Value
+			out.block = c.lineStart(posOf(n.Value.GetToken()).Line)
 		}
-		return &node{kind: kString, pos: pos, s: s}, nil
+		return out, nil
 	case *ast.MappingNode:
 		return c.mapping(n.Values, pos, depth)
 	case *ast.MappingValueNode:

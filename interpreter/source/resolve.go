@@ -92,12 +92,11 @@ func (r *resolver) value(n *node, ptr string) (value.Value, error) {
 		return n.s, nil
 	case kSeq:
 		out := make([]any, 0, len(n.items))
-		for i, item := range n.items {
+		for _, item := range n.items {
 			v, err := r.value(item, ptr+"/"+strconv.Itoa(len(out)))
 			if err != nil {
 				return nil, err
 			}
-			_ = i
 			if v == noValue {
 				continue
 			}

@@ -42,9 +42,6 @@ type Machine struct {
 	Origin       Origin
 
 	positions map[string]Position // JSON pointer -> place in Origin.Path
-	// stringBase is the DefinitionString a definition came from, whose text holds the
-	// definition's own lines.
-	stringBase *node
 }
 
 // Origin is where a machine was declared.
@@ -185,13 +182,13 @@ func loadFile(path string, data []byte, explicit bool) ([]*Machine, error) {
 	}
 	if isTemplate(doc) {
 		format := FormatCloudFormation
-		if t, ok := doc.get("Transform").str(); ok && strings.HasPrefix(t, "AWS::Serverless") {
-			format = FormatSAM
-		} else if doc.get("Transform").kind == kSeq {
-			for _, t := range doc.get("Transform").items {
-				if s, _ := t.str(); strings.HasPrefix(s, "AWS::Serverless") {
-					format = FormatSAM
-				}
+		transforms := []*node{doc.get("Transform")}
+		if t := transforms[0]; t != nil && t.kind == kSeq {
+			transforms = t.items
+		}
+		for _, t := range transforms {
+			if s, _ := t.str(); strings.HasPrefix(s, "AWS::Serverless") {
+				format = FormatSAM
 			}
 		}
 		return loadTemplate(doc, templateLoad{file: path, stackName: NameFromFile(path), format: format})

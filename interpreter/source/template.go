@@ -216,8 +216,7 @@ func loadMachine(st *stack, res *resource, r *node, tl templateLoad) (*Machine, 
 		}
 		m.Definition = []byte(subst(s))
 		m.Placeholders = rs.placeholders
-		m.positions[""] = defNode.pos
-		m.stringBase = defNode
+		m.positions = stringPositions(defNode, m.Definition)
 	default:
 		file, err := definitionFile(tl.file, defNode, inlineKey, rs)
 		if err != nil {
@@ -241,6 +240,34 @@ func loadMachine(st *stack, res *resource, r *node, tl templateLoad) (*Machine, 
 	}
 	m.Placeholders = sortedPlaceholders(m.Placeholders)
 	return m, nil
+}
+
+// stringPositions places a DefinitionString's parts. When its text is a block scalar
+// (DefinitionString: !Sub |), each line of the definition is a line of the template, so
+// positions inside the text carry over (a substitution on a line shifts its columns);
+// otherwise everything is placed at the DefinitionString itself.
+func stringPositions(defNode *node, text []byte) map[string]Position {
+	positions := map[string]Position{"": defNode.pos}
+	textNode := defNode
+	if fn, ok := intrinsicName(defNode); ok && fn == "Fn::Sub" {
+		textNode = defNode.vals[0]
+		if textNode.kind == kSeq && len(textNode.items) > 0 {
+			textNode = textNode.items[0]
+		}
+	}
+	if textNode.block.Line == 0 {
+		return positions
+	}
+	doc, err := parseDocument("", text)
+	if err != nil {
+		return positions
+	}
+	inner := map[string]Position{}
+	plainValue(doc, "", inner)
+	for ptr, p := range inner {
+		positions[ptr] = Position{Line: textNode.block.Line + p.Line - 1, Column: textNode.block.Column + p.Column - 1}
+	}
+	return positions
 }
 
 // definitionFile finds the local file DefinitionUri or DefinitionS3Location names:
