@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -224,15 +225,31 @@ func definitionFromDoc(path string, data []byte, doc *node) ([]byte, map[string]
 	positions := map[string]Position{}
 	// A definition is plain data: intrinsic functions are not evaluated, so a file
 	// that happens to hold {"Ref": ...} keeps it as written.
-	v := plainValue(doc, "", positions)
+	v, err := plainValue(doc, positions)
+	if err != nil {
+		return nil, nil, &Error{File: path, Msg: err.Error()}
+	}
 	if strings.HasSuffix(strings.ToLower(path), ".json") {
 		return data, positions, nil
 	}
 	return []byte(value.Indent(v)), positions, nil
 }
 
-// plainValue turns a node into a JSON value without evaluating anything.
-func plainValue(n *node, ptr string, positions map[string]Position) value.Value {
+// plainValue turns a node into a JSON value without evaluating anything, recording
+// where each part was written.
+func plainValue(n *node, positions map[string]Position) (value.Value, error) {
+	budget := maxNodes
+	v := plainNode(n, "", positions, &budget)
+	if budget < 0 {
+		return nil, fmt.Errorf("the document expands to more than %d values", maxNodes)
+	}
+	return v, nil
+}
+
+func plainNode(n *node, ptr string, positions map[string]Position, budget *int) value.Value {
+	if *budget--; *budget < 0 {
+		return nil
+	}
 	if _, ok := positions[ptr]; !ok {
 		positions[ptr] = n.pos
 	}
@@ -248,13 +265,13 @@ func plainValue(n *node, ptr string, positions map[string]Position) value.Value 
 	case kSeq:
 		out := make([]any, len(n.items))
 		for i, it := range n.items {
-			out[i] = plainValue(it, fmt.Sprintf("%s/%d", ptr, i), positions)
+			out[i] = plainNode(it, ptr+"/"+strconv.Itoa(i), positions, budget)
 		}
 		return out
 	case kMap:
 		obj := value.NewObject(len(n.keys))
 		for i, k := range n.keys {
-			obj.Set(k, plainValue(n.vals[i], ptr+"/"+escapePointer(k), positions))
+			obj.Set(k, plainNode(n.vals[i], ptr+"/"+escapePointer(k), positions, budget))
 		}
 		return obj
 	}

@@ -263,7 +263,9 @@ func stringPositions(defNode *node, text []byte) map[string]Position {
 		return positions
 	}
 	inner := map[string]Position{}
-	plainValue(doc, "", inner)
+	if _, err := plainValue(doc, inner); err != nil {
+		return positions
+	}
 	for ptr, p := range inner {
 		positions[ptr] = Position{Line: textNode.block.Line + p.Line - 1, Column: textNode.block.Column + p.Column - 1}
 	}
