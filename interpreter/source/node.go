@@ -3,13 +3,13 @@ package source
 import (
 	"bytes"
 	"errors"
-	"math"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml/ast"
 	yamlerrors "github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 )
@@ -82,11 +82,14 @@ func (n *node) str() (string, bool) {
 	return "", false
 }
 
-// maxDepth bounds nesting, and maxNodes what aliases may expand to: a template is
-// small, and a hostile one must not take the process down.
+// maxDepth bounds nesting, maxNodes the values a file may hold, and maxExpanded what
+// a value may grow to when aliases are expanded: a template is small, and a hostile
+// one (a "billion laughs" of nested aliases) must not take the process down. A 1 MB
+// definition, AWS's limit, holds far fewer values than maxExpanded in practice.
 const (
-	maxDepth = 200
-	maxNodes = 1_000_000
+	maxDepth    = 200
+	maxNodes    = 1_000_000
+	maxExpanded = 100_000
 )
 
 // Error is a problem in a source file, at a place in it when one is known.

@@ -18,17 +18,17 @@ var noValue = noValueT{}
 // stack is one template's scope for intrinsic functions: its parameters, resources,
 // conditions and mappings.
 type stack struct {
-	file       string
-	name       string // AWS::StackName
-	params     map[string]value.Value
+	file   string
+	name   string // AWS::StackName
+	params map[string]value.Value
 	// paramPlaceholders are the placeholders a parameter's value was made of (a
 	// parameter with no default, or one a parent stack filled from its resources).
 	paramPlaceholders map[string][]Placeholder
-	resources  map[string]*resource
-	conditions *node
-	mappings   *node
-	condCache  map[string]bool
-	condBusy   map[string]bool
+	resources         map[string]*resource
+	conditions        *node
+	mappings          *node
+	condCache         map[string]bool
+	condBusy          map[string]bool
 }
 
 // resolver evaluates intrinsic functions in one value of a stack, collecting the
@@ -42,7 +42,7 @@ type resolver struct {
 }
 
 func newResolver(st *stack, positions map[string]Position) *resolver {
-	return &resolver{st: st, seen: map[string]bool{}, positions: positions, budget: maxNodes}
+	return &resolver{st: st, seen: map[string]bool{}, positions: positions, budget: maxExpanded}
 }
 
 func (r *resolver) errorf(n *node, format string, args ...any) error {
@@ -72,7 +72,7 @@ func intrinsicName(n *node) (string, bool) {
 func (r *resolver) value(n *node, ptr string) (value.Value, error) {
 	r.budget--
 	if r.budget < 0 {
-		return nil, r.errorf(n, "the value expands to more than %d parts", maxNodes)
+		return nil, r.errorf(n, "the value expands to more than %d parts", maxExpanded)
 	}
 	if r.positions != nil {
 		if _, ok := r.positions[ptr]; !ok {

@@ -123,7 +123,15 @@ func (m *Machine) Locate(pointer string) string {
 // (AWS's limits are 1 MB), and a stray large file must not fill memory.
 const maxFileBytes = 8 << 20
 
+// Only regular files are read: a path in a template may name a device or a FIFO
+// (DefinitionUri: /dev/stdin), which would block or never end.
+// (Opening a FIFO blocks, so the check comes before the open.)
 func readLimited(file string) ([]byte, error) {
+	if st, err := os.Stat(file); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", file)
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, err
@@ -238,10 +246,10 @@ func definitionFromDoc(path string, data []byte, doc *node) ([]byte, map[string]
 // plainValue turns a node into a JSON value without evaluating anything, recording
 // where each part was written.
 func plainValue(n *node, positions map[string]Position) (value.Value, error) {
-	budget := maxNodes
+	budget := maxExpanded
 	v := plainNode(n, "", positions, &budget)
 	if budget < 0 {
-		return nil, fmt.Errorf("the document expands to more than %d values", maxNodes)
+		return nil, fmt.Errorf("the document expands to more than %d values", maxExpanded)
 	}
 	return v, nil
 }

@@ -1,0 +1,76 @@
+package source
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// FuzzTemplate feeds arbitrary text to the template and definition reader. It must
+// never panic; every failure must be an *Error naming the file; and every machine it
+// returns must carry a definition that is JSON (a DefinitionString excepted: its text
+// is the user's) and positions inside the file.
+func FuzzTemplate(f *testing.F) {
+	for _, p := range []string{"sam-app/template.yaml", "cfn/template.yaml", "cdk-app/cdk.out/SignOffStack.template.json",
+		"sam-app/statemachine/sign-off.asl.json"} {
+		data, err := os.ReadFile(filepath.Join(fixtures, p))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data, filepath.Ext(p) == ".json")
+	}
+	f.Add([]byte("Resources: {M: {Type: AWS::StepFunctions::StateMachine, Properties: {DefinitionString: !Sub '${AWS::Region}'}}}"), false)
+	f.Add([]byte("a: &a [*a]"), false)
+	f.Add([]byte("StartAt: A\nStates: {A: {Type: Pass, <<: {End: true}}}"), false)
+	f.Add([]byte("Resources: {M: {Type: AWS::StepFunctions::StateMachine, Properties: {Definition: {StartAt: !Select [9, !Split [',', 'a,b']]}}}}"), false)
+	f.Fuzz(func(t *testing.T, data []byte, isJSON bool) {
+		name := "template.yaml"
+		if isJSON {
+			name = "template.json"
+		}
+		// A folder that does not exist: files a template names are not found.
+		path := filepath.Join(os.TempDir(), "stepdeck-fuzz-nowhere", name)
+		ms, err := loadFile(path, data, true)
+		if err != nil {
+			var se *Error
+			if !errors.As(err, &se) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		lines := 1
+		for _, c := range data {
+			if c == '\n' {
+				lines++
+			}
+		}
+		for _, m := range ms {
+			if m.Origin.Template != "" && m.Origin.Path == m.Origin.Template {
+				if _, ok := positionsOf(m); !ok {
+					continue
+				}
+			}
+			for ptr, pos := range m.positions {
+				if m.Origin.Path == path && (pos.Line < 0 || pos.Line > lines) {
+					t.Fatalf("%s at %v, outside the %d-line file", ptr, pos, lines)
+				}
+			}
+			if m.Origin.Format != FormatASL && !fromString(m) {
+				if _, err := value.Parse(m.Definition); err != nil {
+					t.Fatalf("definition is not JSON: %v\n%s", err, m.Definition)
+				}
+			}
+		}
+	})
+}
+
+func positionsOf(m *Machine) (map[string]Position, bool) { return m.positions, len(m.positions) > 0 }
+
+// fromString tells a definition given as DefinitionString, whose text is the user's.
+func fromString(m *Machine) bool {
+	_, err := value.Parse(m.Definition)
+	return err != nil && len(m.positions) > 0 && m.positions[""] != (Position{})
+}
