@@ -1,20 +1,17 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/replay"
 	"github.com/stepdeck/stepdeck/ui/components/graph"
 )
 
 func newReplayCommand() *cobra.Command {
-	var historyFile, definitionFile string
+	var historyFile, definitionFile, stateMachine string
 	cmd := &cobra.Command{
 		Use:   "replay --history FILE --definition FILE",
 		Short: "Re-run a recorded execution against a definition and find where it departs",
@@ -39,17 +36,13 @@ the output of 'stepdeck run -o json', or a bare array of events.`,
 			if err != nil {
 				return usageError("%s: %v", historyFile, err)
 			}
-			defData, err := os.ReadFile(definitionFile)
+			m, err := pickMachine(definitionFile, stateMachine)
 			if err != nil {
-				return usageError("%v", err)
+				return err
 			}
-			def, err := asl.Parse(defData)
+			def, err := parseMachine(m, "STANDARD")
 			if err != nil {
-				var de *asl.Error
-				if errors.As(err, &de) {
-					return usageError("%s is not a valid definition:\n%s", definitionFile, strings.TrimRight(de.Report(), "\n"))
-				}
-				return usageError("%v", err)
+				return err
 			}
 			res, err := replay.Run(cmd.Context(), def, events)
 			if err != nil {
@@ -65,6 +58,7 @@ the output of 'stepdeck run -o json', or a bare array of events.`,
 		},
 	}
 	cmd.Flags().StringVar(&historyFile, "history", "", "the recorded execution history (JSON)")
-	cmd.Flags().StringVar(&definitionFile, "definition", "", "the definition to replay it on")
+	cmd.Flags().StringVar(&definitionFile, "definition", "", "the definition to replay it on: an ASL file, a template, a cloud assembly or a folder")
+	cmd.Flags().StringVar(&stateMachine, "state-machine", "", "the state machine of --definition when it holds several (its name or logical id)")
 	return cmd
 }
