@@ -15,10 +15,10 @@ type graphOptions struct {
 	stateMachine string
 	watch        bool
 	width        int
-	history  string
-	selected string
-	outline  bool
-	color    string
+	history      string
+	selected     string
+	outline      bool
+	color        string
 }
 
 func newGraphCommand() *cobra.Command {

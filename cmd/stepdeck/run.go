@@ -25,20 +25,20 @@ import (
 type runOptions struct {
 	stateMachine string // which machine of a source that holds several
 	typeGiven    bool   // --type was given: it overrides the source's type
-	input       string
-	typ         string
-	machineName string
-	name        string
-	timeScale   float64
-	output      string
-	account     string
-	region      string
-	roleArn     string
-	history     bool
-	mockConfig  string
-	testCase    string
-	handlers    string
-	lambda      string
+	input        string
+	typ          string
+	machineName  string
+	name         string
+	timeScale    float64
+	output       string
+	account      string
+	region       string
+	roleArn      string
+	history      bool
+	mockConfig   string
+	testCase     string
+	handlers     string
+	lambda       string
 }
 
 func newRunCommand() *cobra.Command {

@@ -101,7 +101,6 @@ func TestValidatePlacesProblemsInTheSourceFile(t *testing.T) {
 	}
 }
 
-
 func TestValidateSyntaxErrorHasLineAndColumn(t *testing.T) {
 	dir := copyTree(t, filepath.Dir(cfnFile))
 	tpl := filepath.Join(dir, "template.yaml")
