@@ -41,9 +41,10 @@ func FuzzTemplate(f *testing.F) {
 			}
 			return
 		}
+		// Lines end at \n, \r\n or a lone \r, as in YAML.
 		lines := 1
-		for _, c := range data {
-			if c == '\n' {
+		for i, c := range data {
+			if c == '\n' || c == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
 				lines++
 			}
 		}
