@@ -1,0 +1,436 @@
+// Package sources keeps the state machines of a backend in step with the files they
+// are written in: it loads sources (ASL files, folders, SAM and CloudFormation
+// templates, CDK cloud assemblies), creates their machines, watches the files, and on
+// a save updates each changed machine, a new revision as UpdateStateMachine makes. A
+// definition that no longer validates leaves its machine as it was (what runs goes on
+// running) and is reported with its problem, placed at a line and column of its file.
+package sources
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/stepdeck/stepdeck/client"
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/source"
+	"github.com/stepdeck/stepdeck/ui/common"
+)
+
+// DefaultRole is the execution role of a machine whose source names none; the local
+// engine records it and assumes nothing.
+const DefaultRole = "arn:aws:iam::123456789012:role/stepdeck-local"
+
+// Info is what the UI shows of a machine that came from a source.
+type Info struct {
+	Origin       string // "template.yaml#SignOffMachine (statemachine/sign-off.asl.json)"
+	Problem      string // the first problem of its latest edit, placed in its file; empty when valid
+	Problems     int    // how many problems the latest edit has
+	Placeholders []source.Placeholder
+	Revision     string // the revision id of the latest update; empty before the first
+}
+
+// Syncer keeps a backend's machines in step with their sources. It is safe for
+// concurrent use.
+type Syncer struct {
+	api client.API
+
+	mu      sync.Mutex
+	paths   []string
+	byName  map[string]*entry
+	watcher *fsnotify.Watcher
+	watched map[string]bool
+	events  chan common.SourceChange
+	closed  bool
+	done    chan struct{}
+}
+
+// entry is one machine from a source.
+type entry struct {
+	key        string // source.Machine.Key: which declaration in which file
+	info       Info
+	definition string
+	arn        string
+}
+
+// New returns a Syncer on api. It watches the sources it loads until Close.
+func New(api client.API) *Syncer {
+	s := &Syncer{api: api, byName: map[string]*entry{}, watched: map[string]bool{},
+		events: make(chan common.SourceChange, 64), done: make(chan struct{})}
+	if w, err := fsnotify.NewWatcher(); err == nil {
+		s.watcher = w
+		go s.watch()
+	}
+	return s
+}
+
+// Changes delivers what saves did.
+func (s *Syncer) Changes() <-chan common.SourceChange { return s.events }
+
+// Origin is common.Sources' view of Info.
+func (s *Syncer) Origin(name string) (origin, problem string, ok bool) {
+	info, ok := s.Info(name)
+	return info.Origin, info.Problem, ok
+}
+
+// Info returns what is known of a machine by name; ok is false for a machine that did
+// not come from a source.
+func (s *Syncer) Info(name string) (Info, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.byName[name]
+	if !ok {
+		return Info{}, false
+	}
+	return e.info, true
+}
+
+// Names lists the machines that came from sources.
+func (s *Syncer) Names() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.byName))
+	for n := range s.byName {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Close stops watching.
+func (s *Syncer) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	s.mu.Unlock()
+	if s.watcher != nil {
+		s.watcher.Close()
+		<-s.done
+	}
+}
+
+// Load reads a path's machines, creates or updates them, and watches the path. It
+// returns a summary for people; the error is for a path that cannot be read at all.
+// A path already loaded is read again.
+func (s *Syncer) Load(ctx context.Context, path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	known := false
+	for _, p := range s.paths {
+		known = known || p == abs
+	}
+	if !known {
+		s.paths = append(s.paths, abs)
+	}
+	s.mu.Unlock()
+	return s.sync(ctx, abs)
+}
+
+// sync loads one path and applies what it holds.
+func (s *Syncer) sync(ctx context.Context, path string) (string, error) {
+	ms, loadErr := source.Load(path)
+	s.watchPath(path, ms)
+	var notes []string
+	created, updated, broken := 0, 0, 0
+	for _, m := range ms {
+		what, err := s.apply(ctx, m)
+		switch {
+		case err != nil:
+			broken++
+			notes = append(notes, err.Error())
+		case what == "created":
+			created++
+		case what == "updated":
+			updated++
+			notes = append(notes, m.Name+" updated")
+		case what == "fixed":
+			notes = append(notes, m.Name+" fixed")
+		}
+	}
+	var se *source.Error
+	if loadErr != nil && !errors.As(loadErr, &se) && len(ms) == 0 {
+		return "", loadErr
+	}
+	if loadErr != nil {
+		// A source that does not parse: the machines it held keep their last good
+		// definition and show the syntax error.
+		s.markBroken(path, loadErr)
+		notes = append(notes, firstLine(loadErr.Error()))
+		broken++
+	}
+	summary := fmt.Sprintf("%s: %d state machine(s)", filepath.Base(path), len(ms))
+	if created > 0 {
+		summary += fmt.Sprintf(", %d created", created)
+	}
+	if updated > 0 {
+		summary += fmt.Sprintf(", %d updated", updated)
+	}
+	if broken > 0 {
+		summary += fmt.Sprintf(", %d with problems", broken)
+	}
+	if len(notes) > 0 {
+		summary += ": " + strings.Join(notes, "; ")
+	}
+	return summary, nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// markBroken records a syntax error on every machine read from a file of path.
+func (s *Syncer) markBroken(path string, err error) {
+	var se *source.Error
+	file := path
+	if errors.As(err, &se) {
+		file = se.File
+	}
+	abs, _ := filepath.Abs(file)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range s.byName {
+		if strings.HasPrefix(e.key, abs) || strings.Contains(e.info.Origin, file) {
+			e.info.Problem, e.info.Problems = firstLine(err.Error()), 1
+		}
+	}
+}
+
+// apply creates or updates one machine. It returns "created", "updated" or
+// "unchanged"; an invalid definition is an error and leaves the machine as it was.
+func (s *Syncer) apply(ctx context.Context, m *source.Machine) (string, error) {
+	info := Info{Origin: m.Origin.String(), Placeholders: m.Placeholders}
+	s.mu.Lock()
+	e := s.byName[m.Name]
+	if e != nil && e.key != m.Key() {
+		other := e.info.Origin
+		s.mu.Unlock()
+		return "", fmt.Errorf("%s: the name %s is taken by %s", m.Origin, m.Name, other)
+	}
+	if e == nil {
+		e = &entry{key: m.Key()}
+		s.byName[m.Name] = e
+	}
+	info.Revision = e.info.Revision
+	s.mu.Unlock()
+
+	typ := m.Type
+	if typ == "" {
+		typ = "STANDARD"
+	}
+	if _, err := asl.ParseFor(m.Definition, typ); err != nil {
+		var de *asl.Error
+		if errors.As(err, &de) && len(de.Diagnostics) > 0 {
+			d := de.Diagnostics[0]
+			info.Problem = fmt.Sprintf("%s: %s: %s", m.Locate(d.Location), d.Code, d.Message)
+			if d.Location != "" {
+				info.Problem += " at " + d.Location
+			}
+			info.Problems = len(de.Diagnostics)
+		} else {
+			info.Problem, info.Problems = err.Error(), 1
+		}
+		s.setInfo(m.Name, info)
+		return "", fmt.Errorf("%s: %s", m.Name, info.Problem)
+	}
+	def := string(m.Definition)
+	role := m.RoleArn
+	if role == "" {
+		role = DefaultRole
+	}
+	s.mu.Lock()
+	same := e.definition == def && e.arn != ""
+	wasBroken := e.info.Problem != ""
+	arn := e.arn
+	s.mu.Unlock()
+	if same {
+		s.setInfo(m.Name, info)
+		if wasBroken {
+			return "fixed", nil
+		}
+		return "unchanged", nil
+	}
+	if arn == "" {
+		// A machine an earlier run created is updated, and only if it differs.
+		if arn = s.find(ctx, m.Name); arn != "" {
+			d, err := s.api.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)})
+			if err == nil && aws.ToString(d.Definition) == def {
+				s.mu.Lock()
+				e.definition, e.arn, e.info = def, arn, info
+				s.mu.Unlock()
+				return "unchanged", nil
+			}
+		}
+	}
+	what := "updated"
+	if arn == "" {
+		out, err := s.api.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(m.Name),
+			Definition: aws.String(def), RoleArn: aws.String(role), Type: types.StateMachineType(typ)})
+		if err != nil {
+			info.Problem, info.Problems = err.Error(), 1
+			s.setInfo(m.Name, info)
+			return "", fmt.Errorf("%s: %v", m.Name, err)
+		}
+		arn, what = aws.ToString(out.StateMachineArn), "created"
+	} else {
+		out, err := s.api.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn),
+			Definition: aws.String(def), RoleArn: aws.String(role)})
+		if err != nil {
+			info.Problem, info.Problems = err.Error(), 1
+			s.setInfo(m.Name, info)
+			return "", fmt.Errorf("%s: %v", m.Name, err)
+		}
+		info.Revision = aws.ToString(out.RevisionId)
+	}
+	s.mu.Lock()
+	e.definition, e.arn = def, arn
+	e.info = info
+	s.mu.Unlock()
+	return what, nil
+}
+
+func (s *Syncer) setInfo(name string, info Info) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e := s.byName[name]; e != nil {
+		e.info = info
+	}
+}
+
+// find looks a machine up by name: one a previous run created is updated, not
+// created again.
+func (s *Syncer) find(ctx context.Context, name string) string {
+	in := &sfn.ListStateMachinesInput{}
+	for {
+		out, err := s.api.ListStateMachines(ctx, in)
+		if err != nil {
+			return ""
+		}
+		for _, sm := range out.StateMachines {
+			if aws.ToString(sm.Name) == name {
+				return aws.ToString(sm.StateMachineArn)
+			}
+		}
+		if out.NextToken == nil {
+			return ""
+		}
+		in.NextToken = out.NextToken
+	}
+}
+
+// watchPath watches the folders of a path and of the files its machines were read
+// from: editors often save by writing a new file and renaming it over the old one,
+// which only a watch on the folder sees.
+func (s *Syncer) watchPath(path string, ms []*source.Machine) {
+	if s.watcher == nil {
+		return
+	}
+	dirs := []string{}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		filepath.WalkDir(path, func(d string, e os.DirEntry, err error) error {
+			if err != nil || !e.IsDir() {
+				return nil
+			}
+			if d != path && (strings.HasPrefix(e.Name(), ".") || e.Name() == "node_modules") {
+				return filepath.SkipDir
+			}
+			dirs = append(dirs, d)
+			return nil
+		})
+	} else {
+		dirs = append(dirs, filepath.Dir(path))
+	}
+	for _, m := range ms {
+		for _, f := range m.Files() {
+			if abs, err := filepath.Abs(f); err == nil {
+				dirs = append(dirs, filepath.Dir(abs))
+			}
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range dirs {
+		if !s.watched[d] && s.watcher.Add(d) == nil {
+			s.watched[d] = true
+		}
+	}
+}
+
+// debounce gathers the several events of one save into one reload.
+const debounce = 150 * time.Millisecond
+
+func (s *Syncer) watch() {
+	defer close(s.done)
+	var timer <-chan time.Time
+	for {
+		select {
+		case ev, ok := <-s.watcher.Events:
+			if !ok {
+				return
+			}
+			if ev.Op == fsnotify.Chmod || !isSourceFile(ev.Name) {
+				continue
+			}
+			timer = time.After(debounce)
+		case _, ok := <-s.watcher.Errors:
+			if !ok {
+				return
+			}
+		case <-timer:
+			timer = nil
+			s.reloadAll()
+		}
+	}
+}
+
+func isSourceFile(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml")
+}
+
+// reloadAll reads every source again; only machines whose definitions changed are
+// updated.
+func (s *Syncer) reloadAll() {
+	s.mu.Lock()
+	paths := append([]string(nil), s.paths...)
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, p := range paths {
+		summary, err := s.sync(ctx, p)
+		ev := common.SourceChange{Text: summary}
+		if err != nil {
+			ev = common.SourceChange{Text: err.Error(), Err: true}
+		} else if strings.Contains(summary, "with problems") {
+			ev.Err = true
+		} else if !strings.Contains(summary, "updated") && !strings.Contains(summary, "created") && !strings.Contains(summary, "fixed") {
+			continue // nothing changed: a save of the same text, or another file
+		}
+		select {
+		case s.events <- ev:
+		default: // nobody is reading: the UI shows the latest state anyway
+		}
+	}
+}
