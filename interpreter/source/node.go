@@ -113,14 +113,20 @@ func parseDocument(file string, data []byte) (*node, error) {
 	if err != nil {
 		return nil, syntaxError(file, err)
 	}
-	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
+	var docs []*ast.DocumentNode
+	for _, d := range f.Docs {
+		if d != nil && d.Body != nil {
+			docs = append(docs, d)
+		}
+	}
+	if len(docs) == 0 {
 		return nil, &Error{File: file, Msg: "the file is empty"}
 	}
-	if len(f.Docs) > 1 {
-		return nil, &Error{File: file, Pos: posOf(f.Docs[1].GetToken()), Msg: "the file holds more than one YAML document"}
+	if len(docs) > 1 {
+		return nil, &Error{File: file, Pos: posOf(docs[1].Body.GetToken()), Msg: "the file holds more than one YAML document"}
 	}
 	c := &converter{file: file, data: data, anchors: map[string]*node{}}
-	return c.convert(f.Docs[0].Body, 0)
+	return c.convert(docs[0].Body, 0)
 }
 
 // syntaxError turns the YAML library's error into ours, keeping its position.
