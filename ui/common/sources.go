@@ -14,6 +14,8 @@ type Sources interface {
 	Load(ctx context.Context, path string) (summary string, err error)
 	// Changes delivers what each save did.
 	Changes() <-chan SourceChange
+	// Count is how many machines came from files.
+	Count() int
 }
 
 // SourceChange is what a save did, for the status line.

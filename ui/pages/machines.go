@@ -58,7 +58,14 @@ func (m *Machines) columns() []table.Column {
 	for _, c := range fixed {
 		used += c.Width + 2
 	}
-	return append([]table.Column{{Title: "Name", Width: max(m.c.Width-used-2, 8)}}, fixed...)
+	name := max(m.c.Width-used-2, 8)
+	if showSources(m.c) {
+		// Machines loaded from files show where (machines_source.go); the name and the
+		// source share the room.
+		src := name / 2
+		return append(append([]table.Column{{Title: "Name", Width: name - src - 2}}, fixed...), table.Column{Title: "Source", Width: src})
+	}
+	return append([]table.Column{{Title: "Name", Width: name}}, fixed...)
 }
 
 func (m *Machines) Init() tea.Cmd {
@@ -208,6 +215,9 @@ func (m *Machines) tableRows() []table.Row {
 	rows := make([]table.Row, len(m.rows))
 	for i, r := range m.rows {
 		rows[i] = table.Row{common.Line(r.Name, 0), r.Type, r.LastStatus, r.LastStart}
+		if showSources(m.c) {
+			rows[i] = append(rows[i], sourceCell(m.c.Sources, r.Name))
+		}
 	}
 	return rows
 }

@@ -44,7 +44,9 @@ type Info struct {
 // Syncer keeps a backend's machines in step with their sources. It is safe for
 // concurrent use.
 type Syncer struct {
-	api client.API
+	// api is the backend now; nil while it is not one sources apply to (the UI
+	// switched to AWS). The local engine is opened anew on each switch back to it.
+	api func() client.API
 
 	mu      sync.Mutex
 	paths   []string
@@ -64,8 +66,9 @@ type entry struct {
 	arn        string
 }
 
-// New returns a Syncer on api. It watches the sources it loads until Close.
-func New(api client.API) *Syncer {
+// New returns a Syncer on the backend api returns. It watches the sources it loads
+// until Close.
+func New(api func() client.API) *Syncer {
 	s := &Syncer{api: api, byName: map[string]*entry{}, watched: map[string]bool{},
 		events: make(chan common.SourceChange, 64), done: make(chan struct{})}
 	if w, err := fsnotify.NewWatcher(); err == nil {
@@ -94,6 +97,13 @@ func (s *Syncer) Info(name string) (Info, bool) {
 		return Info{}, false
 	}
 	return e.info, true
+}
+
+// Count is how many machines came from sources.
+func (s *Syncer) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.byName)
 }
 
 // Names lists the machines that came from sources.
@@ -148,12 +158,16 @@ func (s *Syncer) Load(ctx context.Context, path string) (string, error) {
 
 // sync loads one path and applies what it holds.
 func (s *Syncer) sync(ctx context.Context, path string) (string, error) {
+	api := s.api()
+	if api == nil {
+		return "", errors.New("files are loaded only into the local engine (:local)")
+	}
 	ms, loadErr := source.Load(path)
 	s.watchPath(path, ms)
 	var notes []string
 	created, updated, broken := 0, 0, 0
 	for _, m := range ms {
-		what, err := s.apply(ctx, m)
+		what, err := s.apply(ctx, api, m)
 		switch {
 		case err != nil:
 			broken++
@@ -220,7 +234,7 @@ func (s *Syncer) markBroken(path string, err error) {
 
 // apply creates or updates one machine. It returns "created", "updated" or
 // "unchanged"; an invalid definition is an error and leaves the machine as it was.
-func (s *Syncer) apply(ctx context.Context, m *source.Machine) (string, error) {
+func (s *Syncer) apply(ctx context.Context, api client.API, m *source.Machine) (string, error) {
 	info := Info{Origin: m.Origin.String(), Placeholders: m.Placeholders}
 	s.mu.Lock()
 	e := s.byName[m.Name]
@@ -274,8 +288,8 @@ func (s *Syncer) apply(ctx context.Context, m *source.Machine) (string, error) {
 	}
 	if arn == "" {
 		// A machine an earlier run created is updated, and only if it differs.
-		if arn = s.find(ctx, m.Name); arn != "" {
-			d, err := s.api.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)})
+		if arn = s.find(ctx, api, m.Name); arn != "" {
+			d, err := api.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)})
 			if err == nil && aws.ToString(d.Definition) == def {
 				s.mu.Lock()
 				e.definition, e.arn, e.info = def, arn, info
@@ -286,7 +300,7 @@ func (s *Syncer) apply(ctx context.Context, m *source.Machine) (string, error) {
 	}
 	what := "updated"
 	if arn == "" {
-		out, err := s.api.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(m.Name),
+		out, err := api.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(m.Name),
 			Definition: aws.String(def), RoleArn: aws.String(role), Type: types.StateMachineType(typ)})
 		if err != nil {
 			info.Problem, info.Problems = err.Error(), 1
@@ -295,7 +309,7 @@ func (s *Syncer) apply(ctx context.Context, m *source.Machine) (string, error) {
 		}
 		arn, what = aws.ToString(out.StateMachineArn), "created"
 	} else {
-		out, err := s.api.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn),
+		out, err := api.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn),
 			Definition: aws.String(def), RoleArn: aws.String(role)})
 		if err != nil {
 			info.Problem, info.Problems = err.Error(), 1
@@ -321,10 +335,10 @@ func (s *Syncer) setInfo(name string, info Info) {
 
 // find looks a machine up by name: one a previous run created is updated, not
 // created again.
-func (s *Syncer) find(ctx context.Context, name string) string {
+func (s *Syncer) find(ctx context.Context, api client.API, name string) string {
 	in := &sfn.ListStateMachinesInput{}
 	for {
-		out, err := s.api.ListStateMachines(ctx, in)
+		out, err := api.ListStateMachines(ctx, in)
 		if err != nil {
 			return ""
 		}

@@ -85,7 +85,7 @@ func TestSaveUpdatesTheMachineAndABrokenSaveShowsItsProblem(t *testing.T) {
 	ctx := context.Background()
 	dir := copyTree(t, samApp)
 	api := localAPI(t)
-	s := New(api)
+	s := New(func() client.API { return api })
 	defer s.Close()
 	summary, err := s.Load(ctx, dir)
 	if err != nil || !strings.Contains(summary, "2 created") {
@@ -160,7 +160,7 @@ func TestSaveUpdatesTheMachineAndABrokenSaveShowsItsProblem(t *testing.T) {
 func TestTemplateSyntaxErrorMarksItsMachines(t *testing.T) {
 	dir := copyTree(t, samApp)
 	api := localAPI(t)
-	s := New(api)
+	s := New(func() client.API { return api })
 	defer s.Close()
 	tpl := filepath.Join(dir, "template.yaml")
 	if _, err := s.Load(context.Background(), tpl); err != nil {
@@ -176,7 +176,8 @@ func TestTemplateSyntaxErrorMarksItsMachines(t *testing.T) {
 }
 
 func TestLoadRejectsAMissingPath(t *testing.T) {
-	s := New(localAPI(t))
+	api := localAPI(t)
+	s := New(func() client.API { return api })
 	defer s.Close()
 	if _, err := s.Load(context.Background(), filepath.Join(t.TempDir(), "nope.yaml")); err == nil {
 		t.Fatal("a missing path loaded")
