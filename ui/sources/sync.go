@@ -64,6 +64,7 @@ type entry struct {
 	info       Info
 	definition string
 	arn        string
+	typ        string // the type it was created with, which no update can change
 }
 
 // New returns a Syncer on the backend api returns. It watches the sources it loads
@@ -189,7 +190,7 @@ func (s *Syncer) sync(ctx context.Context, path string) (string, error) {
 		// A source that does not parse: the machines it held keep their last good
 		// definition and show the syntax error.
 		s.markBroken(path, loadErr)
-		notes = append(notes, firstLine(loadErr.Error()))
+		notes = append(notes, relPath(firstLine(loadErr.Error())))
 		broken++
 	}
 	summary := fmt.Sprintf("%s: %d state machine(s)", filepath.Base(path), len(ms))
@@ -226,8 +227,8 @@ func (s *Syncer) markBroken(path string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, e := range s.byName {
-		if strings.HasPrefix(e.key, abs) || strings.Contains(e.info.Origin, file) {
-			e.info.Problem, e.info.Problems = firstLine(err.Error()), 1
+		if strings.HasPrefix(e.key, abs) || strings.Contains(e.info.Origin, relPath(abs)) {
+			e.info.Problem, e.info.Problems = relPath(firstLine(err.Error())), 1
 		}
 	}
 }
@@ -235,7 +236,7 @@ func (s *Syncer) markBroken(path string, err error) {
 // apply creates or updates one machine. It returns "created", "updated" or
 // "unchanged"; an invalid definition is an error and leaves the machine as it was.
 func (s *Syncer) apply(ctx context.Context, api client.API, m *source.Machine) (string, error) {
-	info := Info{Origin: m.Origin.String(), Placeholders: m.Placeholders}
+	info := Info{Origin: displayOrigin(m.Origin), Placeholders: m.Placeholders}
 	s.mu.Lock()
 	e := s.byName[m.Name]
 	if e != nil && e.key != m.Key() {
@@ -258,7 +259,8 @@ func (s *Syncer) apply(ctx context.Context, api client.API, m *source.Machine) (
 		var de *asl.Error
 		if errors.As(err, &de) && len(de.Diagnostics) > 0 {
 			d := de.Diagnostics[0]
-			info.Problem = fmt.Sprintf("%s: %s: %s", m.Locate(d.Location), d.Code, d.Message)
+			loc := strings.Replace(m.Locate(d.Location), m.Origin.Path, relPath(m.Origin.Path), 1)
+			info.Problem = fmt.Sprintf("%s: %s: %s", loc, d.Code, d.Message)
 			if d.Location != "" {
 				info.Problem += " at " + d.Location
 			}
@@ -277,8 +279,14 @@ func (s *Syncer) apply(ctx context.Context, api client.API, m *source.Machine) (
 	s.mu.Lock()
 	same := e.definition == def && e.arn != ""
 	wasBroken := e.info.Problem != ""
-	arn := e.arn
+	arn, oldType := e.arn, e.typ
 	s.mu.Unlock()
+	if arn != "" && oldType != "" && oldType != typ {
+		info.Problem = fmt.Sprintf("%s: the type changed from %s to %s, which Step Functions cannot update: give the machine a new name", m.Origin, oldType, typ)
+		info.Problems = 1
+		s.setInfo(m.Name, info)
+		return "", fmt.Errorf("%s: %s", m.Name, info.Problem)
+	}
 	if same {
 		s.setInfo(m.Name, info)
 		if wasBroken {
@@ -290,9 +298,15 @@ func (s *Syncer) apply(ctx context.Context, api client.API, m *source.Machine) (
 		// A machine an earlier run created is updated, and only if it differs.
 		if arn = s.find(ctx, api, m.Name); arn != "" {
 			d, err := api.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)})
+			if err == nil && string(d.Type) != typ {
+				info.Problem = fmt.Sprintf("%s: a %s machine of this name exists already, and Step Functions cannot change its type to %s", m.Origin, d.Type, typ)
+				info.Problems = 1
+				s.setInfo(m.Name, info)
+				return "", fmt.Errorf("%s: %s", m.Name, info.Problem)
+			}
 			if err == nil && aws.ToString(d.Definition) == def {
 				s.mu.Lock()
-				e.definition, e.arn, e.info = def, arn, info
+				e.definition, e.arn, e.typ, e.info = def, arn, typ, info
 				s.mu.Unlock()
 				return "unchanged", nil
 			}
@@ -319,10 +333,31 @@ func (s *Syncer) apply(ctx context.Context, api client.API, m *source.Machine) (
 		info.Revision = aws.ToString(out.RevisionId)
 	}
 	s.mu.Lock()
-	e.definition, e.arn = def, arn
+	e.definition, e.arn, e.typ = def, arn, typ
 	e.info = info
 	s.mu.Unlock()
 	return what, nil
+}
+
+// displayOrigin names an origin with paths relative to the working directory, as
+// people typed them, where that is shorter.
+func displayOrigin(o source.Origin) string {
+	o.Path, o.Template = relPath(o.Path), relPath(o.Template)
+	return o.String()
+}
+
+func relPath(p string) string {
+	if p == "" {
+		return p
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if r, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return p
 }
 
 func (s *Syncer) setInfo(name string, info Info) {
