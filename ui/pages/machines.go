@@ -62,7 +62,7 @@ func (m *Machines) columns() []table.Column {
 	if showSources(m.c) {
 		// Machines loaded from files show where (machines_source.go); the name and the
 		// source share the room.
-		src := name / 2
+		src := name * 3 / 5
 		return append(append([]table.Column{{Title: "Name", Width: name - src - 2}}, fixed...), table.Column{Title: "Source", Width: src})
 	}
 	return append([]table.Column{{Title: "Name", Width: name}}, fixed...)
@@ -223,7 +223,10 @@ func (m *Machines) tableRows() []table.Row {
 }
 
 // showRows puts the rows the filter keeps in the table.
-func (m *Machines) showRows() { m.table.SetRows(m.filter.Apply(m.tableRows())) }
+func (m *Machines) showRows() {
+	m.fitSourceColumn()
+	m.table.SetRows(m.filter.Apply(m.tableRows()))
+}
 
 func (m *Machines) resize() { fitTable(m.c, &m.table, &m.w, &m.h, m.columns) }
 
