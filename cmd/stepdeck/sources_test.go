@@ -203,28 +203,41 @@ func TestRunEachFixtureWithMocksAndHandlers(t *testing.T) {
 }
 
 func TestDebugAndReplayTakeSources(t *testing.T) {
-	s, err := newDebugSession(samApp, debugOptions{run: runOptions{input: "{}", stateMachine: "ArchiveMachine", timeScale: 0}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := s.View()
-	s.Close()
-	if len(v.Held) == 0 || v.Held[0].State != "Store" {
-		t.Errorf("the debugger starts before the archive machine's first state: %+v", v.Held)
+	for _, c := range []struct{ path, machine, first string }{
+		{samApp, "ArchiveMachine", "Store"},
+		{cfnFile, "orders-prod", "Check Stock"},
+		{cdkApp, "SignOff5C9E1B4A", "Collect Sign-offs"},
+	} {
+		s, err := newDebugSession(c.path, debugOptions{run: runOptions{input: "{}", stateMachine: c.machine, timeScale: 0}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := s.View()
+		s.Close()
+		if len(v.Held) == 0 || v.Held[0].State != c.first {
+			t.Errorf("%s: the debugger starts before %s: %+v", c.machine, c.first, v.Held)
+		}
 	}
 	if _, err := newDebugSession(samApp, debugOptions{run: runOptions{input: "{}"}}); err == nil || !strings.Contains(err.Error(), "--state-machine") {
 		t.Errorf("debug on a source with two machines: %v", err)
 	}
 
-	handlers := filepath.Join(filepath.Dir(cfnFile), "handlers.json")
-	out, code, _ := execute(t, "run", cfnFile, "--state-machine", "orders-prod", "--handlers", handlers, "-o", "json", "--input", `{"order":7}`)
-	if code != 0 {
-		t.Fatalf("run: exit %d\n%s", code, out)
-	}
-	hist := writeFile(t, "run.json", out)
-	out, code, err = execute(t, "replay", "--history", hist, "--definition", cfnFile, "--state-machine", "orders-prod")
-	if code != 0 || !strings.Contains(out, "no divergence") {
-		t.Errorf("replay: exit %d %v\n%s", code, err, out)
+	// Each fixture's run replays without divergence against the same source.
+	cdkHandlers := writeFile(t, "handlers.json", `{"handlers":[{"resource":"arn:aws:lambda:us-east-1:123456789012:function:SignerFunction3A4B2C1D","command":["cat"]}]}`)
+	for _, c := range []struct{ path, machine, handlers, input string }{
+		{cfnFile, "orders-prod", filepath.Join(filepath.Dir(cfnFile), "handlers.json"), `{"order":7}`},
+		{samApp, "ArchiveMachine", filepath.Join(samApp, "handlers.json"), `{"documentId":"d-1"}`},
+		{cdkApp, "Archive9D2C4E1A", cdkHandlers, `{"documentId":"d-1"}`},
+	} {
+		out, code, _ := execute(t, "run", c.path, "--state-machine", c.machine, "--handlers", c.handlers, "--history", "-o", "json", "--input", c.input)
+		if code != 0 {
+			t.Fatalf("run %s: exit %d\n%s", c.machine, code, out)
+		}
+		hist := writeFile(t, "run.json", out)
+		out, code, err := execute(t, "replay", "--history", hist, "--definition", c.path, "--state-machine", c.machine)
+		if code != 0 || !strings.Contains(out, "no divergence") {
+			t.Errorf("replay %s: exit %d %v\n%s", c.machine, code, err, out)
+		}
 	}
 }
 
