@@ -312,3 +312,33 @@ func TestNameFromFile(t *testing.T) {
 		}
 	}
 }
+
+// A DefinitionString built with Fn::Join (as CDK writes it) places each value at the
+// Join part its text is in.
+func TestJoinedDefinitionStringPositions(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "t.template.json", `{"Resources": {
+  "Fn": {"Type": "AWS::Lambda::Function"},
+  "M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": {"Fn::Join": ["", [
+    "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Task\",\"Resource\":\"",
+    {"Fn::GetAtt": ["Fn", "Arn"]},
+    "\",\"Next\":\"Nowhere\"}}}"
+  ]]}}}}}`)
+	ms, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ms[0]
+	_, err = asl.Parse(m.Definition)
+	var de *asl.Error
+	if !errors.As(err, &de) {
+		t.Fatalf("want a diagnostic: %v", err)
+	}
+	pos, ok := m.Position(de.Diagnostics[0].Location)
+	if !ok || pos.Line != 6 {
+		t.Errorf("%s at %v, want line 6 (the part with Next)", de.Diagnostics[0].Location, pos)
+	}
+	if pos, _ := m.Position("/States/A/Resource"); pos.Line != 4 {
+		t.Errorf("Resource at %v", pos)
+	}
+}

@@ -217,6 +217,9 @@ func loadMachine(st *stack, res *resource, r *node, tl templateLoad) (*Machine, 
 		m.Definition = []byte(subst(s))
 		m.Placeholders = rs.placeholders
 		m.positions = stringPositions(defNode, m.Definition)
+		if len(m.positions) == 1 {
+			m.positions = joinPositions(rs, defNode, m.Definition, subst)
+		}
 	default:
 		file, err := definitionFile(tl.file, defNode, inlineKey, rs)
 		if err != nil {
@@ -270,6 +273,79 @@ func stringPositions(defNode *node, text []byte) map[string]Position {
 		positions[ptr] = Position{Line: textNode.block.Line + p.Line - 1, Column: textNode.block.Column + p.Column - 1}
 	}
 	return positions
+}
+
+// joinPositions places the values of a DefinitionString built with Fn::Join, as CDK
+// writes it: each at the Join part its text starts in (a part is one JSON string on one
+// line of the template, so the line is exact and the column is the part's).
+func joinPositions(rs *resolver, defNode *node, text []byte, subst func(string) string) map[string]Position {
+	positions := map[string]Position{"": defNode.pos}
+	fn, ok := intrinsicName(defNode)
+	if !ok || fn != "Fn::Join" {
+		return positions
+	}
+	arg := defNode.vals[0]
+	if arg.kind != kSeq || len(arg.items) != 2 || arg.items[1].kind != kSeq {
+		return positions
+	}
+	delim, ok := arg.items[0].str()
+	if !ok {
+		return positions
+	}
+	type segment struct {
+		end int // offset in text just past the part
+		pos Position
+	}
+	var segs []segment
+	var b strings.Builder
+	for i, part := range arg.items[1].items {
+		if i > 0 {
+			b.WriteString(delim)
+		}
+		s, err := rs.str(part, "a Fn::Join part")
+		if err != nil {
+			return positions
+		}
+		b.WriteString(subst(s))
+		segs = append(segs, segment{b.Len(), part.pos})
+	}
+	// Substituted part by part, the text must be what was substituted whole.
+	if b.String() != string(text) {
+		return positions
+	}
+	doc, err := parseDocument("", text)
+	if err != nil {
+		return positions
+	}
+	inner := map[string]Position{}
+	if _, err := plainValue(doc, inner); err != nil {
+		return positions
+	}
+	starts := lineStarts(text)
+	for ptr, p := range inner {
+		if p.Line < 1 || p.Line > len(starts) {
+			continue
+		}
+		off := starts[p.Line-1] + p.Column - 1
+		for _, sg := range segs {
+			if off < sg.end {
+				positions[ptr] = sg.pos
+				break
+			}
+		}
+	}
+	return positions
+}
+
+// lineStarts are the byte offsets where each line of text starts.
+func lineStarts(text []byte) []int {
+	starts := []int{0}
+	for i, c := range text {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
 }
 
 // definitionFile finds the local file DefinitionUri or DefinitionS3Location names:
