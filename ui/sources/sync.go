@@ -65,6 +65,8 @@ type entry struct {
 	definition string
 	arn        string
 	typ        string // the type it was created with, which no update can change
+	path       string // the path it was loaded through (a file or folder given to Load)
+	gone       bool   // its source no longer declares it
 }
 
 // New returns a Syncer on the backend api returns. It watches the sources it loads
@@ -168,7 +170,7 @@ func (s *Syncer) sync(ctx context.Context, path string) (string, error) {
 	var notes []string
 	created, updated, broken := 0, 0, 0
 	for _, m := range ms {
-		what, err := s.apply(ctx, api, m)
+		what, err := s.apply(ctx, api, path, m)
 		switch {
 		case err != nil:
 			broken++
@@ -192,6 +194,8 @@ func (s *Syncer) sync(ctx context.Context, path string) (string, error) {
 		s.markBroken(path, loadErr)
 		notes = append(notes, relPath(firstLine(loadErr.Error())))
 		broken++
+	} else {
+		notes = append(notes, s.markGone(path, ms)...)
 	}
 	summary := fmt.Sprintf("%s: %d state machine(s)", filepath.Base(path), len(ms))
 	if created > 0 {
@@ -216,6 +220,29 @@ func firstLine(s string) string {
 	return s
 }
 
+// markGone marks the machines a path loaded before that its sources no longer
+// declare (deleted, or renamed): they stay in the engine, with their executions, and
+// say so. It returns a note for each newly gone.
+func (s *Syncer) markGone(path string, ms []*source.Machine) []string {
+	current := map[string]bool{}
+	for _, m := range ms {
+		current[m.Name] = true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var notes []string
+	for name, e := range s.byName {
+		if e.path != path || current[name] || e.gone {
+			continue
+		}
+		e.gone = true
+		e.info.Problem, e.info.Problems = "no longer in "+relPath(path)+": the machine is kept as it was", 1
+		notes = append(notes, name+" is no longer in its source")
+	}
+	sort.Strings(notes)
+	return notes
+}
+
 // markBroken records a syntax error on every machine read from a file of path.
 func (s *Syncer) markBroken(path string, err error) {
 	var se *source.Error
@@ -235,7 +262,7 @@ func (s *Syncer) markBroken(path string, err error) {
 
 // apply creates or updates one machine. It returns "created", "updated" or
 // "unchanged"; an invalid definition is an error and leaves the machine as it was.
-func (s *Syncer) apply(ctx context.Context, api client.API, m *source.Machine) (string, error) {
+func (s *Syncer) apply(ctx context.Context, api client.API, path string, m *source.Machine) (string, error) {
 	info := Info{Origin: displayOrigin(m.Origin), Placeholders: m.Placeholders}
 	s.mu.Lock()
 	e := s.byName[m.Name]
@@ -245,9 +272,10 @@ func (s *Syncer) apply(ctx context.Context, api client.API, m *source.Machine) (
 		return "", fmt.Errorf("%s: the name %s is taken by %s", m.Origin, m.Name, other)
 	}
 	if e == nil {
-		e = &entry{key: m.Key()}
+		e = &entry{key: m.Key(), path: path}
 		s.byName[m.Name] = e
 	}
+	e.gone = false
 	info.Revision = e.info.Revision
 	s.mu.Unlock()
 
@@ -474,7 +502,8 @@ func (s *Syncer) reloadAll() {
 			ev = common.SourceChange{Text: err.Error(), Err: true}
 		} else if strings.Contains(summary, "with problems") {
 			ev.Err = true
-		} else if !strings.Contains(summary, "updated") && !strings.Contains(summary, "created") && !strings.Contains(summary, "fixed") {
+		} else if !strings.Contains(summary, "updated") && !strings.Contains(summary, "created") && !strings.Contains(summary, "fixed") &&
+			!strings.Contains(summary, "no longer") {
 			continue // nothing changed: a save of the same text, or another file
 		}
 		select {

@@ -183,3 +183,30 @@ func TestLoadRejectsAMissingPath(t *testing.T) {
 		t.Fatal("a missing path loaded")
 	}
 }
+
+// A machine its template no longer declares stays, and says so.
+func TestRemovedMachineIsKeptAndSaysSo(t *testing.T) {
+	dir := copyTree(t, samApp)
+	api := localAPI(t)
+	s := New(func() client.API { return api })
+	defer s.Close()
+	tpl := filepath.Join(dir, "template.yaml")
+	if _, err := s.Load(context.Background(), tpl); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(tpl)
+	text := string(data)
+	i, j := strings.Index(text, "  ArchiveMachine:\n"), strings.Index(text, "  SignerFunction:\n")
+	// The sign-off machine refers to the archive machine; give it a literal instead.
+	edited := strings.Replace(text[:i]+text[j:], "ArchiveMachineArn: !Ref ArchiveMachine", "ArchiveMachineArn: arn:aws:states:us-east-1:123456789012:stateMachine:elsewhere", 1)
+	if err := os.WriteFile(tpl, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitChange(t, s, "ArchiveMachine is no longer in its source")
+	if _, problem, ok := s.Origin("ArchiveMachine"); !ok || !strings.Contains(problem, "no longer in") {
+		t.Errorf("problem %q", problem)
+	}
+	if arn := s.find(context.Background(), api, "ArchiveMachine"); arn == "" {
+		t.Error("the machine was deleted")
+	}
+}
