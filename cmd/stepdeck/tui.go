@@ -106,7 +106,13 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 		}
 		c.Sources = syncer
 	}
-	if mocks, err := mock.Parse(examples.Mocks()); err == nil {
+	if o.mockConfig != "" {
+		// The debugger (D on a machine) answers tasks from the mock config given, as
+		// the local engine does.
+		if mocks, err := mock.Load(o.mockConfig); err == nil {
+			c.Debug = localDebugStarter(mocks, o.testCase, o.timeScale)
+		}
+	} else if mocks, err := mock.Parse(examples.Mocks()); err == nil {
 		// The debugger (D on a machine) answers the bundled examples' tasks as the local
 		// engine does.
 		c.Debug = localDebugStarter(mocks, examples.DefaultTestCase, o.timeScale)
