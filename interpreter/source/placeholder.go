@@ -28,6 +28,7 @@ type resource struct {
 	logicalID string
 	typ       string
 	props     *node
+	node      *node  // the whole declaration (Type, Properties, Metadata, ...)
 	name      string // the physical name used in its placeholders
 }
 

@@ -29,6 +29,10 @@ type stack struct {
 	mappings          *node
 	condCache         map[string]bool
 	condBusy          map[string]bool
+	// load is how the template was loaded, for its nested stacks; nestedBusy the
+	// nested stacks being read, to catch parameters that go round in a loop.
+	load       templateLoad
+	nestedBusy map[string]bool
 }
 
 // resolver evaluates intrinsic functions in one value of a stack, collecting the
@@ -367,6 +371,19 @@ func (r *resolver) getAtt(resName, attr string, at *node) (value.Value, error) {
 	res, ok := r.st.resources[resName]
 	if !ok {
 		return nil, r.errorf(at, "Fn::GetAtt %s.%s: no resource of that name", resName, attr)
+	}
+	if out, found := strings.CutPrefix(attr, "Outputs."); found && res.typ == cfnStack {
+		// A nested stack's output is what its template says, when the template is here.
+		v, ps, ok, err := nestedOutput(r.st, res, out)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			for _, p := range ps {
+				r.placeholder(p.Expression, p.Value, p.Type)
+			}
+			return v, nil
+		}
 	}
 	v := resourceValue(res, attr)
 	r.placeholder("!GetAtt "+resName+"."+attr, v, res.typ)

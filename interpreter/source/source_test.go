@@ -342,3 +342,46 @@ func TestJoinedDefinitionStringPositions(t *testing.T) {
 		t.Errorf("Resource at %v", pos)
 	}
 }
+
+// Fn::GetAtt [Nested, Outputs.X] is the nested template's output, in its scope; nested
+// stacks that wait on each other's outputs are an error, not a loop.
+func TestNestedStackOutputs(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "child.yaml", "Parameters: {Prefix: {Type: String}}\nResources:\n  Table: {Type: AWS::DynamoDB::Table, Properties: {TableName: !Sub '${Prefix}-orders'}}\n  Fn: {Type: AWS::Lambda::Function}\nOutputs:\n  FnArn: {Value: !GetAtt Fn.Arn}\n  Name: {Value: !Sub '${Prefix}-x'}\n")
+	p := write(t, dir, "parent.yaml", `Resources:
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties: {TemplateURL: child.yaml, Parameters: {Prefix: shop}}
+  M:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: A
+        States:
+          A: {Type: Task, Resource: !GetAtt Child.Outputs.FnArn, Parameters: {n: !GetAtt Child.Outputs.Name}, End: true}
+`)
+	ms, err := Load(p)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("%v %v", ms, err)
+	}
+	def := mustParse(t, ms[0])
+	if got := def.Find("A").Resource; got != "arn:aws:lambda:us-east-1:123456789012:function:Fn" {
+		t.Errorf("resource %q", got)
+	}
+	if !strings.Contains(string(ms[0].Definition), `"n": "shop-x"`) {
+		t.Errorf("definition %s", ms[0].Definition)
+	}
+	if _, ok := placeholderValue(ms[0], "!GetAtt Fn.Arn"); !ok {
+		t.Errorf("the nested placeholder is reported: %+v", ms[0].Placeholders)
+	}
+
+	write(t, dir, "a.yaml", "Parameters: {X: {Type: String}}\nResources: {Q: {Type: AWS::SQS::Queue}}\nOutputs: {Out: {Value: !Ref X}}\n")
+	loop := write(t, dir, "loop.yaml", `Resources:
+  A: {Type: AWS::CloudFormation::Stack, Properties: {TemplateURL: a.yaml, Parameters: {X: !GetAtt B.Outputs.Out}}}
+  B: {Type: AWS::CloudFormation::Stack, Properties: {TemplateURL: a.yaml, Parameters: {X: !GetAtt A.Outputs.Out}}}
+  M: {Type: AWS::StepFunctions::StateMachine, Properties: {Definition: {StartAt: S, States: {S: {Type: Pass, Result: !GetAtt A.Outputs.Out, End: true}}}}}
+`)
+	if _, err := Load(loop); err == nil || !strings.Contains(err.Error(), "depends on itself") {
+		t.Errorf("a loop of nested outputs: %v", err)
+	}
+}

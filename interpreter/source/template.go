@@ -56,7 +56,9 @@ type templateLoad struct {
 // maxNesting bounds nested stacks, which could otherwise name each other in a loop.
 const maxNesting = 10
 
-func loadTemplate(doc *node, tl templateLoad) ([]*Machine, error) {
+// newStack builds a template's scope: its parameters (as a parent passes them, else
+// their defaults) and its resources.
+func newStack(doc *node, tl templateLoad) (*stack, error) {
 	if tl.depth > maxNesting {
 		return nil, &Error{File: tl.file, Msg: fmt.Sprintf("nested stacks deeper than %d", maxNesting)}
 	}
@@ -65,8 +67,8 @@ func loadTemplate(doc *node, tl templateLoad) ([]*Machine, error) {
 		return nil, &Error{File: tl.file, Pos: resources.pos, Msg: "Resources must be a map"}
 	}
 	st := &stack{file: tl.file, name: tl.stackName, params: map[string]value.Value{}, resources: map[string]*resource{},
-		conditions: doc.get("Conditions"), mappings: doc.get("Mappings"), condCache: map[string]bool{}, condBusy: map[string]bool{}}
-	st.paramPlaceholders = map[string][]Placeholder{}
+		conditions: doc.get("Conditions"), mappings: doc.get("Mappings"), condCache: map[string]bool{}, condBusy: map[string]bool{},
+		paramPlaceholders: map[string][]Placeholder{}, load: tl, nestedBusy: map[string]bool{}}
 	if ps := doc.get("Parameters"); ps != nil && ps.kind == kMap {
 		for i, name := range ps.keys {
 			if v, ok := tl.params[name]; ok {
@@ -91,7 +93,7 @@ func loadTemplate(doc *node, tl templateLoad) ([]*Machine, error) {
 	for i, id := range resources.keys {
 		r := resources.vals[i]
 		typ, _ := r.get("Type").str()
-		res := &resource{logicalID: id, typ: typ, props: r.get("Properties"), name: id}
+		res := &resource{logicalID: id, typ: typ, props: r.get("Properties"), node: r, name: id}
 		if prop, ok := nameProperty[typ]; ok {
 			if s, ok := res.props.get(prop).str(); ok && s != "" {
 				res.name = s
@@ -99,6 +101,15 @@ func loadTemplate(doc *node, tl templateLoad) ([]*Machine, error) {
 		}
 		st.resources[id] = res
 	}
+	return st, nil
+}
+
+func loadTemplate(doc *node, tl templateLoad) ([]*Machine, error) {
+	st, err := newStack(doc, tl)
+	if err != nil {
+		return nil, err
+	}
+	resources := doc.get("Resources")
 	var out []*Machine
 	for i, id := range resources.keys {
 		r := resources.vals[i]
@@ -111,7 +122,7 @@ func loadTemplate(doc *node, tl templateLoad) ([]*Machine, error) {
 			}
 			out = append(out, m)
 		case cfnStack:
-			nested, err := loadNestedStack(st, res, r, tl)
+			nested, err := loadNestedStack(st, res, tl)
 			if err != nil {
 				return nil, err
 			}
@@ -405,44 +416,60 @@ func substituteValue(v value.Value, subst func(string) string) value.Value {
 	return v
 }
 
-// loadNestedStack follows a nested stack to its template when it is a local file: a
-// cloud assembly's asset (Metadata aws:asset:path) or a TemplateURL that is a path.
-func loadNestedStack(st *stack, res *resource, r *node, tl templateLoad) ([]*Machine, error) {
+// nestedTemplate reads a nested stack's template when it is a local file (a cloud
+// assembly's asset, named by aws:asset:path, or a TemplateURL that is a path), with the
+// parameters the parent passes it resolved in the parent. ok is false for a template in
+// S3, which cannot be read.
+func nestedTemplate(st *stack, res *resource) (doc *node, child templateLoad, ok bool, err error) {
+	tl := st.load
 	var file string
-	if p, ok := r.get("Metadata").get("aws:asset:path").str(); ok {
+	if p, found := res.node.get("Metadata").get("aws:asset:path").str(); found {
 		dir := tl.assemblyDir
 		if dir == "" {
 			dir = filepath.Dir(tl.file)
 		}
 		file = filepath.Join(dir, filepath.FromSlash(p))
-	} else if u, ok := res.props.get("TemplateURL").str(); ok && !strings.Contains(u, "://") {
+	} else if u, found := res.props.get("TemplateURL").str(); found && !strings.Contains(u, "://") {
 		file = filepath.Join(filepath.Dir(tl.file), filepath.FromSlash(u))
 	} else {
-		return nil, nil // a template in S3: nothing to read locally
+		return nil, child, false, nil
 	}
+	if st.nestedBusy[res.logicalID] {
+		return nil, child, false, &Error{File: tl.file, Pos: res.node.pos, Msg: "nested stack " + res.logicalID + " depends on itself through its parameters"}
+	}
+	st.nestedBusy[res.logicalID] = true
+	defer delete(st.nestedBusy, res.logicalID)
 	data, err := readLimited(file)
 	if err != nil {
-		return nil, &Error{File: tl.file, Pos: r.pos, Msg: fmt.Sprintf("nested stack %s: %v", res.logicalID, err)}
+		return nil, child, false, &Error{File: tl.file, Pos: res.node.pos, Msg: fmt.Sprintf("nested stack %s: %v", res.logicalID, err)}
 	}
-	doc, err := parseDocument(file, data)
-	if err != nil {
-		return nil, err
+	if doc, err = parseDocument(file, data); err != nil {
+		return nil, child, false, err
 	}
 	if !isTemplate(doc) {
-		return nil, &Error{File: file, Msg: "nested stack " + res.logicalID + ": not a template"}
+		return nil, child, false, &Error{File: file, Msg: "nested stack " + res.logicalID + ": not a template"}
 	}
-	child := templateLoad{file: file, stackName: tl.stackName + "-" + res.logicalID, format: tl.format,
+	child = templateLoad{file: file, stackName: tl.stackName + "-" + res.logicalID, format: tl.format,
 		params: map[string]value.Value{}, paramPlaceholders: map[string][]Placeholder{}, assemblyDir: tl.assemblyDir, depth: tl.depth + 1}
 	if ps := res.props.get("Parameters"); ps != nil && ps.kind == kMap {
 		for i, k := range ps.keys {
 			rs := newResolver(st, nil)
 			v, err := rs.value(ps.vals[i], "")
 			if err != nil {
-				return nil, err
+				return nil, child, false, err
 			}
 			child.params[k] = v
 			child.paramPlaceholders[k] = rs.placeholders
 		}
+	}
+	return doc, child, true, nil
+}
+
+// loadNestedStack loads the machines of a nested stack whose template is local.
+func loadNestedStack(st *stack, res *resource, tl templateLoad) ([]*Machine, error) {
+	doc, child, ok, err := nestedTemplate(st, res)
+	if err != nil || !ok {
+		return nil, err
 	}
 	ms, err := loadTemplate(doc, child)
 	if err != nil {
@@ -453,4 +480,28 @@ func loadNestedStack(st *stack, res *resource, r *node, tl templateLoad) ([]*Mac
 		m.Origin.ParentLogicalID = res.logicalID
 	}
 	return ms, nil
+}
+
+// nestedOutput resolves Fn::GetAtt [NestedStack, Outputs.NAME] from the nested
+// template's Outputs, in the nested stack's scope. ok is false when the template is not
+// local.
+func nestedOutput(st *stack, res *resource, name string) (value.Value, []Placeholder, bool, error) {
+	doc, child, ok, err := nestedTemplate(st, res)
+	if err != nil || !ok {
+		return nil, nil, false, err
+	}
+	cst, err := newStack(doc, child)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	out := doc.get("Outputs").get(name).get("Value")
+	if out == nil {
+		return nil, nil, false, &Error{File: child.file, Msg: fmt.Sprintf("nested stack %s has no output %s", res.logicalID, name)}
+	}
+	cr := newResolver(cst, nil)
+	v, err := cr.value(out, "")
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return v, cr.placeholders, true, nil
 }
