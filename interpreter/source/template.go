@@ -359,6 +359,16 @@ func lineStarts(text []byte) []int {
 	return starts
 }
 
+// localPath is where a path a template names is: as it is when absolute, else
+// relative to dir (the template's folder).
+func localPath(dir, p string) string {
+	p = filepath.FromSlash(p)
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
 // definitionFile finds the local file DefinitionUri or DefinitionS3Location names:
 // a path relative to the template, or an S3 location whose key is such a path (as
 // before `sam package` or `aws cloudformation package` uploads it).
@@ -379,7 +389,7 @@ func definitionFile(template string, n *node, key string, rs *resolver) (string,
 		return "", &Error{File: template, Pos: n.pos, Msg: fmt.Sprintf("%s %s is in S3: stepdeck reads only local files (give the path of the file next to the template)", key, rel)}
 	}
 	dir := filepath.Dir(template)
-	p := filepath.Join(dir, filepath.FromSlash(rel))
+	p := localPath(dir, rel)
 	if _, err := os.Stat(p); err != nil && key == "DefinitionS3Location" {
 		// A key with folders (builds/v2/flow.asl.json) may name a file kept flat next
 		// to the template.
@@ -428,9 +438,9 @@ func nestedTemplate(st *stack, res *resource) (doc *node, child templateLoad, ok
 		if dir == "" {
 			dir = filepath.Dir(tl.file)
 		}
-		file = filepath.Join(dir, filepath.FromSlash(p))
+		file = localPath(dir, p)
 	} else if u, found := res.props.get("TemplateURL").str(); found && !strings.Contains(u, "://") {
-		file = filepath.Join(filepath.Dir(tl.file), filepath.FromSlash(u))
+		file = localPath(filepath.Dir(tl.file), u)
 	} else {
 		return nil, child, false, nil
 	}

@@ -20,7 +20,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/fsnotify/fsnotify"
 
 	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/interpreter/asl"
@@ -51,8 +50,7 @@ type Syncer struct {
 	mu      sync.Mutex
 	paths   []string
 	byName  map[string]*entry
-	watcher *fsnotify.Watcher
-	watched map[string]bool
+	watcher *source.Watcher
 	events  chan common.SourceChange
 	closed  bool
 	done    chan struct{}
@@ -72,11 +70,12 @@ type entry struct {
 // New returns a Syncer on the backend api returns. It watches the sources it loads
 // until Close.
 func New(api func() client.API) *Syncer {
-	s := &Syncer{api: api, byName: map[string]*entry{}, watched: map[string]bool{},
-		events: make(chan common.SourceChange, 64), done: make(chan struct{})}
-	if w, err := fsnotify.NewWatcher(); err == nil {
+	s := &Syncer{api: api, byName: map[string]*entry{}, events: make(chan common.SourceChange, 64), done: make(chan struct{})}
+	if w, err := source.NewWatcher(); err == nil {
 		s.watcher = w
 		go s.watch()
+	} else {
+		close(s.done)
 	}
 	return s
 }
@@ -132,8 +131,8 @@ func (s *Syncer) Close() {
 	s.mu.Unlock()
 	if s.watcher != nil {
 		s.watcher.Close()
-		<-s.done
 	}
+	<-s.done
 }
 
 // Load reads a path's machines, creates or updates them, and watches the path. It
@@ -166,7 +165,9 @@ func (s *Syncer) sync(ctx context.Context, path string) (string, error) {
 		return "", errors.New("files are loaded only into the local engine (:local)")
 	}
 	ms, loadErr := source.Load(path)
-	s.watchPath(path, ms)
+	if s.watcher != nil {
+		s.watcher.Add(path, ms)
+	}
 	var notes []string
 	created, updated, broken := 0, 0, 0
 	for _, m := range ms {
@@ -417,74 +418,12 @@ func (s *Syncer) find(ctx context.Context, api client.API, name string) string {
 	}
 }
 
-// watchPath watches the folders of a path and of the files its machines were read
-// from: editors often save by writing a new file and renaming it over the old one,
-// which only a watch on the folder sees.
-func (s *Syncer) watchPath(path string, ms []*source.Machine) {
-	if s.watcher == nil {
-		return
-	}
-	dirs := []string{}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		filepath.WalkDir(path, func(d string, e os.DirEntry, err error) error {
-			if err != nil || !e.IsDir() {
-				return nil
-			}
-			if d != path && (strings.HasPrefix(e.Name(), ".") || e.Name() == "node_modules") {
-				return filepath.SkipDir
-			}
-			dirs = append(dirs, d)
-			return nil
-		})
-	} else {
-		dirs = append(dirs, filepath.Dir(path))
-	}
-	for _, m := range ms {
-		for _, f := range m.Files() {
-			if abs, err := filepath.Abs(f); err == nil {
-				dirs = append(dirs, filepath.Dir(abs))
-			}
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, d := range dirs {
-		if !s.watched[d] && s.watcher.Add(d) == nil {
-			s.watched[d] = true
-		}
-	}
-}
-
-// debounce gathers the several events of one save into one reload.
-const debounce = 150 * time.Millisecond
-
+// watch reloads the sources after each save.
 func (s *Syncer) watch() {
 	defer close(s.done)
-	var timer <-chan time.Time
-	for {
-		select {
-		case ev, ok := <-s.watcher.Events:
-			if !ok {
-				return
-			}
-			if ev.Op == fsnotify.Chmod || !isSourceFile(ev.Name) {
-				continue
-			}
-			timer = time.After(debounce)
-		case _, ok := <-s.watcher.Errors:
-			if !ok {
-				return
-			}
-		case <-timer:
-			timer = nil
-			s.reloadAll()
-		}
+	for range s.watcher.Changes() {
+		s.reloadAll()
 	}
-}
-
-func isSourceFile(name string) bool {
-	lower := strings.ToLower(name)
-	return strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml")
 }
 
 // reloadAll reads every source again; only machines whose definitions changed are
