@@ -97,7 +97,7 @@ func parseMachine(m *source.Machine, typ string) (*asl.Definition, error) {
 // source file where that is known.
 func writeDiagnostics(w io.Writer, m *source.Machine, diags []asl.Diagnostic) {
 	for _, d := range diags {
-		line := fmt.Sprintf("%s: %s %s: %s", m.Locate(d.Location), d.Severity, d.Code, d.Message)
+		line := fmt.Sprintf("%s: %s %s: %s", m.LocateAt(d.Location, d.Line, d.Column), d.Severity, d.Code, d.Message)
 		if d.Location != "" {
 			line += " at " + d.Location
 		}

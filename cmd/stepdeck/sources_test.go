@@ -235,7 +235,7 @@ func TestDebugAndReplayTakeSources(t *testing.T) {
 		}
 		hist := writeFile(t, "run.json", out)
 		out, code, err := execute(t, "replay", "--history", hist, "--definition", c.path, "--state-machine", c.machine)
-		if code != 0 || !strings.Contains(out, "no divergence") {
+		if code != 0 || !strings.Contains(out, "no difference") {
 			t.Errorf("replay %s: exit %d %v\n%s", c.machine, code, err, out)
 		}
 	}
@@ -328,4 +328,24 @@ func TestWatchRedrawsAndRevalidatesOnSave(t *testing.T) {
 	data, _ := os.ReadFile(tpl)
 	os.WriteFile(tpl, []byte(strings.Replace(string(data), "Default: dev", "Default: qa", 1)), 0o644)
 	waitFor(t, validateOut, regexp.MustCompile(`SignOffMachine \(sign-off-qa\)`), v)
+}
+
+// test-state takes a state of a machine of any source.
+func TestTestStateTakesSources(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{samApp, "--state-machine", "ArchiveMachine", "--state", "Store", "--input", `{"documentId":"d-1"}`, "--mock-result", "{}"},
+			`"TableName":"ArchiveTable"`},
+		{[]string{cfnFile, "--state-machine", "orders-prod", "--state", "Ship", "--input", `{"order":7}`, "--mock-result", `{"MessageId":"m"}`},
+			`"QueueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/ShipQueue"`},
+		{[]string{cdkApp, "--state-machine", "Archive9D2C4E1A", "--state", "Notify Author", "--input", `{"documentId":"d-1"}`, "--mock-result", "{}"},
+			`"archivedTo":"ArchiveBucket4C1E7A2B"`},
+	} {
+		out, code, err := execute(t, append([]string{"test-state"}, c.args...)...)
+		if code != 0 || !strings.Contains(out, c.want) {
+			t.Errorf("test-state %v: exit %d %v\n%s", c.args, code, err, out)
+		}
+	}
 }

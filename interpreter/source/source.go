@@ -43,6 +43,9 @@ type Machine struct {
 	Origin       Origin
 
 	positions map[string]Position // JSON pointer -> place in Origin.Path
+	// verbatim says Definition is Origin.Path's text byte for byte (a JSON definition
+	// file, substituted nowhere), so places in the text are places in the file.
+	verbatim bool
 }
 
 // Origin is where a machine was declared.
@@ -113,6 +116,16 @@ func (m *Machine) Position(pointer string) (Position, bool) {
 
 // Locate says where a JSON pointer is, for people: "file:line:col", or the file alone.
 func (m *Machine) Locate(pointer string) string {
+	return m.LocateAt(pointer, 0, 0)
+}
+
+// LocateAt is Locate for a diagnostic that carries its own line and column in the
+// definition's text (asl.Diagnostic.Line, Column): those are used when the definition
+// is the file's text as is, the pointer's place otherwise.
+func (m *Machine) LocateAt(pointer string, line, column int) string {
+	if m.verbatim && line > 0 {
+		return fmt.Sprintf("%s:%d:%d", m.Origin.Path, line, column)
+	}
 	if pos, ok := m.Position(pointer); ok {
 		return fmt.Sprintf("%s:%d:%d", m.Origin.Path, pos.Line, pos.Column)
 	}
@@ -184,7 +197,7 @@ func loadFile(path string, data []byte, explicit bool) ([]*Machine, error) {
 	if err != nil {
 		if isJSON && explicit {
 			// Valid JSON the YAML reader cannot follow: take it as a definition as is.
-			return []*Machine{{Name: NameFromFile(path), Type: "STANDARD", Definition: data,
+			return []*Machine{{Name: NameFromFile(path), Type: "STANDARD", Definition: data, verbatim: true,
 				Origin: Origin{Path: path, Format: FormatASL}}}, nil
 		}
 		return nil, err
@@ -210,7 +223,7 @@ func loadFile(path string, data []byte, explicit bool) ([]*Machine, error) {
 		return nil, err
 	}
 	return []*Machine{{Name: NameFromFile(path), Type: "STANDARD", Definition: def, positions: positions,
-		Origin: Origin{Path: path, Format: FormatASL}}}, nil
+		verbatim: isJSON, Origin: Origin{Path: path, Format: FormatASL}}}, nil
 }
 
 // definitionFromFile reads an ASL file in JSON or YAML (a DefinitionUri's target).

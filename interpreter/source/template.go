@@ -244,11 +244,13 @@ func loadMachine(st *stack, res *resource, r *node, tl templateLoad) (*Machine, 
 		if err != nil {
 			return nil, err
 		}
+		substituted := def
 		if len(subs) > 0 {
-			def = []byte(subst(string(def)))
+			substituted = []byte(subst(string(def)))
 		}
-		m.Definition = def
+		m.Definition = substituted
 		m.positions = positions
+		m.verbatim = strings.HasSuffix(strings.ToLower(file), ".json") && string(substituted) == string(def)
 		m.Origin.Path = file
 		m.Placeholders = rs.placeholders
 	}

@@ -28,8 +28,8 @@ func TestHeartbeatDeadlineMovesWithSentHeartbeats(t *testing.T) {
 	}
 	p.list = []client.PendingCallback{cb}
 	p.showRows()
-	if n := len(p.table.Rows()[0]); n != 5 {
-		t.Errorf("a wide screen shows %d columns, want 5", n)
+	if n := len(p.table.Rows()[0]); n != 6 {
+		t.Errorf("a wide screen shows %d columns, want 6", n)
 	}
 	c.Width = 80
 	p.resize()

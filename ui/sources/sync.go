@@ -288,7 +288,7 @@ func (s *Syncer) apply(ctx context.Context, api client.API, path string, m *sour
 		var de *asl.Error
 		if errors.As(err, &de) && len(de.Diagnostics) > 0 {
 			d := de.Diagnostics[0]
-			loc := strings.Replace(m.Locate(d.Location), m.Origin.Path, relPath(m.Origin.Path), 1)
+			loc := strings.Replace(m.LocateAt(d.Location, d.Line, d.Column), m.Origin.Path, relPath(m.Origin.Path), 1)
 			info.Problem = fmt.Sprintf("%s: %s: %s", loc, d.Code, d.Message)
 			if d.Location != "" {
 				info.Problem += " at " + d.Location
