@@ -49,29 +49,20 @@ func FuzzTemplate(f *testing.F) {
 			}
 		}
 		for _, m := range ms {
-			if m.Origin.Template != "" && m.Origin.Path == m.Origin.Template {
-				if _, ok := positionsOf(m); !ok {
-					continue
+			if m.Origin.Path == path {
+				for ptr, pos := range m.positions {
+					if pos.Line < 0 || pos.Line > lines {
+						t.Fatalf("%s at %v, outside the %d-line file", ptr, pos, lines)
+					}
 				}
 			}
-			for ptr, pos := range m.positions {
-				if m.Origin.Path == path && (pos.Line < 0 || pos.Line > lines) {
-					t.Fatalf("%s at %v, outside the %d-line file", ptr, pos, lines)
-				}
-			}
-			if m.Origin.Format != FormatASL && !fromString(m) {
+			// What the package builds (an inline Definition, a YAML definition) is JSON;
+			// only the user's own text (a DefinitionString, a JSON file) may not be.
+			if !m.userText {
 				if _, err := value.Parse(m.Definition); err != nil {
 					t.Fatalf("definition is not JSON: %v\n%s", err, m.Definition)
 				}
 			}
 		}
 	})
-}
-
-func positionsOf(m *Machine) (map[string]Position, bool) { return m.positions, len(m.positions) > 0 }
-
-// fromString tells a definition given as DefinitionString, whose text is the user's.
-func fromString(m *Machine) bool {
-	_, err := value.Parse(m.Definition)
-	return err != nil && len(m.positions) > 0 && m.positions[""] != (Position{})
 }

@@ -46,6 +46,9 @@ type Machine struct {
 	// verbatim says Definition is Origin.Path's text byte for byte (a JSON definition
 	// file, substituted nowhere), so places in the text are places in the file.
 	verbatim bool
+	// userText says Definition is text the user wrote (a JSON file, a DefinitionString),
+	// which may not be JSON at all; otherwise this package built it and it is JSON.
+	userText bool
 }
 
 // Origin is where a machine was declared.
@@ -197,7 +200,7 @@ func loadFile(path string, data []byte, explicit bool) ([]*Machine, error) {
 	if err != nil {
 		if isJSON && explicit {
 			// Valid JSON the YAML reader cannot follow: take it as a definition as is.
-			return []*Machine{{Name: NameFromFile(path), Type: "STANDARD", Definition: data, verbatim: true,
+			return []*Machine{{Name: NameFromFile(path), Type: "STANDARD", Definition: data, verbatim: true, userText: true,
 				Origin: Origin{Path: path, Format: FormatASL}}}, nil
 		}
 		return nil, err
@@ -223,7 +226,7 @@ func loadFile(path string, data []byte, explicit bool) ([]*Machine, error) {
 		return nil, err
 	}
 	return []*Machine{{Name: NameFromFile(path), Type: "STANDARD", Definition: def, positions: positions,
-		verbatim: isJSON, Origin: Origin{Path: path, Format: FormatASL}}}, nil
+		verbatim: isJSON, userText: isJSON, Origin: Origin{Path: path, Format: FormatASL}}}, nil
 }
 
 // definitionFromFile reads an ASL file in JSON or YAML (a DefinitionUri's target).

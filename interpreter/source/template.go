@@ -226,6 +226,7 @@ func loadMachine(st *stack, res *resource, r *node, tl templateLoad) (*Machine, 
 			return nil, err
 		}
 		m.Definition = []byte(subst(s))
+		m.userText = true
 		m.Placeholders = rs.placeholders
 		m.positions = stringPositions(defNode, m.Definition)
 		if len(m.positions) == 1 {
@@ -249,6 +250,7 @@ func loadMachine(st *stack, res *resource, r *node, tl templateLoad) (*Machine, 
 			substituted = []byte(subst(string(def)))
 		}
 		m.Definition = substituted
+		m.userText = true
 		m.positions = positions
 		m.verbatim = strings.HasSuffix(strings.ToLower(file), ".json") && string(substituted) == string(def)
 		m.Origin.Path = file

@@ -108,18 +108,6 @@ func (s *Syncer) Count() int {
 	return len(s.byName)
 }
 
-// Names lists the machines that came from sources.
-func (s *Syncer) Names() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]string, 0, len(s.byName))
-	for n := range s.byName {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // Close stops watching.
 func (s *Syncer) Close() {
 	s.mu.Lock()
