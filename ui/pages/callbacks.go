@@ -80,7 +80,7 @@ func (p *Callbacks) Title() string {
 
 func (p *Callbacks) columns() []table.Column {
 	fixed := []table.Column{{Title: "State", Width: 18}, {Title: "Waiting since", Width: 19}, {Title: "Timeout at", Width: 19}}
-	if p.c.Width >= 100 {
+	if p.c.Width >= machineColumn {
 		fixed = append([]table.Column{{Title: "Machine", Width: 20}}, fixed...)
 	}
 	if p.wide() {
@@ -242,9 +242,6 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 		// is found.
 		p.scan.Rescan()
 		return p, p.load()
-	case key.Matches(k, keyEnter) && p.selectedError() != nil:
-		e := p.selectedError()
-		return p, fail(fmt.Errorf("%s: %w", client.MachineName(e.StateMachineArn), e.Err))
 	case key.Matches(k, keyEnter) && have:
 		return p, open(NewExecution(p.c, cb.ExecutionArn))
 	case !have || p.c.ReadOnly:
@@ -279,11 +276,11 @@ func execName(arn string) string {
 	return arn
 }
 
-// rows are the callbacks, then a row for each machine the scan could not read, with
-// its error (enter shows it whole).
+// rows are the callbacks; the machines the scan could not read are listed under them
+// (errorLines).
 func (p *Callbacks) rows() []table.Row {
-	rows := make([]table.Row, 0, len(p.list)+len(p.errs))
-	machineCol := p.c.Width >= 100
+	rows := make([]table.Row, 0, len(p.list))
+	machineCol := p.c.Width >= machineColumn
 	for _, cb := range p.list {
 		r := table.Row{common.Line(execName(cb.ExecutionArn), 0)}
 		if machineCol {
@@ -295,27 +292,7 @@ func (p *Callbacks) rows() []table.Row {
 		}
 		rows = append(rows, r)
 	}
-	for _, e := range p.errs {
-		r := table.Row{common.Line("⚠ "+client.Explain(e.Err).Summary, 0)}
-		if machineCol {
-			r = append(r, common.Line(client.MachineName(e.StateMachineArn), 0))
-		}
-		r = append(r, "-", "-", "-")
-		if p.wide() {
-			r = append(r, "-")
-		}
-		rows = append(rows, r)
-	}
 	return rows
-}
-
-// selectedError is the machine error on the selected row, if it is one.
-func (p *Callbacks) selectedError() *client.MachineError {
-	i := p.filter.Index(p.table.Cursor()) - len(p.list)
-	if i < 0 || i >= len(p.errs) {
-		return nil
-	}
-	return &p.errs[i]
 }
 
 // showRows puts the rows the filter keeps in the table.
@@ -352,7 +329,35 @@ func (p *Callbacks) View() string {
 	if p.loaded && !p.result.Complete {
 		note = "No waiting task found yet: " + p.result.Progress()
 	}
-	return listBody(p.c, p.table, p.loaded, len(p.table.Rows()) == 0, p.filter.EmptyNote(note))
+	errs := p.errorLines()
+	h := p.c.BodyHeight()
+	p.table.SetHeight(max(h-len(errs), 3))
+	body := listBody(p.c, p.table, p.loaded, len(p.table.Rows()) == 0, p.filter.EmptyNote(note))
+	if len(errs) == 0 {
+		return body
+	}
+	lines := strings.Split(body, "\n")
+	lines = append(lines[:max(h-len(errs), 0)], errs...)
+	return common.Fit(strings.Join(lines, "\n"), p.c.Width, h)
+}
+
+// maxErrorLines bounds the lines under the table that name machines the scan could not
+// read; ! shows every error whole.
+const maxErrorLines = 4
+
+// errorLines are the machines the scan could not read, a line each: its name and the
+// cause ("⚠ m001: access denied: needs states:ListExecutions on arn:…").
+func (p *Callbacks) errorLines() []string {
+	var out []string
+	for i, e := range p.errs {
+		if i == maxErrorLines-1 && len(p.errs) > maxErrorLines {
+			out = append(out, fmt.Sprintf("⚠ and %d more machines could not be read (! shows why)", len(p.errs)-i))
+			break
+		}
+		line := "⚠ " + client.MachineName(e.StateMachineArn) + ": " + client.Explain(e.Err).Summary
+		out = append(out, p.c.Styles.Error.Render(common.Line(line, p.c.Width)))
+	}
+	return out
 }
 
 // heartbeatDue is when the task fails for want of a heartbeat: from its start, or from
@@ -368,5 +373,9 @@ func (p *Callbacks) heartbeatDue(cb client.PendingCallback) time.Time {
 // wide says whether the screen has room for the heartbeat deadline beside the others.
 func (p *Callbacks) wide() bool { return p.c.Width >= wideCallbacks }
 
-// wideCallbacks is the width from which the heartbeat deadline has a column.
-const wideCallbacks = 110
+// wideCallbacks is the width from which the heartbeat deadline has a column, and
+// machineColumn the one from which the machine has one.
+const (
+	wideCallbacks = 150
+	machineColumn = 100
+)
