@@ -104,3 +104,35 @@ func TestDivertStderr(t *testing.T) {
 		t.Fatalf("files %v, want only the first run's", left)
 	}
 }
+
+// Given files, the local engine starts without the bundled examples: the files' machines
+// are the show.
+func TestBackendFactoryWithPathsSeedsNothing(t *testing.T) {
+	o := tuiOptions{dataDir: filepath.Join(t.TempDir(), "data"), paths: []string{samApp}}
+	api, _, closeFn, err := backendFactory(o, nil)(context.Background(), ui.BackendSpec{Local: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+	out, err := api.ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{})
+	if err != nil || len(out.StateMachines) != 0 {
+		t.Fatalf("%d machines, %v", len(out.StateMachines), err)
+	}
+}
+
+// Bad paths and paths with AWS flags are refused before the UI starts; off a terminal,
+// stepdeck PATH says the UI needs one.
+func TestTUIPathsAreChecked(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"tui", filepath.Join(t.TempDir(), "nope.yaml")}, "no such file"},
+		{[]string{"tui", samApp, "--region", "eu-west-1"}, "local engine"},
+		{[]string{samApp}, "needs a terminal"},
+	} {
+		if _, code, err := execute(t, c.args...); code != 2 || err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: exit %d, %v (want %q)", c.args, code, err, c.want)
+		}
+	}
+}

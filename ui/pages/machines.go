@@ -94,7 +94,14 @@ func (m *Machines) columns() []table.Column {
 	for _, c := range fixed {
 		used += c.Width + 2
 	}
-	return append([]table.Column{{Title: "Name", Width: max(m.c.Width-used-2, 8)}}, fixed...)
+	name := max(m.c.Width-used-2, 8)
+	if showSources(m.c) {
+		// Machines loaded from files show where (machines_source.go); the name and the
+		// source share the room.
+		src := name * 3 / 5
+		return append(append([]table.Column{{Title: "Name", Width: name - src - 2}}, fixed...), table.Column{Title: "Source", Width: src})
+	}
+	return append([]table.Column{{Title: "Name", Width: name}}, fixed...)
 }
 
 func (m *Machines) Init() tea.Cmd {
@@ -347,12 +354,18 @@ func (m *Machines) tableRows() []table.Row {
 			status, start = "…", ""
 		}
 		rows[i] = table.Row{common.Line(r.Name, 0), r.Type, common.Line(status, 0), start}
+		if showSources(m.c) {
+			rows[i] = append(rows[i], sourceCell(m.c.Sources, r.Name))
+		}
 	}
 	return rows
 }
 
 // showRows puts the rows the filter keeps in the table.
-func (m *Machines) showRows() { m.table.SetRows(m.filter.Apply(m.tableRows())) }
+func (m *Machines) showRows() {
+	m.fitSourceColumn()
+	m.table.SetRows(m.filter.Apply(m.tableRows()))
+}
 
 func (m *Machines) resize() { fitTable(m.c, &m.table, &m.w, &m.h, m.columns) }
 
