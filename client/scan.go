@@ -170,6 +170,15 @@ func (s *CallbackScan) Rescan() {
 	s.cached = map[string]cachedMachine{}
 }
 
+// Due makes a machine's turn come at the next step (a callback of it was answered).
+func (s *CallbackScan) Due(machineArn string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if in := s.info[machineArn]; in != nil {
+		in.due, in.interval = time.Time{}, s.opts.MinInterval
+	}
+}
+
 // Step does what is due: listing, describing (for at most Slice), and scanning the
 // machines that can wait whose turn it is. The error is returned only when the
 // machines cannot be listed at all; errors on single machines are in the result.

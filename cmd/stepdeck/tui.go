@@ -13,6 +13,7 @@ import (
 	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/ui"
 	"github.com/stepdeck/stepdeck/ui/common"
+	"github.com/stepdeck/stepdeck/ui/sources"
 )
 
 type tuiOptions struct {
@@ -20,15 +21,28 @@ type tuiOptions struct {
 	dataDir                   string
 	readOnly                  bool
 	timeScale                 float64
+	// paths are the sources to load into the local engine (stepdeck PATH...); the
+	// bundled examples are seeded only when there are none.
+	paths                          []string
+	mockConfig, testCase, handlers string
 }
 
 func newTUICommand() *cobra.Command {
 	var o tuiOptions
 	cmd := &cobra.Command{
-		Use:   "tui",
+		Use:   "tui [PATH...]",
 		Short: "Open the terminal UI (local engine unless --profile, --region or --endpoint is given)",
-		Args:  cobra.NoArgs,
+		Long: `Open the terminal UI. On the local engine, each PATH (an ASL file in JSON or YAML, a SAM
+or CloudFormation template, a CDK cloud assembly, or a folder holding them) is loaded:
+its state machines are created, and updated on every save (a new revision); an edit
+that no longer validates shows its problem on the machine, at its line and column,
+while the machine keeps its last valid definition. :load PATH adds more. The bundled
+examples are created only when no PATH is given.`,
+		Example: `  stepdeck tui ./my-sam-app
+  stepdeck ./my-sam-app --handlers handlers.json
+  stepdeck template.yaml --mock-config mocks.json --test-case HappyPath`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.paths = args
 			return runTUI(cmd.Context(), o)
 		},
 	}
@@ -44,6 +58,9 @@ func addTUIFlags(cmd *cobra.Command, o *tuiOptions) {
 	f.StringVar(&o.dataDir, "data-dir", defaultDataDir(), "where the local engine's store lives")
 	f.BoolVar(&o.readOnly, "read-only", false, "hide every action that changes anything")
 	f.Float64Var(&o.timeScale, "time-scale", 1, "local engine: multiply Wait and retry delays (0: no waiting)")
+	f.StringVar(&o.mockConfig, "mock-config", "", "local engine: a Step Functions Local mock config for the machines of PATH (default: the bundled examples' mocks)")
+	f.StringVar(&o.testCase, "test-case", "", "local engine: the test case of executions started without one (with --mock-config)")
+	f.StringVar(&o.handlers, "handlers", "", "local engine: a JSON file mapping task resources (placeholder ARNs too) to local commands")
 }
 
 func runTUI(ctx context.Context, o tuiOptions) error {
@@ -52,6 +69,14 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 	}
 	spec := ui.BackendSpec{Profile: o.profile, Region: o.region, Endpoint: o.endpoint}
 	spec.Local = spec == ui.BackendSpec{}
+	if len(o.paths) > 0 && !spec.Local {
+		return usageError("state machines from files are loaded into the local engine: give PATH without --profile, --region or --endpoint")
+	}
+	for _, p := range o.paths {
+		if _, err := os.Stat(p); err != nil {
+			return usageError("%v (stepdeck PATH opens the UI on a file or folder; stepdeck --help lists the commands)", err)
+		}
+	}
 	stderr, restore := divertStderr()
 	defer restore()
 	// Before the UI is up a problem seeding the examples can go to the terminal; once
@@ -62,7 +87,32 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 	}
 	c := common.New(api, o.readOnly)
 	c.Local = spec.Local
-	if mocks, err := mock.Parse(examples.Mocks()); err == nil {
+	if spec.Local {
+		// On the local engine, files are loaded and watched: those given now, and
+		// those :load names later.
+		syncer := sources.New(func() client.API {
+			if !c.Local {
+				return nil
+			}
+			return c.API
+		})
+		defer syncer.Close()
+		for _, p := range o.paths {
+			summary, err := syncer.Load(ctx, p)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			fmt.Fprintln(stderr, "stepdeck:", summary)
+		}
+		c.Sources = syncer
+	}
+	if o.mockConfig != "" {
+		// The debugger (D on a machine) answers tasks from the mock config given, as
+		// the local engine does.
+		if mocks, err := mock.Load(o.mockConfig); err == nil {
+			c.Debug = localDebugStarter(mocks, o.testCase, o.timeScale)
+		}
+	} else if mocks, err := mock.Parse(examples.Mocks()); err == nil {
 		// The debugger (D on a machine) answers the bundled examples' tasks as the local
 		// engine does.
 		c.Debug = localDebugStarter(mocks, examples.DefaultTestCase, o.timeScale)
@@ -85,18 +135,9 @@ func backendFactory(o tuiOptions, warn func(error)) ui.BackendFactory {
 		if err != nil {
 			return nil, "", nil, fmt.Errorf("connecting to AWS: %w", err)
 		}
-		name := "aws"
-		if spec.Profile != "" {
-			name += " " + spec.Profile
-		}
-		// The region the SDK resolved, so that one from the profile shows too.
-		if r := a.Options().Region; r != "" {
-			name += " " + r
-		}
-		if spec.Endpoint != "" {
-			name += " " + spec.Endpoint
-		}
-		return a, name, nil, nil
+		// Where the SDK resolved: an endpoint from the environment or the profile
+		// shows as an endpoint, not as AWS; the account follows once asked.
+		return a, a.Where.String(), nil, nil
 	}
 }
 
@@ -109,15 +150,22 @@ func openLocal(ctx context.Context, o tuiOptions, warn func(error)) (client.API,
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("the bundled mocks: %w", err)
 	}
-	a, closeFn, err := client.NewLocal(ctx, client.LocalOptions{DataDir: o.dataDir, TimeScale: o.timeScale,
-		Mocks: mocks, DefaultTestCase: examples.DefaultTestCase})
+	opts := client.LocalOptions{DataDir: o.dataDir, TimeScale: o.timeScale, Handlers: o.handlers,
+		Mocks: mocks, DefaultTestCase: examples.DefaultTestCase}
+	if o.mockConfig != "" {
+		opts.MockConfig, opts.Mocks, opts.DefaultTestCase = o.mockConfig, nil, o.testCase
+	}
+	a, closeFn, err := client.NewLocal(ctx, opts)
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("starting the local engine in %s: %w", o.dataDir, err)
 	}
-	if _, err := ui.SeedExamples(ctx, a); err != nil && warn != nil {
-		warn(err)
+	// The bundled examples are for a first look; given files, the files are the show.
+	if len(o.paths) == 0 {
+		if _, err := ui.SeedExamples(ctx, a); err != nil && warn != nil {
+			warn(err)
+		}
 	}
-	return a, "local", func() { closeFn() }, nil
+	return a, "local engine", func() { closeFn() }, nil
 }
 
 // divertStderr points os.Stderr at a pipe while the UI owns the terminal, and returns

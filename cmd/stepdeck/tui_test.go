@@ -26,7 +26,7 @@ func TestBackendFactoryLocalReopens(t *testing.T) {
 			t.Fatalf("round %d: %v", round, err)
 		}
 		out, err := api.ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{})
-		if err != nil || len(out.StateMachines) == 0 || name != "local" {
+		if err != nil || len(out.StateMachines) == 0 || name != "local engine" {
 			t.Fatalf("round %d: %q with %d machines, %v", round, name, len(out.StateMachines), err)
 		}
 		closeFn()
@@ -47,8 +47,20 @@ func TestBackendFactoryAWSNamesWhatItUses(t *testing.T) {
 	if closeFn != nil {
 		closeFn()
 	}
-	if !strings.Contains(name, "eu-west-3") || !strings.Contains(name, "127.0.0.1:1") {
+	if name != "endpoint 127.0.0.1:1" {
 		t.Fatalf("name %q", name)
+	}
+	// An endpoint from the environment is an endpoint too, not AWS.
+	t.Setenv("AWS_ENDPOINT_URL_SFN", "http://127.0.0.1:8083")
+	if _, name, _, err = open(context.Background(), ui.BackendSpec{}); err != nil || name != "endpoint 127.0.0.1:8083" {
+		t.Fatalf("from AWS_ENDPOINT_URL_SFN: %q %v", name, err)
+	}
+	t.Setenv("AWS_ENDPOINT_URL_SFN", "")
+	if _, name, _, err = open(context.Background(), ui.BackendSpec{Region: "eu-west-3"}); err != nil || name != "aws · eu-west-3" {
+		t.Fatalf("AWS: %q %v", name, err)
+	}
+	if _, _, _, err := open(context.Background(), ui.BackendSpec{Region: "eu-west"}); err == nil || !strings.Contains(err.Error(), "not an AWS region") {
+		t.Fatalf("a malformed region: %v", err)
 	}
 	if _, _, _, err := open(context.Background(), ui.BackendSpec{Endpoint: "not a url"}); err == nil {
 		t.Fatal("a bad endpoint opened")
@@ -90,5 +102,37 @@ func TestDivertStderr(t *testing.T) {
 	restore()
 	if left, _ := filepath.Glob(filepath.Join(os.Getenv("TMPDIR"), "stepdeck-tui-*")); len(left) != 1 {
 		t.Fatalf("files %v, want only the first run's", left)
+	}
+}
+
+// Given files, the local engine starts without the bundled examples: the files' machines
+// are the show.
+func TestBackendFactoryWithPathsSeedsNothing(t *testing.T) {
+	o := tuiOptions{dataDir: filepath.Join(t.TempDir(), "data"), paths: []string{samApp}}
+	api, _, closeFn, err := backendFactory(o, nil)(context.Background(), ui.BackendSpec{Local: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+	out, err := api.ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{})
+	if err != nil || len(out.StateMachines) != 0 {
+		t.Fatalf("%d machines, %v", len(out.StateMachines), err)
+	}
+}
+
+// Bad paths and paths with AWS flags are refused before the UI starts; off a terminal,
+// stepdeck PATH says the UI needs one.
+func TestTUIPathsAreChecked(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"tui", filepath.Join(t.TempDir(), "nope.yaml")}, "no such file"},
+		{[]string{"tui", samApp, "--region", "eu-west-1"}, "local engine"},
+		{[]string{samApp}, "needs a terminal"},
+	} {
+		if _, code, err := execute(t, c.args...); code != 2 || err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: exit %d, %v (want %q)", c.args, code, err, c.want)
+		}
 	}
 }

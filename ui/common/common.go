@@ -31,6 +31,8 @@ type Common struct {
 	// Debug starts a debugger session on a state machine, its tasks served as the
 	// local engine serves them (mocks, handlers); nil when the backend is not local.
 	Debug func(def *asl.Definition, machine string, input value.Value) (*debug.Session, error)
+	// Sources knows the machines loaded from files; nil when none were.
+	Sources Sources
 	// ExecView is the view of an execution last chosen (graph, table, events, timeline),
 	// so the next execution opens in it.
 	ExecView int
