@@ -677,3 +677,21 @@ func (x *Execution) graphFull() bool {
 
 // textFilterOpen: the events view's field has the keyboard.
 func (x *Execution) textFilterOpen() bool { return x.viewState != nil && x.viewState.text.open }
+
+// HelpKeys are every key of the execution screen, for the help.
+func (x *Execution) HelpKeys() []key.Binding {
+	all := []key.Binding{
+		keyView, keyPager,
+		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab / shift+tab", "next / previous pane")),
+		key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓ k/j", "move")),
+		key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "page up / down")),
+		key.NewBinding(key.WithKeys("home"), key.WithHelp("home/end", "first / last (time travel: first / last event)")),
+		keyGraphFull, keyGraphArrows, keyIteration,
+		keySort, keyFirstFail,
+		keyOnlyFailed, keyOnlyState, keyOnlyType, keyTextFilter,
+		keyTimeCursor, keyZoom,
+		jsonview.KeyToggle, jsonview.KeyFoldAll,
+		keyTravel, keyScrub, keyFlow, keyFollow, keyExport, keyRefresh, keyStop, keyRedrive,
+	}
+	return append(all, x.Keys()...)
+}

@@ -28,6 +28,12 @@ type Page interface {
 	Close()
 }
 
+// HelpKeyer is a page whose help lists more keys than its footer: every key it takes,
+// the ones too common or too many for the footer too.
+type HelpKeyer interface {
+	HelpKeys() []key.Binding
+}
+
 // OpenMsg asks the root to push a page.
 type OpenMsg struct{ Page Page }
 
