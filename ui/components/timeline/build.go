@@ -239,6 +239,11 @@ func (t *Timeline) step(v *Visit, e *hist.Event, i int) {
 		// segment is cut at the exit or failure
 		t.segment(v, Retrying, at)
 		t.markTry(v)
+	case types.HistoryEventTypeEvaluationFailed:
+		v.Error, _ = e.Error()
+		v.Cause, _ = e.Cause()
+		v.Status = Failed
+		t.end(v, at)
 	case types.HistoryEventTypeParallelStateFailed, types.HistoryEventTypeMapStateFailed:
 		v.Error, _ = e.Error()
 		v.Cause, _ = e.Cause()
