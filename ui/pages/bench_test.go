@@ -146,3 +146,31 @@ func BenchmarkScrubVars25k(b *testing.B) {
 	}
 	alternateKeys(b, x, evs, []string{"t"}, keyBack, keyFwd)
 }
+
+// BenchmarkKeyViews25k: one key to the next frame in each view of a 25,000-event
+// execution (12,500 state visits): the list moved one row down and back up. The target
+// is under 16 ms.
+func BenchmarkKeyViews25k(b *testing.B) {
+	down, up := tea.KeyPressMsg{Code: tea.KeyDown}, tea.KeyPressMsg{Code: tea.KeyUp}
+	for _, v := range []struct {
+		name  string
+		setup []string
+	}{
+		{"graph-full", []string{"z"}},
+		{"table", []string{"v"}},
+		{"events", []string{"v", "v"}},
+		{"timeline", []string{"v", "v", "v"}},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			x, evs := benchPage(b)
+			alternateKeys(b, x, evs, v.setup, down, up)
+		})
+	}
+}
+
+// BenchmarkTimelineZoom25k: zooming the timeline of a 25,000-event execution in and
+// out, a frame after each.
+func BenchmarkTimelineZoom25k(b *testing.B) {
+	x, evs := benchPage(b)
+	alternateKeys(b, x, evs, []string{"v", "v", "v"}, tea.KeyPressMsg{Code: '+', Text: "+"}, tea.KeyPressMsg{Code: '-', Text: "-"})
+}

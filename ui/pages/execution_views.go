@@ -59,6 +59,7 @@ type execViews struct {
 	tl     *timeline.Timeline
 	taken  int // events taken into tl
 	tlRows []timeline.Row
+	labelW int // LabelWidth of tlRows
 	// the table
 	tableRows []timeline.Row
 	tableSort int
@@ -136,6 +137,7 @@ func (x *Execution) views() *execViews {
 	}
 	if v.tlRows == nil {
 		v.tlRows = v.tl.Rows()
+		v.labelW = v.tl.LabelWidth(v.tlRows)
 	}
 	if v.tableRows == nil {
 		v.tableRows = x.sortedTable(v)
@@ -378,7 +380,7 @@ func (x *Execution) timelineView(v *execViews, w, h int) string {
 
 func (x *Execution) timelineOptions(v *execViews, w, h int) timeline.Options {
 	return timeline.Options{Width: w, Height: h - 1, Top: v.line.top, From: v.from, To: v.to,
-		Now: x.c.Clock(), Selected: v.line.cursor, Cursor: v.cursor, Color: x.c.Styles.Color}
+		Now: x.c.Clock(), Selected: v.line.cursor, Cursor: v.cursor, Color: x.c.Styles.Color, LabelW: v.labelW}
 }
 
 // syncViewDetail gives the detail pane the selected visit (table, timeline) or event.

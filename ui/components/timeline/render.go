@@ -136,6 +136,7 @@ type Options struct {
 	Selected int       // the row drawn selected, or -1
 	Cursor   int       // a column of the bars to mark (the cursor's time), or -1
 	Color    bool
+	LabelW   int // the labels' width when known (LabelWidth of the rows); 0: measured
 }
 
 // Layout is where Render put things: the label column's width, the bars' width and
@@ -166,15 +167,25 @@ func (t *Timeline) Window(now time.Time) (time.Time, time.Time) {
 	return t.Start, to
 }
 
+// LabelWidth is the width of the widest label of rows (at least 8): what the label
+// column would take with room to spare.
+func (t *Timeline) LabelWidth(rows []Row) int {
+	w := 8
+	for _, r := range rows {
+		w = max(w, lipgloss.Width(t.label(r)))
+	}
+	return w
+}
+
 // Layout computes the layout Render uses for rows and o.
 func (t *Timeline) Layout(rows []Row, o Options) Layout {
 	from, to := o.From, o.To
 	if from.IsZero() || !to.After(from) {
 		from, to = t.Window(o.Now)
 	}
-	labelW := 8
-	for _, r := range rows {
-		labelW = max(labelW, lipgloss.Width(t.label(r)))
+	labelW := o.LabelW
+	if labelW <= 0 {
+		labelW = t.LabelWidth(rows)
 	}
 	labelW = min(labelW, max(o.Width/3, 10))
 	if o.Width-labelW-1 < 10 {
