@@ -140,6 +140,7 @@ func (a *App) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		p := pages.NewCallbacks(a.c)
 		a.stack = append(a.stack, p)
+		a.status = "" // the last screen's message is not this one's
 		return p.Init(), true
 	}
 	return nil, false

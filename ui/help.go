@@ -120,31 +120,52 @@ func (a *App) helpView() string {
 }
 
 // header is the top line: where stepdeck works (the backend), then the titles of the
-// pages open, the one on top last. When it is too narrow, the titles under the top two
-// go first, then the backend shortens to "stepdeck", then the rest is cut in its
-// middle, so that the machine's name (first) and the execution's status and duration
-// (last) stay.
+// pages open, the one on top last. When it is too narrow, the titles under the top one
+// go first, oldest first; then the top page fits its own title to what is left (an
+// execution keeps its machine, name, status and duration, names cut in the middle);
+// then the backend shortens to "stepdeck"; what is still too long is cut in its middle.
 func (a *App) header() string {
 	head := "stepdeck · " + a.backend
+	short := "stepdeck"
 	if a.c.ReadOnly {
 		head += " · read-only"
+		short += " · read-only"
 	}
 	titles := make([]string, len(a.stack))
 	for i, p := range a.stack {
 		titles[i] = p.Title()
 	}
-	w := a.c.Width
-	crumbs := strings.Join(titles, " › ")
-	for drop := 1; lipgloss.Width(head+" │ "+crumbs) > w && drop <= len(titles)-2; drop++ {
-		crumbs = "… › " + strings.Join(titles[drop:], " › ")
-	}
-	if lipgloss.Width(head+" │ "+crumbs) > w {
-		head = "stepdeck"
-		if a.c.ReadOnly {
-			head += " · read-only"
+	w, top := a.c.Width, len(titles)-1
+	fits := func(s string) bool { return lipgloss.Width(s) <= w }
+	line := ""
+	for from := 0; from <= top; from++ {
+		crumbs := strings.Join(titles[from:], " › ")
+		if from > 0 {
+			crumbs = "… › " + crumbs
+		}
+		if line = head + " │ " + crumbs; fits(line) {
+			return line
 		}
 	}
-	return truncateMiddle(head+" │ "+crumbs, w)
+	fitter, ok := a.top().(pages.TitleFitter)
+	for _, h := range []string{head, short} {
+		prefix := h + " │ "
+		if top > 0 {
+			prefix += "… › "
+		}
+		title := titles[top]
+		if ok {
+			room := 0 // in full, beside the whole backend
+			if h == short {
+				room = w - lipgloss.Width(prefix)
+			}
+			title = fitter.FitTitle(room)
+		}
+		if line = prefix + title; fits(line) {
+			return line
+		}
+	}
+	return truncateMiddle(line, w)
 }
 
 // truncateMiddle cuts s to width cells by taking out its middle (a third of the kept

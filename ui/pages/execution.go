@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/table"
@@ -120,15 +119,8 @@ func NewExecution(c *common.Common, arn string) *Execution {
 }
 
 func (x *Execution) Title() string {
-	name := x.arn
-	if i := strings.LastIndexByte(name, ':'); i >= 0 {
-		name = name[i+1:]
-	}
-	s := "Execution " + common.Line(name, 40)
-	if x.desc != nil {
-		s += " · " + string(x.desc.Status)
-	}
-	return s
+	_, name := x.names()
+	return "Execution " + common.Line(name, 40) + x.statusAndDuration()
 }
 
 // Init (re)starts loading: a fresh follower reads the history from the first event.

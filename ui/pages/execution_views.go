@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/stepdeck/stepdeck/ui/common"
 	"github.com/stepdeck/stepdeck/ui/components/history"
@@ -696,4 +697,84 @@ func (x *Execution) HelpKeys() []key.Binding {
 		keyTravel, keyScrub, keyFlow, keyFollow, keyExport, keyRefresh, keyStop, keyRedrive,
 	}
 	return append(all, x.Keys()...)
+}
+
+// names are the machine's and the execution's names, from the ARN
+// (arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME).
+func (x *Execution) names() (machine, name string) {
+	parts := strings.Split(x.arn, ":")
+	if len(parts) >= 8 {
+		return parts[6], strings.Join(parts[7:], ":")
+	}
+	return "", parts[len(parts)-1]
+}
+
+// statusAndDuration is " · STATUS · DURATION" once the execution is described.
+func (x *Execution) statusAndDuration() string {
+	if x.desc == nil {
+		return ""
+	}
+	s := " · " + string(x.desc.Status)
+	if x.desc.StartDate != nil {
+		end := x.c.Clock()
+		if x.desc.StopDate != nil {
+			end = *x.desc.StopDate
+		}
+		s += " · " + x.c.Dur(end.Sub(*x.desc.StartDate))
+	}
+	return s
+}
+
+// FitTitle is the title for a header that has room for nothing else: machine,
+// execution, status and duration, in that order of importance, in width cells. The
+// names are cut in their middle (to 12 cells at least) before the duration goes, then
+// the status.
+func (x *Execution) FitTitle(width int) string {
+	machine, name := x.names()
+	machine, name = common.Line(machine, 0), common.Line(name, 0)
+	status, dur := "", ""
+	if x.desc != nil {
+		sd := strings.SplitN(x.statusAndDuration(), " · ", 3)
+		status = sd[1]
+		if len(sd) > 2 {
+			dur = sd[2]
+		}
+	}
+	build := func() string {
+		s := machine + " › " + name
+		if status != "" {
+			s += " · " + status
+		}
+		if dur != "" {
+			s += " · " + dur
+		}
+		return s
+	}
+	over := func() int { return ansi.StringWidth(build()) - width }
+	if width <= 0 || over() <= 0 {
+		return build()
+	}
+	shrink := func(s string) string {
+		w := ansi.StringWidth(s)
+		return middle(s, max(w-over(), min(w, 12)))
+	}
+	name = shrink(name)
+	machine = shrink(machine)
+	if over() > 0 {
+		dur = ""
+	}
+	if over() > 0 {
+		status = ""
+	}
+	return ansi.Truncate(build(), width, "…")
+}
+
+// middle cuts s to width cells by taking out its middle.
+func middle(s string, width int) string {
+	w := ansi.StringWidth(s)
+	if w <= width || width < 3 {
+		return ansi.Truncate(s, max(width, 0), "")
+	}
+	left := (width - 1) / 2
+	return ansi.Truncate(s, left, "") + "…" + ansi.TruncateLeft(s, w-(width-1-left), "")
 }

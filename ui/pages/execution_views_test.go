@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -260,5 +262,22 @@ func TestPagerShowsTheCauseInFull(t *testing.T) {
 	p.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
 	if len(p.matches) == 0 || !strings.Contains(ansi.Strip(p.View()), "lines match") {
 		t.Errorf("search found nothing:\n%s", ansi.Strip(p.View()))
+	}
+}
+
+// TestResizeKeepsTheFollowedEventInView: the newest event stays on screen when the
+// terminal shrinks or grows under a followed execution.
+func TestResizeKeepsTheFollowedEventInView(t *testing.T) {
+	x := newPage(t, loopDef, 200, 60)
+	x.c.ExecView = viewGraph
+	evs := loopEvents(301)
+	feed(x, evs)
+	row := regexp.MustCompile(`(^|\s)` + strconv.Itoa(int(evs[len(evs)-1].Id)) + `\s+` + string(evs[len(evs)-1].Type))
+	for _, sz := range [][2]int{{200, 60}, {80, 24}, {120, 40}, {60, 16}, {200, 60}} {
+		x.c.Width, x.c.Height = sz[0], sz[1]
+		s := screen(x)
+		if !row.MatchString(s) {
+			t.Fatalf("at %dx%d the followed event's row is out of view:\n%s", sz[0], sz[1], s)
+		}
 	}
 }

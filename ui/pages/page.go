@@ -34,6 +34,12 @@ type HelpKeyer interface {
 	HelpKeys() []key.Binding
 }
 
+// TitleFitter is a page whose title can be fitted to a header with room for nothing
+// else, keeping what matters most of it.
+type TitleFitter interface {
+	FitTitle(width int) string
+}
+
 // OpenMsg asks the root to push a page.
 type OpenMsg struct{ Page Page }
 

@@ -250,6 +250,9 @@ func (t *Timeline) step(v *Visit, e *hist.Event, i int) {
 		v.Status = Failed
 	case types.HistoryEventTypeParallelStateAborted, types.HistoryEventTypeMapStateAborted, types.HistoryEventTypeTaskStateAborted:
 		v.Status = Aborted
+		if last.Kind == Retrying {
+			v.Status = Failed // its own failure, which no retrier took, stopped it
+		}
 		t.end(v, at)
 	}
 	if hist.IsExited(e.Type) {
