@@ -138,7 +138,7 @@ func (t *Timeline) add(events []hist.Event, i int) {
 		}
 		return
 	case hist.IsEntered(typ):
-		if p >= 0 && startsLane(events[p].Type) && events[p].Type != types.HistoryEventTypeMapIterationStarted {
+		if p >= 0 && v >= 0 && startsLane(events[p].Type) && events[p].Type != types.HistoryEventTypeMapIterationStarted {
 			lane = t.newLane(v, false, len(t.Visits[v].Lanes))
 		}
 		v = len(t.Visits)
