@@ -20,7 +20,14 @@ func (x *Execution) leftWidth() int {
 	if x.c.Width < 60 {
 		return 0
 	}
-	return max(x.c.Width*2/5, 24)
+	w := max(x.c.Width*2/5, 24)
+	// Wider, up to 55%, when that is what it takes to draw the graph as boxes rather
+	// than an outline, and the history keeps 50 columns.
+	// The graph takes all of that room, where its names are cut less.
+	if most := min(x.c.Width*11/20, x.c.Width-51); x.graphMinWidth()+2 > w && x.graphMinWidth()+2 <= most {
+		w = most
+	}
+	return w
 }
 
 func (x *Execution) rightWidth() int {
@@ -33,7 +40,7 @@ func (x *Execution) rightWidth() int {
 func (x *Execution) tableHeight() int { return max(x.c.BodyHeight()/2, 4) }
 
 func (x *Execution) resize() {
-	if x.w != x.c.Width || x.h != x.c.Height {
+	if x.w != x.c.Width || x.h != x.c.Height || x.table.Width() != x.rightWidth() {
 		x.w, x.h = x.c.Width, x.c.Height
 		cols := history.Columns(x.rightWidth())
 		cursor := x.table.Cursor()

@@ -12,7 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/ui/common"
+	"github.com/stepdeck/stepdeck/ui/components/graph"
 	"github.com/stepdeck/stepdeck/ui/components/history"
 	"github.com/stepdeck/stepdeck/ui/components/jsonview"
 	"github.com/stepdeck/stepdeck/ui/components/timeline"
@@ -82,6 +84,10 @@ type execViews struct {
 	layout   timeline.Layout
 
 	graphFull bool
+	// graphMinWidth's memo
+	minGraphDef *asl.Definition
+	minGraphN   int
+	minGraphW   int
 }
 
 // listNav is a cursor in a list drawn a window at a time.
@@ -777,4 +783,18 @@ func middle(s string, width int) string {
 	}
 	left := (width - 1) / 2
 	return ansi.Truncate(s, left, "") + "…" + ansi.TruncateLeft(s, w-(width-1-left), "")
+}
+
+// graphMinWidth is the width of the graph with its names cut the most (graph.MinWidth),
+// kept until the definition or the painting changes.
+func (x *Execution) graphMinWidth() int {
+	if x.def == nil {
+		return 0
+	}
+	v := x.views()
+	if v.minGraphDef != x.def || v.minGraphN != x.paintedN {
+		v.minGraphDef, v.minGraphN = x.def, x.paintedN
+		v.minGraphW = graph.MinWidth(x.def, graph.Options{Painting: x.painting, MapIteration: x.iterations})
+	}
+	return v.minGraphW
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/stepdeck/stepdeck/examples"
 	"github.com/stepdeck/stepdeck/interpreter/conformance"
 	hist "github.com/stepdeck/stepdeck/interpreter/history"
 )
@@ -279,5 +280,27 @@ func TestResizeKeepsTheFollowedEventInView(t *testing.T) {
 		if !row.MatchString(s) {
 			t.Fatalf("at %dx%d the followed event's row is out of view:\n%s", sz[0], sz[1], s)
 		}
+	}
+}
+
+// TestTwoBranchParallelIsBoxesAt120: the document sign-off (a Parallel of two branches)
+// is drawn as boxes, not an outline, at 120 columns: the graph pane widens for it.
+func TestTwoBranchParallelIsBoxesAt120(t *testing.T) {
+	var def string
+	list, _ := examples.All()
+	for _, ex := range list {
+		if ex.Name == "document-sign-off" {
+			def = ex.Definition
+		}
+	}
+	x := newPage(t, def, 120, 40)
+	x.c.ExecView = viewGraph
+	s := screen(x)
+	mustShow(t, s, "┌ Parallel", "Collect Sign", "Check Budget")
+	if strings.Contains(s, "│ branch 1") {
+		t.Errorf("an outline at 120 columns:\n%s", s)
+	}
+	if x.rightWidth() < 50 {
+		t.Errorf("the history kept %d columns", x.rightWidth())
 	}
 }
