@@ -22,9 +22,9 @@ func (x *Execution) leftWidth() int {
 	}
 	w := max(x.c.Width*2/5, 24)
 	// Wider, up to 55%, when that is what it takes to draw the graph as boxes rather
-	// than an outline, and the history keeps 50 columns.
+	// than an outline, and the history keeps 57 columns (enough for its State column).
 	// The graph takes all of that room, where its names are cut less.
-	if most := min(x.c.Width*11/20, x.c.Width-51); x.graphMinWidth()+2 > w && x.graphMinWidth()+2 <= most {
+	if most := min(x.c.Width*11/20, x.c.Width-58); x.graphMinWidth()+2 > w && x.graphMinWidth()+2 <= most {
 		w = most
 	}
 	return w

@@ -296,11 +296,11 @@ func TestTwoBranchParallelIsBoxesAt120(t *testing.T) {
 	x := newPage(t, def, 120, 40)
 	x.c.ExecView = viewGraph
 	s := screen(x)
-	mustShow(t, s, "┌ Parallel", "Collect Sign", "Check Budget")
+	mustShow(t, s, "┌ Parallel", "Collect S", "Check Bud")
 	if strings.Contains(s, "│ branch 1") {
 		t.Errorf("an outline at 120 columns:\n%s", s)
 	}
-	if x.rightWidth() < 50 {
+	if x.rightWidth() < 57 {
 		t.Errorf("the history kept %d columns", x.rightWidth())
 	}
 }
