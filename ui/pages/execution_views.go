@@ -136,6 +136,7 @@ func (x *Execution) views() *execViews {
 	}
 	if len(x.events) < v.taken || v.tl == nil { // reloaded from the start
 		v.tl, v.taken, v.evTaken, v.evRows = timeline.New(), 0, 0, nil
+		v.tlRows, v.tableRows = nil, nil
 	}
 	if len(x.events) > v.taken && len(x.states) == len(x.events) {
 		v.tl.Add(x.events, x.states)

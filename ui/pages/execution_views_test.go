@@ -304,3 +304,23 @@ func TestTwoBranchParallelIsBoxesAt120(t *testing.T) {
 		t.Errorf("the history kept %d columns", x.rightWidth())
 	}
 }
+
+// TestReloadStartsTheViewsAgain: coming back to the page (which reads the history
+// again from the start) draws every view from the new events, not stale rows.
+func TestReloadStartsTheViewsAgain(t *testing.T) {
+	def, evs := recorded(t, "test_map_state_break_condition")
+	for _, keys := range [][]string{{"v"}, {"v", "v"}, {"v", "v", "v"}} {
+		x := newPage(t, def, 120, 40)
+		x.c.ExecView = viewGraph
+		feed(x, evs)
+		send(x, keys...)
+		_ = x.View()
+		x.events, x.states, x.rows = nil, nil, nil // what Init does
+		_ = x.View()
+		feed(x, evs[:5])
+		_ = x.View()
+		if n := len(x.views().tl.Visits); n > 3 {
+			t.Errorf("%v: %d visits after a reload with 5 events", keys, n)
+		}
+	}
+}
