@@ -221,7 +221,9 @@ func (t *Timeline) step(v *Visit, e *hist.Event, i int) {
 	case types.HistoryEventTypeActivityScheduled:
 		v.Attempts++
 		t.segment(v, Callback, at) // waiting for a worker to take it
-	case types.HistoryEventTypeTaskSubmitted:
+	case types.HistoryEventTypeTaskStarted, types.HistoryEventTypeTaskSubmitted:
+		// a task that waits for its token waits from the start (the local engine
+		// records no TaskSubmitted) or from the submission
 		if strings.HasSuffix(v.resource, ".waitForTaskToken") {
 			t.segment(v, Callback, at)
 		}
