@@ -51,7 +51,7 @@ func loopEvents(n int) []types.HistoryEvent {
 	return evs
 }
 
-func benchPage(b *testing.B) (*Execution, []types.HistoryEvent) {
+func benchPage(b testing.TB) (*Execution, []types.HistoryEvent) {
 	def, err := asl.Parse([]byte(loopDef))
 	if err != nil {
 		b.Fatal(err)
@@ -173,4 +173,20 @@ func BenchmarkKeyViews25k(b *testing.B) {
 func BenchmarkTimelineZoom25k(b *testing.B) {
 	x, evs := benchPage(b)
 	alternateKeys(b, x, evs, []string{"v", "v", "v"}, tea.KeyPressMsg{Code: '+', Text: "+"}, tea.KeyPressMsg{Code: '-', Text: "-"})
+}
+
+// BenchmarkFirstTimeline25k: the first switch to the timeline on a 25,000-event
+// execution, which lays all of it out (visits, lanes, rows), to the frame.
+func BenchmarkFirstTimeline25k(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		x, evs := benchPage(b)
+		x.Update(polledMsg{owner: x, gen: x.followerGen, polled: client.Polled{Events: evs, Wait: time.Second}})
+		_ = x.View()
+		b.StartTimer()
+		x.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})
+		x.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})
+		x.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})
+		_ = x.View()
+	}
 }

@@ -126,14 +126,17 @@ func (n *listNav) clamp(count, height int) {
 	n.top = max(min(n.top, count-height), 0)
 }
 
+// viewMemo is the views' state as it is, made on first use.
+func (x *Execution) viewMemo() *execViews {
+	if x.viewState == nil {
+		x.viewState = &execViews{cursor: -1, text: newListFilter(x.c)}
+	}
+	return x.viewState
+}
+
 // views brings the views' model up to date with the events held, and returns it.
 func (x *Execution) views() *execViews {
-	v := x.viewState
-	if v == nil {
-		v = &execViews{cursor: -1}
-		v.text = newListFilter(x.c)
-		x.viewState = v
-	}
+	v := x.viewMemo()
 	if len(x.events) < v.taken || v.tl == nil { // reloaded from the start
 		v.tl, v.taken, v.evTaken, v.evRows = timeline.New(), 0, 0, nil
 		v.tlRows, v.tableRows = nil, nil
@@ -456,7 +459,10 @@ func (x *Execution) rowDetail(v *execViews, rows []timeline.Row, i int) (string,
 // viewKey handles the keys of the views; it reports whether k was one.
 func (x *Execution) viewKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	s := k.String()
-	v := x.views()
+	v := x.viewMemo() // the graph view needs none of the views' layout
+	if x.c.ExecView != viewGraph {
+		v = x.views()
+	}
 	if v.text.open {
 		_, cmd := v.text.Update(k)
 		v.events.cursor, v.events.top = 0, 0
@@ -469,6 +475,7 @@ func (x *Execution) viewKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 			d = viewCount - 1
 		}
 		x.c.ExecView = (x.c.ExecView + d) % viewCount
+		x.views()
 		if x.c.ExecView != viewGraph && x.focus == graphPane {
 			x.setFocus(historyPane)
 		}
@@ -640,7 +647,7 @@ func (x *Execution) currentDetail(v *execViews) (string, []string, []jsonview.Se
 
 // viewKeys are the views' bindings for the footer and the help.
 func (x *Execution) viewKeys() []key.Binding {
-	v := x.views()
+	v := x.viewMemo()
 	if v.text.open {
 		return v.text.Keys()
 	}
@@ -792,7 +799,7 @@ func (x *Execution) graphMinWidth() int {
 	if x.def == nil {
 		return 0
 	}
-	v := x.views()
+	v := x.viewMemo()
 	if v.minGraphDef != x.def || v.minGraphN != x.paintedN {
 		v.minGraphDef, v.minGraphN = x.def, x.paintedN
 		v.minGraphW = graph.MinWidth(x.def, graph.Options{Painting: x.painting, MapIteration: x.iterations})
