@@ -154,7 +154,19 @@ func (x *Execution) views() *execViews {
 		v.tableRows = x.sortedTable(v)
 	}
 	x.filterEvents(v)
+	if x.follow { // f: the newest row stays selected as events arrive
+		h := x.viewListHeight()
+		v.table.cursor, v.events.cursor, v.line.cursor = len(v.tableRows)-1, len(v.evRows)-1, len(v.tlRows)-1
+		v.table.clamp(len(v.tableRows), h)
+		v.events.clamp(len(v.evRows), h)
+		v.line.clamp(len(v.tlRows), h-1)
+	}
 	return v
+}
+
+// viewListHeight is the rows of the table, events or timeline under their heading.
+func (x *Execution) viewListHeight() int {
+	return max(x.c.BodyHeight()-max(x.c.BodyHeight()/3, 3)-1, 2) - 1
 }
 
 func (x *Execution) sortedTable(v *execViews) []timeline.Row {
@@ -511,19 +523,20 @@ func (x *Execution) viewKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		x.detail.Update(k)
 		return nil, true
 	}
-	h := max(x.c.BodyHeight()-max(x.c.BodyHeight()/3, 3)-1, 2) - 1
+	h := x.viewListHeight()
 	switch x.c.ExecView {
 	case viewTable:
 		switch {
 		case v.table.key(s, len(v.tableRows), h):
+			x.follow = v.table.cursor == len(v.tableRows)-1 && v.tableSort == sortTree
 		case key.Matches(k, keySort):
 			v.tableSort = (v.tableSort + 1) % 3
 			v.tableRows = x.sortedTable(v)
-			v.table = listNav{}
+			v.table, x.follow = listNav{}, false
 		case key.Matches(k, keyFirstFail):
 			for i, r := range v.tableRows {
 				if r.Visit >= 0 && v.tl.Visits[r.Visit].Status == timeline.Failed {
-					v.table.cursor = i
+					v.table.cursor, x.follow = i, false
 					v.table.clamp(len(v.tableRows), h)
 					return nil, true
 				}
@@ -540,6 +553,7 @@ func (x *Execution) viewKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		switch {
 		case v.events.key(s, len(v.evRows), h):
+			x.follow = v.events.cursor == len(v.evRows)-1
 			return nil, true
 		case key.Matches(k, keyOnlyFailed):
 			v.onlyFailed = !v.onlyFailed
@@ -563,7 +577,7 @@ func (x *Execution) viewKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 			return nil, false
 		}
 		x.filterEvents(v)
-		v.events = listNav{}
+		v.events, x.follow = listNav{}, false
 		for k, i := range v.evRows { // keep the event that was selected, when still shown
 			if i == sel {
 				v.events.cursor = k
@@ -579,6 +593,7 @@ func (x *Execution) viewKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 
 func (x *Execution) timelineKey(v *execViews, s string, h int) (tea.Cmd, bool) {
 	if v.line.key(s, len(v.tlRows), h-1) {
+		x.follow = v.line.cursor == len(v.tlRows)-1
 		return nil, true
 	}
 	barW := max(v.layout.BarW, 1)

@@ -141,7 +141,7 @@ func TestEventsFilters(t *testing.T) {
 			t.Errorf("event %d (%s) is not a failure", x.events[i].ID, x.events[i].Type)
 		}
 	}
-	send(x, "F", "down", "S") // the state of the second event
+	send(x, "F", "home", "down", "S") // the state of the second event
 	st := x.views().onlyState
 	for _, i := range x.views().evRows {
 		if x.states[i] != st {
@@ -321,6 +321,45 @@ func TestReloadStartsTheViewsAgain(t *testing.T) {
 		_ = x.View()
 		if n := len(x.views().tl.Visits); n > 3 {
 			t.Errorf("%v: %d visits after a reload with 5 events", keys, n)
+		}
+	}
+}
+
+// TestViewsFollowARunningExecution: while following, the newest row of each view is
+// selected as events arrive; a move up stops following, and f starts it again.
+func TestViewsFollowARunningExecution(t *testing.T) {
+	def, evs := recorded(t, "test_map_state_break_condition")
+	for _, keys := range [][]string{{"v"}, {"v", "v"}, {"v", "v", "v"}} {
+		x := newPage(t, def, 120, 40)
+		x.c.ExecView = viewGraph
+		feed(x, evs[:10])
+		send(x, keys...)
+		_ = x.View()
+		feed(x, evs[10:20])
+		_ = x.View()
+		cursor := func() (int, int) {
+			v := x.views()
+			switch x.c.ExecView {
+			case viewTable:
+				return v.table.cursor, len(v.tableRows)
+			case viewEvents:
+				return v.events.cursor, len(v.evRows)
+			}
+			return v.line.cursor, len(v.tlRows)
+		}
+		if c, n := cursor(); c != n-1 {
+			t.Fatalf("%v: following, the cursor is on row %d of %d", keys, c, n)
+		}
+		send(x, "up")
+		feed(x, evs[20:])
+		_ = x.View()
+		if c, n := cursor(); c == n-1 || x.follow {
+			t.Errorf("%v: after up, still following (row %d of %d)", keys, c, n)
+		}
+		send(x, "f")
+		_ = x.View()
+		if c, n := cursor(); c != n-1 {
+			t.Errorf("%v: f does not follow again (row %d of %d)", keys, c, n)
 		}
 	}
 }
