@@ -35,6 +35,7 @@ type App struct {
 	factory      BackendFactory
 	spec         BackendSpec
 	closeBackend func()
+	contexts     map[string]BackendSpec // the configuration file's, by name (:context)
 }
 
 // New returns the UI on the state machines screen. backend names what it talks to

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -107,4 +108,29 @@ func (a *App) useBackend(m backendMsg) tea.Cmd {
 	a.status, a.statusErr = "Now on "+m.name, false
 	a.holding = ""
 	return tea.Batch(a.top().Init(), a.watchBackend())
+}
+
+// AddContext makes a named backend of the configuration file one :context away.
+func (a *App) AddContext(name string, spec BackendSpec) {
+	if a.contexts == nil {
+		a.contexts = map[string]BackendSpec{}
+		a.AddCommand(Command{Name: "context", Arg: "NAME", Args: a.contextNames,
+			Help: "switch to a context of the configuration file", Run: func(a *App, arg string) tea.Cmd {
+				s, ok := a.contexts[arg]
+				if !ok {
+					return func() tea.Msg { return pages.ErrMsg{Err: fmt.Errorf("no context %q in the configuration file", arg)} }
+				}
+				return a.switchBackend(s)
+			}})
+	}
+	a.contexts[name] = spec
+}
+
+func (a *App) contextNames() []string {
+	names := make([]string, 0, len(a.contexts))
+	for n := range a.contexts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stepdeck/stepdeck/client"
+	"github.com/stepdeck/stepdeck/client/config"
 	"github.com/stepdeck/stepdeck/examples"
 	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/ui"
@@ -25,6 +26,8 @@ type tuiOptions struct {
 	// bundled examples are seeded only when there are none.
 	paths                          []string
 	mockConfig, testCase, handlers string
+	// cfg is the configuration file's (never nil once runTUI has read it).
+	cfg *config.Config
 }
 
 func newTUICommand() *cobra.Command {
@@ -67,8 +70,18 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	cfg, err := config.Load(config.Path())
+	if err != nil {
+		return err
+	}
+	o.cfg = cfg
 	spec := ui.BackendSpec{Profile: o.profile, Region: o.region, Endpoint: o.endpoint}
+	if spec == (ui.BackendSpec{}) && len(o.paths) == 0 {
+		// No flag names a backend: the configuration's, if it has one.
+		spec = configuredBackend(cfg)
+	}
 	spec.Local = spec == ui.BackendSpec{}
+	o.readOnly = o.readOnly || cfg.ReadOnly || contextReadOnly(cfg, cfg.DefaultContext)
 	if len(o.paths) > 0 && !spec.Local {
 		return usageError("state machines from files are loaded into the local engine: give PATH without --profile, --region or --endpoint")
 	}
@@ -87,6 +100,8 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 	}
 	c := common.New(api, o.readOnly)
 	c.Local = spec.Local
+	c.Refresh = common.Refresh{ExecutionsMin: cfg.Refresh.ExecutionsMin.Duration, ExecutionsMax: cfg.Refresh.ExecutionsMax.Duration,
+		CallbacksMin: cfg.Refresh.CallbacksMin.Duration, CallbacksMax: cfg.Refresh.CallbacksMax.Duration}
 	if spec.Local {
 		// On the local engine, files are loaded and watched: those given now, and
 		// those :load names later.
@@ -118,6 +133,9 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 		c.Debug = localDebugStarter(mocks, examples.DefaultTestCase, o.timeScale)
 	}
 	app := ui.New(c, backend).WithBackends(backendFactory(o, nil), spec, closeFn)
+	for _, x := range cfg.Contexts {
+		app.AddContext(x.Name, ui.BackendSpec{Profile: x.Profile, Region: x.Region, Endpoint: x.Endpoint})
+	}
 	// The app owns the backend from here: the palette may have replaced it.
 	defer app.Close()
 	_, err = tea.NewProgram(app, tea.WithContext(ctx)).Run()
@@ -131,7 +149,14 @@ func backendFactory(o tuiOptions, warn func(error)) ui.BackendFactory {
 		if spec.Local {
 			return openLocal(ctx, o, warn)
 		}
-		a, err := client.NewAWS(ctx, client.Options{Profile: spec.Profile, Region: spec.Region, Endpoint: spec.Endpoint})
+		limits := client.Limits{}
+		if o.cfg != nil {
+			limits = o.cfg.Limits()
+		}
+		// Each backend opened has its own request budget: quotas are per account
+		// and region.
+		a, err := client.NewAWS(ctx, client.Options{Profile: spec.Profile, Region: spec.Region, Endpoint: spec.Endpoint,
+			Budget: client.NewBudget(limits)})
 		if err != nil {
 			return nil, "", nil, fmt.Errorf("connecting to AWS: %w", err)
 		}
@@ -139,6 +164,20 @@ func backendFactory(o tuiOptions, warn func(error)) ui.BackendFactory {
 		// shows as an endpoint, not as AWS; the account follows once asked.
 		return a, a.Where.String(), nil, nil
 	}
+}
+
+// configuredBackend is the backend the configuration file names: its default context,
+// or its profile, region and endpoint (all empty: the local engine).
+func configuredBackend(cfg *config.Config) ui.BackendSpec {
+	if x, ok := cfg.Find(cfg.DefaultContext); ok && cfg.DefaultContext != "" {
+		return ui.BackendSpec{Profile: x.Profile, Region: x.Region, Endpoint: x.Endpoint}
+	}
+	return ui.BackendSpec{Profile: cfg.Profile, Region: cfg.Region, Endpoint: cfg.Endpoint}
+}
+
+func contextReadOnly(cfg *config.Config, name string) bool {
+	x, ok := cfg.Find(name)
+	return ok && name != "" && x.ReadOnly
 }
 
 // openLocal starts the local engine in the data directory, with the bundled examples

@@ -99,7 +99,7 @@ func (p *Callbacks) Init() tea.Cmd {
 	p.gen++
 	p.stepping, p.again = false, false
 	if p.scan == nil || p.scanAPI != p.c.API {
-		o := client.ScanOptions{}
+		o := client.ScanOptions{MinInterval: p.c.Refresh.CallbacksMin, MaxInterval: p.c.Refresh.CallbacksMax}
 		if a, ok := p.c.API.(*client.AWS); ok {
 			o.Cache = client.DefaultScanCache(a.Where)
 		}
