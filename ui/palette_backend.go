@@ -17,6 +17,8 @@ import (
 type BackendSpec struct {
 	Local                     bool
 	Profile, Region, Endpoint string
+	// AllContexts: every context of the configuration file at once.
+	AllContexts bool
 }
 
 // aws is the spec that :region, :profile and :endpoint start from: the current AWS
@@ -32,6 +34,9 @@ func (s BackendSpec) aws() BackendSpec {
 func (s BackendSpec) String() string {
 	if s.Local {
 		return "local"
+	}
+	if s.AllContexts {
+		return "every context"
 	}
 	var parts []string
 	for _, p := range [][2]string{{"profile", s.Profile}, {"region", s.Region}, {"endpoint", s.Endpoint}} {
@@ -114,6 +119,9 @@ func (a *App) useBackend(m backendMsg) tea.Cmd {
 func (a *App) AddContext(name string, spec BackendSpec) {
 	if a.contexts == nil {
 		a.contexts = map[string]BackendSpec{}
+		a.AddCommand(Command{Name: "contexts", Help: "every context of the configuration file at once", Run: func(a *App, _ string) tea.Cmd {
+			return a.switchBackend(BackendSpec{AllContexts: true})
+		}})
 		a.AddCommand(Command{Name: "context", Arg: "NAME", Args: a.contextNames,
 			Help: "switch to a context of the configuration file", Run: func(a *App, arg string) tea.Cmd {
 				s, ok := a.contexts[arg]
