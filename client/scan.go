@@ -106,7 +106,9 @@ type runningExec struct {
 }
 
 // tokenRouter is an API over several backends (Multi), told where a token was found.
-type tokenRouter interface{ RememberToken(token, executionArn string) }
+type tokenRouter interface {
+	RememberToken(token, executionArn string)
+}
 
 // MachineError is an error met on one machine.
 type MachineError struct {
