@@ -65,6 +65,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.logError(msg.Err)
 		a.status, a.statusErr = statusOf(msg.Err)+" (! shows it whole)", true
 		return a, nil
+	case pages.LogMsg:
+		a.logError(msg.Err)
+		return a, nil
 	case identifiedMsg:
 		return a, a.identified(msg)
 	case budgetTickMsg:

@@ -37,6 +37,8 @@ type Callbacks struct {
 	scan            *client.CallbackScan
 	scanAPI         client.API // the API the scan was made for: a backend switch makes a new one
 	stepping, again bool
+	failed          bool              // the scan could not start: the note says so rather than "Loading…"
+	seenErrs        map[string]string // machine errors already kept for !, by machine
 	// beats remembers when this screen sent a heartbeat, by token: the history does not
 	// record heartbeats, so the heartbeat deadline can only move on from what we sent.
 	beats map[string]time.Time
@@ -140,11 +142,13 @@ func (p *Callbacks) stepped(msg callbacksMsg) tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
+	p.failed = msg.err != nil && !p.loaded
 	if msg.err != nil {
 		cmds = append(cmds, fail(msg.err))
 	} else {
 		p.result, p.list, p.errs, p.loaded = msg.result, msg.result.Callbacks, msg.result.Errors, true
 		p.showRows()
+		cmds = append(cmds, p.logNew())
 	}
 	switch {
 	case p.again || msg.err == nil && !msg.result.Complete:
@@ -333,8 +337,27 @@ func (p *Callbacks) View() string {
 	if p.loaded && !p.result.Complete {
 		note = "No waiting task found yet: " + p.result.Progress()
 	}
+	if p.failed {
+		return listBody(p.c, p.table, true, true, "Could not list the state machines (the reason is below; r tries again now, and it is tried again by itself).")
+	}
 	under := append(contextErrorLines(p.c), p.errorLines()...)
 	return listBodyWith(p.c, &p.table, p.loaded, len(p.table.Rows()) == 0, p.filter.EmptyNote(note), under)
+}
+
+// logNew keeps for ! the machine errors not seen before (by machine and text), whole.
+func (p *Callbacks) logNew() tea.Cmd {
+	if p.seenErrs == nil {
+		p.seenErrs = map[string]string{}
+	}
+	var fresh []error
+	for _, e := range p.errs {
+		text := e.Err.Error()
+		if p.seenErrs[e.StateMachineArn] != text {
+			p.seenErrs[e.StateMachineArn] = text
+			fresh = append(fresh, fmt.Errorf("scanning %s for callbacks: %w", client.MachineName(e.StateMachineArn), e.Err))
+		}
+	}
+	return logged(fresh...)
 }
 
 // maxErrorLines bounds the lines under the table that name machines the scan could not
