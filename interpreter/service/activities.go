@@ -118,6 +118,7 @@ func (s *Service) CreateActivity(ctx context.Context, in *sfn.CreateActivityInpu
 			return nil
 		}
 		s.activities.put(rec)
+		b.undo(func() { s.activities.remove(rec.Arn) })
 		r := *rec
 		b.write(func(tx *store.Tx) error { return putJSON(tx, kindActivities, r.Arn, r) })
 		out = &sfn.CreateActivityOutput{ActivityArn: aws.String(rec.Arn), CreationDate: aws.Time(rec.CreationDate)}
@@ -176,6 +177,9 @@ func (s *Service) DeleteActivity(ctx context.Context, in *sfn.DeleteActivityInpu
 		return nil, err
 	}
 	err = s.do(ctx, func(b *batch) error {
+		if old := s.activities.get(a); old != nil {
+			b.undo(func() { s.activities.put(old) })
+		}
 		s.activities.remove(a)
 		b.write(func(tx *store.Tx) error {
 			if err := tx.Delete(kindActivities, a); err != nil && !errors.Is(err, store.ErrNotFound) {

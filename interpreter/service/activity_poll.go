@@ -51,6 +51,7 @@ func (s *Service) offerActivity(b *batch, activity string, t activityTask) {
 	if list := q.pollers[activity]; len(list) > 0 {
 		p := list[0]
 		s.dropPoller(activity, p)
+		b.undo(func() { s.returnPoller(activity, p) })
 		s.handActivity(b, p, t)
 		return
 	}
@@ -58,6 +59,45 @@ func (s *Service) offerActivity(b *batch, activity string, t activityTask) {
 		q.tasks = map[string][]activityTask{}
 	}
 	q.tasks[activity] = append(q.tasks[activity], t)
+	b.undo(func() { s.dropTask(activity, t.token) })
+}
+
+// returnPoller puts a poller back at the head of its line (undoing a hand-over).
+func (s *Service) returnPoller(activity string, p *poller) {
+	q := &s.actQueues
+	for _, x := range q.pollers[activity] {
+		if x == p {
+			return
+		}
+	}
+	if q.pollers == nil {
+		q.pollers = map[string][]*poller{}
+	}
+	q.pollers[activity] = append([]*poller{p}, q.pollers[activity]...)
+}
+
+// returnTask puts a task back at the head of its activity's queue (undoing a take).
+func (s *Service) returnTask(activity string, t activityTask) {
+	q := &s.actQueues
+	if q.tasks == nil {
+		q.tasks = map[string][]activityTask{}
+	}
+	q.tasks[activity] = append([]activityTask{t}, q.tasks[activity]...)
+}
+
+// dropTask removes a queued task (undoing an offer).
+func (s *Service) dropTask(activity, token string) {
+	q := &s.actQueues
+	list := q.tasks[activity]
+	for i, x := range list {
+		if x.token == token {
+			q.tasks[activity] = append(list[:i:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(q.tasks[activity]) == 0 {
+		delete(q.tasks, activity)
+	}
 }
 
 // activityWanted reports whether a queued task still waits for a worker: it may have
@@ -81,6 +121,7 @@ func (s *Service) takeActivity(b *batch, activity string, p *poller) bool {
 		if len(q.tasks[activity]) == 0 {
 			delete(q.tasks, activity)
 		}
+		b.undo(func() { s.returnTask(activity, t) })
 		if s.handActivity(b, p, t) {
 			return true
 		}
@@ -98,7 +139,8 @@ func (s *Service) handActivity(b *batch, p *poller, t activityTask) bool {
 	s.apply(b, le, le.x.Advance(engine.Input{Kind: engine.InputActivityStarted, Frame: t.frame, Seq: t.seq, Worker: p.worker}, s.clock.Now()))
 	out := &sfn.GetActivityTaskOutput{TaskToken: aws.String(t.token), Input: aws.String(value.String(t.input))}
 	p.handed = true
-	b.then(func() { p.got <- out })
+	b.undo(func() { p.handed = false })
+	b.thenFor(le, func() { p.got <- out })
 	return true
 }
 

@@ -99,7 +99,14 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 		}
 		run(func() {
 			params, _ := call.Input.(*value.Object)
-			out, err := act(context.Background(), sdkParams{params})
+			var out value.Value
+			err := s.untilStored(func() (err error) {
+				out, err = act(context.Background(), sdkParams{params})
+				return err
+			})
+			if errors.Is(err, ErrClosed) {
+				return // the call resumes with its execution
+			}
 			var fe *failure.Error
 			switch {
 			case errors.As(err, &fe):

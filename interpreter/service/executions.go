@@ -129,6 +129,7 @@ func (s *Service) startWith(ctx context.Context, machineArn, name string, input 
 			le.waiters = append(le.waiters, res.done)
 		}
 		s.live[execArn] = le
+		b.created(le)
 		if !express {
 			defText := m.Definition
 			b.write(func(tx *store.Tx) error { return tx.Put(kindDefinitions, hash, []byte(defText)) })

@@ -276,10 +276,26 @@ func (s *Service) DeleteStateMachine(ctx context.Context, in *sfn.DeleteStateMac
 		return nil, err
 	}
 	err = s.do(ctx, func(b *batch) error {
+		express := false
 		for _, le := range s.live {
-			if le.x.Meta.StateMachineArn == a {
+			switch {
+			case le.x.Meta.StateMachineArn != a:
+			case le.ephemeral:
+				express = true
+			default:
 				s.apply(b, le, le.x.Advance(engine.Input{Kind: engine.InputStop}, s.clock.Now()))
 			}
+		}
+		if express {
+			// This unit writes: EXPRESS executions stop once the deletion is stored.
+			s.later(b, func(b *batch) error {
+				for _, le := range s.live {
+					if le.ephemeral && le.x.Meta.StateMachineArn == a {
+						s.apply(b, le, le.x.Advance(engine.Input{Kind: engine.InputStop}, s.clock.Now()))
+					}
+				}
+				return nil
+			})
 		}
 		b.write(func(tx *store.Tx) error {
 			// A machine's versions and aliases go with it.

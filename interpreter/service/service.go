@@ -79,28 +79,26 @@ type Service struct {
 	// inflight counts task work running off the loop (offLoop).
 	inflight atomic.Int64
 	// deferred is work the loop gave itself outside a turn (while handing tasks out),
-	// run at the start of the next: posting it would wait on the loop's own inbox.
+	// run at the start of the next: posting it would wait on the loop's own inbox. Work
+	// whose commit failed waits here too, to be tried again.
 	deferred []func(b *batch) error
+	// After a failed commit, internal work (deferred work, timers, ready executions)
+	// waits until retryAt, and retryDelay grows with each failure in a row.
+	retryAt    time.Time
+	retryDelay time.Duration
+	// unloaded are executions a failed commit left to read back from the store, when
+	// that read failed too.
+	unloaded map[string]bool
 }
 
 // job is work for the loop. It returns the error for its caller; the loop adds the
-// commit's error.
+// commit's error. internal marks a job nobody waits for (a task outcome): when its
+// turn's commit fails, the loop runs it again rather than answering it.
 type job struct {
-	fn   func(b *batch) error
-	done chan error
+	fn       func(b *batch) error
+	done     chan error
+	internal bool
 }
-
-// batch collects what one turn of the loop writes and what it does after the commit.
-type batch struct {
-	writes []func(*store.Tx) error
-	after  []func()
-	// tasks counts the tasks this turn hands out after its commit; a virtual clock
-	// waits for their outcomes before it jumps.
-	tasks int
-}
-
-func (b *batch) write(w func(*store.Tx) error) { b.writes = append(b.writes, w) }
-func (b *batch) then(f func())                 { b.after = append(b.after, f) }
 
 // New starts the service and resumes every execution the store holds as running.
 func New(cfg Config) (*Service, error) {
@@ -164,7 +162,7 @@ func (s *Service) do(ctx context.Context, fn func(b *batch) error) error {
 // post hands the loop work nobody waits for (a task outcome).
 func (s *Service) post(fn func(b *batch) error) {
 	select {
-	case s.inbox <- job{fn: fn, done: make(chan error, 1)}:
+	case s.inbox <- job{fn: fn, done: make(chan error, 1), internal: true}:
 	case <-s.quit:
 	}
 }
@@ -194,41 +192,59 @@ func (s *Service) loop() {
 		case <-s.quit:
 			return
 		}
-		b := &batch{}
-		deferred := s.deferred
-		s.deferred = nil
-		for _, f := range deferred {
-			_ = f(b)
-		}
-		errs := make([]error, len(jobs))
-		for i, j := range jobs {
-			errs[i] = j.fn(b)
-		}
-		s.fireTimers(b)
-		s.runReady(b)
-		var commitErr error
-		if len(b.writes) > 0 {
-			commitErr = s.st.Update(func(tx *store.Tx) error {
-				for _, w := range b.writes {
-					if err := w(tx); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-		}
-		for i, j := range jobs {
-			if errs[i] == nil && commitErr != nil {
-				errs[i] = fmt.Errorf("storing the change: %w", commitErr)
-			}
-			j.done <- errs[i]
-		}
-		if commitErr == nil {
-			for _, f := range b.after {
-				f()
-			}
-		}
+		s.turn(jobs)
 		s.armTimer(timer)
+	}
+}
+
+// turn runs one turn of the loop: the jobs, the work the loop gave itself, the timers
+// that are due, then one commit for all of it. Each piece runs as a unit of the batch,
+// so that when the commit fails, what the units that wrote did is undone (see
+// rollback) and every caller whose change was not stored gets an error.
+func (s *Service) turn(jobs []job) {
+	b := &batch{}
+	if len(s.unloaded) > 0 {
+		s.reload(s.unloaded)
+	}
+	deferred := s.deferred
+	s.deferred = nil
+	for _, f := range deferred {
+		b.run(f, true)
+	}
+	errs := make([]error, len(jobs))
+	units := make([]*unit, len(jobs))
+	for i, j := range jobs {
+		errs[i], units[i] = b.run(j.fn, j.internal)
+	}
+	s.fireTimers(b)
+	s.runReady(b)
+	var commitErr error
+	if len(b.writes) > 0 {
+		commitErr = s.st.Update(func(tx *store.Tx) error {
+			for _, w := range b.writes {
+				if err := w(tx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if commitErr != nil {
+		s.rollback(b)
+		s.backOff()
+	} else if len(b.writes) > 0 {
+		s.retryDelay = 0
+	}
+	for i, j := range jobs {
+		if errs[i] == nil && commitErr != nil && units[i].wrote() {
+			errs[i] = &storeError{commitErr}
+		}
+		j.done <- errs[i] // an internal job's is read by nobody: rollback retries it
+	}
+	for _, a := range b.after {
+		if a.runs() {
+			a.f()
+		}
 	}
 }
 
@@ -255,8 +271,11 @@ func (s *Service) armTimer(t *time.Timer) {
 			d = 0
 		}
 	}
-	if len(s.runnable) > 0 || len(s.deferred) > 0 {
+	if len(s.runnable) > 0 || len(s.deferred) > 0 || len(s.unloaded) > 0 {
 		d = 0
+	}
+	if wait := time.Until(s.retryAt); wait > d {
+		d = wait // a commit failed: internal work waits before it is tried again
 	}
 	t.Reset(d)
 }
@@ -283,7 +302,11 @@ func (s *Service) fireTimers(b *batch) {
 			continue
 		}
 		in := engine.Input{Kind: engine.InputTimer, Frame: next.Frame, Seq: next.Seq, Purpose: next.Purpose}
-		s.apply(b, le, le.x.Advance(in, now))
+		// Undone, a timer comes back with its execution's state (rollback rearms it).
+		b.run(func(b *batch) error {
+			s.apply(b, le, le.x.Advance(in, now))
+			return nil
+		}, false)
 	}
 }
 
@@ -293,7 +316,10 @@ func (s *Service) runReady(b *batch) {
 	s.runnable = nil
 	for _, a := range ready {
 		if le := s.live[a]; le != nil {
-			s.apply(b, le, le.x.Resume(s.clock.Now()))
+			b.run(func(b *batch) error {
+				s.apply(b, le, le.x.Resume(s.clock.Now()))
+				return nil
+			}, false)
 		}
 	}
 }

@@ -41,12 +41,18 @@ type Options struct {
 	BatchDelay time.Duration
 	// MaxBatch is how many writes one commit may hold (default 1000).
 	MaxBatch int
+	// BeforeCommit, when set, is called at the end of every Update's transaction. An
+	// error from it fails the transaction as a failed disk write would (a full disk's
+	// ENOSPC): nothing of it is stored and Update returns the error. Tests inject faults
+	// with it.
+	BeforeCommit func() error
 }
 
 // Store is an open store file. It is safe for concurrent use.
 type Store struct {
-	db   *bolt.DB
-	path string
+	db           *bolt.DB
+	path         string
+	beforeCommit func() error
 	// writers counts Update calls in progress; a writer that finds none joins no batch.
 	writers atomic.Int64
 }
@@ -84,7 +90,7 @@ func Open(path string, opts Options) (s *Store, err error) {
 	}
 	db.MaxBatchDelay = opts.BatchDelay
 	db.MaxBatchSize = opts.MaxBatch
-	s = &Store{db: db, path: path}
+	s = &Store{db: db, path: path, beforeCommit: opts.BeforeCommit}
 	if err := s.checkFormat(); err != nil {
 		db.Close()
 		return nil, err
