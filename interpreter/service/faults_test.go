@@ -1,0 +1,235 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/stepdeck/stepdeck/interpreter/engine"
+	"github.com/stepdeck/stepdeck/interpreter/store"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+)
+
+// faultyDisk fails commits at random, with the error a full disk gives.
+type faultyDisk struct {
+	mu     sync.Mutex
+	rng    *rand.Rand
+	rate   float64 // the chance that a commit fails
+	failed int
+}
+
+func (d *faultyDisk) beforeCommit() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.rng.Float64() < d.rate {
+		d.failed++
+		return fmt.Errorf("write stepdeck.db: %w", syscall.ENOSPC)
+	}
+	return nil
+}
+
+func (d *faultyDisk) set(rate float64) {
+	d.mu.Lock()
+	d.rate = rate
+	d.mu.Unlock()
+}
+
+// faultDef waits (a timer that fires while commits fail), runs a handler (an outcome
+// posted to the loop), then waits for its token (SendTaskSuccess).
+const faultDef = `{"StartAt":"Nap","States":{
+ "Nap":{"Type":"Wait","Seconds":1,"Next":"Work"},
+ "Work":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:work","Next":"Ask"},
+ "Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"t.$":"$$.Task.Token"},"End":true}}}`
+
+// TestFailedCommitsAcknowledgeNothing fails commits at random while executions start,
+// wait, run a handler and are answered. Every call that failed must have left no trace
+// and be answerable again; every call acknowledged must be in the file, read back after
+// the service is closed; and once commits succeed again every execution must finish.
+func TestFailedCommitsAcknowledgeNothing(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { failedCommits(t, seed) })
+	}
+}
+
+func failedCommits(t *testing.T, seed uint64) {
+	path := filepath.Join(t.TempDir(), "stepdeck.db")
+	disk := &faultyDisk{rng: rand.New(rand.NewPCG(seed, 16))}
+	st, err := store.Open(path, store.Options{NoSync: true, BeforeCommit: disk.beforeCommit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := &engine.Registry{}
+	reg.Handle("arn:aws:lambda:*", func(ctx context.Context, call *engine.TaskCall) (value.Value, error) {
+		return value.ObjectOf("ok", true), nil
+	})
+	s, err := New(Config{Store: st, TimeScale: 0.02, Clock: engine.RealClock{}, Handlers: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			s.Close()
+			st.Close()
+		}
+	}()
+	m := createMachine(t, s, "faults", faultDef, "")
+	// A reference run with no fault: every execution's history must read as its does.
+	ref, err := s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m), Name: aws.String("reference")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refArn := aws.ToString(ref.ExecutionArn)
+	for s.tokenFor(refArn) == "" {
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := s.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(s.tokenFor(refArn)), Output: aws.String(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s, refArn)
+	refEvents := eventTypes(t, s, refArn)
+
+	stored := func(err error) bool {
+		var se *storeError
+		return errors.As(err, &se) && errors.Is(err, syscall.ENOSPC)
+	}
+	notThere := func(a string) {
+		t.Helper()
+		_, err := s.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(a)})
+		var dne *types.ExecutionDoesNotExist
+		if !errors.As(err, &dne) {
+			t.Fatalf("a start that failed left %s behind (DescribeExecution: %v)", a, err)
+		}
+	}
+
+	disk.set(0.3)
+	const n = 40
+	var acked []string     // executions whose start was acknowledged
+	var abandoned []string // executions whose only start failed
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("run-%02d", i)
+		a := "arn:aws:states:us-east-1:123456789012:execution:faults:" + name
+		for attempt := 0; ; attempt++ {
+			_, err := s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m), Name: aws.String(name), Input: aws.String(`{}`)})
+			if err == nil {
+				acked = append(acked, a)
+				break
+			}
+			if !stored(err) {
+				t.Fatalf("StartExecution %s: %v", name, err)
+			}
+			notThere(a)
+			if i%5 == 4 {
+				abandoned = append(abandoned, a)
+				break
+			}
+		}
+	}
+
+	// Answer every token as it appears, while commits still fail: a SendTaskSuccess
+	// that failed leaves its token answerable.
+	answered := map[string]bool{}
+	deadline := time.Now().Add(20 * time.Second)
+	for len(answered) < len(acked) && time.Now().Before(deadline) {
+		if len(answered) >= len(acked)/2 {
+			disk.set(0) // space is back: the rest must go on by itself
+		}
+		for _, a := range acked {
+			if answered[a] {
+				continue
+			}
+			tok := s.tokenFor(a)
+			if tok == "" {
+				continue
+			}
+			_, err := s.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(tok), Output: aws.String(`{"done":true}`)})
+			switch {
+			case err == nil:
+				answered[a] = true
+			case stored(err):
+				d, derr := s.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(a)})
+				if derr != nil || d.Status != types.ExecutionStatusRunning {
+					t.Fatalf("after a failed SendTaskSuccess %s is %v (%v), want RUNNING", a, d, derr)
+				}
+				if s.tokenFor(a) != tok {
+					t.Fatalf("a failed SendTaskSuccess took the token of %s", a)
+				}
+			default:
+				t.Fatalf("SendTaskSuccess %s: %v", a, err)
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if len(answered) < len(acked) {
+		t.Fatalf("%d of %d executions reached their token in time", len(answered), len(acked))
+	}
+	for _, a := range acked {
+		if d := waitFor(t, s, a); d.Status != types.ExecutionStatusSucceeded {
+			t.Errorf("%s ended %s (%s: %s)", a, d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+		}
+		if got := eventTypes(t, s, a); got != refEvents {
+			t.Errorf("%s's history is %v, want %v", a, got, refEvents)
+		}
+	}
+	t.Logf("seed %d: %d commits failed; %d starts acknowledged, %d abandoned", seed, disk.failed, len(acked), len(abandoned))
+	if disk.failed == 0 {
+		t.Fatal("no commit failed: the test tested nothing")
+	}
+
+	// Read the file back, as a restart would.
+	s.Close()
+	st.Close()
+	closed = true
+	st2, err := store.Open(path, store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	err = st2.View(func(tx *store.Tx) error {
+		rows, _, err := tx.ListExecutions(store.ExecutionQuery{})
+		if err != nil {
+			return err
+		}
+		if len(rows) != len(acked)+1 {
+			t.Errorf("the file holds %d executions, want the %d acknowledged and the reference", len(rows), len(acked))
+		}
+		for _, a := range acked {
+			row, err := tx.GetExecution(a)
+			if err != nil {
+				t.Errorf("acknowledged %s is not in the file: %v", a, err)
+				continue
+			}
+			if row.Status != string(types.ExecutionStatusSucceeded) {
+				t.Errorf("%s is %s in the file", a, row.Status)
+			}
+			evs, err := tx.Events(a, 0, 0, false)
+			if err != nil {
+				return err
+			}
+			if want := len(strings.Fields(refEvents)); len(evs) != want {
+				t.Errorf("%s has %d events in the file, want %d", a, len(evs), want)
+			}
+		}
+		for _, a := range abandoned {
+			if _, err := tx.GetExecution(a); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("the failed start of %s is in the file (%v)", a, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
