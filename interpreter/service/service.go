@@ -60,6 +60,14 @@ type Service struct {
 
 	inbox  chan job
 	quit   chan struct{}
+	// ctx is cancelled by Close: every task's work runs under it.
+	ctx     context.Context
+	stopAll context.CancelFunc
+	// running cancels the work of the tasks under way, by task.
+	runningMu sync.Mutex
+	running   map[taskKey]context.CancelFunc
+	// workers counts the goroutines running task work, which Close waits for.
+	workers sync.WaitGroup
 	done   chan struct{}
 	closed sync.Once
 
@@ -116,7 +124,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	s := &Service{cfg: cfg, st: cfg.Store, loc: cfg.Location, clock: cfg.Clock,
 		inbox: make(chan job, 1024), quit: make(chan struct{}), done: make(chan struct{}),
-		defs: map[string]*asl.Definition{}, live: map[string]*liveExec{}, tokens: map[string]*tokenRecord{}}
+		defs: map[string]*asl.Definition{}, live: map[string]*liveExec{}, tokens: map[string]*tokenRecord{},
+		running: map[taskKey]context.CancelFunc{}}
+	s.ctx, s.stopAll = context.WithCancel(context.Background())
 	if err := s.loadActivities(); err != nil {
 		return nil, fmt.Errorf("reading the activities of %s: %w", s.st.Path(), err)
 	}
@@ -134,12 +144,30 @@ func New(cfg Config) (*Service, error) {
 	return s, nil
 }
 
-// Close stops the loop. Running executions stay in the store and resume on the next New.
+// Close stops the loop and the tasks under way (a command handler's whole process
+// group is killed), waiting up to closeWait for their work to end. Running executions
+// stay in the store and resume on the next New, where their tasks run again.
 func (s *Service) Close() error {
-	s.closed.Do(func() { close(s.quit) })
+	s.closed.Do(func() {
+		s.stopAll()
+		close(s.quit)
+	})
 	<-s.done
+	ended := make(chan struct{})
+	go func() {
+		s.workers.Wait()
+		close(ended)
+	}()
+	select {
+	case <-ended:
+	case <-time.After(closeWait):
+	}
 	return nil
 }
+
+// closeWait bounds how long Close waits for cancelled task work: a handler that ignores
+// its context must not hold the process.
+const closeWait = 5 * time.Second
 
 // do runs fn on the loop and waits until its changes are committed.
 func (s *Service) do(ctx context.Context, fn func(b *batch) error) error {
