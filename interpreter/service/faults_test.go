@@ -232,4 +232,3 @@ func failedCommits(t *testing.T, seed uint64) {
 		t.Fatal(err)
 	}
 }
-

@@ -58,8 +58,8 @@ type Service struct {
 	loc   arn.Location
 	clock engine.Clock
 
-	inbox  chan job
-	quit   chan struct{}
+	inbox chan job
+	quit  chan struct{}
 	// ctx is cancelled by Close: every task's work runs under it.
 	ctx     context.Context
 	stopAll context.CancelFunc
@@ -68,8 +68,8 @@ type Service struct {
 	running   map[taskKey]context.CancelFunc
 	// workers counts the goroutines running task work, which Close waits for.
 	workers sync.WaitGroup
-	done   chan struct{}
-	closed sync.Once
+	done    chan struct{}
+	closed  sync.Once
 
 	defsMu sync.Mutex
 	defs   map[string]*asl.Definition // parsed definitions by hash
