@@ -158,6 +158,12 @@ func (s *Service) dropPoller(activity string, p *poller) {
 	}
 }
 
+// Drain ends every GetActivityTask that waits for a task, answering it empty as a long
+// poll that ends without a task does, and answers later ones empty at once. A server
+// calls it as it shuts down, so that its pollers get an answer rather than a cut
+// connection.
+func (s *Service) Drain() { s.drainOnce.Do(func() { close(s.draining) }) }
+
 // GetActivityTask waits up to a minute for a task of an activity. With none, it returns
 // an output whose token and input are nil, as AWS does.
 func (s *Service) GetActivityTask(ctx context.Context, in *sfn.GetActivityTaskInput, _ ...func(*sfn.Options)) (*sfn.GetActivityTaskOutput, error) {
@@ -168,6 +174,11 @@ func (s *Service) GetActivityTask(ctx context.Context, in *sfn.GetActivityTaskIn
 	worker := aws.ToString(in.WorkerName)
 	if utf8.RuneCountInString(worker) > 80 {
 		return nil, errValidation("1 validation error detected: Value '%s' at 'workerName' failed to satisfy constraint: Member must have length less than or equal to 80", worker)
+	}
+	select {
+	case <-s.draining:
+		return &sfn.GetActivityTaskOutput{}, nil
+	default:
 	}
 	p := &poller{worker: worker, got: make(chan *sfn.GetActivityTaskOutput, 1)}
 	err = s.do(ctx, func(b *batch) error {
@@ -198,6 +209,7 @@ func (s *Service) GetActivityTask(ctx context.Context, in *sfn.GetActivityTaskIn
 	case out := <-p.got:
 		return out, nil
 	case <-timer.C:
+	case <-s.draining:
 	case <-ctx.Done():
 		why = ctx.Err()
 	case <-s.done:

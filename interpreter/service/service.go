@@ -70,6 +70,9 @@ type Service struct {
 	workers sync.WaitGroup
 	done    chan struct{}
 	closed  sync.Once
+	// draining is closed by Drain.
+	draining  chan struct{}
+	drainOnce sync.Once
 
 	defsMu sync.Mutex
 	defs   map[string]*asl.Definition // parsed definitions by hash
@@ -123,7 +126,7 @@ func New(cfg Config) (*Service, error) {
 		cfg.Handlers = &engine.Registry{}
 	}
 	s := &Service{cfg: cfg, st: cfg.Store, loc: cfg.Location, clock: cfg.Clock,
-		inbox: make(chan job, 1024), quit: make(chan struct{}), done: make(chan struct{}),
+		inbox: make(chan job, 1024), quit: make(chan struct{}), done: make(chan struct{}), draining: make(chan struct{}),
 		defs: map[string]*asl.Definition{}, live: map[string]*liveExec{}, tokens: map[string]*tokenRecord{},
 		running: map[taskKey]context.CancelFunc{}}
 	s.ctx, s.stopAll = context.WithCancel(context.Background())
