@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/net/netutil"
+
+	"github.com/stepdeck/stepdeck/interpreter/ids"
 )
 
 // The HTTP server's limits. A request's headers must come within ReadHeaderTimeout and
@@ -82,6 +84,7 @@ func LoopbackHost(host string) bool {
 func loopbackHostOnly(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !LoopbackHost(r.Host) {
+			w.Header().Set("x-amzn-RequestId", ids.UUID())
 			writeError(w, apiError{"AccessDeniedException", "stepdeck serves only requests addressed to localhost or a loopback address (start it with --allow-remote to serve other names)", http.StatusForbidden})
 			return
 		}
