@@ -145,7 +145,8 @@ func (s *Service) DescribeActivity(ctx context.Context, in *sfn.DescribeActivity
 
 // ListActivities lists activities in name order.
 func (s *Service) ListActivities(ctx context.Context, in *sfn.ListActivitiesInput, _ ...func(*sfn.Options)) (*sfn.ListActivitiesOutput, error) {
-	limit, after, err := pageRequest(in.MaxResults, in.NextToken, 1024)
+	scope := scopeOf("ListActivities", "")
+	limit, after, err := pageRequest(scope, in.MaxResults, in.NextToken, 1024)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +162,7 @@ func (s *Service) ListActivities(ctx context.Context, in *sfn.ListActivitiesInpu
 	out := &sfn.ListActivitiesOutput{Activities: []types.ActivityListItem{}}
 	for i, r := range all {
 		if i == limit {
-			out.NextToken = encodePageToken(all[i-1].Arn)
+			out.NextToken = encodePageToken(scope, all[i-1].Arn)
 			break
 		}
 		out.Activities = append(out.Activities, types.ActivityListItem{ActivityArn: aws.String(r.Arn), Name: aws.String(r.Name), CreationDate: aws.Time(r.CreationDate)})

@@ -80,6 +80,14 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *sfn.CreateStateMac
 	if in.VersionDescription != nil && !in.Publish {
 		return nil, errValidation("Version description can only be set when publish is true")
 	}
+	// roleArn is a required member of the request: AWS checks its presence and length
+	// before anything else about it.
+	switch {
+	case in.RoleArn == nil:
+		return nil, errValidation("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
+	case *in.RoleArn == "":
+		return nil, errValidation("1 validation error detected: Value '' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
 	typ := in.Type
 	if typ == "" {
 		typ = types.StateMachineTypeStandard
@@ -180,7 +188,8 @@ func (s *Service) DescribeStateMachine(ctx context.Context, in *sfn.DescribeStat
 
 // ListStateMachines lists state machines in name order.
 func (s *Service) ListStateMachines(ctx context.Context, in *sfn.ListStateMachinesInput, _ ...func(*sfn.Options)) (*sfn.ListStateMachinesOutput, error) {
-	limit, after, err := pageRequest(in.MaxResults, in.NextToken, 1024)
+	scope := scopeOf("ListStateMachines", "")
+	limit, after, err := pageRequest(scope, in.MaxResults, in.NextToken, 1024)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +207,7 @@ func (s *Service) ListStateMachines(ctx context.Context, in *sfn.ListStateMachin
 			out.StateMachines = append(out.StateMachines, types.StateMachineListItem{StateMachineArn: aws.String(m.Arn),
 				Name: aws.String(m.Name), Type: m.Type, CreationDate: aws.Time(m.CreationDate)})
 		}
-		out.NextToken = encodePageToken(next)
+		out.NextToken = encodePageToken(scope, next)
 		return nil
 	})
 	return out, err

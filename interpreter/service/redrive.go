@@ -57,6 +57,7 @@ func (s *Service) RedriveExecution(ctx context.Context, in *sfn.RedriveExecution
 		now := s.clock.Now()
 		if le := s.live[a]; le != nil {
 			if token != "" && le.rec.RedriveToken == token && now.Sub(le.rec.RedriveDate) < redriveTokenWindow {
+				b.touch(le) // the answer holds only if the redrive it found is stored
 				date = le.rec.RedriveDate
 				return nil
 			}

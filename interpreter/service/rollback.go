@@ -113,7 +113,8 @@ func (b *batch) undo(f func()) {
 	}
 }
 
-// touch notes an execution the current unit changed.
+// touch notes an execution the current unit changed, or read in a way its answer
+// depends on.
 func (b *batch) touch(le *liveExec) {
 	u := b.cur
 	if u == nil {
@@ -164,6 +165,15 @@ func (s *Service) rollback(b *batch) {
 				reload[a] = true
 			case u.created[a]:
 				gone[a] = true
+			}
+		}
+	}
+	// A unit that only read an execution a failed unit changed (StartExecution
+	// finding it started) saw what was not stored: it fails too.
+	for _, u := range b.units {
+		for a, le := range u.touched {
+			if !u.undone && !le.ephemeral && reload[a] {
+				u.undone = true
 			}
 		}
 	}

@@ -267,7 +267,7 @@ func (s *Service) turn(jobs []job) {
 		s.retryDelay = 0
 	}
 	for i, j := range jobs {
-		if errs[i] == nil && commitErr != nil && units[i].wrote() {
+		if errs[i] == nil && commitErr != nil && units[i].undone {
 			errs[i] = &storeError{commitErr}
 		}
 		j.done <- errs[i] // an internal job's is read by nobody: rollback retries it

@@ -20,6 +20,9 @@ const FormatVersion = 1
 // ErrNotFound is returned (wrapped) when a record or an execution does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrBadCursor is returned (wrapped) for a ListExecutions cursor this store did not make.
+var ErrBadCursor = errors.New("invalid paging cursor")
+
 var (
 	bucketMeta       = []byte("meta")
 	bucketRecords    = []byte("records")
