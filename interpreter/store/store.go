@@ -154,3 +154,20 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // Path is the file the store lives in.
 func (s *Store) Path() string { return s.path }
+
+// UsedBytes is how much of the file holds data: its pages up to the highest in use,
+// less the free pages among them (which the next writes reuse). The file itself is
+// grown ahead of need, in large steps.
+func (s *Store) UsedBytes() (int64, error) {
+	var size int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		size = tx.Size()
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	free := int64(s.db.Stats().FreePageN) * int64(s.db.Info().PageSize)
+	return size - free, nil
+}
+
