@@ -170,4 +170,3 @@ func (s *Store) UsedBytes() (int64, error) {
 	free := int64(s.db.Stats().FreePageN) * int64(s.db.Info().PageSize)
 	return size - free, nil
 }
-
