@@ -39,6 +39,7 @@ type serveOptions struct {
 	region      string
 	logLevel    string
 	logFormat   string
+	retention   int // days
 }
 
 // defaultDataDir is $XDG_DATA_HOME/stepdeck, or ~/.local/share/stepdeck.
@@ -91,6 +92,7 @@ Ctrl-C finishes the requests in flight and closes the store cleanly.`,
 	f.StringVar(&o.lambda, "lambda-endpoint", os.Getenv("LAMBDA_ENDPOINT"), "a Lambda-compatible endpoint for Lambda tasks; default $LAMBDA_ENDPOINT")
 	f.StringVar(&o.account, "account", arn.Local.Account, "account id in ARNs")
 	f.StringVar(&o.region, "region", arn.Local.Region, "region in ARNs")
+	f.IntVar(&o.retention, "retention-days", 90, "remove closed executions this many days after they stop, as AWS does after 90; 0 keeps them")
 	f.StringVar(&o.logLevel, "log-level", "info", "log requests at this level and above: debug, info (one line per request), warn, error (server failures only)")
 	f.StringVar(&o.logFormat, "log-format", "text", "log line format on stderr: text or json")
 	return cmd
@@ -130,12 +132,15 @@ func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
 	if o.timeScale < 0 {
 		return usageError("--time-scale must not be negative")
 	}
+	if o.retention < 0 {
+		return usageError("--retention-days must not be negative")
+	}
 	reg, err := taskHandlers(runOptions{lambda: o.lambda, handlers: o.handlers, region: o.region}, "", nil)
 	if err != nil {
 		return usageError("%v", err)
 	}
 	cfg := service.Config{Location: arn.Location{Partition: "aws", Region: o.region, Account: o.account}, TimeScale: o.timeScale,
-		Handlers: reg, Clock: engine.RealClock{}}
+		Handlers: reg, Clock: engine.RealClock{}, Retention: time.Duration(o.retention) * 24 * time.Hour}
 	if o.mockConfig != "" {
 		mc, err := mock.Load(o.mockConfig)
 		if err != nil {

@@ -277,8 +277,9 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *sfn.UpdateStateMac
 	return out, err
 }
 
-// DeleteStateMachine deletes a state machine and stops its running executions. Deleting
-// one that does not exist succeeds, as on AWS.
+// DeleteStateMachine deletes a state machine, its versions and aliases, and its
+// executions: running ones are stopped first, and all are removed with their histories,
+// as AWS deletes them. Deleting one that does not exist succeeds, as on AWS.
 func (s *Service) DeleteStateMachine(ctx context.Context, in *sfn.DeleteStateMachineInput, _ ...func(*sfn.Options)) (*sfn.DeleteStateMachineOutput, error) {
 	a, _, err := s.machineArn(aws.ToString(in.StateMachineArn))
 	if err != nil {
@@ -286,6 +287,7 @@ func (s *Service) DeleteStateMachine(ctx context.Context, in *sfn.DeleteStateMac
 	}
 	err = s.do(ctx, func(b *batch) error {
 		express := false
+		var executions []string
 		for _, le := range s.live {
 			switch {
 			case le.x.Meta.StateMachineArn != a:
@@ -293,8 +295,19 @@ func (s *Service) DeleteStateMachine(ctx context.Context, in *sfn.DeleteStateMac
 				express = true
 			default:
 				s.apply(b, le, le.x.Advance(engine.Input{Kind: engine.InputStop}, s.clock.Now()))
+				executions = append(executions, le.arn())
 			}
 		}
+		if err := s.st.View(func(tx *store.Tx) error {
+			rows, _, err := tx.ListExecutions(store.ExecutionQuery{MachineArn: a})
+			for _, r := range rows {
+				executions = append(executions, r.Arn)
+			}
+			return err
+		}); err != nil {
+			return err
+		}
+		s.forgetExecutions(b, executions)
 		if express {
 			// This unit writes: EXPRESS executions stop once the deletion is stored.
 			s.later(b, func(b *batch) error {

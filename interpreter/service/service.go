@@ -46,6 +46,9 @@ type Config struct {
 	// ActivityPoll is how long GetActivityTask waits for a task; 0 means
 	// DefaultActivityPoll.
 	ActivityPoll time.Duration
+	// Retention is how long a closed execution is kept after it stops (AWS keeps
+	// closed STANDARD executions DefaultRetention); 0 keeps them for ever.
+	Retention time.Duration
 }
 
 // ErrClosed is returned by calls made after Close.
@@ -143,6 +146,10 @@ func New(cfg Config) (*Service, error) {
 	go s.loop()
 	for _, f := range lost {
 		go f()
+	}
+	if cfg.Retention > 0 {
+		s.workers.Add(1)
+		go s.sweepLoop()
 	}
 	return s, nil
 }
