@@ -49,6 +49,9 @@ func (x *Execution) Keys() []key.Binding {
 		ks = append(ks, keyScrub, keyScrubEnd)
 	}
 	ks = append(ks, keyFlow, keyFollow, keyExport)
+	if x.retrying != nil || x.followErr != nil {
+		ks = append(ks, keyRefresh)
+	}
 	if !x.c.ReadOnly && x.running() {
 		ks = append(ks, keyStop)
 	}
@@ -77,6 +80,10 @@ func (x *Execution) key(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case key.Matches(k, keyRefresh) && x.followErr != nil:
+		return tea.Batch(x.describe(), x.resume())
+	case key.Matches(k, keyRefresh) && x.retrying != nil:
+		return x.pollNow()
 	case key.Matches(k, keyTab):
 		x.setFocus((x.focus + 1) % 3)
 		return nil
