@@ -255,3 +255,77 @@ func failedCommits(t *testing.T, seed uint64) {
 		t.Fatal(err)
 	}
 }
+
+// faultyService is a service on a store whose commits fail while disk.rate is 1.
+func faultyService(t *testing.T, cfg Config) (*Service, *faultyDisk) {
+	t.Helper()
+	disk := &faultyDisk{rng: rand.New(rand.NewPCG(1, 2))}
+	st, err := store.Open(filepath.Join(t.TempDir(), "stepdeck.db"), store.Options{NoSync: true, BeforeCommit: disk.beforeCommit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Store = st
+	if cfg.Clock == nil {
+		cfg.Clock = engine.RealClock{}
+	}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.Close()
+		st.Close()
+	})
+	return s, disk
+}
+
+// TestWaitThatEndsOnAFullDiskGoesOnLater: a Wait whose end cannot be stored is tried
+// again, and the execution goes on once commits succeed.
+func TestWaitThatEndsOnAFullDiskGoesOnLater(t *testing.T) {
+	s, disk := faultyService(t, Config{TimeScale: 0.05})
+	m := createMachine(t, s, "napper", `{"StartAt":"Nap","States":{"Nap":{"Type":"Wait","Seconds":1,"Next":"Done"},"Done":{"Type":"Pass","End":true}}}`, "")
+	a := startNamed(t, s, m, "nap")
+	disk.set(1)
+	time.Sleep(500 * time.Millisecond) // the 50ms Wait ends, and its commit fails again and again
+	if got := eventTypes(t, s, a); got != "ExecutionStarted WaitStateEntered" {
+		t.Fatalf("while the disk is full the history is %q", got)
+	}
+	disk.mu.Lock()
+	failed := disk.failed
+	disk.mu.Unlock()
+	if failed < 2 {
+		t.Fatalf("%d commits failed: the Wait's end was not tried again", failed)
+	}
+	disk.set(0)
+	if d := waitFor(t, s, a); d.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("ended %s", d.Status)
+	}
+}
+
+// TestActivityTaskTakenOnAFullDiskStaysQueued: a worker whose GetActivityTask could not
+// be stored gets an error, and the task waits for the next worker.
+func TestActivityTaskTakenOnAFullDiskStaysQueued(t *testing.T) {
+	s, disk := faultyService(t, Config{ActivityPoll: 200 * time.Millisecond})
+	act := createActivity(t, s, "work")
+	m := createMachine(t, s, "worked", activityDef(act, ""), "")
+	a := startNamed(t, s, m, "job")
+	time.Sleep(50 * time.Millisecond) // the task is scheduled and queued
+	disk.set(1)
+	if out, err := s.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(act), WorkerName: aws.String("w1")}); err == nil {
+		t.Fatalf("a worker got %+v though its taking the task was not stored", out)
+	}
+	disk.set(0)
+	out, err := s.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(act), WorkerName: aws.String("w2")})
+	if err != nil || out.TaskToken == nil {
+		t.Fatalf("the next worker got %+v, %v; want the task", out, err)
+	}
+	if _, err := s.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: out.TaskToken, Output: aws.String(`{}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if d := waitFor(t, s, a); d.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("ended %s", d.Status)
+	}
+	if h := eventTypes(t, s, a); strings.Count(h, "ActivityStarted") != 1 {
+		t.Fatalf("history %q: the failed take left an ActivityStarted", h)
+	}
+}
