@@ -329,3 +329,107 @@ func TestActivityTaskTakenOnAFullDiskStaysQueued(t *testing.T) {
 		t.Fatalf("history %q: the failed take left an ActivityStarted", h)
 	}
 }
+
+// TestFailedCommitsWithChildrenAndWorkers: commits fail at random while parents start
+// children (.sync:2), the children wait, and activity workers take and answer tasks.
+// Once commits succeed again, every parent succeeds with the history of a run without
+// faults, and each has exactly one child: no start that failed left one behind.
+func TestFailedCommitsWithChildrenAndWorkers(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { childrenAndWorkers(t, seed) })
+	}
+}
+
+func childrenAndWorkers(t *testing.T, seed uint64) {
+	s, disk := faultyService(t, Config{TimeScale: 0.02, ActivityPoll: 50 * time.Millisecond})
+	disk.rng = rand.New(rand.NewPCG(seed, 99))
+	act := createActivity(t, s, "review")
+	kid := createMachine(t, s, "kid", `{"StartAt":"Nap","States":{"Nap":{"Type":"Wait","Seconds":1,"Next":"P"},"P":{"Type":"Pass","End":true}}}`, "")
+	parent := createMachine(t, s, "parent", `{"StartAt":"Child","States":{
+		"Child":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2","Parameters":{"StateMachineArn":"`+kid+`"},"Next":"Review"},
+		"Review":{"Type":"Task","Resource":"`+act+`","End":true}}}`, "")
+	stored := func(err error) bool {
+		var se *storeError
+		return errors.As(err, &se)
+	}
+	workCtx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for w := 0; w < 2; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for workCtx.Err() == nil {
+				out, err := s.GetActivityTask(workCtx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(act)})
+				if err != nil || out.TaskToken == nil {
+					continue // a take that was not stored, or no task: poll again
+				}
+				for {
+					_, err := s.SendTaskSuccess(workCtx, &sfn.SendTaskSuccessInput{TaskToken: out.TaskToken, Output: aws.String(`{"ok":true}`)})
+					if err == nil || workCtx.Err() != nil {
+						break
+					}
+					if !stored(err) {
+						errs <- fmt.Errorf("SendTaskSuccess: %w", err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	defer func() {
+		stop()
+		wg.Wait()
+	}()
+
+	ref := startNamed(t, s, parent, "reference")
+	waitFor(t, s, ref)
+	refEvents := eventTypes(t, s, ref)
+
+	disk.set(0.3)
+	const n = 20
+	var parents []string
+	for i := 0; i < n; i++ {
+		for {
+			out, err := s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(parent), Name: aws.String(fmt.Sprintf("p%02d", i))})
+			if err == nil {
+				parents = append(parents, aws.ToString(out.ExecutionArn))
+				break
+			}
+			if !stored(err) {
+				t.Fatal(err)
+			}
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // children wait, workers work, commits fail
+	disk.set(0)
+	for _, p := range parents {
+		d := waitFor(t, s, p)
+		if d.Status != types.ExecutionStatusSucceeded {
+			t.Errorf("%s ended %s (%s: %s)", p, d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+		}
+		if got := eventTypes(t, s, p); got != refEvents {
+			t.Errorf("%s's history is %q, want %q", p, got, refEvents)
+		}
+	}
+	select {
+	case err := <-errs:
+		t.Fatal(err)
+	default:
+	}
+	kids, err := s.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(kid), MaxResults: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kids.Executions) != n+1 {
+		t.Errorf("%d child executions for %d parents", len(kids.Executions), n+1)
+	}
+	for _, k := range kids.Executions {
+		if k.Status != types.ExecutionStatusSucceeded {
+			t.Errorf("child %s is %s", aws.ToString(k.ExecutionArn), k.Status)
+		}
+	}
+	disk.mu.Lock()
+	t.Logf("seed %d: %d commits failed", seed, disk.failed)
+	disk.mu.Unlock()
+}
