@@ -433,3 +433,39 @@ func childrenAndWorkers(t *testing.T, seed uint64) {
 	t.Logf("seed %d: %d commits failed", seed, disk.failed)
 	disk.mu.Unlock()
 }
+
+// TestExpressCallsStandOnAFullDisk: EXPRESS executions are never stored, so a failed
+// commit of other work in the same turn does not fail them.
+func TestExpressCallsStandOnAFullDisk(t *testing.T) {
+	s, disk := faultyService(t, Config{})
+	express := createMachine(t, s, "quick", passDef, types.StateMachineTypeExpress)
+	standard := createMachine(t, s, "stored", passDef, "")
+	disk.set(1)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Add(1)
+	go func() { // STANDARD starts keep the turns writing, and failing
+		defer wg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			_, _ = s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(standard)})
+		}
+	}()
+	for i := 0; i < 200; i++ {
+		out, err := s.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(express), Input: aws.String(`{"i":1}`)})
+		if err != nil || out.Status != types.SyncExecutionStatusSucceeded {
+			t.Fatalf("StartSyncExecution on a full disk: %v, %v", out, err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	disk.mu.Lock()
+	defer disk.mu.Unlock()
+	if disk.failed == 0 {
+		t.Fatal("no commit failed")
+	}
+}
