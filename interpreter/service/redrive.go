@@ -1,7 +1,6 @@
 package service
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"time"
@@ -102,7 +101,8 @@ func (s *Service) RedriveExecution(ctx context.Context, in *sfn.RedriveExecution
 		rec.RedriveDate, rec.RedriveToken = now, token
 		le := &liveExec{x: x, rec: rec}
 		s.live[a] = le
-		s.dropTimers(a)
+		// The timers of its earlier run (its time limit) would end the redriven run.
+		s.forgetTimers(map[string]bool{a: true})
 		s.apply(b, le, res)
 		date = now
 		return nil
@@ -111,17 +111,4 @@ func (s *Service) RedriveExecution(ctx context.Context, in *sfn.RedriveExecution
 		return nil, err
 	}
 	return &sfn.RedriveExecutionOutput{RedriveDate: aws.Time(date)}, nil
-}
-
-// dropTimers forgets the timers of an execution's earlier run: its time limit would
-// otherwise end the redriven run.
-func (s *Service) dropTimers(execArn string) {
-	kept := s.timers[:0]
-	for _, t := range s.timers {
-		if t.Exec != execArn {
-			kept = append(kept, t)
-		}
-	}
-	s.timers = kept
-	heap.Init(&s.timers)
 }
