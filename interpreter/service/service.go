@@ -7,7 +7,8 @@
 // something, task outcomes and timers all become jobs it runs in turn. Each turn of the
 // loop commits what its jobs changed in one store transaction (group commit) before it
 // answers them, so an acknowledged call is durable, and only then hands tasks to their
-// handlers. A waiting execution is data in memory and in the store: no goroutine waits
+// handlers. If the commit fails, what the turn changed is undone (see rollback.go), so a
+// call that failed leaves no trace. A waiting execution is data in memory and in the store: no goroutine waits
 // for it.
 package service
 
