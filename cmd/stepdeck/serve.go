@@ -40,6 +40,7 @@ type serveOptions struct {
 	logLevel    string
 	logFormat   string
 	retention   int // days
+	compact     bool
 }
 
 // defaultDataDir is $XDG_DATA_HOME/stepdeck, or ~/.local/share/stepdeck.
@@ -92,6 +93,7 @@ Ctrl-C finishes the requests in flight and closes the store cleanly.`,
 	f.StringVar(&o.lambda, "lambda-endpoint", os.Getenv("LAMBDA_ENDPOINT"), "a Lambda-compatible endpoint for Lambda tasks; default $LAMBDA_ENDPOINT")
 	f.StringVar(&o.account, "account", arn.Local.Account, "account id in ARNs")
 	f.StringVar(&o.region, "region", arn.Local.Region, "region in ARNs")
+	f.BoolVar(&o.compact, "compact", false, "compact the store file (give back the space of deleted executions) and exit; stop the server first")
 	f.IntVar(&o.retention, "retention-days", 90, "remove closed executions this many days after they stop, as AWS does after 90; 0 keeps them")
 	f.StringVar(&o.logLevel, "log-level", "info", "log requests at this level and above: debug, info (one line per request), warn, error (server failures only)")
 	f.StringVar(&o.logFormat, "log-format", "text", "log line format on stderr: text or json")
@@ -115,6 +117,14 @@ func requestLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 }
 
 func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
+	if o.compact {
+		before, after, err := store.Compact(filepath.Join(o.dataDir, "stepdeck.db"))
+		if err != nil {
+			return &exitError{code: 1, err: err}
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "stepdeck: compacted %s from %d to %d bytes\n", filepath.Join(o.dataDir, "stepdeck.db"), before, after)
+		return nil
+	}
 	log, err := requestLogger(cmd.ErrOrStderr(), o.logLevel, o.logFormat)
 	if err != nil {
 		return err

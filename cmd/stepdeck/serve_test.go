@@ -225,3 +225,17 @@ func TestServeLogFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestServeCompact(t *testing.T) {
+	dir := t.TempDir()
+	var stderr strings.Builder
+	cmd := newRootCommand()
+	cmd.SetArgs([]string{"serve", "--compact", "--data-dir", dir})
+	cmd.SetErr(&stderr)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr.String(), "compacted") {
+		t.Fatalf("said %q", stderr.String())
+	}
+}
