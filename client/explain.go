@@ -46,7 +46,7 @@ func Explain(err error) Explained {
 
 // denied reads IAM's message: "User: arn:… is not authorized to perform: states:X on
 // resource: arn:… because …".
-var denied = regexp.MustCompile(`not authorized to perform: ([a-z0-9-]+:[A-Za-z0-9]+)(?: on resource: (\S+))?`)
+var denied = regexp.MustCompile(`not authorized to perform: ([a-z0-9-]+:[A-Za-z0-9]+)(?: on resource: (arn:\S+))?`)
 
 func (e *Explained) cause(err error) string {
 	var api smithy.APIError

@@ -105,6 +105,11 @@ type runningExec struct {
 	events  []types.HistoryEvent
 }
 
+// tokenRouter is an API over several backends (Multi), told where a token was found.
+type tokenRouter interface {
+	RememberToken(token, executionArn string)
+}
+
 // MachineError is an error met on one machine.
 type MachineError struct {
 	StateMachineArn string
@@ -467,6 +472,9 @@ func (s *CallbackScan) result() ScanResult {
 		}
 		for _, cb := range CallbacksInHistory(in.def, arn, x.events) {
 			cb.StateMachineArn = x.machine
+			if tr, ok := s.api.(tokenRouter); ok && cb.Token != "" {
+				tr.RememberToken(cb.Token, arn)
+			}
 			r.Callbacks = append(r.Callbacks, cb)
 		}
 	}

@@ -35,6 +35,7 @@ type App struct {
 	factory      BackendFactory
 	spec         BackendSpec
 	closeBackend func()
+	contexts     map[string]BackendSpec // the configuration file's, by name (:context)
 }
 
 // New returns the UI on the state machines screen. backend names what it talks to
@@ -49,7 +50,7 @@ func New(c *common.Common, backend string) *App {
 
 func (a *App) top() pages.Page { return a.stack[len(a.stack)-1] }
 
-func (a *App) Init() tea.Cmd { return tea.Batch(a.top().Init(), a.watchBackend()) }
+func (a *App) Init() tea.Cmd { return tea.Batch(a.top().Init(), a.watchBackend(), a.waitSources()) }
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -75,6 +76,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.back()
 	case backendMsg:
 		return a, a.useBackend(msg)
+	case sourcesMsg:
+		return a, a.onSources(msg)
+	case sourcesLoadedMsg:
+		a.status, a.statusErr = msg.text, msg.err
+		return a, a.top().Init()
 	case tea.MouseMsg:
 		return a, a.mouse(msg)
 	case tea.KeyPressMsg:

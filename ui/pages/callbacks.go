@@ -99,7 +99,7 @@ func (p *Callbacks) Init() tea.Cmd {
 	p.gen++
 	p.stepping, p.again = false, false
 	if p.scan == nil || p.scanAPI != p.c.API {
-		o := client.ScanOptions{}
+		o := client.ScanOptions{MinInterval: p.c.Refresh.CallbacksMin, MaxInterval: p.c.Refresh.CallbacksMax}
 		if a, ok := p.c.API.(*client.AWS); ok {
 			o.Cache = client.DefaultScanCache(a.Where)
 		}
@@ -284,7 +284,11 @@ func (p *Callbacks) rows() []table.Row {
 	for _, cb := range p.list {
 		r := table.Row{common.Line(execName(cb.ExecutionArn), 0)}
 		if machineCol {
-			r = append(r, common.Line(client.MachineName(cb.StateMachineArn), 0))
+			name := client.MachineName(cb.StateMachineArn)
+			if ctx := contextOf(p.c, cb.StateMachineArn); ctx != "" {
+				name = ctx + "/" + name
+			}
+			r = append(r, common.Line(name, 0))
 		}
 		r = append(r, common.Line(cb.StateName, 0), p.c.Time(cb.Scheduled), p.c.Time(cb.TimeoutAt))
 		if p.wide() {
@@ -329,16 +333,8 @@ func (p *Callbacks) View() string {
 	if p.loaded && !p.result.Complete {
 		note = "No waiting task found yet: " + p.result.Progress()
 	}
-	errs := p.errorLines()
-	h := p.c.BodyHeight()
-	p.table.SetHeight(max(h-len(errs), 3))
-	body := listBody(p.c, p.table, p.loaded, len(p.table.Rows()) == 0, p.filter.EmptyNote(note))
-	if len(errs) == 0 {
-		return body
-	}
-	lines := strings.Split(body, "\n")
-	lines = append(lines[:max(h-len(errs), 0)], errs...)
-	return common.Fit(strings.Join(lines, "\n"), p.c.Width, h)
+	under := append(contextErrorLines(p.c), p.errorLines()...)
+	return listBodyWith(p.c, &p.table, p.loaded, len(p.table.Rows()) == 0, p.filter.EmptyNote(note), under)
 }
 
 // maxErrorLines bounds the lines under the table that name machines the scan could not

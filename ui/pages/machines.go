@@ -90,11 +90,21 @@ func (m *Machines) Title() string {
 func (m *Machines) columns() []table.Column {
 	// The name takes what the fixed columns leave.
 	fixed := []table.Column{{Title: "Type", Width: 10}, {Title: "Last status", Width: 22}, {Title: "Last start", Width: 19}}
+	if isMulti(m.c) {
+		fixed = append([]table.Column{{Title: "Context", Width: 14}}, fixed...)
+	}
 	used := 2
 	for _, c := range fixed {
 		used += c.Width + 2
 	}
-	return append([]table.Column{{Title: "Name", Width: max(m.c.Width-used-2, 8)}}, fixed...)
+	name := max(m.c.Width-used-2, 8)
+	if showSources(m.c) {
+		// Machines loaded from files show where (machines_source.go); the name and the
+		// source share the room.
+		src := name * 3 / 5
+		return append(append([]table.Column{{Title: "Name", Width: name - src - 2}}, fixed...), table.Column{Title: "Source", Width: src})
+	}
+	return append([]table.Column{{Title: "Name", Width: name}}, fixed...)
 }
 
 func (m *Machines) Init() tea.Cmd {
@@ -346,13 +356,23 @@ func (m *Machines) tableRows() []table.Row {
 		if r.statusState != statusLoaded {
 			status, start = "…", ""
 		}
-		rows[i] = table.Row{common.Line(r.Name, 0), r.Type, common.Line(status, 0), start}
+		rows[i] = table.Row{common.Line(r.Name, 0)}
+		if isMulti(m.c) {
+			rows[i] = append(rows[i], common.Line(contextOf(m.c, r.Arn), 0))
+		}
+		rows[i] = append(rows[i], r.Type, common.Line(status, 0), start)
+		if showSources(m.c) {
+			rows[i] = append(rows[i], sourceCell(m.c.Sources, r.Name))
+		}
 	}
 	return rows
 }
 
 // showRows puts the rows the filter keeps in the table.
-func (m *Machines) showRows() { m.table.SetRows(m.filter.Apply(m.tableRows())) }
+func (m *Machines) showRows() {
+	m.fitSourceColumn()
+	m.table.SetRows(m.filter.Apply(m.tableRows()))
+}
 
 func (m *Machines) resize() { fitTable(m.c, &m.table, &m.w, &m.h, m.columns) }
 
@@ -364,5 +384,5 @@ func (m *Machines) View() string {
 	if m.failed {
 		return listBody(m.c, m.table, true, true, "Could not list the state machines (the reason is below; r retries).")
 	}
-	return listBody(m.c, m.table, m.loaded, len(m.table.Rows()) == 0, m.filter.EmptyNote("No state machines yet."))
+	return listBodyWith(m.c, &m.table, m.loaded, len(m.table.Rows()) == 0, m.filter.EmptyNote("No state machines yet."), contextErrorLines(m.c))
 }
