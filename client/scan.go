@@ -201,6 +201,7 @@ func (s *CallbackScan) Step(ctx context.Context) (ScanResult, error) {
 
 func (s *CallbackScan) list(ctx context.Context) error {
 	var arns []string
+	var express []string
 	p := sfn.NewListStateMachinesPaginator(s.api, &sfn.ListStateMachinesInput{MaxResults: 1000})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -209,8 +210,20 @@ func (s *CallbackScan) list(ctx context.Context) error {
 		}
 		for _, m := range page.StateMachines {
 			arns = append(arns, aws.ToString(m.StateMachineArn))
+			if m.Type == types.StateMachineTypeExpress {
+				express = append(express, aws.ToString(m.StateMachineArn))
+			}
 		}
 	}
+	// Express workflows support neither .waitForTaskToken nor activities: nothing to
+	// describe there.
+	s.mu.Lock()
+	for _, m := range express {
+		if in := s.infoOf(m); !in.described {
+			in.described, in.canWait = true, false
+		}
+	}
+	s.mu.Unlock()
 	s.machines, s.listed, s.listedAt = arns, true, s.opts.Now()
 	keep := make(map[string]bool, len(arns))
 	for _, a := range arns {

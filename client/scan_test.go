@@ -168,11 +168,16 @@ func TestCallbackScanIdleCallRate(t *testing.T) {
 // default request budget. Reported: seconds until every waiting token is known, and the
 // calls made. Run with -benchtime=1x (one run takes tens of seconds).
 func BenchmarkCallbackScanFirstOpen(b *testing.B) {
+	b.Run("share=0.5", func(b *testing.B) { benchFirstOpen(b, 0.5) })
+	b.Run("share=1", func(b *testing.B) { benchFirstOpen(b, 1) })
+}
+
+func benchFirstOpen(b *testing.B, share float64) {
 	for b.Loop() {
 		b.StopTimer()
 		svc := newService(b)
 		ep := &faults.Endpoint{Next: server.New(svc), Latency: 250 * time.Millisecond}
-		c := awsClientWith(b, ep, NewBudget(Limits{}))
+		c := awsClientWith(b, ep, NewBudget(DefaultLimits(share)))
 		account(b, svc, 500, 5)
 		cache := &ScanCache{Path: filepath.Join(b.TempDir(), "cache.json")}
 		b.StartTimer()
@@ -214,5 +219,23 @@ func TestCallbackScanCacheSkipsDescribesOnTheNextOpen(t *testing.T) {
 	stepUntil(t, NewCallbackScan(c, ScanOptions{Cache: stale}), 2)
 	if n := ep.Calls("DescribeStateMachine"); n != 82 {
 		t.Errorf("after expiry: %d describes in all, want 82", n)
+	}
+}
+
+// Express machines cannot wait on a token: they are not even described.
+func TestCallbackScanSkipsExpressMachines(t *testing.T) {
+	svc := newService(t)
+	ep := &faults.Endpoint{Next: server.New(svc)}
+	c := awsClient(t, ep)
+	account(t, svc, 4, 1)
+	for i := 0; i < 3; i++ {
+		if _, err := svc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(fmt.Sprintf("x%d", i)),
+			Definition: aws.String(passDef), Type: "EXPRESS", RoleArn: aws.String("arn:aws:iam::123456789012:role/r")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := stepUntil(t, NewCallbackScan(c, ScanOptions{}), 1)
+	if n := ep.Calls("DescribeStateMachine"); n != 4 || r.Machines != 7 || r.Described != 7 {
+		t.Errorf("%d describes; result %+v", n, r)
 	}
 }
