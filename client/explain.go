@@ -56,7 +56,10 @@ func (e *Explained) cause(err error) string {
 		code, msg = api.ErrorCode(), api.ErrorMessage()
 	}
 	text := err.Error()
+	var held *HeldBack
 	switch {
+	case errors.As(err, &held) && !errors.Is(err, context.Canceled):
+		return "not sent: stepdeck's request budget held it back until its time ran out (AWS throttling slowed it down; it tries again)"
 	case errors.Is(err, context.Canceled):
 		return "cancelled"
 	case isAPI && (code == "AccessDeniedException" || code == "AccessDenied" || strings.Contains(msg, "not authorized to perform")):
