@@ -93,7 +93,7 @@ func (e *Explained) cause(err error) string {
 	switch {
 	case errors.As(err, &dns):
 		if r := regionOfHost(dns.Name); r != "" {
-			return fmt.Sprintf("no Step Functions endpoint for region %q (%s does not resolve): check --region", r, dns.Name)
+			return fmt.Sprintf("no AWS endpoint for region %q (%s does not resolve): check --region", r, dns.Name)
 		}
 		return fmt.Sprintf("cannot resolve %s: check the endpoint's host name and the network", dns.Name)
 	case errors.Is(err, syscall.ECONNREFUSED):

@@ -76,7 +76,7 @@ func (a *App) identified(m identifiedMsg) tea.Cmd {
 	}
 	if m.err != nil {
 		a.logError(m.err)
-		a.status, a.statusErr = "AWS credentials: "+statusOf(m.err)+" (! shows it whole)", true
+		a.status, a.statusErr = "checking the account (sts:GetCallerIdentity): "+statusOf(m.err)+" (! shows it whole)", true
 		return nil
 	}
 	a.backend = m.api.Where.String()
