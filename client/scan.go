@@ -445,7 +445,7 @@ func (s *CallbackScan) listRunning(ctx context.Context, m string) bool {
 		live[arn] = true
 		if s.running[arn] == nil {
 			s.running[arn] = &runningExec{machine: m, name: aws.ToString(x.Name),
-				f: NewFollower(s.api, arn, FollowOptions{}), interval: s.opts.MinInterval}
+				f: NewFollower(s.api, arn, FollowOptions{NoEndCheck: true}), interval: s.opts.MinInterval}
 			changed = true
 		}
 	}
