@@ -36,6 +36,7 @@ type App struct {
 	factory      BackendFactory
 	spec         BackendSpec
 	closeBackend func()
+	contexts     map[string]BackendSpec // the configuration file's, by name (:context)
 }
 
 // New returns the UI on the state machines screen. backend names what it talks to
@@ -64,6 +65,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pages.ErrMsg:
 		a.logError(msg.Err)
 		a.status, a.statusErr = statusOf(msg.Err)+" (! shows it whole)", true
+		return a, nil
+	case pages.LogMsg:
+		a.logError(msg.Err)
 		return a, nil
 	case identifiedMsg:
 		return a, a.identified(msg)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/stepdeck/stepdeck/client"
+	"github.com/stepdeck/stepdeck/client/config"
 	"github.com/stepdeck/stepdeck/examples"
 	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/ui"
@@ -23,8 +25,11 @@ type tuiOptions struct {
 	timeScale                 float64
 	// paths are the sources to load into the local engine (stepdeck PATH...); the
 	// bundled examples are seeded only when there are none.
+	allContexts                    bool
 	paths                          []string
 	mockConfig, testCase, handlers string
+	// cfg is the configuration file's (never nil once runTUI has read it).
+	cfg *config.Config
 }
 
 func newTUICommand() *cobra.Command {
@@ -55,6 +60,7 @@ func addTUIFlags(cmd *cobra.Command, o *tuiOptions) {
 	f.StringVar(&o.profile, "profile", "", "AWS profile: use real AWS with it")
 	f.StringVar(&o.region, "region", "", "AWS region: use real AWS there")
 	f.StringVar(&o.endpoint, "endpoint", "", "Step Functions endpoint URL (stepdeck serve, LocalStack, ...)")
+	f.BoolVar(&o.allContexts, "all-contexts", false, "every context of the configuration file at once: machines and callbacks across them")
 	f.StringVar(&o.dataDir, "data-dir", defaultDataDir(), "where the local engine's store lives")
 	f.BoolVar(&o.readOnly, "read-only", false, "hide every action that changes anything")
 	f.Float64Var(&o.timeScale, "time-scale", 1, "local engine: multiply Wait and retry delays (0: no waiting)")
@@ -67,8 +73,18 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	spec := ui.BackendSpec{Profile: o.profile, Region: o.region, Endpoint: o.endpoint}
+	cfg, err := config.Load(config.Path())
+	if err != nil {
+		return err
+	}
+	o.cfg = cfg
+	spec := ui.BackendSpec{Profile: o.profile, Region: o.region, Endpoint: o.endpoint, AllContexts: o.allContexts}
+	if spec == (ui.BackendSpec{}) && len(o.paths) == 0 {
+		// No flag names a backend: the configuration's, if it has one.
+		spec = configuredBackend(cfg)
+	}
 	spec.Local = spec == ui.BackendSpec{}
+	o.readOnly = o.readOnly || cfg.ReadOnly || contextReadOnly(cfg, cfg.DefaultContext)
 	if len(o.paths) > 0 && !spec.Local {
 		return usageError("state machines from files are loaded into the local engine: give PATH without --profile, --region or --endpoint")
 	}
@@ -87,6 +103,8 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 	}
 	c := common.New(api, o.readOnly)
 	c.Local = spec.Local
+	c.Refresh = common.Refresh{ExecutionsMin: cfg.Refresh.ExecutionsMin.Duration, ExecutionsMax: cfg.Refresh.ExecutionsMax.Duration,
+		CallbacksMin: cfg.Refresh.CallbacksMin.Duration, CallbacksMax: cfg.Refresh.CallbacksMax.Duration}
 	if spec.Local {
 		// On the local engine, files are loaded and watched: those given now, and
 		// those :load names later.
@@ -118,6 +136,9 @@ func runTUI(ctx context.Context, o tuiOptions) error {
 		c.Debug = localDebugStarter(mocks, examples.DefaultTestCase, o.timeScale)
 	}
 	app := ui.New(c, backend).WithBackends(backendFactory(o, nil), spec, closeFn)
+	for _, x := range cfg.Contexts {
+		app.AddContext(x.Name, ui.BackendSpec{Profile: x.Profile, Region: x.Region, Endpoint: x.Endpoint})
+	}
 	// The app owns the backend from here: the palette may have replaced it.
 	defer app.Close()
 	_, err = tea.NewProgram(app, tea.WithContext(ctx)).Run()
@@ -131,14 +152,62 @@ func backendFactory(o tuiOptions, warn func(error)) ui.BackendFactory {
 		if spec.Local {
 			return openLocal(ctx, o, warn)
 		}
-		a, err := client.NewAWS(ctx, client.Options{Profile: spec.Profile, Region: spec.Region, Endpoint: spec.Endpoint})
-		if err != nil {
-			return nil, "", nil, fmt.Errorf("connecting to AWS: %w", err)
+		if spec.AllContexts {
+			return openContexts(ctx, o)
 		}
-		// Where the SDK resolved: an endpoint from the environment or the profile
-		// shows as an endpoint, not as AWS; the account follows once asked.
-		return a, a.Where.String(), nil, nil
+		return openAWS(ctx, o, spec)
 	}
+}
+
+// openContexts opens every context of the configuration file, each with its own
+// request budget, as one backend.
+func openContexts(ctx context.Context, o tuiOptions) (client.API, string, func(), error) {
+	if o.cfg == nil || len(o.cfg.Contexts) == 0 {
+		return nil, "", nil, fmt.Errorf("the configuration file (%s) has no [[context]]: see docs/config.md", config.Path())
+	}
+	var named []client.Named
+	var names []string
+	for _, x := range o.cfg.Contexts {
+		api, _, _, err := openAWS(ctx, o, ui.BackendSpec{Profile: x.Profile, Region: x.Region, Endpoint: x.Endpoint})
+		if err != nil {
+			return nil, "", nil, fmt.Errorf("context %s: %w", x.Name, err)
+		}
+		named = append(named, client.Named{Name: x.Name, API: api})
+		names = append(names, x.Name)
+	}
+	return client.NewMulti(named), "contexts " + strings.Join(names, " + "), nil, nil
+}
+
+// openAWS opens AWS or an endpoint, with a request budget of its own.
+func openAWS(ctx context.Context, o tuiOptions, spec ui.BackendSpec) (client.API, string, func(), error) {
+	limits := client.Limits{}
+	if o.cfg != nil {
+		limits = o.cfg.Limits()
+	}
+	// Each backend opened has its own request budget: quotas are per account and
+	// region.
+	a, err := client.NewAWS(ctx, client.Options{Profile: spec.Profile, Region: spec.Region, Endpoint: spec.Endpoint,
+		Budget: client.NewBudget(limits)})
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("connecting to AWS: %w", err)
+	}
+	// Where the SDK resolved: an endpoint from the environment or the profile shows
+	// as an endpoint, not as AWS; the account follows once asked.
+	return a, a.Where.String(), nil, nil
+}
+
+// configuredBackend is the backend the configuration file names: its default context,
+// or its profile, region and endpoint (all empty: the local engine).
+func configuredBackend(cfg *config.Config) ui.BackendSpec {
+	if x, ok := cfg.Find(cfg.DefaultContext); ok && cfg.DefaultContext != "" {
+		return ui.BackendSpec{Profile: x.Profile, Region: x.Region, Endpoint: x.Endpoint}
+	}
+	return ui.BackendSpec{Profile: cfg.Profile, Region: cfg.Region, Endpoint: cfg.Endpoint}
+}
+
+func contextReadOnly(cfg *config.Config, name string) bool {
+	x, ok := cfg.Find(name)
+	return ok && name != "" && x.ReadOnly
 }
 
 // openLocal starts the local engine in the data directory, with the bundled examples

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"github.com/stepdeck/stepdeck/client/config"
 	"github.com/stepdeck/stepdeck/ui"
 )
 
@@ -134,5 +135,25 @@ func TestTUIPathsAreChecked(t *testing.T) {
 		if _, code, err := execute(t, c.args...); code != 2 || err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: exit %d, %v (want %q)", c.args, code, err, c.want)
 		}
+	}
+}
+
+// With no flag naming a backend, the configuration file's default context is opened,
+// and read_only there makes the UI read-only.
+func TestConfiguredBackend(t *testing.T) {
+	cfg, err := config.Parse("c.toml", []byte("default_context = \"serve\"\n[[context]]\nname = \"serve\"\nendpoint = \"http://127.0.0.1:8083\"\nread_only = true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := configuredBackend(cfg); got != (ui.BackendSpec{Endpoint: "http://127.0.0.1:8083"}) || !contextReadOnly(cfg, cfg.DefaultContext) {
+		t.Errorf("backend %+v", got)
+	}
+	cfg, _ = config.Parse("c.toml", []byte("region = \"eu-west-1\"\n"))
+	if got := configuredBackend(cfg); got != (ui.BackendSpec{Region: "eu-west-1"}) || contextReadOnly(cfg, "") {
+		t.Errorf("backend %+v", got)
+	}
+	cfg, _ = config.Parse("c.toml", nil)
+	if got := configuredBackend(cfg); got != (ui.BackendSpec{}) {
+		t.Errorf("an empty configuration opens %+v, want the local engine", got)
 	}
 }

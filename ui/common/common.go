@@ -26,6 +26,8 @@ type Common struct {
 	// files do not depend on when they run.
 	Stamp func(time.Time) string
 	Span  func(time.Duration) string
+	// Refresh comes from the configuration file.
+	Refresh Refresh
 	// Local says the API is the in-process engine (shown in the header).
 	Local bool
 	// Debug starts a debugger session on a state machine, its tasks served as the
@@ -36,6 +38,12 @@ type Common struct {
 	// ExecView is the view of an execution last chosen (graph, table, events, timeline),
 	// so the next execution opens in it.
 	ExecView int
+}
+
+// Refresh bounds how often the lists refresh (zero: the screens' own defaults).
+type Refresh struct {
+	ExecutionsMin, ExecutionsMax time.Duration
+	CallbacksMin, CallbacksMax   time.Duration
 }
 
 // New returns a Common with default styles (honouring NO_COLOR) and keys.

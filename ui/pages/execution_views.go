@@ -39,7 +39,7 @@ var (
 	keyGraphFull  = key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "graph full screen"))
 	keyPager      = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "read in full (pager)"))
 	keySort       = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort: tree/start/duration"))
-	keyFirstFail  = key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "first failure"))
+	keyFirstFail  = key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "first failure"))
 	keyListMove   = key.NewBinding(key.WithKeys("up", "down", "pgup", "pgdown", "home", "end"), key.WithHelp("↑↓ pgup/pgdn home/end", "move"))
 	keyOnlyFailed = key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "failures only"))
 	keyOnlyState  = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "this state only"))

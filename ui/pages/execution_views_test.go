@@ -174,11 +174,11 @@ func TestTableSortsAndFindsTheFirstFailure(t *testing.T) {
 	x := newPage(t, def, 120, 40)
 	x.c.ExecView = viewGraph
 	feed(x, evs)
-	send(x, "v", "!")
+	send(x, "v", "E")
 	v := x.views()
 	r := v.tableRows[v.table.cursor]
 	if r.Visit < 0 || v.tl.Visits[r.Visit].Status != 2 {
-		t.Fatalf("! put the cursor on row %d, not a failed visit", v.table.cursor)
+		t.Fatalf("E put the cursor on row %d, not a failed visit", v.table.cursor)
 	}
 	send(x, "s", "s") // by duration
 	prev := time.Duration(1 << 62)
