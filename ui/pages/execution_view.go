@@ -51,7 +51,15 @@ func (x *Execution) resize() {
 		x.table.SetHeight(x.tableHeight())
 		x.rows = history.Rows(x.events, x.states, cols, x.c.Dur)
 		x.table.SetRows(x.rows)
-		x.table.SetCursor(cursor)
+		// The table keeps its scroll offset across a change of height, which can leave
+		// the cursor's row off screen: going down to it again from the top puts it in
+		// view (at the bottom when following).
+		x.table.SetCursor(0)
+		if x.follow {
+			x.table.GotoBottom()
+		} else {
+			x.table.MoveDown(cursor)
+		}
 	}
 }
 

@@ -273,7 +273,8 @@ func TestResizeKeepsTheFollowedEventInView(t *testing.T) {
 	x.c.ExecView = viewGraph
 	evs := loopEvents(301)
 	feed(x, evs)
-	row := regexp.MustCompile(`(^|\s)` + strconv.Itoa(int(evs[len(evs)-1].Id)) + `\s+` + string(evs[len(evs)-1].Type))
+	// the table's row (the detail's "Event 301  Type" has two spaces, a row three or more)
+	row := regexp.MustCompile(`(^|\s)` + strconv.Itoa(int(evs[len(evs)-1].Id)) + `\s{3,}` + string(evs[len(evs)-1].Type)[:4])
 	for _, sz := range [][2]int{{200, 60}, {80, 24}, {120, 40}, {60, 16}, {200, 60}} {
 		x.c.Width, x.c.Height = sz[0], sz[1]
 		s := screen(x)
@@ -360,6 +361,26 @@ func TestViewsFollowARunningExecution(t *testing.T) {
 		_ = x.View()
 		if c, n := cursor(); c != n-1 {
 			t.Errorf("%v: f does not follow again (row %d of %d)", keys, c, n)
+		}
+	}
+}
+
+// TestResizeKeepsTheSelectedEventInView: an event picked in the middle of the history
+// stays on screen across resizes too.
+func TestResizeKeepsTheSelectedEventInView(t *testing.T) {
+	x := newPage(t, loopDef, 200, 60)
+	x.c.ExecView = viewGraph
+	evs := loopEvents(301)
+	feed(x, evs)
+	for range 120 {
+		send(x, "up")
+	}
+	i := x.table.Cursor()
+	row := regexp.MustCompile(`(^|\s)` + strconv.Itoa(int(evs[i].Id)) + `\s{3,}` + string(evs[i].Type)[:4])
+	for _, sz := range [][2]int{{80, 24}, {200, 60}, {120, 40}, {60, 16}, {160, 48}} {
+		x.c.Width, x.c.Height = sz[0], sz[1]
+		if s := screen(x); !row.MatchString(s) || x.table.Cursor() != i {
+			t.Fatalf("at %dx%d the selected event %d is out of view (cursor %d):\n%s", sz[0], sz[1], evs[i].Id, x.table.Cursor(), s)
 		}
 	}
 }
