@@ -76,3 +76,22 @@ func TestTimelineRejectsBadInput(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestTimelineTinyWidth: even a width too small for a label and a bar is kept to.
+func TestTimelineTinyWidth(t *testing.T) {
+	hist := writeFile(t, "h.json", `{"events":[{"id":1,"previousEventId":0,"type":"ExecutionStarted","timestamp":1},
+		{"id":2,"previousEventId":1,"type":"PassStateEntered","timestamp":1.5,"stateEnteredEventDetails":{"name":"A state with a long name","input":"{}"}},
+		{"id":3,"previousEventId":2,"type":"PassStateExited","timestamp":2,"stateExitedEventDetails":{"name":"A state with a long name","output":"{}"}},
+		{"id":4,"previousEventId":3,"type":"ExecutionSucceeded","timestamp":2,"executionSucceededEventDetails":{"output":"{}"}}]}`)
+	for _, w := range []int{1, 5, 12, 25} {
+		out, code, err := execute(t, "timeline", "--history", hist, "--width", strconv.Itoa(w))
+		if code != 0 {
+			t.Fatalf("width %d: exit %d: %v", w, code, err)
+		}
+		for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+			if ansi.StringWidth(l) > w {
+				t.Errorf("width %d: a line %d wide: %q", w, ansi.StringWidth(l), l)
+			}
+		}
+	}
+}

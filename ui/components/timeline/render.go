@@ -202,7 +202,7 @@ func (t *Timeline) Render(rows []Row, o Options) string {
 		now = t.Last
 	}
 	var b strings.Builder
-	b.WriteString(strings.Repeat(" ", l.LabelW+1) + t.axis(l, o.Cursor))
+	b.WriteString(common.Truncate(strings.Repeat(" ", l.LabelW+1)+t.axis(l, o.Cursor), o.Width))
 	end := len(rows)
 	if o.Height > 0 {
 		end = min(end, o.Top+o.Height)
@@ -232,7 +232,7 @@ func (t *Timeline) Render(rows []Row, o Options) string {
 				line = ">" + line[1:]
 			}
 		}
-		b.WriteString(line)
+		b.WriteString(common.Truncate(line, o.Width)) // a width too small for label and bars
 	}
 	return b.String()
 }
