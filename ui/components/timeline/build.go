@@ -322,27 +322,45 @@ func (t *Timeline) closeOpen(at time.Time) {
 	}
 }
 
-// markCritical marks the visits on the chain of causes of the last event: the branch
-// that finished last in a Parallel, the retries that delayed a task, and so on.
+// markCritical marks the critical path. Of an execution that ended: the visits on the
+// chain of causes of its last event (the branch that finished last in a Parallel, the
+// retries that delayed a task, ...). Of one that runs: the chains that lead to each
+// visit still open, what it is waiting on now.
 func (t *Timeline) markCritical(events []hist.Event) {
 	for i := range t.Visits {
 		t.Visits[i].Critical = false
 	}
-	for i := len(events) - 1; i >= 0; {
+	walked := make([]bool, len(events))
+	if t.Closed {
+		t.walkCauses(events, len(events)-1, walked)
+		return
+	}
+	for i := range t.Visits {
+		if t.Visits[i].End.IsZero() {
+			t.walkCauses(events, t.Visits[i].Last, walked)
+		}
+	}
+}
+
+// walkCauses marks the visits of event i and of its causes, back to the start or to an
+// event already walked.
+func (t *Timeline) walkCauses(events []hist.Event, i int, walked []bool) {
+	for i >= 0 && i < len(events) && !walked[i] {
+		walked[i] = true
 		if v := t.visit[i]; v >= 0 {
 			t.Visits[v].Critical = true
 		}
 		p := indexOf(events[:i], events[i].PreviousEventID)
 		if p < 0 && events[i].PreviousEventID != 0 {
-			break
+			return // the cause is not in the history held
 		}
 		if p < 0 {
-			// an event with no cause but the start (AWS links an execution's first
-			// state to 0): the visit before it in time on the same lane
-			p = i - 1
-			if p < 0 || events[i].Type == types.HistoryEventTypeExecutionStarted {
-				break
+			// no cause but the start (AWS links an execution's first state to 0): the
+			// event before it
+			if events[i].Type == types.HistoryEventTypeExecutionStarted {
+				return
 			}
+			p = i - 1
 		}
 		i = p
 	}

@@ -295,3 +295,28 @@ func BenchmarkFrame25k(b *testing.B) {
 		_ = tl.Render(tl.Rows(), Options{Width: 200, Height: 40, Selected: 3, Cursor: 50})
 	}
 }
+
+// TestCriticalPathWhileRunning: while Alice's branch still waits and Bob's is done, the
+// path marked is the one to Alice's open visit.
+func TestCriticalPathWhileRunning(t *testing.T) {
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	ev := func(id, prev int64, s int, typ types.HistoryEventType, d any) hist.Event {
+		return hist.Event{ID: id, PreviousEventID: prev, Timestamp: at(s), Type: typ, Details: d}
+	}
+	evs := []hist.Event{
+		ev(1, 0, 0, types.HistoryEventTypeExecutionStarted, nil),
+		ev(2, 1, 0, types.HistoryEventTypeParallelStateEntered, hist.Entered("Sign", "{}")),
+		ev(3, 2, 0, types.HistoryEventTypeParallelStateStarted, nil),
+		ev(4, 3, 1, types.HistoryEventTypeTaskStateEntered, hist.Entered("Alice", "{}")),
+		ev(5, 3, 1, types.HistoryEventTypeTaskStateEntered, hist.Entered("Bob", "{}")),
+		ev(6, 5, 2, types.HistoryEventTypeTaskStateExited, hist.Exited("Bob", "{}", nil)),
+	}
+	tl := Build(evs, history.States(evs))
+	crit := map[string]bool{}
+	for _, v := range tl.Visits {
+		crit[v.State] = v.Critical
+	}
+	if !crit["Sign"] || !crit["Alice"] || crit["Bob"] {
+		t.Errorf("critical while running: %v; want Sign and Alice, not Bob", crit)
+	}
+}
