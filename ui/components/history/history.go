@@ -18,7 +18,8 @@ import (
 )
 
 // Columns are the table's columns for a total width: number, type and elapsed always,
-// the state from 56 cells, and a summary taking what is left from 80.
+// the state from 56 cells (14 wide, up to 32 on a wide screen), and a summary taking
+// what is left from 80.
 func Columns(width int) []table.Column {
 	typeW := 22
 	if width < 56 {
@@ -28,7 +29,7 @@ func Columns(width int) []table.Column {
 	cols := []table.Column{
 		{Title: "#", Width: 4},
 		{Title: "Type", Width: typeW},
-		{Title: "State", Width: 14},
+		{Title: "State", Width: min(14+max(width-100, 0)/5, 32)}, // wider on a wide screen
 		{Title: "Elapsed", Width: 8},
 	}
 	used := 0

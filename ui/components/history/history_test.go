@@ -85,3 +85,17 @@ func TestAppendMatchesWhole(t *testing.T) {
 		}
 	}
 }
+
+func TestStateColumnGrowsOnAWideScreen(t *testing.T) {
+	state := func(w int) int {
+		for _, c := range Columns(w) {
+			if c.Title == "State" {
+				return c.Width
+			}
+		}
+		return 0
+	}
+	if state(80) != 14 || state(120) <= 14 || state(200) <= state(120) || state(400) != 32 {
+		t.Errorf("State widths at 80, 120, 200, 400: %d %d %d %d", state(80), state(120), state(200), state(400))
+	}
+}
