@@ -12,9 +12,9 @@ import (
 
 	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/client/config"
-	"github.com/stepdeck/stepdeck/interpreter/store"
 	"github.com/stepdeck/stepdeck/examples"
 	"github.com/stepdeck/stepdeck/interpreter/mock"
+	"github.com/stepdeck/stepdeck/interpreter/store"
 	"github.com/stepdeck/stepdeck/ui"
 	"github.com/stepdeck/stepdeck/ui/common"
 	"github.com/stepdeck/stepdeck/ui/sources"
