@@ -236,7 +236,7 @@ func (m *Machines) Keys() []key.Binding {
 	if m.filter.open {
 		return m.filter.Keys()
 	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh, keySlash}
+	ks := []key.Binding{keyUpDown, keyEnter, keyDescribe, keyRefresh, keySlash}
 	if !m.c.ReadOnly {
 		ks = append(ks, keyStart)
 	}
@@ -304,6 +304,11 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 		case key.Matches(k, keyEnter):
 			if sm, ok := m.selected(); ok {
 				return m, open(NewExecutions(m.c, sm.Arn, sm.Name))
+			}
+			return m, nil
+		case key.Matches(k, keyDescribe):
+			if sm, ok := m.selected(); ok {
+				return m, open(NewMachineView(m.c, sm.Arn, sm.Name))
 			}
 			return m, nil
 		case key.Matches(k, keyRefresh):
