@@ -133,6 +133,13 @@ func (a *App) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		a.help = false
 		a.palette = newPalette(a.c, a.commands)
 		return nil, true
+	case key.Matches(k, pages.KeyCopy):
+		if cp, ok := a.top().(pages.Copier); ok {
+			if what, text, ok := cp.Copy(); ok {
+				return tea.Batch(tea.SetClipboard(text), func() tea.Msg { return pages.InfoMsg("Copied " + what) }), true
+			}
+		}
+		return nil, false // y means something else here (a confirmation)
 	case key.Matches(k, keys.Back):
 		if cl, ok := a.top().(pages.Clearer); ok && cl.ClearFilter() {
 			return nil, true
@@ -175,6 +182,11 @@ func (a *App) keys() []key.Binding {
 		return ks
 	}
 	shared := []key.Binding{a.c.Keys.Callbacks, a.c.Keys.Palette}
+	if cp, ok := a.top().(pages.Copier); ok {
+		if _, _, ok := cp.Copy(); ok {
+			shared = append([]key.Binding{pages.KeyCopy}, shared...)
+		}
+	}
 	if len(a.errs) > 0 {
 		shared = append(shared, keyErrors)
 	}
