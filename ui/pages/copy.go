@@ -45,6 +45,9 @@ func (p *Callbacks) Copy() (string, string, bool) {
 // Copy on the execution page is the selected event, as JSON in GetExecutionHistory's
 // form.
 func (x *Execution) Copy() (string, string, bool) {
+	if x.c.ExecView != viewGraph {
+		return x.viewCopy() // execution_views.go
+	}
 	i := x.table.Cursor()
 	if x.export != nil || x.confirmStop || x.confirmRedrive || i < 0 || i >= len(x.events) {
 		return "", "", false

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
+	hist "github.com/stepdeck/stepdeck/interpreter/history"
 	"github.com/stepdeck/stepdeck/ui/common"
 	"github.com/stepdeck/stepdeck/ui/components/graph"
 	"github.com/stepdeck/stepdeck/ui/components/history"
@@ -820,4 +821,29 @@ func (x *Execution) graphMinWidth() int {
 		v.minGraphW = graph.MinWidth(x.def, graph.Options{Painting: x.painting, MapIteration: x.iterations})
 	}
 	return v.minGraphW
+}
+
+// viewCopy is what y copies in the views other than the graph: the selected event as
+// JSON (events), or the selected visit as the pager shows it (table, timeline).
+func (x *Execution) viewCopy() (string, string, bool) {
+	v := x.views()
+	if x.export != nil || x.confirmStop || x.confirmRedrive || v.text.open {
+		return "", "", false
+	}
+	if x.c.ExecView == viewEvents {
+		if v.events.cursor < 0 || v.events.cursor >= len(v.evRows) {
+			return "", "", false
+		}
+		i := v.evRows[v.events.cursor]
+		b, err := hist.AppendEvents(nil, x.events[i:i+1])
+		if err != nil || len(b) < 2 {
+			return "", "", false
+		}
+		return "event " + string(x.events[i].Type), jsonview.Pretty(string(b[1 : len(b)-1])), true
+	}
+	key, header, sections := x.viewDetail(v)
+	if key == "" {
+		return "", "", false
+	}
+	return "the visit shown", SectionsText(header, sections), true
 }

@@ -384,3 +384,22 @@ func TestResizeKeepsTheSelectedEventInView(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyInTheViews: y copies the event selected in the events view, and the visit
+// selected in the table.
+func TestCopyInTheViews(t *testing.T) {
+	def, evs := recorded(t, "test_map_state_break_condition")
+	x := newPage(t, def, 120, 40)
+	x.c.ExecView = viewGraph
+	feed(x, evs)
+	send(x, "v", "v", "home", "down")
+	what, text, ok := x.Copy()
+	if !ok || what != "event "+string(evs[1].Type) || !strings.Contains(text, `"id": 2`) {
+		t.Errorf("events view copies %q: %s", what, text)
+	}
+	send(x, "V", "home")
+	what, text, ok = x.Copy()
+	if !ok || !strings.Contains(text, "StartState") || !strings.Contains(text, "Input:") {
+		t.Errorf("table view copies %q: %s", what, text)
+	}
+}
