@@ -85,3 +85,20 @@ func JSONPath(expr string, input value.Value, vars map[string]value.Value) (valu
 	}
 	return p.Eval(env)
 }
+
+// Check reports a syntax error in text without evaluating it.
+func Check(lang, text string) error {
+	switch lang {
+	case "jsonata", "":
+		_, err := jsonata.Compile(text)
+		return err
+	case "jsonpath":
+		if intrinsic.IsCall(text) {
+			_, err := intrinsic.Parse(text)
+			return err
+		}
+		_, err := jsonpath.Compile(text)
+		return err
+	}
+	return fmt.Errorf("the expression language must be jsonata or jsonpath, not %q", lang)
+}
