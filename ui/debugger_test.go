@@ -203,6 +203,19 @@ func TestFlowDebugConditionWatchEvaluate(t *testing.T) {
 	}
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitScreen(t, tm, "$states.input.n + 40 at Count = 42")
+	// A variable set at the stop is what the state sees.
+	typeKey(tm, '$', "$")
+	for _, r := range `limit = 7` {
+		typeKey(tm, r, string(r))
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, tm, "limit = 7 for Count on")
+	typeKey(tm, '=', "=")
+	for _, r := range `$limit * 6` {
+		typeKey(tm, r, string(r))
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, tm, "6 at Count = 42")
 	typeKey(tm, 'q', "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
 }

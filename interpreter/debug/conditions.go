@@ -90,3 +90,43 @@ func (s *Session) Eval(frame int, lang, text string) (value.Value, error) {
 	}
 	return s.evalAt(f, lang, text)
 }
+
+// SetVariable sets a workflow variable as the state stopped at frame sees it (where it
+// is defined, or in the frame's own scope), before the state runs.
+func (s *Session) SetVariable(frame int, name string, v value.Value) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.x.Frame(frame)
+	if f == nil || !s.isHeld(frame) {
+		return fmt.Errorf("frame %d is not stopped: variables are set at a stop", frame)
+	}
+	if f.Vars == nil {
+		f.Vars = &engine.Vars{}
+	}
+	f.Vars.SetVisible(name, v)
+	s.notify()
+	return nil
+}
+
+func (s *Session) isHeld(frame int) bool {
+	for _, id := range s.x.Held() {
+		if id == frame {
+			return true
+		}
+	}
+	return false
+}
+
+// RunTo goes on until a frame is about to enter state (a breakpoint that is removed
+// once hit), or stops somewhere sooner for another reason.
+func (s *Session) RunTo(state string) error {
+	s.mu.Lock()
+	if s.x.Def.Find(state) == nil {
+		s.mu.Unlock()
+		return fmt.Errorf("the state machine has no state %q", state)
+	}
+	s.runTo = state
+	s.mu.Unlock()
+	s.Continue()
+	return nil
+}

@@ -69,3 +69,34 @@ func TestConditionThatFailsStops(t *testing.T) {
 		t.Errorf("conditions left: %v", s.Conditions())
 	}
 }
+
+// Run to a state stops there once; a variable set at a stop is what the state then
+// reads.
+func TestRunToAndSetVariable(t *testing.T) {
+	s := start(t, countDef, `{}`, nil)
+	if err := s.RunTo("More?"); err != nil {
+		t.Fatal(err)
+	}
+	v := until(t, s, "the stop at More?", heldAt("More?"))
+	if v.Held[0].Reason != "run to here" {
+		t.Fatalf("reason %q", v.Held[0].Reason)
+	}
+	// More? loops while n < 4; Count counts $seen. Set $seen at the stop, then run to
+	// Done: the variable carried on from what was set.
+	if err := s.SetVariable(v.Held[0].Frame, "seen", int64(100)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Eval(v.Held[0].Frame, "jsonata", "$seen"); got != int64(100) {
+		t.Fatalf("$seen = %v after setting it", got)
+	}
+	if err := s.RunTo("Done"); err != nil {
+		t.Fatal(err)
+	}
+	v = until(t, s, "the stop at Done", heldAt("Done"))
+	if got, _ := s.Eval(v.Held[0].Frame, "jsonata", "$seen"); got != int64(103) {
+		t.Errorf("$seen at Done = %v, want 103 (100 and three more Counts)", got)
+	}
+	if err := s.RunTo("Nowhere"); err == nil {
+		t.Error("ran to a state that does not exist")
+	}
+}

@@ -69,6 +69,7 @@ type Session struct {
 
 	breakpoints  map[string]bool
 	conditions   map[string]Condition // breakpoints that stop only when true
+	runTo        string               // a one-time breakpoint (RunTo)
 	breakOnError bool
 	breakOnRetry bool
 	stepping     bool
@@ -226,6 +227,12 @@ func (s *Session) gate(f *engine.Frame) bool {
 	stop, why := false, ""
 	if s.breakpoints[f.State] {
 		stop, why = s.holds(f)
+	}
+	if !stop && s.runTo != "" && f.State == s.runTo {
+		stop, why = true, "run to here"
+	}
+	if stop && f.State == s.runTo {
+		s.runTo = ""
 	}
 	switch {
 	case stop:

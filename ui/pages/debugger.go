@@ -138,7 +138,7 @@ func (d *Debugger) Keys() []key.Binding {
 	case d.prompt != nil:
 		return []key.Binding{keyDoIt, keyCancel}
 	}
-	ks := []key.Binding{keyStep, keyStepOver, keyContinue, keyPause, keyBreak, keyCondition, keyEvaluate, keyWatch, keyArrows}
+	ks := []key.Binding{keyStep, keyStepOver, keyContinue, keyRunTo, keyPause, keyBreak, keyCondition, keyEvaluate, keyWatch, keySetVar, keyArrows}
 	if len(d.view.Held) > 0 {
 		ks = append(ks, keyEditInput)
 	}
@@ -250,6 +250,14 @@ func (d *Debugger) key(k tea.KeyPressMsg) tea.Cmd {
 		return d.openPrompt(promptEvaluate)
 	case key.Matches(k, keyWatch):
 		return d.openPrompt(promptWatch)
+	case key.Matches(k, keySetVar) && d.current() != nil:
+		return d.openPrompt(promptSetVar)
+	case key.Matches(k, keyRunTo) && d.selected != "":
+		d.follow = true
+		if err := d.s.RunTo(d.selected); err != nil {
+			return fail(err)
+		}
+		return info("running to " + d.selected)
 	}
 	report := func(err error) tea.Cmd {
 		if err != nil {

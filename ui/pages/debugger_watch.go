@@ -2,6 +2,7 @@ package pages
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -25,6 +26,8 @@ var (
 	keyCondition = key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "conditional breakpoint"))
 	keyEvaluate  = key.NewBinding(key.WithKeys("="), key.WithHelp("=", "evaluate here"))
 	keyWatch     = key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "watch"))
+	keyRunTo     = key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "run to selected"))
+	keySetVar    = key.NewBinding(key.WithKeys("$"), key.WithHelp("$", "set variable"))
 	keyDoIt      = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok"))
 )
 
@@ -34,6 +37,7 @@ const (
 	promptCondition promptKind = iota
 	promptEvaluate
 	promptWatch
+	promptSetVar
 )
 
 // debugPrompt is the one-line field of B, = and W, shown in the status line.
@@ -59,6 +63,7 @@ func (d *Debugger) openPrompt(kind promptKind) tea.Cmd {
 		promptCondition: "Stop at " + d.selected + " when: ",
 		promptEvaluate:  "Evaluate: ",
 		promptWatch:     "Watch: ",
+		promptSetVar:    "Set variable (name = JSON): $",
 	}[kind]
 	initial := ""
 	if kind == promptCondition {
@@ -112,7 +117,22 @@ func (d *Debugger) runPrompt(p *debugPrompt, text string) tea.Cmd {
 	}
 	h := d.current()
 	if h == nil {
-		return fail(fmt.Errorf("nothing is stopped to evaluate at"))
+		return fail(fmt.Errorf("nothing is stopped here"))
+	}
+	if p.kind == promptSetVar {
+		name, js, ok := strings.Cut(text, "=")
+		name = strings.TrimPrefix(strings.TrimSpace(name), "$")
+		if !ok || name == "" {
+			return fail(fmt.Errorf("set a variable as name = JSON, e.g. total = 42"))
+		}
+		v, err := value.ParseString(strings.TrimSpace(js))
+		if err != nil {
+			return fail(fmt.Errorf("the value of $%s is not JSON: %w", name, err))
+		}
+		if err := d.s.SetVariable(h.Frame, name, v); err != nil {
+			return fail(err)
+		}
+		return info(fmt.Sprintf("$%s = %s for %s on", name, value.String(v), h.State))
 	}
 	v, err := d.s.Eval(h.Frame, exprLang(text), text)
 	if err != nil {
@@ -122,6 +142,27 @@ func (d *Debugger) runPrompt(p *debugPrompt, text string) tea.Cmd {
 }
 
 func info(s string) tea.Cmd { return func() tea.Msg { return InfoMsg(s) } }
+
+// breakpointLines list the breakpoints, with their conditions.
+func (d *Debugger) breakpointLines(w int) string {
+	if len(d.view.Breakpoints) == 0 {
+		return ""
+	}
+	conds := d.s.Conditions()
+	names := make([]string, 0, len(d.view.Breakpoints))
+	for n := range d.view.Breakpoints {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = n
+		if c, ok := conds[n]; ok {
+			parts[i] += " (when " + c.Text + ")"
+		}
+	}
+	return common.Line("Breakpoints: "+strings.Join(parts, ", "), w) + "\n"
+}
 
 // watchLines are the watches evaluated at the frame the step keys act on.
 func (d *Debugger) watchLines(w int) string {
