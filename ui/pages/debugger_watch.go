@@ -8,8 +8,10 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/stepdeck/stepdeck/interpreter/debug"
+	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/expr"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 	"github.com/stepdeck/stepdeck/ui/common"
@@ -187,3 +189,44 @@ func (d *Debugger) watchLines(w int) string {
 	}
 	return b.String()
 }
+
+// failureLines show the error a retry waits out, or the one an error break stopped
+// for, where it happened: the newest failure event, its error and its cause wrapped
+// (the execution's own end shows its error elsewhere).
+func (d *Debugger) failureLines(w int) string {
+	waiting := false
+	for _, t := range d.view.Timers {
+		waiting = waiting || t.Purpose == engine.TimerRetry
+	}
+	for _, h := range d.view.Held {
+		waiting = waiting || h.Reason == "error"
+	}
+	if !waiting {
+		return ""
+	}
+	for i := len(d.events) - 1; i >= 0; i-- {
+		e := &d.events[i]
+		name, ok := e.Error()
+		if !ok {
+			continue
+		}
+		cause, _ := e.Cause()
+		var b strings.Builder
+		b.WriteString(common.Line(fmt.Sprintf("Failed (%s): %s", e.Type, name), w) + "\n")
+		if cause != "" {
+			wrapped := lipgloss.NewStyle().Width(max(w-2, 10)).Render(cause)
+			lines := strings.Split(wrapped, "\n")
+			if len(lines) > maxCauseLines {
+				lines = append(lines[:maxCauseLines-1], "… (v shows the events whole)")
+			}
+			for _, l := range lines {
+				b.WriteString("  " + l + "\n")
+			}
+		}
+		return b.String()
+	}
+	return ""
+}
+
+// maxCauseLines bounds the lines of a cause in the debugger pane.
+const maxCauseLines = 4
