@@ -131,7 +131,8 @@ func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}
-	srv := &http.Server{Handler: server.New(svc), ReadHeaderTimeout: 10 * time.Second}
+	// The CloudWatch Logs API on the same port holds what Express executions logged.
+	srv := &http.Server{Handler: server.WithLogs(server.New(svc), server.NewLogs(svc.Logs())), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(cmd.ErrOrStderr(), "stepdeck: serving the Step Functions API on http://%s (store %s)\n", ln.Addr(), st.Path())
 	fmt.Fprintf(cmd.ErrOrStderr(), "  try: aws --endpoint-url http://%s stepfunctions list-state-machines\n", ln.Addr())
 

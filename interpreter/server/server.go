@@ -35,11 +35,14 @@ type operation struct {
 // Handler serves the API for a service whose methods have the sfn.Client signatures.
 type Handler struct {
 	ops map[string]operation
+	// prefix and contentType are the protocol's: AWSStepFunctions. and awsJson1_0 here,
+	// Logs_20140328. and awsJson1_1 for the CloudWatch Logs handler (logs.go).
+	prefix, contentType string
 }
 
 // New finds the operations of svc: every method shaped like an *sfn.Client method.
 func New(svc any) *Handler {
-	h := &Handler{ops: map[string]operation{}}
+	h := &Handler{ops: map[string]operation{}, prefix: targetPrefix, contentType: "application/x-amz-json-1.0"}
 	v := reflect.ValueOf(svc)
 	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
 	errType := reflect.TypeOf((*error)(nil)).Elem()
@@ -78,44 +81,44 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := ids.UUID()
 	w.Header().Set("x-amzn-RequestId", requestID)
 	if r.Method != http.MethodPost {
-		writeError(w, apiError{"UnknownOperationException", "Only POST is supported", http.StatusBadRequest})
+		h.writeError(w, apiError{"UnknownOperationException", "Only POST is supported", http.StatusBadRequest})
 		return
 	}
 	target := r.Header.Get("X-Amz-Target")
-	name, ok := strings.CutPrefix(target, targetPrefix)
+	name, ok := strings.CutPrefix(target, h.prefix)
 	op, known := h.ops[name]
 	if !ok || !known {
-		writeError(w, apiError{"UnknownOperationException", fmt.Sprintf("The operation %q is not supported by stepdeck", target), http.StatusBadRequest})
+		h.writeError(w, apiError{"UnknownOperationException", fmt.Sprintf("The operation %q is not supported by stepdeck", target), http.StatusBadRequest})
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, apiError{"ValidationException", fmt.Sprintf("The request body is larger than %d bytes", MaxBodyBytes), http.StatusBadRequest})
+			h.writeError(w, apiError{"ValidationException", fmt.Sprintf("The request body is larger than %d bytes", MaxBodyBytes), http.StatusBadRequest})
 			return
 		}
-		writeError(w, apiError{"SerializationException", "The request body could not be read", http.StatusBadRequest})
+		h.writeError(w, apiError{"SerializationException", "The request body could not be read", http.StatusBadRequest})
 		return
 	}
 	in := reflect.New(op.input)
 	if len(strings.TrimSpace(string(body))) > 0 {
 		if err := awsjson.Unmarshal(body, in.Interface()); err != nil {
-			writeError(w, apiError{"SerializationException", err.Error(), http.StatusBadRequest})
+			h.writeError(w, apiError{"SerializationException", err.Error(), http.StatusBadRequest})
 			return
 		}
 	}
 	out := op.method.Call([]reflect.Value{reflect.ValueOf(r.Context()), in})
 	if errv := out[1]; !errv.IsNil() {
-		writeError(w, toAPIError(errv.Interface().(error)))
+		h.writeError(w, toAPIError(errv.Interface().(error)))
 		return
 	}
 	data, err := awsjson.Marshal(out[0].Interface())
 	if err != nil {
-		writeError(w, apiError{"InternalFailure", err.Error(), http.StatusInternalServerError})
+		h.writeError(w, apiError{"InternalFailure", err.Error(), http.StatusInternalServerError})
 		return
 	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	w.Header().Set("Content-Type", h.contentType)
 	_, _ = w.Write(data)
 }
 
@@ -136,8 +139,8 @@ func toAPIError(err error) apiError {
 	return apiError{"InternalFailure", err.Error(), http.StatusInternalServerError}
 }
 
-func writeError(w http.ResponseWriter, e apiError) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+func (h *Handler) writeError(w http.ResponseWriter, e apiError) {
+	w.Header().Set("Content-Type", h.contentType)
 	w.Header().Set("X-Amzn-ErrorType", e.code)
 	w.WriteHeader(e.status)
 	body := map[string]*string{"__type": aws.String(e.code), "message": aws.String(e.message)}

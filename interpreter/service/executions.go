@@ -123,6 +123,9 @@ func (s *Service) startWith(ctx context.Context, machineArn, name string, input 
 			VersionArn: versionArn, AliasArn: aliasArn}
 		x := engine.New(def, meta, in, s.engineOptions(string(m.Type)))
 		le := &liveExec{x: x, ephemeral: express, rec: &executionRecord{Meta: meta, DefinitionHash: hash, TestCase: testCase}}
+		if express {
+			le.logs = s.logTargetOf(m, execArn, name, meta.StartTime)
+		}
 		res = &started{le: le}
 		if sync {
 			res.done = make(chan struct{})
