@@ -85,6 +85,8 @@ func backendFactory(o tuiOptions, warn func(error)) ui.BackendFactory {
 		if err != nil {
 			return nil, "", nil, fmt.Errorf("connecting to AWS: %w", err)
 		}
+		// Express executions come from CloudWatch Logs, through the same endpoint.
+		api := client.WithExpress(a, client.NewAWSLogs(a), client.ExpressOptions{})
 		name := "aws"
 		if spec.Profile != "" {
 			name += " " + spec.Profile
@@ -96,7 +98,7 @@ func backendFactory(o tuiOptions, warn func(error)) ui.BackendFactory {
 		if spec.Endpoint != "" {
 			name += " " + spec.Endpoint
 		}
-		return a, name, nil, nil
+		return api, name, nil, nil
 	}
 }
 
