@@ -313,4 +313,3 @@ func FuzzParseLogEvent(f *testing.F) {
 		_ = ev.ToSDK()
 	})
 }
-
