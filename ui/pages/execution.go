@@ -109,6 +109,9 @@ func (x *Execution) Title() string {
 	if i := strings.LastIndexByte(name, ':'); i >= 0 {
 		name = name[i+1:]
 	}
+	if x.desc != nil && x.desc.Name != nil {
+		name = *x.desc.Name // an Express execution's ARN ends in an id, not its name
+	}
 	s := "Execution " + common.Line(name, 40)
 	if x.desc != nil {
 		s += " · " + string(x.desc.Status)
