@@ -60,7 +60,7 @@ type ExpressOptions struct {
 
 // ErrNotLogged is returned for an EXPRESS state machine that logs nothing: its
 // executions cannot be listed or read.
-var ErrNotLogged = errors.New("the EXPRESS state machine sends no logs to CloudWatch Logs (loggingConfiguration level OFF or no log group), so its executions cannot be listed; set its logging level to ALL with execution data included")
+var ErrNotLogged = errors.New("EXPRESS machine with logging OFF: nothing to read (its executions exist only in CloudWatch Logs; set logging to ALL with execution data)")
 
 // WithExpress returns api with the calls Express executions need answered from their
 // machines' log groups, read through logs. Every other call goes to api as it is, and
