@@ -313,3 +313,36 @@ func FuzzParseLogEvent(f *testing.F) {
 		_ = ev.ToSDK()
 	})
 }
+
+// BenchmarkExpressHistory reads a 1,200-event Express history back from the local
+// engine's logs (FilterLogEvents pages, parsing, ordering), as each follower poll does.
+func BenchmarkExpressHistory(b *testing.B) {
+	api, closeFn, err := NewLocal(ctx, LocalOptions{DataDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer closeFn()
+	m, err := api.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("big"), Type: types.StateMachineTypeExpress,
+		Definition: aws.String(`{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`),
+		RoleArn:    aws.String("arn:aws:iam::123456789012:role/r"), LoggingConfiguration: logging("/bench")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	items := make([]int, 300)
+	in, _ := json.Marshal(items)
+	run, err := api.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: m.StateMachineArn, Input: aws.String(string(in))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := &sfn.GetExecutionHistoryInput{ExecutionArn: run.ExecutionArn, MaxResults: 1000}
+	out, err := api.GetExecutionHistory(ctx, req)
+	if err != nil || len(out.Events) != 1000 {
+		b.Fatalf("%d events, %v", len(out.Events), err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := api.GetExecutionHistory(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -269,3 +269,32 @@ func TestLoggedPayloadTruncated(t *testing.T) {
 		t.Fatalf("without execution data: %+v", stripped)
 	}
 }
+
+// BenchmarkExpressLogging is the cost of logging at level ALL with execution data: a
+// 10-state EXPRESS execution run to its end with StartSyncExecution, logged or not.
+func BenchmarkExpressLogging(b *testing.B) {
+	states := make([]string, 10)
+	for i := range states {
+		next := fmt.Sprintf(`"Next":"S%d"`, i+1)
+		if i == len(states)-1 {
+			next = `"End":true`
+		}
+		states[i] = fmt.Sprintf(`"S%d":{"Type":"Pass","Result":{"i":%d},"ResultPath":"$.r%d",%s}`, i, i, i, next)
+	}
+	def := `{"StartAt":"S0","States":{` + strings.Join(states, ",") + `}}`
+	for _, tc := range []struct {
+		name string
+		lc   *types.LoggingConfiguration
+	}{{"off", nil}, {"all", loggingConfig(types.LogLevelAll, true, "/bench")}} {
+		b.Run(tc.name, func(b *testing.B) {
+			s := newService(b, "", Config{Clock: nil})
+			m := createLoggedMachine(b, s, "bench", def, types.StateMachineTypeExpress, tc.lc)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(m), Input: aws.String(`{"a":1}`)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
