@@ -191,6 +191,9 @@ func listPattern(machineArn string) string {
 // ListExecutions lists an EXPRESS machine's executions of the last Window from its log
 // group, newest first; any other machine's from the API.
 func (e *expressAPI) ListExecutions(ctx context.Context, in *sfn.ListExecutionsInput, optFns ...func(*sfn.Options)) (*sfn.ListExecutionsOutput, error) {
+	if in.StateMachineArn == nil { // a Map Run's children
+		return e.API.ListExecutions(ctx, in, optFns...)
+	}
 	machine := baseMachine(aws.ToString(in.StateMachineArn))
 	m, err := e.machineOf(ctx, machine)
 	if err != nil || !m.express {

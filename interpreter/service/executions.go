@@ -308,6 +308,9 @@ func (s *Service) DescribeStateMachineForExecution(ctx context.Context, in *sfn.
 
 // ListExecutions lists a state machine's executions, newest first.
 func (s *Service) ListExecutions(ctx context.Context, in *sfn.ListExecutionsInput, _ ...func(*sfn.Options)) (*sfn.ListExecutionsOutput, error) {
+	if in.MapRunArn != nil && in.StateMachineArn == nil {
+		return nil, errValidation("stepdeck runs a distributed Map's items inside its parent execution: a map run has no child executions to list")
+	}
 	a, _, err := s.machineArn(aws.ToString(in.StateMachineArn))
 	if err != nil {
 		return nil, err

@@ -49,6 +49,9 @@ func (x *Execution) Keys() []key.Binding {
 		ks = append(ks, keyScrub, keyScrubEnd)
 	}
 	ks = append(ks, keyFlow, keyFollow, keyExport)
+	if arn, _ := x.mapRunOfSelection(); arn != "" {
+		ks = append(ks, keyMapRun)
+	}
 	if !x.c.ReadOnly && x.running() {
 		ks = append(ks, keyStop)
 	}
@@ -98,6 +101,8 @@ func (x *Execution) key(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(k, keyExport):
 		return x.openExport()
+	case key.Matches(k, keyMapRun):
+		return x.openMapRun()
 	case key.Matches(k, keyTravel):
 		x.setTravel(!x.travel)
 		return nil
