@@ -39,8 +39,8 @@ type mapRunRecord struct {
 	// ToleratedCount and ToleratedPct are the failures the run tolerates, as it started.
 	ToleratedCount int64   `json:"toleratedCount,omitempty"`
 	ToleratedPct   float64 `json:"toleratedPct,omitempty"`
-	Error          *string            `json:"error,omitempty"`
-	Cause          *string            `json:"cause,omitempty"`
+	Error          *string `json:"error,omitempty"`
+	Cause          *string `json:"cause,omitempty"`
 }
 
 // mapRunMachineArn is the ARN of the state machine a map run's child executions run:
@@ -251,8 +251,8 @@ func (s *Service) DescribeMapRun(ctx context.Context, in *sfn.DescribeMapRunInpu
 	p, ru, su, fa, to := counts()
 	out := &sfn.DescribeMapRunOutput{MapRunArn: aws.String(r.Arn), ExecutionArn: aws.String(r.ExecutionArn), Status: r.Status,
 		StartDate: aws.Time(r.Start), MaxConcurrency: int32(r.MaxConcurrency),
-		ItemCounts:      &types.MapRunItemCounts{Pending: p, Running: ru, Succeeded: su, Failed: fa, Total: to, ResultsWritten: su},
-		ExecutionCounts: &types.MapRunExecutionCounts{Pending: p, Running: ru, Succeeded: su, Failed: fa, Total: to, ResultsWritten: su},
+		ItemCounts:            &types.MapRunItemCounts{Pending: p, Running: ru, Succeeded: su, Failed: fa, Total: to, ResultsWritten: su},
+		ExecutionCounts:       &types.MapRunExecutionCounts{Pending: p, Running: ru, Succeeded: su, Failed: fa, Total: to, ResultsWritten: su},
 		ToleratedFailureCount: tolCount, ToleratedFailurePercentage: float32(tolPct)}
 	if !r.Stop.IsZero() {
 		out.StopDate = aws.Time(r.Stop)
