@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
@@ -56,7 +55,6 @@ type Execution struct {
 	scrollY     int
 	following   bool
 	followerGen int
-	confirmStop bool
 
 	travel bool // time travel: everything shown is as of event asOf
 	asOf   int  // the number of events time travel looks at, 1..len(events)
@@ -92,11 +90,6 @@ type eventsMsg struct {
 	err    error
 }
 
-type stoppedMsg struct {
-	owner *Execution
-	err   error
-}
-
 // NewExecution returns the screen of the execution arn.
 func NewExecution(c *common.Common, arn string) *Execution {
 	x := &Execution{c: c, arn: arn, follow: true, detail: jsonview.New(c.Styles), flow: dataflowview.New(c.Styles)}
@@ -105,16 +98,12 @@ func NewExecution(c *common.Common, arn string) *Execution {
 }
 
 func (x *Execution) Title() string {
-	name := x.arn
-	if i := strings.LastIndexByte(name, ':'); i >= 0 {
-		name = name[i+1:]
-	}
-	if x.desc != nil && x.desc.Name != nil {
-		name = *x.desc.Name // an Express execution's ARN ends in an id, not its name
-	}
-	s := "Execution " + common.Line(name, 40)
+	s := "Execution " + common.Line(x.name(), 40)
 	if x.desc != nil {
 		s += " · " + string(x.desc.Status)
+		if q := qualifierOf(x.desc.StateMachineVersionArn, x.desc.StateMachineAliasArn); q != "" {
+			s += " · " + common.Line(q, 40)
+		}
 	}
 	return s
 }
@@ -229,14 +218,6 @@ func (x *Execution) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return x, nil
 		}
 		return x, fail(fmt.Errorf("following the execution: %w", msg.err))
-	case stoppedMsg:
-		if msg.owner != x {
-			return x, nil
-		}
-		if msg.err != nil {
-			return x, fail(fmt.Errorf("stopping the execution: %w", msg.err))
-		}
-		return x, tea.Batch(x.describe(), func() tea.Msg { return InfoMsg("Stop requested") })
 	case redrivenMsg:
 		return x, x.redriven(msg)
 	case resumeMsg:
@@ -255,17 +236,6 @@ func (x *Execution) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return x, x.export.update(msg)
 	}
 	return x, nil
-}
-
-func (x *Execution) stop() tea.Cmd {
-	api, arn := x.c.API, x.arn
-	return func() tea.Msg {
-		ctx, cancel := callCtx(context.Background())
-		defer cancel()
-		_, err := api.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(arn),
-			Error: aws.String("Stopped"), Cause: aws.String("stopped from stepdeck")})
-		return stoppedMsg{owner: x, err: err}
-	}
 }
 
 func (x *Execution) closed() bool {

@@ -13,6 +13,7 @@ var (
 	keyBackTab     = key.NewBinding(key.WithKeys("shift+tab"))
 	keyFollow      = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow"))
 	keyStop        = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stop execution"))
+	keyStartAgain  = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "start again"))
 	keyRedrive     = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "redrive"))
 	keyExport      = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export history"))
 	keyTravel      = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time travel"))
@@ -29,7 +30,7 @@ func (x *Execution) Keys() []key.Binding {
 	switch {
 	case x.export != nil && x.export.editing():
 		return []key.Binding{keyExportSave, keyCancel}
-	case x.export != nil && x.export.confirm != "", x.confirmStop, x.confirmRedrive:
+	case x.export != nil && x.export.confirm != "", x.confirmRedrive:
 		return []key.Binding{keyYes, keyNo}
 	}
 	ks := []key.Binding{keyTab}
@@ -55,6 +56,9 @@ func (x *Execution) Keys() []key.Binding {
 	if !x.c.ReadOnly && x.running() {
 		ks = append(ks, keyStop)
 	}
+	if x.canStartAgain() {
+		ks = append(ks, keyStartAgain)
+	}
 	if x.canRedrive() {
 		ks = append(ks, keyRedrive)
 	}
@@ -65,17 +69,13 @@ func (x *Execution) key(k tea.KeyPressMsg) tea.Cmd {
 	if x.export != nil {
 		return x.exportKey(k)
 	}
-	if x.confirmStop || x.confirmRedrive {
-		stop := x.confirmStop
+	if x.confirmRedrive {
 		switch {
 		case key.Matches(k, keyYes):
-			x.confirmStop, x.confirmRedrive = false, false
-			if stop {
-				return x.stop()
-			}
+			x.confirmRedrive = false
 			return x.redrive()
 		case key.Matches(k, keyNo):
-			x.confirmStop, x.confirmRedrive = false, false
+			x.confirmRedrive = false
 		}
 		return nil
 	}
@@ -94,8 +94,9 @@ func (x *Execution) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(k, keyStop) && !x.c.ReadOnly && x.running():
-		x.confirmStop = true
-		return nil
+		return open(NewStopPage(x.c, x.arn, x.name()))
+	case key.Matches(k, keyStartAgain) && x.canStartAgain():
+		return x.startAgain()
 	case key.Matches(k, keyRedrive) && x.canRedrive():
 		x.confirmRedrive = true
 		return nil
