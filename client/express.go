@@ -37,14 +37,18 @@ var (
 	_ LogsAPI = (*service.Logs)(nil)
 )
 
-// NewAWSLogs returns a CloudWatch Logs client for the account, region, credentials and
-// endpoint of a Step Functions client made by NewAWS: an endpoint such as stepdeck
-// serve's answers both APIs on one port.
-func NewAWSLogs(c *sfn.Client) *cloudwatchlogs.Client {
-	so := c.Options()
-	return cloudwatchlogs.New(cloudwatchlogs.Options{Region: so.Region, Credentials: so.Credentials, BaseEndpoint: so.BaseEndpoint,
-		HTTPClient: so.HTTPClient, RetryMaxAttempts: so.RetryMaxAttempts, RetryMode: so.RetryMode, Logger: so.Logger,
-		ClientLogMode: so.ClientLogMode, AppID: so.AppID})
+// NewAWSLogs returns a CloudWatch Logs client made from the same configuration as a
+// Step Functions client made by NewAWS: the same credentials and region, the same
+// request budget, and its endpoint when it has one (stepdeck serve answers both APIs on
+// one port).
+func NewAWSLogs(a *AWS) *cloudwatchlogs.Client {
+	so := a.Client.Options()
+	return cloudwatchlogs.NewFromConfig(a.Config, func(o *cloudwatchlogs.Options) {
+		if so.BaseEndpoint != nil {
+			o.BaseEndpoint = so.BaseEndpoint
+			o.Credentials = so.Credentials // a loopback endpoint's placeholder, if any
+		}
+	})
 }
 
 // ExpressOptions tune how Express executions are read.
@@ -91,6 +95,10 @@ type expressAPI struct {
 	machines map[string]machineLogging // by state machine ARN
 	starts   map[string]time.Time      // when listed executions started, to narrow a history search
 }
+
+// Unwrap returns the API the calls go to, for a caller that needs the backend itself
+// (such as the *AWS client, for its budget or location).
+func (e *expressAPI) Unwrap() API { return e.API }
 
 type expressRedriveAPI struct {
 	*expressAPI

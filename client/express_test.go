@@ -115,6 +115,9 @@ func TestExpressEndToEnd(t *testing.T) {
 	if count(calls, "Logs_20140328.FilterLogEvents") == 0 {
 		t.Fatal("the list did not come from FilterLogEvents")
 	}
+	if n := raw.Budget.Status().Calls["FilterLogEvents"]; n == 0 {
+		t.Fatal("the CloudWatch Logs calls did not go through the request budget")
+	}
 
 	// Described from its events.
 	d, err := api.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(express)})

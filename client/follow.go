@@ -33,6 +33,9 @@ type FollowOptions struct {
 	// OnRetry, if set, hears of each transient error before the wait that follows it,
 	// so a status line can say "throttled, retrying in 4s".
 	OnRetry func(err error, wait time.Duration)
+	// CallTimeout bounds one call (default 20s): a stalled endpoint is a transient
+	// failure, retried, not a page that waits forever.
+	CallTimeout time.Duration
 }
 
 func (o *FollowOptions) defaults() {
@@ -53,6 +56,9 @@ func (o *FollowOptions) defaults() {
 	}
 	if o.Sleep == nil {
 		o.Sleep = sleep
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 20 * time.Second
 	}
 }
 
@@ -75,11 +81,18 @@ type Follower struct {
 	lastID    int64   // last event id delivered
 	interval  time.Duration
 	errs      backoff
-	polled    bool // the next call to Next must wait before polling
+	polled    bool // the last page read was the tail
 	tail      int  // events on the partial page last read
 	idle      bool // the last poll found nothing new
 	closed    bool // the last event delivered closes the execution
 	done      bool
+	wait      time.Duration // before the next poll
+
+	// What the endpoint was found to ignore, and the status checks.
+	noProbe, noTokens bool
+	describer         describer // nil: the API cannot describe executions
+	idlePolls         int       // idle polls in a row
+	rereads           int       // reads from the start after DescribeExecution saw the end
 
 	// Calls counts GetExecutionHistory calls, for the status line and for tests.
 	Calls int
@@ -92,82 +105,201 @@ var ErrFollowDone = errors.New("the execution has closed: no more events")
 // NewFollower returns a follower of executionArn that starts at the first event.
 func NewFollower(api HistoryAPI, executionArn string, opts FollowOptions) *Follower {
 	opts.defaults()
-	return &Follower{api: api, arn: executionArn, opts: opts, interval: opts.MinInterval,
+	f := &Follower{api: api, arn: executionArn, opts: opts, interval: opts.MinInterval,
 		errs: backoff{base: opts.ErrorBase, max: opts.ErrorMax, rand: opts.Rand}}
+	f.describer, _ = api.(describer)
+	return f
+}
+
+// describer is what the follower asks whether an execution has ended; every API of the
+// app has it, a test's bare history fake may not.
+type describer interface {
+	DescribeExecution(ctx context.Context, in *sfn.DescribeExecutionInput, optFns ...func(*sfn.Options)) (*sfn.DescribeExecutionOutput, error)
 }
 
 // Next returns the next events, waiting (and backing off) as needed. It returns
 // ErrFollowDone after the execution's closing event, ctx.Err() when ctx ends, and any
 // other error only when retrying cannot help (the execution does not exist, access is
-// denied, the ARN is malformed). Transient errors are retried inside Next and reported
-// to FollowOptions.OnRetry.
+// denied, the ARN is malformed). Transient errors are retried inside Next, forever, and
+// reported to FollowOptions.OnRetry.
 func (f *Follower) Next(ctx context.Context) ([]types.HistoryEvent, error) {
 	for {
 		if f.done {
 			return nil, ErrFollowDone
 		}
-		if f.polled {
-			if err := f.opts.Sleep(ctx, f.interval); err != nil {
+		if f.wait > 0 {
+			if err := f.opts.Sleep(ctx, f.wait); err != nil {
 				return nil, err
 			}
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if f.polled && f.idle && f.tail >= probeAfter {
-			newer, err := f.probe(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if !newer {
-				f.slowDown()
-				continue
-			}
-		}
-		out, err := f.call(ctx, &sfn.GetExecutionHistoryInput{
-			ExecutionArn: aws.String(f.arn), MaxResults: f.opts.PageSize, NextToken: f.pageToken})
+		p, err := f.Poll(ctx)
 		if err != nil {
 			return nil, err
 		}
-		fresh := f.fresh(out.Events)
-		if out.NextToken != nil {
-			// A full page: the rest follows at once.
-			f.pageToken = out.NextToken
-			f.polled = false
-		} else {
-			f.polled = true
-			f.tail = len(out.Events)
-			f.idle = len(fresh) == 0
-			if f.idle {
-				f.slowDown()
-			} else {
-				f.interval = f.opts.MinInterval
-			}
+		if p.Retry != nil && f.opts.OnRetry != nil {
+			f.opts.OnRetry(p.Retry, p.Wait)
 		}
-		if len(fresh) > 0 {
-			f.closed = closes(fresh[len(fresh)-1].Type)
-		}
-		// The closing event may end a full page; it is over only once the page after
-		// it is known to be the last.
-		f.done = f.closed && out.NextToken == nil
-		if len(fresh) > 0 {
-			return fresh, nil
+		if len(p.Events) > 0 {
+			return p.Events, nil
 		}
 	}
+}
+
+// Polled is the outcome of one Poll.
+type Polled struct {
+	Events []types.HistoryEvent
+	// Wait is how long to wait before the next Poll: 0 while pages follow at once, the
+	// polling interval when caught up, the backoff after a transient failure.
+	Wait time.Duration
+	// Retry is the transient failure (throttling, a 5xx, the network, a time-out) that
+	// this poll met; the next Poll, after Wait, tries again.
+	Retry error
+	// Done: the execution has closed and its last event was delivered.
+	Done bool
+}
+
+// Poll makes one round of reading without sleeping: the next page, or while idle a
+// probe for the newest event. Next is Poll in a loop; a UI calls Poll itself, to show
+// each retry and to wait on its own timer. An error is returned only when retrying
+// cannot help.
+func (f *Follower) Poll(ctx context.Context) (Polled, error) {
+	if f.done {
+		return Polled{Done: true}, nil
+	}
+	if f.polled && f.idle {
+		f.idlePolls++
+		if f.describer != nil && f.idlePolls%checkEvery == 0 {
+			if p, err, decided := f.checkEnd(ctx); decided {
+				return p, err
+			}
+		}
+		if f.tail >= probeAfter && !f.noProbe {
+			newer, err := f.probe(ctx)
+			if err != nil {
+				return f.failed(err)
+			}
+			if !newer {
+				f.slowDown()
+				f.wait = f.interval
+				return Polled{Wait: f.wait}, nil
+			}
+		}
+	}
+	in := &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(f.arn), MaxResults: f.opts.PageSize, NextToken: f.pageToken}
+	out, err := f.get(ctx, in)
+	var bad *types.InvalidToken
+	if errors.As(err, &bad) && in.NextToken != nil {
+		// Tokens expire (after a day on AWS): start over from the first page; the
+		// events already delivered are skipped by id.
+		f.pageToken, in.NextToken = nil, nil
+		out, err = f.get(ctx, in)
+	}
+	if err != nil {
+		return f.failed(err)
+	}
+	f.errs.reset()
+	if in.NextToken != nil && len(out.Events) > 0 && out.Events[0].Id == 1 {
+		// A page reached through a token never starts at the first event: this
+		// endpoint ignores nextToken (and, as such endpoints do, serves the whole
+		// history each time). Read it whole from now on.
+		f.noTokens = true
+	}
+	if f.noTokens {
+		f.pageToken, out.NextToken = nil, nil
+	}
+	fresh := f.fresh(out.Events)
+	if out.NextToken != nil {
+		// A full page: the rest follows at once.
+		f.pageToken = out.NextToken
+		f.polled = false
+		f.wait = 0
+	} else {
+		f.polled = true
+		f.tail = len(out.Events)
+		f.idle = len(fresh) == 0
+		if f.idle {
+			f.slowDown()
+		} else {
+			f.interval = f.opts.MinInterval
+			f.idlePolls = 0
+		}
+		f.wait = f.interval
+	}
+	if len(fresh) > 0 {
+		f.closed = closes(fresh[len(fresh)-1].Type)
+	}
+	// The closing event may end a full page; it is over only once the page after
+	// it is known to be the last.
+	f.done = f.closed && out.NextToken == nil
+	return Polled{Events: fresh, Wait: f.wait, Done: f.done}, nil
+}
+
+// checkEvery is how many idle polls pass between two checks of the execution's status:
+// DescribeExecution is what says an execution has ended, whatever the history pages or
+// probes of an endpoint say.
+const checkEvery = 4
+
+// checkEnd asks DescribeExecution whether the execution is still running. When it is
+// not and no closing event was seen, the history is read again from its first page,
+// without probes (the endpoint's answers to them cannot be trusted); when even that
+// shows no close, following ends there. decided reports that the poll ends with p.
+func (f *Follower) checkEnd(ctx context.Context) (p Polled, err error, decided bool) {
+	cctx, cancel := context.WithTimeout(ctx, f.opts.CallTimeout)
+	defer cancel()
+	f.Calls++
+	d, err := f.describer.DescribeExecution(cctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(f.arn)})
+	if err != nil {
+		if ctx.Err() != nil {
+			return Polled{}, ctx.Err(), true
+		}
+		p, err := f.failed(err)
+		return p, err, true
+	}
+	if d.Status == types.ExecutionStatusRunning || d.Status == types.ExecutionStatusPendingRedrive {
+		return Polled{}, nil, false
+	}
+	if f.rereads > 0 {
+		// Read from the start once already: this endpoint's history never shows
+		// the end. Stop; the status is the caller's to show.
+		f.done = true
+		return Polled{Done: true}, nil, true
+	}
+	f.rereads++
+	f.noProbe, f.pageToken, f.polled, f.wait = true, nil, false, 0
+	return Polled{}, nil, true
+}
+
+// failed turns an error into a retry after a backoff, or into the error that ends
+// following.
+func (f *Follower) failed(err error) (Polled, error) {
+	if !transient(err) {
+		return Polled{}, fmt.Errorf("following %s: %w", f.arn, err)
+	}
+	f.wait = f.errs.next()
+	return Polled{Retry: err, Wait: f.wait}, nil
 }
 
 // probeAfter is the size of the tail page from which an idle follower first asks for
 // the newest event alone (one event, without data) rather than re-reading the page.
 const probeAfter = 100
 
-// probe reports whether the history has an event newer than the last delivered.
+// probe reports whether the history has an event newer than the last delivered. An
+// endpoint that ignores reverseOrder or maxResults is caught here, and not probed again.
 func (f *Follower) probe(ctx context.Context) (bool, error) {
-	out, err := f.call(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(f.arn),
+	out, err := f.get(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(f.arn),
 		MaxResults: 1, ReverseOrder: true, IncludeExecutionData: aws.Bool(false)})
 	if err != nil {
 		return false, err
 	}
-	return len(out.Events) > 0 && out.Events[0].Id > f.lastID, nil
+	if len(out.Events) != 1 || out.Events[0].Id < f.lastID {
+		// Not the one newest event: the endpoint ignored the parameters.
+		f.noProbe = true
+		return true, nil
+	}
+	return out.Events[0].Id > f.lastID, nil
 }
 
 func (f *Follower) slowDown() {
@@ -177,36 +309,16 @@ func (f *Follower) slowDown() {
 	}
 }
 
-// call makes one GetExecutionHistory call, retrying transient errors with backoff.
-func (f *Follower) call(ctx context.Context, in *sfn.GetExecutionHistoryInput) (*sfn.GetExecutionHistoryOutput, error) {
-	for {
-		f.Calls++
-		out, err := f.api.GetExecutionHistory(ctx, in)
-		if err == nil {
-			f.errs.reset()
-			return out, nil
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		var bad *types.InvalidToken
-		if errors.As(err, &bad) && in.NextToken != nil {
-			// Tokens expire (after a day on AWS): start over from the first page; the
-			// events already delivered are skipped by id.
-			f.pageToken, in.NextToken = nil, nil
-			continue
-		}
-		if !transient(err) {
-			return nil, fmt.Errorf("following %s: %w", f.arn, err)
-		}
-		wait := f.errs.next()
-		if f.opts.OnRetry != nil {
-			f.opts.OnRetry(err, wait)
-		}
-		if err := f.opts.Sleep(ctx, wait); err != nil {
-			return nil, err
-		}
+// get makes one GetExecutionHistory call, bounded by the call time-out.
+func (f *Follower) get(ctx context.Context, in *sfn.GetExecutionHistoryInput) (*sfn.GetExecutionHistoryOutput, error) {
+	f.Calls++
+	cctx, cancel := context.WithTimeout(ctx, f.opts.CallTimeout)
+	defer cancel()
+	out, err := f.api.GetExecutionHistory(cctx, in)
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
+	return out, err
 }
 
 // fresh drops the events already delivered and remembers the last one.
@@ -235,7 +347,8 @@ func closes(t types.HistoryEventType) bool {
 }
 
 // transient reports whether an error may go away by itself: throttling, server faults,
-// the network. A client fault (no such execution, bad ARN, access denied) will not.
+// the network, a time-out. A client fault (no such execution, bad ARN, access denied)
+// will not.
 func transient(err error) bool {
 	if retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err) == aws.TrueTernary {
 		return true
@@ -249,7 +362,9 @@ func transient(err error) bool {
 	var resp *smithyhttp.ResponseError
 	if errors.As(err, &resp) {
 		code := resp.HTTPStatusCode()
-		return code == 429 || code >= 500
+		// No status at all: no response came (connection refused or reset, a
+		// time-out, DNS); the SDK wraps those in a ResponseError too.
+		return code == 0 || code == 429 || code >= 500
 	}
 	return true
 }

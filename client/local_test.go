@@ -138,24 +138,22 @@ func (h *throttler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.next.ServeHTTP(w, r)
 }
 
-func awsClient(t *testing.T, h http.Handler) *sfn.Client {
+func awsClient(t *testing.T, h http.Handler) *AWS {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_REGION", "")
-	t.Setenv("AWS_ENDPOINT_URL", "")
-	t.Setenv("AWS_ENDPOINT_URL_SFN", "")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	c, err := NewAWS(ctx, Options{Endpoint: srv.URL, MaxAttempts: 1})
+	isolateAWSEnv(t)
+	c, err := NewAWS(ctx, Options{Endpoint: srv.URL, MaxAttempts: 1, Budget: fastBudget()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// fastBudget paces calls as the app does, and slows down on throttling as it does, but
+// from rates a test does not wait for.
+func fastBudget() *Budget {
+	return NewBudget(Limits{Ops: map[string]Limit{}, Default: Limit{Rate: 1000, Burst: 1000}})
 }
 
 func TestFollowThroughAThrottlingEndpoint(t *testing.T) {
@@ -249,4 +247,19 @@ func TestNewLocalRefusesBadOptions(t *testing.T) {
 	if _, _, err := NewLocal(ctx, LocalOptions{DataDir: t.TempDir(), MockConfig: filepath.Join(t.TempDir(), "missing.json")}); err == nil {
 		t.Error("missing mock file accepted")
 	}
+}
+
+// isolateAWSEnv keeps the profile, credentials and endpoint of the machine running the
+// test out of it.
+func isolateAWSEnv(t *testing.T) {
+	t.Helper()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	t.Setenv("AWS_ENDPOINT_URL_SFN", "")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 }

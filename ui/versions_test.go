@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/ui/pages"
 )
 
@@ -19,7 +20,7 @@ import (
 // S starts it again with the same input through the same alias.
 func TestVersionsAndAliases(t *testing.T) {
 	api := awsAPI(t)
-	sc := api.(*sfn.Client)
+	sc := api.(*client.AWS).Client
 	ctx := context.Background()
 	m, err := sc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("orders"), RoleArn: aws.String(exampleRole), Publish: true,
 		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"one","ResultPath":"$.v","End":true}}}`)})

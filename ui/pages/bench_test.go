@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
+	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/ui/common"
 )
@@ -69,7 +70,7 @@ func BenchmarkOpen25k(b *testing.B) {
 		b.StopTimer()
 		x, evs := benchPage(b)
 		b.StartTimer()
-		x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs}})
+		x.Update(polledMsg{owner: x, gen: x.followerGen, polled: client.Polled{Events: evs, Wait: time.Second}})
 		_ = x.View()
 	}
 }
@@ -82,7 +83,7 @@ func BenchmarkFollow25k(b *testing.B) {
 		x, evs := benchPage(b)
 		b.StartTimer()
 		for i := 0; i < len(evs); i += 1000 {
-			x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs[i:min(i+1000, len(evs))]}})
+			x.Update(polledMsg{owner: x, gen: x.followerGen, polled: client.Polled{Events: evs[i:min(i+1000, len(evs))], Wait: time.Second}})
 			_ = x.View()
 		}
 	}
@@ -91,7 +92,7 @@ func BenchmarkFollow25k(b *testing.B) {
 // alternateKeys presses a and b in turn on a page holding evs, rendering a frame after
 // each: the cost of one key to the next frame.
 func alternateKeys(b *testing.B, x *Execution, evs []types.HistoryEvent, setup []string, a, z tea.KeyPressMsg) {
-	x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs}})
+	x.Update(polledMsg{owner: x, gen: x.followerGen, polled: client.Polled{Events: evs, Wait: time.Second}})
 	for _, k := range setup {
 		x.Update(tea.KeyPressMsg{Code: rune(k[0]), Text: k})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
@@ -55,6 +56,12 @@ type Execution struct {
 	scrollY     int
 	following   bool
 	followerGen int
+	follower    *client.Follower
+	// retrying is the transient failure the follower is waiting out (with retryAt, when
+	// it tries again); followErr the failure that stopped it (r starts it again).
+	retrying    error
+	retryAt     time.Time
+	followErr   error
 
 	travel bool // time travel: everything shown is as of event asOf
 	asOf   int  // the number of events time travel looks at, 1..len(events)
@@ -83,11 +90,18 @@ type describedMsg struct {
 	defEr string
 }
 
-type eventsMsg struct {
+// polledMsg is one round of the follower (client.Follower.Poll).
+type polledMsg struct {
 	owner  *Execution
 	gen    int
-	events []types.HistoryEvent
+	polled client.Polled
 	err    error
+}
+
+// pollDueMsg says the follower's wait is over.
+type pollDueMsg struct {
+	owner *Execution
+	gen   int
 }
 
 // NewExecution returns the screen of the execution arn.
@@ -123,10 +137,15 @@ func (x *Execution) Init() tea.Cmd {
 // restart; this is how a redriven execution, whose follower stopped at the close, is
 // picked up again.
 func (x *Execution) resume() tea.Cmd {
+	x.follower = client.NewFollower(x.c.API, x.arn, client.FollowOptions{})
+	return x.pollNow()
+}
+
+// pollNow polls at once, retiring any wait in progress (r while a retry is pending).
+func (x *Execution) pollNow() tea.Cmd {
 	x.followerGen++
-	x.following = true
-	f := client.NewFollower(x.c.API, x.arn, client.FollowOptions{})
-	return x.next(f, x.followerGen)
+	x.following, x.followErr = true, nil
+	return x.next(x.follower, x.followerGen)
 }
 
 func (x *Execution) Close() {
@@ -157,23 +176,46 @@ func (x *Execution) describe() tea.Cmd {
 	}
 }
 
-// next reads one batch from the follower. The command re-arms itself from Update, so
-// at most one read is in flight and nothing runs after the page is closed.
+// next makes one round of the follower. The page re-arms it from Update after the wait
+// the follower asks for, so at most one read is in flight, each retry is shown, and
+// nothing runs after the page is closed.
 func (x *Execution) next(f *client.Follower, gen int) tea.Cmd {
 	ctx := x.ctx
 	return func() tea.Msg {
-		evs, err := f.Next(ctx)
-		m := eventsMsg{owner: x, gen: gen, events: evs, err: err}
-		if err == nil {
-			return followMsg{m, f}
-		}
-		return m
+		p, err := f.Poll(ctx)
+		return polledMsg{owner: x, gen: gen, polled: p, err: err}
 	}
 }
 
-type followMsg struct {
-	eventsMsg
-	f *client.Follower
+// polled takes one round of the follower in, and arms the next.
+func (x *Execution) polled(m polledMsg) tea.Cmd {
+	if m.err != nil {
+		x.following, x.retrying = false, nil
+		if errors.Is(m.err, context.Canceled) {
+			return nil
+		}
+		x.followErr = m.err
+		return fail(fmt.Errorf("following the execution stopped (r tries again): %w", m.err))
+	}
+	p := m.polled
+	x.add(p.Events)
+	x.retrying = p.Retry
+	if p.Retry != nil {
+		x.retryAt = x.c.Clock().Add(p.Wait)
+	}
+	var cmds []tea.Cmd
+	if x.closed() && len(p.Events) > 0 || p.Done {
+		cmds = append(cmds, x.describe()) // the status and stop date changed
+	}
+	if p.Done {
+		x.following = false
+		return tea.Batch(append(cmds, x.awaitRedrive())...)
+	}
+	if p.Wait <= 0 {
+		return tea.Batch(append(cmds, x.next(x.follower, m.gen))...)
+	}
+	gen := m.gen
+	return tea.Batch(append(cmds, tea.Tick(p.Wait, func(time.Time) tea.Msg { return pollDueMsg{owner: x, gen: gen} }))...)
 }
 
 func (x *Execution) Capturing() bool { return x.export != nil && x.export.editing() }
@@ -196,28 +238,16 @@ func (x *Execution) Update(msg tea.Msg) (Page, tea.Cmd) {
 		x.painting = nil // the definition may be new
 		x.repaint()
 		return x, nil
-	case followMsg:
+	case polledMsg:
 		if msg.owner != x || msg.gen != x.followerGen {
 			return x, nil
 		}
-		x.add(msg.events)
-		cmds := []tea.Cmd{x.next(msg.f, msg.gen)}
-		if x.closed() {
-			cmds = append(cmds, x.describe()) // the status and stop date changed
-		}
-		return x, tea.Batch(cmds...)
-	case eventsMsg:
+		return x, x.polled(msg)
+	case pollDueMsg:
 		if msg.owner != x || msg.gen != x.followerGen {
 			return x, nil
 		}
-		x.following = false
-		if errors.Is(msg.err, client.ErrFollowDone) {
-			return x, x.awaitRedrive()
-		}
-		if errors.Is(msg.err, context.Canceled) {
-			return x, nil
-		}
-		return x, fail(fmt.Errorf("following the execution: %w", msg.err))
+		return x, x.next(x.follower, msg.gen)
 	case redrivenMsg:
 		return x, x.redriven(msg)
 	case resumeMsg:

@@ -53,6 +53,9 @@ func (x *Execution) Keys() []key.Binding {
 	if arn, _ := x.mapRunOfSelection(); arn != "" {
 		ks = append(ks, keyMapRun)
 	}
+	if x.retrying != nil || x.followErr != nil {
+		ks = append(ks, keyRefresh)
+	}
 	if !x.c.ReadOnly && x.running() {
 		ks = append(ks, keyStop)
 	}
@@ -80,6 +83,10 @@ func (x *Execution) key(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case key.Matches(k, keyRefresh) && x.followErr != nil:
+		return tea.Batch(x.describe(), x.resume())
+	case key.Matches(k, keyRefresh) && x.retrying != nil:
+		return x.pollNow()
 	case key.Matches(k, keyTab):
 		x.setFocus((x.focus + 1) % 3)
 		return nil

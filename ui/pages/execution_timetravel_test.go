@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	hist "github.com/stepdeck/stepdeck/interpreter/history"
 	"github.com/stepdeck/stepdeck/ui/common"
@@ -81,7 +82,7 @@ func newPage(t testing.TB, def string, w, h int) *Execution {
 }
 
 func feed(x *Execution, evs []types.HistoryEvent) {
-	x.Update(followMsg{eventsMsg: eventsMsg{owner: x, gen: x.followerGen, events: evs}})
+	x.Update(polledMsg{owner: x, gen: x.followerGen, polled: client.Polled{Events: evs, Wait: time.Second}})
 }
 
 func send(x *Execution, keys ...string) {

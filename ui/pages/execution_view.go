@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/ui/common"
 	"github.com/stepdeck/stepdeck/ui/components/graph"
 	"github.com/stepdeck/stepdeck/ui/components/history"
@@ -99,6 +101,11 @@ func (x *Execution) statusLine() string {
 		return "Redrive this execution? y/n"
 	case x.travel:
 		return x.travelLine()
+	case x.retrying != nil:
+		wait := max(x.retryAt.Sub(x.c.Clock()).Round(time.Second), 0)
+		return fmt.Sprintf("%d events · retrying in %s (r: now): %s", len(x.events), wait, client.Explain(x.retrying).Summary)
+	case x.followErr != nil:
+		return fmt.Sprintf("%d events · not following: %s (r: try again)", len(x.events), client.Explain(x.followErr).Summary)
 	case x.following && x.follow:
 		return fmt.Sprintf("%d events · following", len(x.events))
 	}
