@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,9 +18,13 @@ import (
 // PendingCallback is a task waiting for SendTaskSuccess, SendTaskFailure or
 // SendTaskHeartbeat.
 type PendingCallback struct {
-	ExecutionArn string
-	StateName    string
-	Resource     string // as in the TaskScheduled event, e.g. "sqs:sendMessage.waitForTaskToken"
+	ExecutionArn    string
+	StateMachineArn string // set by a CallbackScan
+	StateName       string
+	// Activity is set for an activity task: it has no token until a worker takes it
+	// with GetActivityTask (the activities screen).
+	Activity bool
+	Resource string // as in the TaskScheduled event, e.g. "sqs:sendMessage.waitForTaskToken"
 	// Token is empty when it could not be read from the parameters (TokenError says why).
 	Token      string
 	TokenPath  string // where in the parameters it was read, e.g. "MessageBody.TaskToken"
@@ -59,7 +64,10 @@ func CallbacksInHistory(def *asl.Definition, executionArn string, events []types
 		if e.Type == types.HistoryEventTypeTaskScheduled {
 			return e.Id
 		}
-		if isTaskEvent(e.Type) {
+		if e.Type == types.HistoryEventTypeActivityScheduled {
+			return e.Id
+		}
+		if isTaskEvent(e.Type) || isActivityEvent(e.Type) {
 			return root(e.PreviousEventId, depth+1)
 		}
 		return 0
@@ -74,10 +82,25 @@ func CallbacksInHistory(def *asl.Definition, executionArn string, events []types
 				name = aws.ToString(prev.StateEnteredEventDetails.Name)
 			}
 			ct, known := tasks[name]
-			if !known || (!ct.waits && len(ct.place) == 0) {
+			if !known && e.TaskScheduledEventDetails != nil {
+				// A state the definition at hand does not have (the execution runs
+				// another revision or version): the event's resource says whether it
+				// waits.
+				ct.waits = strings.HasSuffix(aws.ToString(e.TaskScheduledEventDetails.Resource), ".waitForTaskToken")
+			}
+			if !ct.waits && len(ct.place) == 0 {
 				continue
 			}
 			pending[e.Id] = scheduled(executionArn, name, e, ct)
+		case e.Type == types.HistoryEventTypeActivityScheduled:
+			pending[e.Id] = activityScheduled(executionArn, byID[e.PreviousEventId], e)
+		case e.Type == types.HistoryEventTypeActivityStarted:
+			if p := pending[root(e.PreviousEventId, 0)]; p != nil && e.Timestamp != nil {
+				p.Started = *e.Timestamp
+				p.deadlines(p.Started)
+			}
+		case closesActivity(e.Type):
+			delete(pending, root(e.PreviousEventId, 0))
 		case e.Type == types.HistoryEventTypeTaskStarted:
 			if p := pending[root(e.PreviousEventId, 0)]; p != nil && e.Timestamp != nil {
 				p.Started = *e.Timestamp
@@ -143,6 +166,48 @@ func scheduled(executionArn, name string, e *types.HistoryEvent, ct callbackTask
 	return p
 }
 
+// activityScheduled is a pending activity task: no token until a worker takes it.
+func activityScheduled(executionArn string, entered, e *types.HistoryEvent) *PendingCallback {
+	p := &PendingCallback{ExecutionArn: executionArn, ScheduledEventID: e.Id, Activity: true,
+		TokenError: "an activity task: work it from the activities screen (w), which takes its token"}
+	if entered != nil && entered.StateEnteredEventDetails != nil {
+		p.StateName = aws.ToString(entered.StateEnteredEventDetails.Name)
+	}
+	if e.Timestamp != nil {
+		p.Scheduled = *e.Timestamp
+	}
+	if d := e.ActivityScheduledEventDetails; d != nil {
+		p.Resource = aws.ToString(d.Resource)
+		p.Parameters = aws.ToString(d.Input)
+		if d.TimeoutInSeconds != nil {
+			p.Timeout = time.Duration(*d.TimeoutInSeconds) * time.Second
+		}
+		if d.HeartbeatInSeconds != nil {
+			p.Heartbeat = time.Duration(*d.HeartbeatInSeconds) * time.Second
+		}
+	}
+	p.deadlines(p.Scheduled)
+	return p
+}
+
+func isActivityEvent(t types.HistoryEventType) bool {
+	switch t {
+	case types.HistoryEventTypeActivityScheduled, types.HistoryEventTypeActivityStarted,
+		types.HistoryEventTypeActivityScheduleFailed:
+		return true
+	}
+	return closesActivity(t)
+}
+
+func closesActivity(t types.HistoryEventType) bool {
+	switch t {
+	case types.HistoryEventTypeActivitySucceeded, types.HistoryEventTypeActivityFailed,
+		types.HistoryEventTypeActivityTimedOut, types.HistoryEventTypeActivityScheduleFailed:
+		return true
+	}
+	return false
+}
+
 func (p *PendingCallback) deadlines(from time.Time) {
 	if from.IsZero() {
 		return
@@ -180,51 +245,8 @@ func closesTask(t types.HistoryEventType) bool {
 type CallbackOptions struct {
 	// StateMachineArns limits the search to these machines; empty means all.
 	StateMachineArns []string
-	// MaxExecutions stops after this many running executions (0: no limit), to bound
-	// the calls on an account with thousands.
+	// MaxExecutions keeps the callbacks of this many executions (0: all).
 	MaxExecutions int
-}
-
-// PendingCallbacks lists the tasks waiting on a token across running executions.
-func PendingCallbacks(ctx context.Context, api API, o CallbackOptions) ([]PendingCallback, error) {
-	machines := o.StateMachineArns
-	if len(machines) == 0 {
-		p := sfn.NewListStateMachinesPaginator(api, &sfn.ListStateMachinesInput{})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("listing state machines: %w", err)
-			}
-			for _, m := range page.StateMachines {
-				machines = append(machines, aws.ToString(m.StateMachineArn))
-			}
-		}
-	}
-	defs := map[string]*asl.Definition{} // by definition text: versions share one parse
-	var out []PendingCallback
-	seen := 0
-	for _, m := range machines {
-		p := sfn.NewListExecutionsPaginator(api, &sfn.ListExecutionsInput{
-			StateMachineArn: aws.String(m), StatusFilter: types.ExecutionStatusRunning})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("listing the running executions of %s: %w", m, err)
-			}
-			for _, ex := range page.Executions {
-				if o.MaxExecutions > 0 && seen >= o.MaxExecutions {
-					return out, nil
-				}
-				seen++
-				found, err := callbacksOf(ctx, api, aws.ToString(ex.ExecutionArn), defs)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, found...)
-			}
-		}
-	}
-	return out, nil
 }
 
 // ExecutionCallbacks lists the tasks of one execution waiting on a token.

@@ -25,6 +25,9 @@ type Explained struct {
 	Summary string
 	// Full is the whole text of the error, for a pager.
 	Full string
+	// Known says the cause was recognised; when it was not, Summary is only the
+	// innermost message and Full says more.
+	Known bool
 	// Action and Resource are what an access denial says is needed ("states:ListExecutions"
 	// on "arn:aws:states:…"); empty for other errors.
 	Action, Resource string
@@ -37,6 +40,7 @@ func Explain(err error) Explained {
 	}
 	e := Explained{Full: err.Error()}
 	e.Summary = e.cause(err)
+	e.Known = e.Summary != innermost(err)
 	return e
 }
 

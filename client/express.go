@@ -474,3 +474,18 @@ func (e *expressAPI) DescribeStateMachineForExecution(ctx context.Context, in *s
 		RoleArn: d.RoleArn, UpdateDate: d.CreationDate, LoggingConfiguration: d.LoggingConfiguration,
 		TracingConfiguration: d.TracingConfiguration, RevisionId: d.RevisionId}, nil
 }
+
+// AWSOf returns the *AWS client behind api, looking through wrappers such as
+// WithExpress's; ok is false for any other backend (the local engine).
+func AWSOf(api API) (*AWS, bool) {
+	for {
+		if a, ok := api.(*AWS); ok {
+			return a, true
+		}
+		w, ok := api.(interface{ Unwrap() API })
+		if !ok {
+			return nil, false
+		}
+		api = w.Unwrap()
+	}
+}

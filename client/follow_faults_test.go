@@ -53,7 +53,7 @@ func TestFollowerOutlivesAnOutage(t *testing.T) {
 	var heard retries
 	o := quickFollow
 	o.OnRetry = heard.add
-	ch := Follow(ctx, c, exec, o)
+	got := collectAsync(t, Follow(ctx, c, exec, o))
 	cbs := pendingSoon(t, svc, CallbackOptions{}, 1)
 	ep.Set(func(e *faults.Endpoint) { e.Down = true })
 	for len(heard.all()) < 20 {
@@ -61,7 +61,7 @@ func TestFollowerOutlivesAnOutage(t *testing.T) {
 	}
 	answer(t, svc, cbs[0].Token)
 	ep.Set(func(e *faults.Endpoint) { e.Down = false })
-	evs := collect(t, ch)
+	evs := <-got
 	checkContiguous(t, evs, len(evs))
 	if last := evs[len(evs)-1].Type; last != types.HistoryEventTypeExecutionSucceeded {
 		t.Errorf("last event %s", last)
@@ -82,14 +82,14 @@ func TestFollowerTimesOutAStalledCall(t *testing.T) {
 	var heard retries
 	o := quickFollow
 	o.OnRetry, o.CallTimeout = heard.add, 20*time.Millisecond
-	ch := Follow(ctx, c, exec, o)
+	got := collectAsync(t, Follow(ctx, c, exec, o))
 	for len(heard.all()) < 3 {
 		time.Sleep(time.Millisecond)
 	}
 	ep.Set(func(e *faults.Endpoint) { e.Stall = nil })
 	cbs := pendingSoon(t, svc, CallbackOptions{}, 1)
 	answer(t, svc, cbs[0].Token)
-	evs := collect(t, ch)
+	evs := <-got
 	if last := evs[len(evs)-1].Type; last != types.HistoryEventTypeExecutionSucceeded {
 		t.Errorf("last event %s", last)
 	}
@@ -111,17 +111,7 @@ func TestFollowerReadsAnEndpointThatIgnoresPaging(t *testing.T) {
 		exec := start(t, svc, "loop", loopThenAskDef)
 		o := quickFollow
 		o.PageSize = pageSize
-		got := make(chan []types.HistoryEvent, 1)
-		go func() {
-			var all []types.HistoryEvent
-			for u := range Follow(ctx, c, exec, o) {
-				if u.Err != nil {
-					t.Error(u.Err)
-				}
-				all = append(all, u.Events...)
-			}
-			got <- all
-		}()
+		got := collectAsync(t, Follow(ctx, c, exec, o))
 		cbs := pendingSoon(t, svc, CallbackOptions{}, 1)
 		// Idle long enough to probe.
 		for before := ep.Calls("GetExecutionHistory"); ep.Calls("GetExecutionHistory") < before+10; {
@@ -134,4 +124,21 @@ func TestFollowerReadsAnEndpointThatIgnoresPaging(t *testing.T) {
 			t.Errorf("page size %d: %d events, the last %s", pageSize, len(evs), evs[len(evs)-1].Type)
 		}
 	}
+}
+
+// collectAsync reads a Follow channel to its end on a goroutine of its own (a follower
+// blocks until its events are taken), and sends what it read.
+func collectAsync(t *testing.T, ch <-chan Update) <-chan []types.HistoryEvent {
+	got := make(chan []types.HistoryEvent, 1)
+	go func() {
+		var all []types.HistoryEvent
+		for u := range ch {
+			if u.Err != nil {
+				t.Error(u.Err)
+			}
+			all = append(all, u.Events...)
+		}
+		got <- all
+	}()
+	return got
 }

@@ -37,7 +37,7 @@ func newLocal(t *testing.T) API {
 }
 
 // newService is the local service behind an HTTP server, for the AWS backend.
-func newService(t *testing.T) *service.Service {
+func newService(t testing.TB) *service.Service {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{NoSync: true})
 	if err != nil {
@@ -138,12 +138,15 @@ func (h *throttler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.next.ServeHTTP(w, r)
 }
 
-func awsClient(t *testing.T, h http.Handler) *AWS {
+func awsClient(t testing.TB, h http.Handler) *AWS { return awsClientWith(t, h, fastBudget()) }
+
+// awsClientWith is the SDK client over HTTP to h, its calls paced by budget.
+func awsClientWith(t testing.TB, h http.Handler, budget *Budget) *AWS {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	isolateAWSEnv(t)
-	c, err := NewAWS(ctx, Options{Endpoint: srv.URL, MaxAttempts: 1, Budget: fastBudget()})
+	c, err := NewAWS(ctx, Options{Endpoint: srv.URL, MaxAttempts: 1, Budget: budget})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +254,7 @@ func TestNewLocalRefusesBadOptions(t *testing.T) {
 
 // isolateAWSEnv keeps the profile, credentials and endpoint of the machine running the
 // test out of it.
-func isolateAWSEnv(t *testing.T) {
+func isolateAWSEnv(t testing.TB) {
 	t.Helper()
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))

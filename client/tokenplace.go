@@ -55,8 +55,9 @@ func (p tokenPlace) read(v value.Value) (string, bool) {
 
 // callbackTask is what the finder needs to know of one Task state.
 type callbackTask struct {
-	waits bool         // the resource is a .waitForTaskToken integration
-	place []tokenPlace // where the token goes; empty when the definition hides it in an expression
+	waits    bool         // the resource is a .waitForTaskToken integration
+	activity bool         // the resource is an activity: worked with GetActivityTask
+	place    []tokenPlace // where the token goes; empty when the definition hides it in an expression
 }
 
 // callbackTasks indexes the Task states of a definition by name, at every depth (state
@@ -76,7 +77,8 @@ func callbackTasks(def *asl.Definition) map[string]callbackTask {
 			if st.Type != asl.Task {
 				continue
 			}
-			ct := callbackTask{waits: strings.HasSuffix(st.Resource, ".waitForTaskToken")}
+			ct := callbackTask{waits: strings.HasSuffix(st.Resource, ".waitForTaskToken"),
+				activity: strings.Contains(st.Resource, ":activity:")}
 			if st.Source != nil {
 				if v, ok := st.Source.Get("Parameters"); ok {
 					ct.place = findJSONPathToken(v, nil, ct.place)

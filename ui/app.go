@@ -26,6 +26,10 @@ type App struct {
 	palette  *palette
 	commands []Command
 
+	errs       []loggedError // the last errors, whole (!)
+	showErrors bool
+	holding    string // what the request budget is holding back, for the status line
+
 	// Switching backends (palette_backend.go); factory is nil when the UI was given
 	// one API and nothing else.
 	factory      BackendFactory
@@ -45,7 +49,7 @@ func New(c *common.Common, backend string) *App {
 
 func (a *App) top() pages.Page { return a.stack[len(a.stack)-1] }
 
-func (a *App) Init() tea.Cmd { return a.top().Init() }
+func (a *App) Init() tea.Cmd { return tea.Batch(a.top().Init(), a.watchBackend()) }
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -57,8 +61,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.status = ""
 		return a, msg.Page.Init()
 	case pages.ErrMsg:
-		a.status, a.statusErr = msg.Err.Error(), true
+		a.logError(msg.Err)
+		a.status, a.statusErr = statusOf(msg.Err)+" (! shows it whole)", true
 		return a, nil
+	case identifiedMsg:
+		return a, a.identified(msg)
+	case budgetTickMsg:
+		return a, a.budgetTick(msg)
 	case pages.InfoMsg:
 		a.status, a.statusErr = string(msg), false
 		return a, nil
@@ -94,6 +103,12 @@ func (a *App) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
 	case a.help && (key.Matches(k, keys.Help) || key.Matches(k, keys.Back)):
 		a.help = false
+		return nil, true
+	case a.showErrors && (key.Matches(k, keyErrors) || key.Matches(k, keys.Back)):
+		a.showErrors = false
+		return nil, true
+	case key.Matches(k, keyErrors):
+		a.showErrors, a.help = true, false
 		return nil, true
 	case key.Matches(k, keys.Quit):
 		a.closeAll()
@@ -146,6 +161,9 @@ func (a *App) keys() []key.Binding {
 		return ks
 	}
 	shared := []key.Binding{a.c.Keys.Callbacks, a.c.Keys.Palette}
+	if len(a.errs) > 0 {
+		shared = append(shared, keyErrors)
+	}
 	if len(a.stack) > 1 {
 		shared = append(shared, a.c.Keys.Back)
 	}
@@ -174,14 +192,21 @@ func (a *App) Render() string {
 	header := st.Header.Render(common.Truncate(head+" │ "+strings.Join(titles, " › "), a.c.Width))
 
 	var body string
-	if a.help {
+	switch {
+	case a.showErrors:
+		body = a.errorsView()
+	case a.help:
 		body = a.helpView()
-	} else {
+	default:
 		body = a.top().View()
 	}
 	body = common.Fit(body, a.c.Width, a.c.BodyHeight())
 
-	status := common.Line(a.status, a.c.Width)
+	line := a.status
+	if line == "" {
+		line = a.holding
+	}
+	status := common.Line(line, a.c.Width)
 	if a.statusErr {
 		status = st.Error.Render(status)
 	} else {

@@ -22,6 +22,7 @@ func awsAPI(t *testing.T) client.API {
 	// No profile, credentials or endpoint from the machine running the test.
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true") // no credentials probe off this machine
 	for _, v := range []string{"AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SFN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
 		t.Setenv(v, "")
 	}
@@ -63,7 +64,7 @@ func TestAWSModeEndToEnd(t *testing.T) {
 	c := fixedCommon(api, 120, 30)
 	a := New(c, "aws us-east-1 "+"(test server)")
 	drain(a, a.Init())
-	mustContain(t, a.Render(), "stepdeck · aws", "approval", "hello", "service-integrations")
+	mustContain(t, a.Render(), "stepdeck · endpoint 127.0.0.1:", "approval", "hello", "service-integrations")
 	press(a, "/")
 	typeText(a, "hello")
 	press(a, "enter", "enter")

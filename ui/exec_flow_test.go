@@ -59,8 +59,11 @@ func TestFlowExportReplays(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := replay.Run(context.Background(), def, events)
-	if err != nil || res.Divergence != nil {
-		t.Fatalf("the export does not replay cleanly: %v %v", err, res.Divergence)
+	if err != nil {
+		t.Fatalf("the export does not replay: %v", err)
+	}
+	if !res.Same() {
+		t.Fatalf("the export does not replay cleanly:\n%s", res.Report())
 	}
 
 	// Again: the file exists, so it asks; n keeps the file and goes back to the name.

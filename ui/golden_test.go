@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -62,8 +63,16 @@ func TestGoldenScreens(t *testing.T) {
 				a := New(fixedCommon(api, sz[0], sz[1]), "local")
 				drain(a, a.Init())
 				sc.open(a)
-				golden.RequireEqual(t, []byte(a.Render()))
+				golden.RequireEqual(t, maskTokens(a.Render()))
 			})
 		}
 	}
+}
+
+// tokenRun is a task token of the local service (256 random bits, base64url): the
+// approve form shows the parameters that carry it.
+var tokenRun = regexp.MustCompile(`[A-Za-z0-9_-]{43}`)
+
+func maskTokens(s string) []byte {
+	return tokenRun.ReplaceAll([]byte(s), []byte("<task token, 43 characters, masked in golden files>"[:43]))
 }

@@ -105,5 +105,6 @@ func (a *App) useBackend(m backendMsg) tea.Cmd {
 	a.stack = []pages.Page{pages.NewMachines(a.c)}
 	a.help = false
 	a.status, a.statusErr = "Now on "+m.name, false
-	return a.top().Init()
+	a.holding = ""
+	return tea.Batch(a.top().Init(), a.watchBackend())
 }

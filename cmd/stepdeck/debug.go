@@ -89,11 +89,11 @@ func newDebugSession(file string, o debugOptions) (*debug.Session, error) {
 			return nil, usageError("--break %s: the definition has no such state", b)
 		}
 	}
-	reg, err := taskHandlers(o.run, machine, debug.ByHand)
+	newTasks, err := taskHandlersPerExecution(o.run, machine, debug.ByHand)
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
-	s, err := debug.New(debug.Config{Definition: def, Source: string(data), Name: machine, Input: input, Tasks: reg,
+	s, err := debug.New(debug.Config{Definition: def, Source: string(data), Name: machine, Input: input, NewTasks: newTasks,
 		TimeScale: o.run.timeScale, Breakpoints: o.breakpoints})
 	if err != nil {
 		return nil, err
@@ -135,12 +135,12 @@ func debugDefinition(ctx context.Context, file string, o debugOptions) error {
 // else waits for an answer by hand.
 func localDebugStarter(mocks *mock.Config, testCase string, timeScale float64) func(*asl.Definition, string, value.Value) (*debug.Session, error) {
 	return func(def *asl.Definition, machine string, input value.Value) (*debug.Session, error) {
-		reg := &engine.Registry{Default: debug.ByHand}
+		newTasks := func() *engine.Registry { return &engine.Registry{Default: debug.ByHand} }
 		if mocks != nil && testCase != "" {
 			if tc, err := mocks.TestCase(machine, testCase); err == nil {
-				reg = &engine.Registry{Default: tc.ForExecution().Handler(debug.ByHand)}
+				newTasks = func() *engine.Registry { return &engine.Registry{Default: tc.ForExecution().Handler(debug.ByHand)} }
 			}
 		}
-		return debug.New(debug.Config{Definition: def, Name: machine, Input: input, Tasks: reg, TimeScale: timeScale})
+		return debug.New(debug.Config{Definition: def, Name: machine, Input: input, NewTasks: newTasks, TimeScale: timeScale})
 	}
 }

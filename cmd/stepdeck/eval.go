@@ -23,7 +23,9 @@ func newEvalCommand() *cobra.Command {
 		Long: `Evaluate an expression against the JSON document on standard input, as a state would.
 
   --lang jsonata (default)  a JSONata expression, with Step Functions' functions
-                            ($partition, $range, $hash, $random, $uuid, $parse; no $eval)
+                            ($partition, $range, $hash, $random, $uuid, $parse; no $eval);
+                            the input is $states.input, as in a state (and $, as in
+                            plain JSONata); a "context" binding is $states.context
   --lang jsonpath           a JSONPath ($.a.b, $$ for --bindings' "context" if given,
                             $name for a variable) or an intrinsic function (States.Format(...))
 
@@ -31,7 +33,7 @@ Empty stdin means no input. --bindings is a JSON object of variables. The result
 JSON with exit status 0; an undefined result prints nothing (exit 0). An evaluation error
 prints its code first on stderr (T2001: ..., with the position) and exits 1; bad usage
 exits 2.`,
-		Example: `  echo '{"a":[1,2,3]}' | stepdeck eval '$sum(a)'
+		Example: `  echo '{"a":[1,2,3]}' | stepdeck eval '$sum($states.input.a)'
   echo '{"a":{"b":1}}' | stepdeck eval --lang jsonpath '$.a.b'
   stepdeck eval --lang jsonpath "States.MathAdd(1, 2)" < /dev/null`,
 		Args: cobra.ExactArgs(1),
@@ -84,15 +86,34 @@ exits 2.`,
 	return cmd
 }
 
+// evalJSONata binds the input as a JSONata state sees it, $states.input (and
+// $states.context to the "context" binding), and also to $, as plain JSONata does.
 func evalJSONata(expr string, input value.Value, hasInput bool, vars map[string]value.Value) (value.Value, error) {
 	e, err := jsonata.Compile(expr)
 	if err != nil {
 		return nil, err
 	}
-	if !hasInput {
+	states := value.NewObject(2)
+	if hasInput {
+		states.Set("input", input)
+	} else {
 		input = jsonata.Undefined
 	}
-	return e.Evaluate(input, vars, &jsonata.Options{Functions: jsonata.StepFunctions(nil)})
+	if c, ok := vars["context"]; ok {
+		states.Set("context", c)
+	}
+	bindings := make(map[string]value.Value, len(vars)+1)
+	for k, v := range vars {
+		bindings[k] = v
+	}
+	bindings["states"] = states
+	v, err := e.Evaluate(input, bindings, &jsonata.Options{Functions: jsonata.StepFunctions(nil)})
+	var je *jsonata.Error
+	if errors.As(err, &je) && je.Code == "T1006" && je.Token == "eval" {
+		// Step Functions removes $eval; JSONata alone would call it a non-function.
+		return nil, fmt.Errorf("T1006: $eval is not available in Step Functions (use $parse to read JSON text), at position %d", je.Position)
+	}
+	return v, err
 }
 
 func evalJSONPath(expr string, input value.Value, vars map[string]value.Value) (value.Value, error) {

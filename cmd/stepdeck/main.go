@@ -59,7 +59,7 @@ Other commands:
 		},
 	}
 	addTUIFlags(root, &tui)
-	root.AddCommand(newRunCommand(), newValidateCommand(), newEvalCommand(), newServeCommand(), newReplayCommand())
+	root.AddCommand(newRunCommand(), newValidateCommand(), newEvalCommand(), newServeCommand(), newReplayCommand(), newTestStateCommand())
 	root.AddCommand(newGraphCommand(), newTUICommand(), newDebugCommand())
 	return root
 }

@@ -133,6 +133,12 @@ func TestValidate(t *testing.T) {
 	if _, code, _ := execute(t, "validate", good); code != 0 {
 		t.Errorf("a valid file: exit %d", code)
 	}
+	// Each problem starts with file:line:column, where editors jump.
+	lines := writeFile(t, "lines.json", "{\"StartAt\":\"A\",\n \"States\":{\n  \"A\":{\"Type\":\"Pass\",\n       \"Next\":\"B\"}}}")
+	out, _, _ = execute(t, "validate", lines)
+	if !strings.Contains(out, lines+":4:15: ERROR MISSING_TRANSITION_TARGET: Missing 'Next' target: B at /States/A/Next\n") {
+		t.Errorf("output:\n%s", out)
+	}
 }
 
 func TestBundledExamplesAreValid(t *testing.T) {
@@ -187,6 +193,11 @@ func TestEvalContract(t *testing.T) {
 		code        int
 	}{
 		{"jsonata", `{"a":[1,2,3]}`, []string{"$sum(a)"}, "6\n", "", 0},
+		{"the input is $states.input, as in a state", `{"a":[1,2,3]}`, []string{"$sum($states.input.a)"}, "6\n", "", 0},
+		{"no input: $states.input is undefined", "", []string{"$exists($states.input)"}, "false\n", "", 0},
+		{"the context binding is $states.context", `{}`, []string{"$states.context.Execution.Name", "--bindings", `{"context":{"Execution":{"Name":"e1"}}}`}, "\"e1\"\n", "", 0},
+		{"$eval is not in Step Functions", `{}`, []string{`$eval("1 + 1")`}, "", "T1006: $eval is not available in Step Functions", 1},
+		{"a non-function is still one", `{}`, []string{`$nope(1)`}, "", "T1006: ", 1},
 		{"no input", "", []string{"$exists($)"}, "false\n", "", 0},
 		{"undefined prints nothing", `{}`, []string{"missing"}, "", "", 0},
 		{"bindings", `{}`, []string{"$x * 2", "--bindings", `{"x": 21}`}, "42\n", "", 0},
@@ -238,21 +249,89 @@ func TestRunWithCommandHandler(t *testing.T) {
 }
 
 func TestReplayCommand(t *testing.T) {
-	def := writeFile(t, "flow.json", `{"StartAt":"A","States":{"A":{"Type":"Pass","Result":1,"ResultPath":"$.a","Next":"B"},"B":{"Type":"Pass","End":true}}}`)
+	const flow = `{"StartAt":"A","States":{"A":{"Type":"Pass","Result":1,"ResultPath":"$.a","Next":"B"},"B":{"Type":"Pass","End":true}}}`
+	def := writeFile(t, "flow.json", flow)
 	out, code, _ := execute(t, "run", def, "-o", "json")
 	if code != 0 {
 		t.Fatalf("run: %d\n%s", code, out)
 	}
 	hist := writeFile(t, "run.json", out)
-	if out, code, err := execute(t, "replay", "--history", hist, "--definition", def); code != 0 || !strings.Contains(out, "no divergence") {
+	if out, code, err := execute(t, "replay", "--history", hist, "--definition", def); code != 0 ||
+		out != "no difference: the replay visits the same states, sends the same, and ends SUCCEEDED\n" {
 		t.Errorf("same definition: exit %d (%v)\n%s", code, err, out)
 	}
-	changed := writeFile(t, "changed.json", `{"StartAt":"A","States":{"A":{"Type":"Pass","Result":2,"ResultPath":"$.a","Next":"B"},"B":{"Type":"Pass","End":true}}}`)
+	// A's Result changes from 1 to 2: A's output says so; B passes the value on to the
+	// execution's output, and neither repeats it.
+	changed := writeFile(t, "changed.json", strings.Replace(flow, `"Result":1`, `"Result":2`, 1))
 	out, code, _ = execute(t, "replay", "--history", hist, "--definition", changed)
-	if code != 1 || !strings.Contains(out, `"A" (visit 1): the output differs`) {
-		t.Errorf("changed definition: exit %d\n%s", code, out)
+	want := `1 difference:
+  "A" (visit 1): the output differs
+      $.a: 1 → 2
+`
+	if code != 1 || out != want {
+		t.Errorf("changed definition: exit %d\n%s\nwant:\n%s", code, out, want)
 	}
 	if _, code, _ := execute(t, "replay", "--history", def, "--definition", changed); code != 2 {
 		t.Errorf("a definition given as history: exit %d, want 2", code)
+	}
+}
+
+// TestReplayManyHistories replays a folder and a file in one call, as text and JSON.
+func TestReplayManyHistories(t *testing.T) {
+	const flow = `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericGreaterThan":5,"Next":"Big"}],"Default":"Small"},
+		"Big":{"Type":"Pass","End":true},"Small":{"Type":"Pass","End":true}}}`
+	def := writeFile(t, "flow.json", flow)
+	dir := t.TempDir()
+	for _, n := range []string{"3", "7"} {
+		out, code, _ := execute(t, "run", def, "--input", `{"n":`+n+`}`, "-o", "json")
+		if code != 0 {
+			t.Fatalf("run: %d\n%s", code, out)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "n"+n+".json"), []byte(out), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := writeFile(t, "bad.json", `{"events":[]}`)
+	// The threshold moves to 10: n=7 now goes to Small; n=3 still does.
+	changed := writeFile(t, "changed.json", strings.Replace(flow, `"NumericGreaterThan":5`, `"NumericGreaterThan":10`, 1))
+	out, code, _ := execute(t, "replay", "--history", dir, "--definition", changed)
+	want := dir + `/n3.json: no difference: the replay visits the same states, sends the same, and ends SUCCEEDED
+` + dir + `/n7.json: 1 difference:
+    "C" (visit 1): the Choice now takes Default → "Small"; the recording went to "Big"
+2 histories: 1 the same, 1 differ, 0 unreadable
+`
+	if code != 1 || out != want {
+		t.Errorf("exit %d\n%s\nwant:\n%s", code, out, want)
+	}
+	if _, code, _ := execute(t, "replay", "--history", dir, "--definition", def); code != 0 {
+		t.Errorf("every history the same: exit %d, want 0", code)
+	}
+	out, code, _ = execute(t, "replay", "--history", dir, "--history", bad, "--definition", changed, "--output", "json")
+	if code != 2 {
+		t.Errorf("with an unreadable history: exit %d, want 2", code)
+	}
+	var doc struct {
+		Histories []struct {
+			History, Error string
+			Same           bool
+			Differences    []struct {
+				Kind, State, Recorded, Replayed, Rule string
+				Visit                                 int
+			}
+		}
+		Summary struct{ Histories, Same, Differ, Unreadable int }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if doc.Summary.Histories != 3 || doc.Summary.Same != 1 || doc.Summary.Differ != 1 || doc.Summary.Unreadable != 1 {
+		t.Errorf("summary %+v", doc.Summary)
+	}
+	if len(doc.Histories) != 3 || len(doc.Histories[1].Differences) != 1 || doc.Histories[2].Error == "" {
+		t.Fatalf("histories %+v", doc.Histories)
+	}
+	d := doc.Histories[1].Differences[0]
+	if d.Kind != "choice" || d.State != "C" || d.Visit != 1 || d.Recorded != "Big" || d.Replayed != "Small" || d.Rule != "Default" {
+		t.Errorf("difference %+v", d)
 	}
 }

@@ -212,6 +212,16 @@ func machineNameFromFile(file string) string {
 // in front of them the mocks of a test case. fallback, when set, serves what none of
 // them does.
 func taskHandlers(o runOptions, machine string, fallback engine.Handler) (*engine.Registry, error) {
+	newReg, err := taskHandlersPerExecution(o, machine, fallback)
+	if err != nil {
+		return nil, err
+	}
+	return newReg(), nil
+}
+
+// taskHandlersPerExecution reads the handlers and mocks once, and returns what makes the
+// registry of one execution: mocks count each execution's invocations from 0.
+func taskHandlersPerExecution(o runOptions, machine string, fallback engine.Handler) (func() *engine.Registry, error) {
 	reg := &engine.Registry{Default: fallback}
 	if o.lambda != "" {
 		l, err := localtask.NewLambda(o.lambda, o.region)
@@ -231,7 +241,7 @@ func taskHandlers(o runOptions, machine string, fallback engine.Handler) (*engin
 		return nil, errors.New("--test-case needs a mock config (--mock-config or $" + mock.EnvVar + ")")
 	}
 	if o.testCase == "" || machine == "" {
-		return reg, nil
+		return func() *engine.Registry { return reg }, nil
 	}
 	cfg, err := mock.Load(o.mockConfig)
 	if err != nil {
@@ -241,6 +251,5 @@ func taskHandlers(o runOptions, machine string, fallback engine.Handler) (*engin
 	if err != nil {
 		return nil, err
 	}
-	mocked := &engine.Registry{Default: tc.ForExecution().Handler(reg.Serve)}
-	return mocked, nil
+	return func() *engine.Registry { return &engine.Registry{Default: tc.ForExecution().Handler(reg.Serve)} }, nil
 }

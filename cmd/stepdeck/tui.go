@@ -85,20 +85,10 @@ func backendFactory(o tuiOptions, warn func(error)) ui.BackendFactory {
 		if err != nil {
 			return nil, "", nil, fmt.Errorf("connecting to AWS: %w", err)
 		}
-		// Express executions come from CloudWatch Logs, through the same endpoint.
-		api := client.WithExpress(a, client.NewAWSLogs(a), client.ExpressOptions{})
-		name := "aws"
-		if spec.Profile != "" {
-			name += " " + spec.Profile
-		}
-		// The region the SDK resolved, so that one from the profile shows too.
-		if r := a.Options().Region; r != "" {
-			name += " " + r
-		}
-		if spec.Endpoint != "" {
-			name += " " + spec.Endpoint
-		}
-		return api, name, nil, nil
+		// Where the SDK resolved: an endpoint from the environment or the profile
+		// shows as an endpoint, not as AWS; the account follows once asked. Express
+		// executions come from CloudWatch Logs, through the same endpoint and budget.
+		return client.WithExpress(a, client.NewAWSLogs(a), client.ExpressOptions{}), a.Where.String(), nil, nil
 	}
 }
 
@@ -119,7 +109,7 @@ func openLocal(ctx context.Context, o tuiOptions, warn func(error)) (client.API,
 	if _, err := ui.SeedExamples(ctx, a); err != nil && warn != nil {
 		warn(err)
 	}
-	return a, "local", func() { closeFn() }, nil
+	return a, "local engine", func() { closeFn() }, nil
 }
 
 // divertStderr points os.Stderr at a pipe while the UI owns the terminal, and returns

@@ -26,7 +26,7 @@ func TestBackendFactoryLocalReopens(t *testing.T) {
 			t.Fatalf("round %d: %v", round, err)
 		}
 		out, err := api.ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{})
-		if err != nil || len(out.StateMachines) == 0 || name != "local" {
+		if err != nil || len(out.StateMachines) == 0 || name != "local engine" {
 			t.Fatalf("round %d: %q with %d machines, %v", round, name, len(out.StateMachines), err)
 		}
 		closeFn()
@@ -47,8 +47,20 @@ func TestBackendFactoryAWSNamesWhatItUses(t *testing.T) {
 	if closeFn != nil {
 		closeFn()
 	}
-	if !strings.Contains(name, "eu-west-3") || !strings.Contains(name, "127.0.0.1:1") {
+	if name != "endpoint 127.0.0.1:1" {
 		t.Fatalf("name %q", name)
+	}
+	// An endpoint from the environment is an endpoint too, not AWS.
+	t.Setenv("AWS_ENDPOINT_URL_SFN", "http://127.0.0.1:8083")
+	if _, name, _, err = open(context.Background(), ui.BackendSpec{}); err != nil || name != "endpoint 127.0.0.1:8083" {
+		t.Fatalf("from AWS_ENDPOINT_URL_SFN: %q %v", name, err)
+	}
+	t.Setenv("AWS_ENDPOINT_URL_SFN", "")
+	if _, name, _, err = open(context.Background(), ui.BackendSpec{Region: "eu-west-3"}); err != nil || name != "aws · eu-west-3" {
+		t.Fatalf("AWS: %q %v", name, err)
+	}
+	if _, _, _, err := open(context.Background(), ui.BackendSpec{Region: "eu-west"}); err == nil || !strings.Contains(err.Error(), "not an AWS region") {
+		t.Fatalf("a malformed region: %v", err)
 	}
 	if _, _, _, err := open(context.Background(), ui.BackendSpec{Endpoint: "not a url"}); err == nil {
 		t.Fatal("a bad endpoint opened")

@@ -17,8 +17,9 @@ func newValidateCommand() *cobra.Command {
 		Use:   "validate FILE...",
 		Short: "Check state machine definitions",
 		Long: `Check state machine definitions as CreateStateMachine would, and print every problem with
-its code, message and location (a JSON pointer into the definition). Exit status 1 when any
-definition has an error, 2 when a file cannot be read.`,
+its line and column in the file, its code, message and location (a JSON pointer into the
+definition): "flow.json:4:17: ERROR CODE: message at /States/A/Next". Exit status 1 when
+any definition has an error, 2 when a file cannot be read.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			typ = strings.ToUpper(typ)
@@ -37,7 +38,12 @@ definition has an error, 2 when a file cannot be read.`,
 				if errors.As(err, &de) {
 					failed = true
 					for _, d := range de.Diagnostics {
-						line := fmt.Sprintf("%s: %s %s: %s", file, d.Severity, d.Code, d.Message)
+						where := file
+						if d.Line > 0 {
+							// file:line:column, as compilers print it: editors jump there.
+							where = fmt.Sprintf("%s:%d:%d", file, d.Line, d.Column)
+						}
+						line := fmt.Sprintf("%s: %s %s: %s", where, d.Severity, d.Code, d.Message)
 						if d.Location != "" {
 							line += " at " + d.Location
 						}

@@ -14,6 +14,9 @@ type Diagnostic struct {
 	Location string // JSON pointer into the definition; may be empty
 	// Detail says more than AWS does, for people; it is not part of AWS's message.
 	Detail string
+	// Line and Column (from 1) are where Location is in the definition's text, when the
+	// definition was parsed from text (Parse); 0 otherwise.
+	Line, Column int
 }
 
 // Diagnostic codes AWS uses.

@@ -42,11 +42,12 @@ func (d *Definition) CheckType(typ string) []Diagnostic {
 // ParseFor parses a definition for a state machine of the given type (STANDARD or
 // EXPRESS), adding the problems that only that type has.
 func ParseFor(data []byte, typ string) (*Definition, error) {
-	d, err := Parse(data)
+	d, src, err := parseText(data)
 	if err != nil {
 		return nil, err
 	}
 	if diags := d.CheckType(typ); len(diags) > 0 {
+		locate(diags, src)
 		return nil, &Error{Diagnostics: diags}
 	}
 	return d, nil

@@ -1,6 +1,7 @@
 package asl
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -17,25 +18,59 @@ import (
 const MaxDefinitionBytes = 1 << 20
 
 // Parse reads and validates a definition. On any error it returns a *Error that holds
-// every problem found.
+// every problem found, each with its line and column in data.
 func Parse(data []byte) (*Definition, error) {
+	d, _, err := parseText(data)
+	return d, err
+}
+
+// locate gives each diagnostic the line and column of its location in the text.
+func locate(diags []Diagnostic, src *value.Source) {
+	for i := range diags {
+		if d := &diags[i]; d.Location != "" && d.Line == 0 {
+			d.Line, d.Column, _ = src.Position(d.Location)
+		}
+	}
+}
+
+func parseText(data []byte) (*Definition, *value.Source, error) {
 	if len(data) > MaxDefinitionBytes {
-		return nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: SchemaValidationFailed,
+		return nil, nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: SchemaValidationFailed,
 			Message: fmt.Sprintf("The definition is %d bytes, over the limit of %d bytes", len(data), MaxDefinitionBytes)}}}
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
-		return nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: SchemaValidationFailed, Message: "Definition must be a valid JSON object"}}}
+		return nil, nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: SchemaValidationFailed, Message: "Definition must be a valid JSON object"}}}
 	}
-	v, err := value.Parse(data)
+	v, src, err := value.ParseSource(data)
 	if err != nil {
-		return nil, &Error{Diagnostics: []Diagnostic{{Severity: "ERROR", Code: InvalidJSONDescription, Message: err.Error()}}}
+		msg := err.Error()
+		var se *value.SyntaxError
+		if errors.As(err, &se) {
+			line, col := se.Position(data)
+			msg = fmt.Sprintf("invalid JSON at line %d, column %d: %s", line, col, se.Msg)
+		}
+		d := Diagnostic{Severity: "ERROR", Code: InvalidJSONDescription, Message: msg}
+		if se != nil {
+			d.Line, d.Column = se.Position(data)
+		}
+		return nil, nil, &Error{Diagnostics: []Diagnostic{d}}
 	}
-	return ParseValue(v)
+	def, err := parseValue(v, src.Duplicates)
+	var de *Error
+	if errors.As(err, &de) {
+		locate(de.Diagnostics, src)
+	}
+	return def, src, err
 }
 
 // ParseValue validates a definition that is already a JSON value.
-func ParseValue(v value.Value) (*Definition, error) {
-	p := &parser{names: map[string]string{}}
+func ParseValue(v value.Value) (*Definition, error) { return parseValue(v, nil) }
+
+func parseValue(v value.Value, dups []value.Duplicate) (*Definition, error) {
+	p := &parser{names: map[string]string{}, dups: map[*value.Object][]string{}}
+	for _, d := range dups {
+		p.dups[d.Object] = append(p.dups[d.Object], d.Key)
+	}
 	d := p.definition(v)
 	if len(p.diags) > 0 {
 		return nil, &Error{Diagnostics: p.diags}
@@ -60,6 +95,8 @@ type parser struct {
 	diags   []Diagnostic
 	names   map[string]string // state name → location, across the whole machine
 	count   int
+	// dups lists, by object, the keys the JSON text gave more than once.
+	dups map[*value.Object][]string
 }
 
 func (p *parser) fail(loc, format string, args ...any) {
@@ -186,8 +223,18 @@ func (p *parser) scope(obj *value.Object, loc, ql string, depth int) *Scope {
 	if states.Len() == 0 {
 		p.fail(statesLoc, "Value cannot be empty")
 	}
+	for _, name := range p.dups[states] {
+		p.failCode(DuplicateStateName, pointer(statesLoc, name), "Duplicate State name: %s", name)
+		p.diags[len(p.diags)-1].Detail = "the name appears more than once in this States object, and JSON keeps only the last"
+	}
+	raw := map[string]*value.Object{} // every state as written, whether it is valid or not
 	for i := 0; i < states.Len(); i++ {
 		name, sv := states.At(i)
+		if o, ok := sv.(*value.Object); ok {
+			raw[name] = o
+		} else {
+			raw[name] = value.NewObject(0)
+		}
 		sloc := pointer(statesLoc, name)
 		if prev, dup := p.names[name]; dup {
 			p.failCode(DuplicateStateName, sloc, "Duplicate State name: %s (also at %s)", name, prev)
@@ -203,17 +250,19 @@ func (p *parser) scope(obj *value.Object, loc, ql string, depth int) *Scope {
 			s.Order = append(s.Order, name)
 		}
 	}
-	p.transitions(s)
+	p.transitions(s, raw)
 	return s
 }
 
 // transitions checks that every target exists in the scope and every state is reachable.
-func (p *parser) transitions(s *Scope) {
-	if _, ok := s.States[s.StartAt]; !ok && s.StartAt != "" {
+// raw holds every state as written: a state with errors of its own still exists, and
+// its transitions (as far as they can be read) still reach other states.
+func (p *parser) transitions(s *Scope, raw map[string]*value.Object) {
+	if _, ok := raw[s.StartAt]; !ok && s.StartAt != "" {
 		p.failCode(MissingTransitionTarget, pointer(s.Location, "StartAt"), "Missing 'Next' target: %s", s.StartAt)
 	}
 	check := func(target, loc string) {
-		if _, ok := s.States[target]; !ok {
+		if _, ok := raw[target]; !ok {
 			p.failCode(MissingTransitionTarget, loc, "Missing 'Next' target: %s", target)
 		}
 	}
@@ -239,12 +288,16 @@ func (p *parser) transitions(s *Scope) {
 	seen := map[string]bool{}
 	var walk func(string)
 	walk = func(n string) {
-		st, ok := s.States[n]
-		if !ok || seen[n] {
+		if _, ok := raw[n]; !ok || seen[n] {
 			return
 		}
 		seen[n] = true
-		for _, t := range st.Transitions() {
+		if st, ok := s.States[n]; ok {
+			for _, t := range st.Transitions() {
+				walk(t)
+			}
+		}
+		for _, t := range rawTransitions(raw[n]) {
 			walk(t)
 		}
 	}
@@ -261,6 +314,35 @@ func (p *parser) transitions(s *Scope) {
 	if !terminal && len(s.Order) > 0 {
 		p.failCode(MissingEndState, s.Location, "Workflow has no terminal state")
 	}
+}
+
+// rawTransitions reads the targets a state names as written (Next, Default, each
+// Choice's and Catch's Next), for states whose own parse failed in part.
+func rawTransitions(o *value.Object) []string {
+	var out []string
+	add := func(o *value.Object) {
+		if n, ok := o.Get("Next"); ok {
+			if s, ok := n.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	add(o)
+	if d, ok := o.Get("Default"); ok {
+		if s, ok := d.(string); ok {
+			out = append(out, s)
+		}
+	}
+	for _, key := range []string{"Choices", "Catch"} {
+		list, _ := o.Get(key)
+		items, _ := list.([]any)
+		for _, it := range items {
+			if io, ok := it.(*value.Object); ok {
+				add(io)
+			}
+		}
+	}
+	return out
 }
 
 var commonFields = []string{"Type", "Comment", "QueryLanguage"}

@@ -52,6 +52,12 @@ func TestDiagnostics(t *testing.T) {
 		{"credentials without role", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Credentials":{},"End":true}}}`,
 			[]string{"The field 'RoleArn' is required but was missing at /States/T/Credentials"}},
 		{"bad variable name", `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"states":1},"End":true}}}`, []string{"The variable name 'states' is not valid"}},
+		{"duplicate names in one States object", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"},"A":{"Type":"Pass","End":true}}}`,
+			[]string{"DUPLICATE_STATE_NAME: Duplicate State name: A at /States/A"}},
+		{"JSON errors have a line and a column", "{\"StartAt\":\"A\",\n  \"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}\n  ,}}",
+			[]string{"INVALID_JSON_DESCRIPTION: invalid JSON at line 3, column 4: unexpected '}', expected a string for an object key"}},
+		{"columns count characters", "{\"StartAt\":\"é\" x}",
+			[]string{"INVALID_JSON_DESCRIPTION: invalid JSON at line 1, column 16: unexpected 'x', expected ',' or '}' in an object"}},
 		{"choice problems are positioned", `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","Next":"D"}],"Default":"D"},"D":{"Type":"Succeed"}}}`,
 			[]string{"at /States/C/Choices/0"}},
 	} {
@@ -68,6 +74,53 @@ func TestDiagnostics(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A state with an error of its own still exists: the state pointing at it has no missing
+// target, and the states after it are still reachable.
+func TestAStateWithAnErrorStillExists(t *testing.T) {
+	for _, def := range []string{
+		`{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Passs","Next":"C"},"C":{"Type":"Pass","End":true}}}`,
+		`{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Choice","Choices":[{"Variable":"$.x","StringEquals":1,"Next":"C"}]},"C":{"Type":"Pass","End":true}}}`,
+		`{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Bogus":1,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"C"}],"End":true},"C":{"Type":"Pass","End":true}}}`,
+	} {
+		got := diagnostics(t, def)
+		if len(got) != 1 {
+			t.Errorf("%s: want only the state's own error, got %v", def, got)
+		}
+	}
+}
+
+// Each diagnostic says where its location is in the text: the Next on line 4 starts at
+// column 15 (after seven spaces and "Next":), the missing end state is the document's.
+func TestDiagnosticsHaveLineAndColumn(t *testing.T) {
+	def := "{\"StartAt\":\"A\",\n \"States\":{\n  \"A\":{\"Type\":\"Pass\",\n       \"Next\":\"B\"}}}"
+	got := map[string][2]int{}
+	for _, d := range diagnostics(t, def) {
+		got[d.Code] = [2]int{d.Line, d.Column}
+	}
+	want := map[string][2]int{MissingTransitionTarget: {4, 15}, MissingEndState: {1, 1}}
+	if len(got) != len(want) || got[MissingTransitionTarget] != want[MissingTransitionTarget] || got[MissingEndState] != want[MissingEndState] {
+		t.Errorf("positions %v, want %v", got, want)
+	}
+	// EXPRESS rules point into the text too.
+	_, err := ParseFor([]byte("{\"StartAt\":\"T\",\"States\":{\n\"T\":{\"Type\":\"Task\",\"End\":true,\n \"Resource\":\"arn:aws:states:::sqs:sendMessage.waitForTaskToken\"}}}"), "EXPRESS")
+	var e *Error
+	if !errors.As(err, &e) || len(e.Diagnostics) != 1 || e.Diagnostics[0].Line != 3 || e.Diagnostics[0].Column != 13 {
+		t.Errorf("EXPRESS diagnostic: %+v", err)
+	}
+}
+
+// A message names a position once.
+func TestMessagesNameOnePosition(t *testing.T) {
+	got := diagnostics(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"x.$":"$.a["},"End":true}}}`)
+	if len(got) != 1 {
+		t.Fatalf("diagnostics %v", got)
+	}
+	text := got[0].String() + " " + got[0].Detail
+	if strings.Count(text, "offset") != 1 || !strings.Contains(text, "unclosed '[' at offset 3") {
+		t.Errorf("message %q", text)
 	}
 }
 

@@ -41,6 +41,9 @@ type Config struct {
 	// the mocks' fallback) so that a task nothing serves waits for an answer by hand;
 	// nil answers every task by hand.
 	Tasks *engine.Registry
+	// NewTasks, when set, makes Tasks afresh for each execution, New's and each
+	// Restart's: mocks count invocations per execution, and a restart is a new one.
+	NewTasks func() *engine.Registry
 	// TimeScale multiplies Wait and retry delays (1 is real time, 0 no waiting).
 	TimeScale float64
 	// StartAt and Variables start the execution at a top-level state other than the
@@ -141,6 +144,9 @@ func New(cfg Config) (*Session, error) {
 	}
 	if cfg.Name == "" {
 		cfg.Name = "debug"
+	}
+	if cfg.NewTasks != nil {
+		cfg.Tasks = cfg.NewTasks()
 	}
 	def := cfg.Definition
 	if cfg.StartAt != "" {

@@ -12,6 +12,7 @@ import (
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
+	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -274,5 +275,46 @@ func TestContextCarriesTheTaskToken(t *testing.T) {
 	v := until(t, s, "the callback", func(v View) bool { return len(v.Tasks) == 1 })
 	if got := token(); got != v.Tasks[0].Token || got == "" || !v.Tasks[0].Callback {
 		t.Errorf("after the task started: %q, the task has %q (callback %v)", got, v.Tasks[0].Token, v.Tasks[0].Callback)
+	}
+}
+
+// A restart is a new execution: the mock counts its invocations from 0 again. With one
+// response, for invocation 0, the restarted task gets it again instead of failing.
+func TestRestartCountsMockInvocationsAfresh(t *testing.T) {
+	const def = `{"StartAt":"Charge","States":{"Charge":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}`
+	cfg, err := mock.Parse([]byte(`{"StateMachines":{"m":{"TestCases":{"Happy":{"Charge":"ChargeOk"}}}},
+		"MockedResponses":{"ChargeOk":{"0":{"Return":{"ok":true}}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := cfg.TestCase("m", "Happy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := asl.Parse([]byte(def))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{Definition: d, Source: def, Name: "m", Input: value.NewObject(0), TimeScale: 1,
+		NewTasks: func() *engine.Registry { return &engine.Registry{Default: tc.ForExecution().Handler(ByHand)} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	until(t, s, "Charge", heldAt("Charge"))
+	s.Continue()
+	if v := until(t, s, "the end", done); v.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("first run: %s %s %s", v.Status, v.Error, v.Cause)
+	}
+	r, err := s.Restart("Charge", value.NewObject(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	until(t, r, "Charge after the restart", heldAt("Charge"))
+	r.Continue()
+	v := until(t, r, "the end after the restart", done)
+	if v.Status != types.ExecutionStatusSucceeded || value.String(v.Output) != `{"ok":true}` {
+		t.Errorf("after the restart: %s %s %s, output %s", v.Status, v.Error, v.Cause, value.String(v.Output))
 	}
 }

@@ -75,7 +75,9 @@ type Options struct {
 	ActivityExists func(arn string) bool
 	// Inspect, when set, sees a state's data at each step of its processing
 	// (afterInputPath, afterParameters, afterArguments, result, afterResultSelector,
-	// afterResultPath), as TestState reports them.
+	// afterResultPath), as TestState reports them, and a Choice's decision
+	// ("choiceRule": the index of the rule that matched, -1 for Default) just before the
+	// Choice exits, so that a replay can name the rule.
 	Inspect func(state, stage string, v value.Value)
 	// Context, when set, overrides parts of the context object ($$): each of its
 	// members replaces the built one, or for objects, the members it names. TestState

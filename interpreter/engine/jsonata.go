@@ -121,7 +121,7 @@ func nextOf(st *asl.State) string {
 
 // choiceJ picks the first rule whose Condition holds.
 func (e *Execution) choiceJ(f *Frame, st *asl.State) {
-	for _, r := range st.Rules {
+	for i, r := range st.Rules {
 		ok := r.Literal
 		if r.Condition != nil {
 			v, err := e.evalJ(r.Condition, f, st, statesVar{})
@@ -138,6 +138,7 @@ func (e *Execution) choiceJ(f *Frame, st *asl.State) {
 			ok = b
 		}
 		if ok {
+			e.inspect(st, "choiceRule", float64(i))
 			e.completeJ(f, st, statesVar{}, r.Output, r.Assign, r.Next)
 			return
 		}
@@ -146,6 +147,7 @@ func (e *Execution) choiceJ(f *Frame, st *asl.State) {
 		e.raise(f, st, failure.New(failure.NoChoiceMatched, "No Matches!"))
 		return
 	}
+	e.inspect(st, "choiceRule", float64(-1))
 	e.completeJ(f, st, statesVar{}, st.Output, st.Assign, st.Default)
 }
 

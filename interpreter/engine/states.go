@@ -117,6 +117,7 @@ func (e *Execution) choice(f *Frame, st *asl.State) {
 	env := e.env(f, st, eff, nil, "")
 	next := ""
 	assign := st.Assign
+	matched := -1
 	for i, r := range st.Choices {
 		ok, err := r.Evaluate(env)
 		if err != nil {
@@ -124,7 +125,7 @@ func (e *Execution) choice(f *Frame, st *asl.State) {
 			return
 		}
 		if ok {
-			next = r.Next()
+			next, matched = r.Next(), i
 			if i < len(st.ChoiceAssign) && st.ChoiceAssign[i] != nil {
 				assign = st.ChoiceAssign[i]
 			}
@@ -138,6 +139,7 @@ func (e *Execution) choice(f *Frame, st *asl.State) {
 		}
 		next = st.Default
 	}
+	e.inspect(st, "choiceRule", float64(matched))
 	as, err := e.evalAssign(assign, f, st, eff)
 	if err != nil {
 		e.raise(f, st, err)

@@ -77,7 +77,7 @@ func TestCompileErrors(t *testing.T) {
 		{"$...a", 3, "unexpected '.'"},
 		{"$.a b", 3, "blank"},
 		{"$a b", 2, "expected '.' or '['"},
-		{"$.a[", 4, "unclosed '['"},
+		{"$.a[", 3, "unclosed '['"},
 		{"$.a[0", 3, "unclosed '['"},
 		{"$.a['b", 4, "unclosed quote"},
 		{"$.a['b'", 7, "expected ',' or ']'"},

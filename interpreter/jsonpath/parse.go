@@ -239,7 +239,7 @@ func (p *parser) bracket() (step, error) {
 	case c == '-' || c == ':' || (c >= '0' && c <= '9'):
 		return p.indexes(open)
 	case c == 0:
-		return step{}, p.errorf(p.pos, "unclosed '[' at offset %d", open)
+		return step{}, p.errorf(open, "unclosed '['")
 	default:
 		return step{}, p.errorf(p.pos, "expected a quoted name, an index, a slice, '*' or '?(' after '[', found %s", p.describe())
 	}

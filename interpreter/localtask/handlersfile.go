@@ -56,7 +56,7 @@ func ParseCommands(data []byte, baseDir string) (*Commands, error) {
 	if err != nil {
 		var se *value.SyntaxError
 		if errors.As(err, &se) {
-			line, col := lineCol(data, se.Offset)
+			line, col := se.Position(data)
 			return nil, &FileError{Msg: fmt.Sprintf("not valid JSON: line %d, column %d: %s", line, col, se.Msg)}
 		}
 		return nil, &FileError{Msg: "not valid JSON: " + err.Error()}
@@ -207,18 +207,4 @@ func describe(v value.Value) string {
 		return "an empty string"
 	}
 	return kindName(v)
-}
-
-func lineCol(data []byte, offset int) (line, col int) {
-	offset = min(max(offset, 0), len(data))
-	line, col = 1, 1
-	for _, b := range data[:offset] {
-		if b == '\n' {
-			line++
-			col = 1
-		} else if b&0xC0 != 0x80 {
-			col++
-		}
-	}
-	return line, col
 }

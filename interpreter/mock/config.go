@@ -92,7 +92,7 @@ func Parse(data []byte) (*Config, error) {
 	if err != nil {
 		var se *value.SyntaxError
 		if errors.As(err, &se) {
-			line, col := lineCol(data, se.Offset)
+			line, col := se.Position(data)
 			return nil, &Error{Msg: fmt.Sprintf("not valid JSON: line %d, column %d: %s", line, col, se.Msg)}
 		}
 		return nil, &Error{Msg: "not valid JSON: " + err.Error()}

@@ -55,18 +55,3 @@ func kindName(v value.Value) string {
 		return "a " + k.String()
 	}
 }
-
-// lineCol turns a byte offset into the 1-based line and column an editor shows.
-func lineCol(data []byte, offset int) (line, col int) {
-	offset = min(max(offset, 0), len(data))
-	line, col = 1, 1
-	for _, b := range data[:offset] {
-		if b == '\n' {
-			line++
-			col = 1
-		} else if b&0xC0 != 0x80 {
-			col++
-		}
-	}
-	return line, col
-}

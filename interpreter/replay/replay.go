@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -22,47 +21,33 @@ import (
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
-// Divergence is the first place where the replay departs from the recording.
-type Divergence struct {
-	State    string // the state where it happens
-	Visit    int    // which visit of the state, from 1
-	What     string // "input", "output", "not reached", "not recorded", "result"
-	Recorded string // what the recording has (JSON text or a description)
-	Replayed string // what the replay has
-}
-
-func (d *Divergence) String() string {
-	switch d.What {
-	case "not reached":
-		return fmt.Sprintf("the replay never entered %q (visit %d); the recording did, with input %s", d.State, d.Visit, d.Recorded)
-	case "not recorded":
-		return fmt.Sprintf("the replay entered %q (visit %d), which the recording never did; input %s", d.State, d.Visit, d.Replayed)
-	case "result":
-		return fmt.Sprintf("the executions end differently: recorded %s, replayed %s", d.Recorded, d.Replayed)
-	}
-	return fmt.Sprintf("%q (visit %d): the %s differs\n  recorded: %s\n  replayed: %s", d.State, d.Visit, d.What, d.Recorded, d.Replayed)
-}
-
 // Result is what a replay found.
 type Result struct {
-	Execution  *engine.Execution
-	Events     []history.Event
-	Divergence *Divergence // nil when the replay matches the recording
+	Execution *engine.Execution
+	Events    []history.Event
+	// Differences lists every way the replay departs from the recording, in the order of
+	// the recorded visits; empty when it replays the same.
+	Differences []Difference
 }
 
-// outcome is a task's recorded result.
-type outcome struct {
-	output value.Value
-	err    *failure.Error
-}
+// Same reports whether the replay matches the recording.
+func (r *Result) Same() bool { return len(r.Differences) == 0 }
 
 // Run replays the recorded events against def.
 func Run(ctx context.Context, def *asl.Definition, recorded []history.Event) (*Result, error) {
+	recorded = append([]history.Event(nil), recorded...)
 	sort.Slice(recorded, func(i, j int) bool { return recorded[i].ID < recorded[j].ID })
 	if len(recorded) == 0 || recorded[0].Type != types.HistoryEventTypeExecutionStarted {
 		return nil, errors.New("the history does not start with ExecutionStarted")
 	}
-	inputText, _ := recorded[0].Input()
+	rec := newAnalysis(def)
+	for i := range recorded {
+		if err := rec.add(&recorded[i]); err != nil {
+			return nil, err
+		}
+	}
+	rec.resolveBranches()
+	inputText := rec.start
 	if inputText == "" {
 		inputText = "{}"
 	}
@@ -70,10 +55,8 @@ func Run(ctx context.Context, def *asl.Definition, recorded []history.Event) (*R
 	if err != nil {
 		return nil, fmt.Errorf("the recorded execution input is not JSON: %w", err)
 	}
-	outcomes, err := taskOutcomes(recorded)
-	if err != nil {
-		return nil, err
-	}
+	answers := newAnswers(def, rec)
+
 	start := recorded[0].Timestamp
 	if start.IsZero() {
 		start = time.Unix(0, 0).UTC()
@@ -81,190 +64,112 @@ func Run(ctx context.Context, def *asl.Definition, recorded []history.Event) (*R
 	meta := engine.Meta{ExecutionArn: "arn:aws:states:us-east-1:123456789012:execution:replay:replay", Name: "replay",
 		StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:replay", StateMachineName: "replay",
 		Region: "us-east-1", Type: types.StateMachineTypeStandard, StartTime: start, Input: inputText}
-	x := engine.New(def, meta, input, engine.Options{RecordHistory: true, HistoryLimit: engine.MaxHistoryEvents, TimeScale: 1,
-		NewToken: func() string { return "replay-token" }})
-	var mu sync.Mutex
+	rep := newAnalysis(def)
+	var x *engine.Execution
+	// The engine names the rule a Choice matched just before the Choice's Exited event.
+	rules := map[int64]int{} // the id of that event → the rule
+	inspect := func(state, stage string, v value.Value) {
+		if stage == "choiceRule" {
+			n, _ := value.ToInt(v)
+			rules[x.LastEventID()+1] = int(n)
+		}
+	}
+	x = engine.New(def, meta, input, engine.Options{RecordHistory: true, HistoryLimit: engine.MaxHistoryEvents, TimeScale: 1,
+		NewToken: func() string { return "replay-token" }, Inspect: inspect})
+	// Each task is answered with the recorded result of the same visit of the same state
+	// in the same branch or iteration, attempt by attempt.
+	visitOf := map[*engine.TaskCall]*visit{}
+	var readErr error
+	onEvents := func(res *engine.Result) {
+		for i := range res.Events {
+			e := &res.Events[i]
+			if err := rep.add(e); err != nil && readErr == nil {
+				readErr = err
+			}
+			if r, ok := rules[e.ID]; ok && history.IsExited(e.Type) {
+				if v := rep.info[e.ID].v; v != nil {
+					v.rule = r
+				}
+			}
+		}
+		for _, c := range res.Commands {
+			if c.Kind == engine.CmdInvokeTask {
+				if f := x.Frame(c.Frame); f != nil {
+					visitOf[c.Task] = rep.info[f.EnteredID].v
+				}
+			}
+		}
+	}
 	reg := &engine.Registry{Default: func(ctx context.Context, call *engine.TaskCall) (value.Value, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		q := outcomes[call.StateName]
-		if len(q) == 0 {
-			return nil, failure.Newf(failure.Runtime, "the recording has no more results for the task %q: the replay calls it more often than the recorded execution did", call.StateName)
-		}
-		o := q[0]
-		outcomes[call.StateName] = q[1:]
-		if o.err != nil {
-			return nil, o.err
-		}
-		return o.output, nil
+		return answers.next(call, visitOf[call])
 	}}
-	runner := &engine.Runner{Clock: engine.NewVirtualClock(start), Handlers: reg}
+	runner := &engine.Runner{Clock: engine.NewVirtualClock(start), Handlers: reg, OnEvents: onEvents}
 	if err := runner.Run(ctx, x); err != nil {
 		return nil, err
 	}
-	res := &Result{Execution: x, Events: x.History}
-	res.Divergence = compare(recorded, x.History)
-	return res, nil
+	if readErr != nil {
+		return nil, readErr
+	}
+	return &Result{Execution: x, Events: x.History, Differences: compare(def, rec, rep)}, nil
 }
 
-// taskOutcomes collects each task state's recorded results, in order, by state name.
-func taskOutcomes(events []history.Event) (map[string][]outcome, error) {
-	byID := make(map[int64]*history.Event, len(events))
-	for i := range events {
-		byID[events[i].ID] = &events[i]
-	}
-	// stateOf follows previousEventId back to the Entered event of the thread.
-	stateOf := func(e *history.Event) string {
-		for steps := 0; e != nil && steps < 64; steps++ {
-			if history.IsEntered(e.Type) {
-				name, _ := e.StateName()
-				return name
-			}
-			e = byID[e.PreviousEventID]
-		}
-		return ""
-	}
-	out := map[string][]outcome{}
-	for i := range events {
-		e := &events[i]
-		var o outcome
-		switch e.Type {
-		case types.HistoryEventTypeTaskSucceeded, types.HistoryEventTypeLambdaFunctionSucceeded, types.HistoryEventTypeActivitySucceeded:
-			text, _ := e.Output()
-			v, err := value.ParseString(text)
-			if err != nil {
-				return nil, fmt.Errorf("event %d: the recorded task output is not JSON: %w", e.ID, err)
-			}
-			o.output = v
-		case types.HistoryEventTypeTaskFailed, types.HistoryEventTypeLambdaFunctionFailed, types.HistoryEventTypeActivityFailed,
-			types.HistoryEventTypeTaskTimedOut, types.HistoryEventTypeLambdaFunctionTimedOut, types.HistoryEventTypeActivityTimedOut,
-			types.HistoryEventTypeTaskStartFailed, types.HistoryEventTypeTaskSubmitFailed, types.HistoryEventTypeLambdaFunctionStartFailed,
-			types.HistoryEventTypeLambdaFunctionScheduleFailed, types.HistoryEventTypeActivityScheduleFailed:
-			name, _ := e.Error()
-			cause, _ := e.Cause()
-			if strings.HasSuffix(string(e.Type), "TimedOut") && name == "" {
-				name = failure.Timeout
-			}
-			o.err = failure.New(name, cause)
-		default:
-			continue
-		}
-		state := stateOf(e)
-		if state == "" {
-			return nil, fmt.Errorf("event %d (%s) belongs to no state the history shows", e.ID, e.Type)
-		}
-		out[state] = append(out[state], o)
-	}
-	return out, nil
+// answers hands out the recorded task results.
+type answers struct {
+	byKey map[string]*visit
+	// gone holds, by place and visit number, the recorded task visits of states the
+	// definition no longer has.
+	gone map[string][]*visit
+	used map[*visit]int
 }
 
-// visit is one entry into a state: its input and, once it left, its output.
-type visit struct {
-	input, output string
-	exited        bool
+func newAnswers(def *asl.Definition, rec *analysis) *answers {
+	a := &answers{byKey: map[string]*visit{}, gone: map[string][]*visit{}, used: map[*visit]int{}}
+	for _, v := range rec.visits {
+		a.byKey[v.key()] = v
+		if len(v.outcomes) > 0 && def.Find(v.state) == nil {
+			k := v.thread.placeText() + "\x00" + fmt.Sprint(v.n)
+			a.gone[k] = append(a.gone[k], v)
+		}
+	}
+	return a
 }
 
-func visits(events []history.Event) (order []string, byState map[string][]*visit) {
-	byState = map[string][]*visit{}
-	open := map[string][]*visit{}
-	for i := range events {
-		e := &events[i]
-		name, ok := e.StateName()
-		if !ok {
-			continue
-		}
-		switch {
-		case history.IsEntered(e.Type):
-			in, _ := e.Input()
-			v := &visit{input: in}
-			byState[name] = append(byState[name], v)
-			open[name] = append(open[name], v)
-			order = append(order, name)
-		case history.IsExited(e.Type):
-			if q := open[name]; len(q) > 0 {
-				out, _ := e.Output()
-				q[0].output, q[0].exited = out, true
-				open[name] = q[1:]
-			}
-		}
+// next answers a task call of the replayed visit p with the recording's next result for
+// the same visit; a state the definition renamed is answered from the one it replaced.
+func (a *answers) next(call *engine.TaskCall, p *visit) (value.Value, error) {
+	if p == nil {
+		return nil, failure.Newf(failure.Runtime, "the replay cannot tell which visit of %q called its resource", call.StateName)
 	}
-	return order, byState
+	v := a.byKey[p.key()]
+	if v == nil {
+		v = a.replaced(p)
+	}
+	if v == nil || a.used[v] >= len(v.outcomes) {
+		return nil, failure.Newf(failure.Runtime, "the recording has no more results for the task %q: the replay calls it more often than the recorded execution did", call.StateName)
+	}
+	o := v.outcomes[a.used[v]]
+	a.used[v]++
+	if o.err != nil {
+		return nil, o.err
+	}
+	return o.output, nil
 }
 
-func sameJSON(a, b string) bool {
-	if a == b {
-		return true
-	}
-	x, err1 := value.ParseString(a)
-	y, err2 := value.ParseString(b)
-	return err1 == nil && err2 == nil && value.Equal(x, y)
-}
-
-// compare walks the recorded visits in order and returns the first that the replay
-// does not match, then anything the replay did beyond the recording, then the ends.
-func compare(recorded, replayed []history.Event) *Divergence {
-	order, rec := visits(recorded)
-	_, rep := visits(replayed)
-	seen := map[string]int{}
-	for _, name := range order {
-		k := seen[name]
-		seen[name]++
-		r := rec[name][k]
-		if k >= len(rep[name]) {
-			return &Divergence{State: name, Visit: k + 1, What: "not reached", Recorded: r.input}
-		}
-		p := rep[name][k]
-		if !sameJSON(r.input, p.input) {
-			return &Divergence{State: name, Visit: k + 1, What: "input", Recorded: r.input, Replayed: p.input}
-		}
-		if r.exited && p.exited && !sameJSON(r.output, p.output) {
-			return &Divergence{State: name, Visit: k + 1, What: "output", Recorded: r.output, Replayed: p.output}
-		}
-		if r.exited != p.exited {
-			return &Divergence{State: name, Visit: k + 1, What: "output", Recorded: exitText(r), Replayed: exitText(p)}
-		}
-	}
-	_, repOrder := visitsOrder(replayed)
-	counts := map[string]int{}
-	for _, name := range repOrder {
-		counts[name]++
-		if counts[name] > len(rec[name]) {
-			return &Divergence{State: name, Visit: counts[name], What: "not recorded", Replayed: rep[name][counts[name]-1].input}
-		}
-	}
-	if a, b := ending(recorded), ending(replayed); a != b {
-		return &Divergence{What: "result", Recorded: a, Replayed: b}
+// replaced finds the recorded visit, at p's place and visit number, of a state the
+// definition no longer has, when there is exactly one: the state p's was renamed from.
+func (a *answers) replaced(p *visit) *visit {
+	if g := a.gone[p.thread.placeText()+"\x00"+fmt.Sprint(p.n)]; len(g) == 1 {
+		return g[0]
 	}
 	return nil
 }
 
-func visitsOrder(events []history.Event) (int, []string) {
-	order, _ := visits(events)
-	return len(order), order
-}
-
-func exitText(v *visit) string {
-	if v.exited {
-		return v.output
+// Report is the differences as text, one headline per difference with its fields
+// indented beneath; "" when the replay matches.
+func (r *Result) Report() string {
+	lines := make([]string, len(r.Differences))
+	for i, d := range r.Differences {
+		lines[i] = d.String()
 	}
-	return "(did not leave the state)"
-}
-
-// ending describes how an execution closed.
-func ending(events []history.Event) string {
-	for i := len(events) - 1; i >= 0; i-- {
-		e := &events[i]
-		switch e.Type {
-		case types.HistoryEventTypeExecutionSucceeded:
-			out, _ := e.Output()
-			if v, err := value.ParseString(out); err == nil {
-				out = value.String(v)
-			}
-			return "SUCCEEDED " + out
-		case types.HistoryEventTypeExecutionFailed, types.HistoryEventTypeExecutionAborted, types.HistoryEventTypeExecutionTimedOut:
-			name, _ := e.Error()
-			return strings.TrimPrefix(string(e.Type), "Execution") + " " + name
-		}
-	}
-	return "still running"
+	return strings.Join(lines, "\n")
 }

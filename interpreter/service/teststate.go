@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -245,8 +246,9 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 	out := testStateResult(in, name, events, x, stopped != nil)
 	if in.InspectionLevel == types.InspectionLevelDebug || in.InspectionLevel == types.InspectionLevelTrace {
 		out.InspectionData = inspectionData(text, stages, typ, hasResult)
-		if opts.Variables != nil && opts.Variables.Len() > 0 {
-			out.InspectionData.Variables = aws.String(value.String(opts.Variables))
+		// The variables after the state: those given, with what its Assign set.
+		if vars := variablesAfter(opts.Variables, events, name); vars.Len() > 0 {
+			out.InspectionData.Variables = aws.String(value.String(vars))
 		}
 		if typ == "Map" {
 			// ItemsPath on the effective input; a path into the context object is
@@ -274,6 +276,32 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 		}
 	}
 	return out, nil
+}
+
+// variablesAfter is the workflow variables once the tested state has run: the ones it
+// was given, and the ones its Exited event says it assigned.
+func variablesAfter(given *value.Object, events []history.Event, name string) *value.Object {
+	vars := value.NewObject(0)
+	if given != nil {
+		vars = given.Clone()
+	}
+	for i := range events {
+		d, ok := events[i].Details.(*types.StateExitedEventDetails)
+		if !ok || d == nil || !history.IsExited(events[i].Type) || aws.ToString(d.Name) != name {
+			continue
+		}
+		names := make([]string, 0, len(d.AssignedVariables))
+		for k := range d.AssignedVariables {
+			names = append(names, k)
+		}
+		sort.Strings(names) // the event keeps them in a map: print them in one order
+		for _, k := range names {
+			if v, err := value.ParseString(d.AssignedVariables[k]); err == nil {
+				vars.Set(k, v)
+			}
+		}
+	}
+	return vars
 }
 
 // inspectionData reports the steps AWS reports for the state's type: a mocked Map or

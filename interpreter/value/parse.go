@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -23,10 +24,89 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.Msg)
 }
 
+// Position turns the error's byte offset in data into a line and a column, both from 1;
+// the column counts characters, not bytes.
+func (e *SyntaxError) Position(data []byte) (line, column int) { return lineColumn(data, e.Offset) }
+
+func lineColumn(data []byte, offset int) (line, column int) {
+	off := min(max(offset, 0), len(data))
+	line, start := 1, 0
+	for i := 0; i < off; i++ {
+		if data[i] == '\n' {
+			line, start = line+1, i+1
+		}
+	}
+	return line, utf8.RuneCount(data[start:off]) + 1
+}
+
+// Duplicate is a key that an object of a parsed document had more than once: the last
+// value is the one kept.
+type Duplicate struct {
+	Object *Object
+	Key    string
+}
+
+// Source is what ParseSource remembers of a document's text: where each value starts,
+// by JSON pointer, and the keys objects had more than once (which JSON allows and Parse
+// quietly resolves, keeping the last).
+type Source struct {
+	data       []byte
+	offsets    map[string]int
+	Duplicates []Duplicate
+	// cur is the pointer of the value being parsed, while parsing; lens the length of
+	// cur before each of its segments.
+	cur  string
+	lens []int
+}
+
+// ParseSource is Parse that also returns the document's Source, for messages that point
+// at a line and column.
+func ParseSource(data []byte) (Value, *Source, error) {
+	src := &Source{data: data, offsets: map[string]int{}}
+	v, err := parse(data, src)
+	return v, src, err
+}
+
+// Position finds the line and column (from 1) where the value at a JSON pointer
+// ("/States/A/Next", "" or "/" for the document) starts; for a pointer into nothing,
+// where its nearest existing ancestor starts. ok is false when not even the document
+// was read.
+func (s *Source) Position(pointer string) (line, column int, ok bool) {
+	if s == nil {
+		return 0, 0, false
+	}
+	p := strings.TrimSuffix(pointer, "/")
+	for {
+		if off, found := s.offsets[p]; found {
+			line, column = lineColumn(s.data, off)
+			return line, column, true
+		}
+		if p == "" {
+			return 0, 0, false
+		}
+		p = p[:strings.LastIndexByte(p, '/')]
+	}
+}
+
+func (s *Source) push(seg string) {
+	s.lens = append(s.lens, len(s.cur))
+	if strings.ContainsAny(seg, "~/") {
+		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~", "~0"), "/", "~1")
+	}
+	s.cur += "/" + seg
+}
+
+func (s *Source) pop() {
+	s.cur = s.cur[:s.lens[len(s.lens)-1]]
+	s.lens = s.lens[:len(s.lens)-1]
+}
+
 // Parse decodes one JSON document. Trailing data other than whitespace is an error, as
 // are invalid UTF-8 and nesting deeper than MaxDepth.
-func Parse(data []byte) (Value, error) {
-	p := parser{data: data}
+func Parse(data []byte) (Value, error) { return parse(data, nil) }
+
+func parse(data []byte, src *Source) (Value, error) {
+	p := parser{data: data, src: src}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -55,6 +135,7 @@ func MustParse(s string) Value {
 type parser struct {
 	data []byte
 	pos  int
+	src  *Source // nil: positions and duplicates are not kept
 }
 
 func (p *parser) errorf(format string, args ...any) error {
@@ -84,6 +165,9 @@ func (p *parser) skipSpace() {
 }
 
 func (p *parser) value(depth int) (Value, error) {
+	if p.src != nil {
+		p.src.offsets[p.src.cur] = p.pos
+	}
 	if p.pos >= len(p.data) {
 		return nil, p.errorf("unexpected end of input, expected a value")
 	}
@@ -140,9 +224,18 @@ func (p *parser) object(depth int) (Value, error) {
 		}
 		p.pos++
 		p.skipSpace()
+		if p.src != nil {
+			p.src.push(k.(string))
+		}
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err
+		}
+		if p.src != nil {
+			p.src.pop()
+		}
+		if p.src != nil && o.Has(k.(string)) {
+			p.src.Duplicates = append(p.src.Duplicates, Duplicate{Object: o, Key: k.(string)})
 		}
 		o.Set(k.(string), v)
 		p.skipSpace()
@@ -174,9 +267,15 @@ func (p *parser) array(depth int) (Value, error) {
 	}
 	for {
 		p.skipSpace()
+		if p.src != nil {
+			p.src.push(strconv.Itoa(len(a)))
+		}
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err
+		}
+		if p.src != nil {
+			p.src.pop()
 		}
 		a = append(a, v)
 		p.skipSpace()

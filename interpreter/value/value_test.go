@@ -101,9 +101,29 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{`{}`, `[1,2,{"a":"b"}]`, `"\ud800"`, `-1.5e-3`, `{"a":{"a":{"a":[]}}}`, "\"\xc3\x28\""} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`{"a":1,"b":{"a":2,"a":3},"a":4}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := Parse(data)
 		stdOK := json.Valid(data)
+		// Reporting duplicates changes nothing else, and each one reported is a key its
+		// object has.
+		v2, src, err2 := ParseSource(data)
+		if (err == nil) != (err2 == nil) || (err == nil && !Equal(v, v2)) {
+			t.Fatalf("ParseSource(%q) = %v, %v; Parse gave %v, %v", data, v2, err2, v, err)
+		}
+		if line, col, ok := src.Position("/"); err == nil && (!ok || line < 1 || col < 1) {
+			t.Fatalf("the document of %q is at %d:%d (%v)", data, line, col, ok)
+		}
+		for _, d := range src.Duplicates {
+			if !d.Object.Has(d.Key) {
+				t.Fatalf("duplicate %q reported on an object without it", d.Key)
+			}
+		}
+		if se, ok := err.(*SyntaxError); ok {
+			if line, col := se.Position(data); line < 1 || col < 1 {
+				t.Fatalf("position %d:%d", line, col)
+			}
+		}
 		if err != nil {
 			if stdOK && !strings.Contains(err.Error(), "UTF-8") && !strings.Contains(err.Error(), "nesting") && !strings.Contains(err.Error(), "out of range") {
 				t.Fatalf("Parse rejected valid JSON %q: %v", data, err)
@@ -118,6 +138,60 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip of %q failed: %v", data, err)
 		}
 	})
+}
+
+func TestParseSourceDuplicates(t *testing.T) {
+	v, src, err := ParseSource([]byte(`{"a":1,"b":{"a":2,"a":3},"a":4}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dups := src.Duplicates
+	inner, _ := v.(*Object).Get("b")
+	if len(dups) != 2 || dups[0].Object != inner || dups[0].Key != "a" || dups[1].Object != v || dups[1].Key != "a" {
+		t.Errorf("duplicates %+v", dups)
+	}
+	if String(v) != `{"a":4,"b":{"a":3}}` {
+		t.Errorf("value %s: the last value wins", String(v))
+	}
+}
+
+func TestParseSourcePositions(t *testing.T) {
+	data := []byte("{\"States\": {\n  \"a/b\": [1,\n    {\"é\": true}]}}")
+	_, src, err := ParseSource(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		pointer   string
+		line, col int
+	}{
+		{"", 1, 1}, {"/", 1, 1},
+		{"/States", 1, 12},
+		{"/States/a~1b", 2, 10},   // "a/b" escapes as a~1b
+		{"/States/a~1b/0", 2, 11}, // the 1
+		{"/States/a~1b/1/é", 3, 11},
+		{"/States/a~1b/1/é/deeper", 3, 11}, // nothing there: its nearest ancestor
+		{"/Nope/x", 1, 1},
+	} {
+		line, col, ok := src.Position(c.pointer)
+		if !ok || line != c.line || col != c.col {
+			t.Errorf("Position(%q) = %d:%d %v, want %d:%d", c.pointer, line, col, ok, c.line, c.col)
+		}
+	}
+}
+
+func TestSyntaxErrorPosition(t *testing.T) {
+	data := []byte("{\n  \"é\": x}")
+	_, err := Parse(data)
+	se, ok := err.(*SyntaxError)
+	if !ok {
+		t.Fatalf("error %v", err)
+	}
+	// The x is on line 2, after two spaces (columns 1-2), the quoted é (3-5; é is two
+	// bytes but one character), a colon (6) and a space (7).
+	if line, col := se.Position(data); line != 2 || col != 8 {
+		t.Errorf("position %d:%d, want 2:8", line, col)
+	}
 }
 
 func TestEncodedLenMatchesMarshal(t *testing.T) {

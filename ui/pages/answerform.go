@@ -23,6 +23,8 @@ type AnswerForm struct {
 	subject    string // what is answered, for the title: "Ask of wait-1"
 	name       string // the state or activity, for the status line
 	answer     answerFunc
+	machine    string // the execution's machine, so the callbacks scan looks at it again
+	params     string // what the task sent (its parameters), shown above the fields
 	approve    bool
 	output     textarea.Model
 	errName    textinput.Model
@@ -44,13 +46,19 @@ var keyField = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next fie
 func NewAnswerForm(c *common.Common, cb client.PendingCallback, approve bool) *AnswerForm {
 	api, token := c.API, cb.Token
 	subject := common.Line(cb.StateName, 0) + " of " + common.Line(execName(cb.ExecutionArn), 0)
-	return newAnswerForm(c, subject, cb.StateName, approve, func(ctx context.Context, approve bool, output, errName, cause string) error {
+	f := newAnswerForm(c, subject, cb.StateName, approve, func(ctx context.Context, approve bool, output, errName, cause string) error {
 		if approve {
 			return client.SendSuccess(ctx, api, token, output)
 		}
 		return client.SendFailure(ctx, api, token, errName, cause)
 	})
+	f.machine, f.params = cb.StateMachineArn, cb.Parameters
+	f.output.SetHeight(max(f.output.Height()-paramLines, 3))
+	return f
 }
+
+// paramLines is how many lines of the task's parameters the form shows.
+const paramLines = 6
 
 func newAnswerForm(c *common.Common, subject, name string, approve bool, answer answerFunc) *AnswerForm {
 	f := &AnswerForm{c: c, subject: subject, name: name, answer: answer, approve: approve}
@@ -139,7 +147,7 @@ func (f *AnswerForm) Update(msg tea.Msg) (*AnswerForm, tea.Cmd) {
 
 func (f *AnswerForm) send() tea.Cmd {
 	answer, approve := f.answer, f.approve
-	output, errName, cause := f.output.Value(), f.errName.Value(), f.cause.Value()
+	output, errName, cause, machine := f.output.Value(), f.errName.Value(), f.cause.Value(), f.machine
 	what := "reject " + f.name
 	if approve {
 		what = "approve " + f.name
@@ -147,7 +155,7 @@ func (f *AnswerForm) send() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := callCtx(context.Background())
 		defer cancel()
-		return answeredMsg{what: what, err: answer(ctx, approve, output, errName, cause)}
+		return answeredMsg{what: what, machine: machine, err: answer(ctx, approve, output, errName, cause)}
 	}
 }
 
@@ -158,6 +166,17 @@ func (f *AnswerForm) View() string {
 		verb = "Approve"
 	}
 	fmt.Fprintf(&b, "%s %s\n", verb, f.subject)
+	if f.params != "" {
+		// What is being approved: the payload the task sent.
+		lines := strings.Split(jsonview.Pretty(f.params), "\n")
+		if len(lines) > paramLines {
+			lines = append(lines[:paramLines-1], fmt.Sprintf("… (%d more lines)", len(lines)-paramLines+1))
+		}
+		b.WriteString("The task sent:\n")
+		for _, l := range lines {
+			b.WriteString("  " + common.Line(l, f.c.Width-2) + "\n")
+		}
+	}
 	if f.confirming {
 		if f.approve {
 			b.WriteString("SendTaskSuccess with output:\n")

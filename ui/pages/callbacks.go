@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -25,24 +26,32 @@ type Callbacks struct {
 	table  table.Model
 	w, h   int // the size the table was laid out for
 	list   []client.PendingCallback
+	errs   []client.MachineError // machines the scan could not read, each a row
+	result client.ScanResult
 	loaded bool
 	gen    int
 	form   *AnswerForm
 	filter listFilter
+	// scan is the incremental search; one step runs at a time (stepping), and a step
+	// asked for meanwhile (r, an answer sent) runs when it ends (again).
+	scan            *client.CallbackScan
+	scanAPI         client.API // the API the scan was made for: a backend switch makes a new one
+	stepping, again bool
 	// beats remembers when this screen sent a heartbeat, by token: the history does not
 	// record heartbeats, so the heartbeat deadline can only move on from what we sent.
 	beats map[string]time.Time
 }
 
 type callbacksMsg struct {
-	owner *Callbacks
-	list  []client.PendingCallback
-	err   error
+	owner  *Callbacks
+	result client.ScanResult
+	err    error
 }
 
 type answeredMsg struct {
-	what string
-	err  error
+	what    string
+	machine string // the machine of the execution answered
+	err     error
 	// beat is the token a heartbeat was sent for, and when.
 	beat   string
 	beatAt time.Time
@@ -61,10 +70,19 @@ func NewCallbacks(c *common.Common) *Callbacks {
 	return p
 }
 
-func (p *Callbacks) Title() string { return p.filter.Title("Pending callbacks") }
+func (p *Callbacks) Title() string {
+	t := "Pending callbacks"
+	if p.loaded && !p.result.Complete {
+		t += " · " + p.result.Progress()
+	}
+	return p.filter.Title(t)
+}
 
 func (p *Callbacks) columns() []table.Column {
 	fixed := []table.Column{{Title: "State", Width: 18}, {Title: "Waiting since", Width: 19}, {Title: "Timeout at", Width: 19}}
+	if p.c.Width >= machineColumn {
+		fixed = append([]table.Column{{Title: "Machine", Width: 20}}, fixed...)
+	}
 	if p.wide() {
 		fixed = append(fixed, table.Column{Title: "Heartbeat by", Width: 19})
 	}
@@ -79,7 +97,15 @@ func (p *Callbacks) Init() tea.Cmd {
 	p.Close()
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.gen++
-	return tea.Batch(p.load(), tick(p, p.gen))
+	p.stepping, p.again = false, false
+	if p.scan == nil || p.scanAPI != p.c.API {
+		o := client.ScanOptions{}
+		if a, ok := client.AWSOf(p.c.API); ok {
+			o.Cache = client.DefaultScanCache(a.Where)
+		}
+		p.scan, p.scanAPI = client.NewCallbackScan(p.c.API, o), p.c.API
+	}
+	return p.load()
 }
 
 func (p *Callbacks) Close() {
@@ -88,17 +114,51 @@ func (p *Callbacks) Close() {
 	}
 }
 
+// load runs one step of the scan, unless one runs already: then it runs again when
+// that one ends. Steps never overlap.
 func (p *Callbacks) load() tea.Cmd {
-	parent, api := p.ctx, p.c.API
+	if p.stepping {
+		p.again = true
+		return nil
+	}
+	p.stepping = true
+	ctx, scan := p.ctx, p.scan
 	return func() tea.Msg {
-		ctx, cancel := callCtx(parent)
-		defer cancel()
-		list, err := client.PendingCallbacks(ctx, api, client.CallbackOptions{})
+		r, err := scan.Step(ctx)
 		if err != nil {
 			err = fmt.Errorf("listing pending callbacks: %w", err)
 		}
-		return callbacksMsg{owner: p, list: list, err: err}
+		return callbacksMsg{owner: p, result: r, err: err}
 	}
+}
+
+// stepped takes a step's result in and arms the next: at once while machines are
+// still being read, else when the scan says something is due.
+func (p *Callbacks) stepped(msg callbacksMsg) tea.Cmd {
+	p.stepping = false
+	if errors.Is(msg.err, context.Canceled) || p.ctx.Err() != nil {
+		return nil
+	}
+	var cmds []tea.Cmd
+	if msg.err != nil {
+		cmds = append(cmds, fail(msg.err))
+	} else {
+		p.result, p.list, p.errs, p.loaded = msg.result, msg.result.Callbacks, msg.result.Errors, true
+		p.showRows()
+	}
+	switch {
+	case p.again || msg.err == nil && !msg.result.Complete:
+		p.again = false
+		cmds = append(cmds, p.load())
+	default:
+		wait := max(msg.result.Next, time.Second)
+		if msg.err != nil {
+			wait = callbacksEvery
+		}
+		gen := p.gen
+		cmds = append(cmds, tea.Tick(wait, func(time.Time) tea.Msg { return tickMsg{p, gen} }))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (p *Callbacks) Capturing() bool { return p.form != nil || p.filter.open }
@@ -136,19 +196,17 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 		if msg.owner != p {
 			return p, nil
 		}
-		if msg.err != nil {
-			return p, fail(msg.err)
-		}
-		p.list, p.loaded = msg.list, true
-		p.showRows()
-		return p, nil
+		return p, p.stepped(msg)
 	case tickMsg:
 		if msg.owner != p || msg.gen != p.gen {
 			return p, nil
 		}
-		return p, tea.Batch(p.load(), tick(p, p.gen))
+		return p, p.load()
 	case answeredMsg:
 		p.form = nil
+		if msg.machine != "" {
+			p.scan.Due(msg.machine) // look at its executions again at the next step
+		}
 		if msg.err != nil {
 			return p, tea.Batch(fail(fmt.Errorf("%s: %w", msg.what, msg.err)), p.load())
 		}
@@ -180,6 +238,9 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 	case key.Matches(k, keyActivities):
 		return p, open(NewActivities(p.c))
 	case key.Matches(k, keyRefresh):
+		// Everything again, definitions too: a machine changed to wait on a token
+		// is found.
+		p.scan.Rescan()
 		return p, p.load()
 	case key.Matches(k, keyEnter) && have:
 		return p, open(NewExecution(p.c, cb.ExecutionArn))
@@ -200,7 +261,7 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 			defer cancel()
 			at := now()
 			_, err := api.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: aws.String(token)})
-			return answeredMsg{what: "heartbeat for " + cb.StateName, err: err, beat: token, beatAt: at}
+			return answeredMsg{what: "heartbeat for " + cb.StateName, machine: cb.StateMachineArn, err: err, beat: token, beatAt: at}
 		}
 	}
 	var cmd tea.Cmd
@@ -215,14 +276,21 @@ func execName(arn string) string {
 	return arn
 }
 
+// rows are the callbacks; the machines the scan could not read are listed under them
+// (errorLines).
 func (p *Callbacks) rows() []table.Row {
-	rows := make([]table.Row, len(p.list))
-	for i, cb := range p.list {
-		rows[i] = table.Row{common.Line(execName(cb.ExecutionArn), 0), common.Line(cb.StateName, 0),
-			p.c.Time(cb.Scheduled), p.c.Time(cb.TimeoutAt)}
-		if p.wide() {
-			rows[i] = append(rows[i], p.c.Time(p.heartbeatDue(cb)))
+	rows := make([]table.Row, 0, len(p.list))
+	machineCol := p.c.Width >= machineColumn
+	for _, cb := range p.list {
+		r := table.Row{common.Line(execName(cb.ExecutionArn), 0)}
+		if machineCol {
+			r = append(r, common.Line(client.MachineName(cb.StateMachineArn), 0))
 		}
+		r = append(r, common.Line(cb.StateName, 0), p.c.Time(cb.Scheduled), p.c.Time(cb.TimeoutAt))
+		if p.wide() {
+			r = append(r, p.c.Time(p.heartbeatDue(cb)))
+		}
+		rows = append(rows, r)
 	}
 	return rows
 }
@@ -257,8 +325,39 @@ func (p *Callbacks) View() string {
 	if p.form != nil {
 		return common.Fit(p.form.View(), p.c.Width, p.c.BodyHeight())
 	}
-	return listBody(p.c, p.table, p.loaded, len(p.table.Rows()) == 0,
-		p.filter.EmptyNote("No task is waiting for a callback. Press w to work an activity by hand."))
+	note := "No task is waiting for a callback. Press w to work an activity by hand."
+	if p.loaded && !p.result.Complete {
+		note = "No waiting task found yet: " + p.result.Progress()
+	}
+	errs := p.errorLines()
+	h := p.c.BodyHeight()
+	p.table.SetHeight(max(h-len(errs), 3))
+	body := listBody(p.c, p.table, p.loaded, len(p.table.Rows()) == 0, p.filter.EmptyNote(note))
+	if len(errs) == 0 {
+		return body
+	}
+	lines := strings.Split(body, "\n")
+	lines = append(lines[:max(h-len(errs), 0)], errs...)
+	return common.Fit(strings.Join(lines, "\n"), p.c.Width, h)
+}
+
+// maxErrorLines bounds the lines under the table that name machines the scan could not
+// read; ! shows every error whole.
+const maxErrorLines = 4
+
+// errorLines are the machines the scan could not read, a line each: its name and the
+// cause ("⚠ m001: access denied: needs states:ListExecutions on arn:…").
+func (p *Callbacks) errorLines() []string {
+	var out []string
+	for i, e := range p.errs {
+		if i == maxErrorLines-1 && len(p.errs) > maxErrorLines {
+			out = append(out, fmt.Sprintf("⚠ and %d more machines could not be read (! shows why)", len(p.errs)-i))
+			break
+		}
+		line := "⚠ " + client.MachineName(e.StateMachineArn) + ": " + client.Explain(e.Err).Summary
+		out = append(out, p.c.Styles.Error.Render(common.Line(line, p.c.Width)))
+	}
+	return out
 }
 
 // heartbeatDue is when the task fails for want of a heartbeat: from its start, or from
@@ -274,5 +373,9 @@ func (p *Callbacks) heartbeatDue(cb client.PendingCallback) time.Time {
 // wide says whether the screen has room for the heartbeat deadline beside the others.
 func (p *Callbacks) wide() bool { return p.c.Width >= wideCallbacks }
 
-// wideCallbacks is the width from which the heartbeat deadline has a column.
-const wideCallbacks = 110
+// wideCallbacks is the width from which the heartbeat deadline has a column, and
+// machineColumn the one from which the machine has one.
+const (
+	wideCallbacks = 150
+	machineColumn = 100
+)

@@ -12,7 +12,7 @@ import (
 // heartbeat, then from that heartbeat.
 func TestHeartbeatDeadlineMovesWithSentHeartbeats(t *testing.T) {
 	c := common.New(nil, false)
-	c.Width, c.Height = 140, 30
+	c.Width, c.Height = 160, 30
 	p := NewCallbacks(c)
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	cb := client.PendingCallback{Token: "tok", Heartbeat: time.Minute, HeartbeatAt: t0.Add(time.Minute)}
@@ -28,8 +28,8 @@ func TestHeartbeatDeadlineMovesWithSentHeartbeats(t *testing.T) {
 	}
 	p.list = []client.PendingCallback{cb}
 	p.showRows()
-	if n := len(p.table.Rows()[0]); n != 5 {
-		t.Errorf("a wide screen shows %d columns, want 5", n)
+	if n := len(p.table.Rows()[0]); n != 6 {
+		t.Errorf("a wide screen shows %d columns, want 6", n)
 	}
 	c.Width = 80
 	p.resize()

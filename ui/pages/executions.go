@@ -3,6 +3,8 @@ package pages
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/table"
@@ -14,12 +16,17 @@ import (
 	"github.com/stepdeck/stepdeck/ui/common"
 )
 
-// maxListed bounds how many executions one refresh reads: the newest come first and a
-// screen shows far fewer.
-const maxListed = 200
+// executionsPage is how many executions one call reads: the newest come first, the
+// next page is read when the selection nears the end.
+const executionsPage = 100
 
-// Executions lists the executions of one state machine, newest first, refreshed while
-// shown.
+// searchPages bounds how many older pages a / search reads looking for a match.
+const searchPages = 20
+
+// Executions lists the executions of one state machine, newest first. While shown, the
+// first page is read again on a cadence that slows down while nothing changes (and
+// stays quicker while something runs); older pages are read when the selection comes
+// near the end, or when a / search finds nothing in what is held.
 type Executions struct {
 	c         *common.Common
 	arn, name string
@@ -33,6 +40,11 @@ type Executions struct {
 	editor    *StartForm
 	filter    int // index in statusFilters
 	search    listFilter
+	next      *string // the token of the next page; nil: all read
+	paging    bool    // an older page is being read
+	searched  int     // older pages read for the search in force
+	older     int     // older pages read since the list was read from the start
+	cadence   cadence
 }
 
 // statusFilters are the statuses f cycles through; "" lists every execution.
@@ -45,18 +57,31 @@ type executionsMsg struct {
 	owner *Executions
 	gen   int // a list loaded before the filter changed is dropped
 	list  []types.ExecutionListItem
+	next  *string
+	older bool // a page after the first, appended
 	err   error
+}
+
+// foundMsg is an execution looked up by its exact name.
+type foundMsg struct {
+	owner *Executions
+	gen   int
+	item  *types.ExecutionListItem
 }
 
 // NewExecutions returns the executions screen of the machine arn.
 func NewExecutions(c *common.Common, arn, name string) *Executions {
-	e := &Executions{c: c, arn: arn, name: name, search: newListFilter(c)}
+	e := &Executions{c: c, arn: arn, name: name, search: newListFilter(c),
+		cadence: newCadence(refreshEvery, time.Minute, 10*time.Second)}
 	e.table = newTable(c, e.columns(), c.Width, c.BodyHeight())
 	return e
 }
 
 func (e *Executions) Title() string {
 	t := "Executions of " + common.Line(e.name, 40)
+	if e.next != nil {
+		t += fmt.Sprintf(" (newest %d)", len(e.execs))
+	}
 	if f := statusFilters[e.filter]; f != "" {
 		t += " (" + string(f) + ")"
 	}
@@ -79,7 +104,9 @@ func (e *Executions) Init() tea.Cmd {
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.gen++
-	return tea.Batch(e.load(), tick(e, e.gen))
+	e.paging = false
+	e.cadence.reset()
+	return e.load(nil)
 }
 
 func (e *Executions) Close() {
@@ -88,26 +115,131 @@ func (e *Executions) Close() {
 	}
 }
 
-func (e *Executions) load() tea.Cmd {
+// load reads the first page (token nil: the refresh) or the one after token.
+func (e *Executions) load(token *string) tea.Cmd {
+	if token != nil {
+		e.paging = true
+	}
 	parent, api, arn, filter := e.ctx, e.c.API, e.arn, statusFilters[e.filter]
 	gen := e.gen
 	return func() tea.Msg {
 		ctx, cancel := callCtx(parent)
 		defer cancel()
-		var list []types.ExecutionListItem
-		in := &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), MaxResults: 100, StatusFilter: filter}
-		for len(list) < maxListed {
-			out, err := api.ListExecutions(ctx, in)
-			if err != nil {
-				return executionsMsg{owner: e, gen: gen, err: fmt.Errorf("listing executions: %w", err)}
-			}
-			list = append(list, out.Executions...)
-			if out.NextToken == nil {
-				break
-			}
-			in.NextToken = out.NextToken
+		out, err := api.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn),
+			MaxResults: executionsPage, StatusFilter: filter, NextToken: token})
+		if err != nil {
+			return executionsMsg{owner: e, gen: gen, older: token != nil, err: fmt.Errorf("listing executions: %w", err)}
 		}
-		return executionsMsg{owner: e, gen: gen, list: list}
+		return executionsMsg{owner: e, gen: gen, list: out.Executions, next: out.NextToken, older: token != nil}
+	}
+}
+
+// takePage takes a page in: an older one is appended; the first replaces the first page
+// held and keeps the older ones. It arms the next refresh after a first page.
+func (e *Executions) takePage(msg executionsMsg) tea.Cmd {
+	if msg.older {
+		e.paging = false
+		if msg.err != nil {
+			return fail(msg.err)
+		}
+		e.execs = append(e.execs, msg.list...)
+		e.next = msg.next
+		e.older++
+		e.showRows()
+		return e.more()
+	}
+	changed, busy := false, false
+	if msg.err == nil {
+		changed = e.merge(msg.list, msg.next)
+		e.loaded = true
+		e.showRows()
+		for _, x := range e.execs {
+			busy = busy || x.Status == types.ExecutionStatusRunning
+		}
+	}
+	wait := e.cadence.next(changed, msg.err != nil, busy)
+	gen := e.gen
+	cmds := []tea.Cmd{tea.Tick(wait, func(time.Time) tea.Msg { return tickMsg{e, gen} })}
+	if msg.err != nil {
+		cmds = append(cmds, fail(msg.err))
+	} else {
+		cmds = append(cmds, e.more())
+	}
+	return tea.Batch(cmds...)
+}
+
+// merge puts a first page read again in place of the first page held, keeping the
+// older pages read since (the executions older than the first page's oldest); it
+// reports whether anything changed.
+func (e *Executions) merge(first []types.ExecutionListItem, next *string) bool {
+	if !e.loaded || e.older == 0 {
+		changed := !e.loaded || !sameExecutions(e.execs, first)
+		e.execs, e.next = first, next
+		return changed
+	}
+	changed := !sameExecutions(e.execs[:min(len(first), len(e.execs))], first)
+	oldest := time.Time{}
+	if len(first) > 0 {
+		oldest = aws.ToTime(first[len(first)-1].StartDate)
+	}
+	merged := append([]types.ExecutionListItem(nil), first...)
+	for _, x := range e.execs {
+		if aws.ToTime(x.StartDate).Before(oldest) {
+			merged = append(merged, x)
+		}
+	}
+	e.execs = merged
+	return changed
+}
+
+// sameExecutions reports whether two lists hold the same executions in the same states.
+func sameExecutions(a, b []types.ExecutionListItem) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if aws.ToString(a[i].ExecutionArn) != aws.ToString(b[i].ExecutionArn) || a[i].Status != b[i].Status ||
+			!aws.ToTime(a[i].StopDate).Equal(aws.ToTime(b[i].StopDate)) {
+			return false
+		}
+	}
+	return true
+}
+
+// more reads an older page when the selection is near the end of what is held, or
+// while a / search matches nothing held (up to searchPages pages).
+func (e *Executions) more() tea.Cmd {
+	if e.next == nil || e.paging {
+		return nil
+	}
+	nearEnd := e.table.Cursor() >= len(e.table.Rows())-e.c.BodyHeight()
+	searching := e.search.Active() && len(e.table.Rows()) == 0 && e.searched < searchPages
+	if !nearEnd && !searching {
+		return nil
+	}
+	if searching {
+		e.searched++
+	}
+	return e.load(e.next)
+}
+
+// lookUp asks for the execution named exactly as the search, in case it is older than
+// anything held: an execution's ARN is its machine's with its name.
+func (e *Executions) lookUp(name string) tea.Cmd {
+	if name == "" || strings.ContainsAny(name, " :") || !strings.Contains(e.arn, ":stateMachine:") {
+		return nil
+	}
+	execArn := strings.Replace(e.arn, ":stateMachine:", ":execution:", 1) + ":" + name
+	parent, api, gen := e.ctx, e.c.API, e.gen
+	return func() tea.Msg {
+		ctx, cancel := callCtx(parent)
+		defer cancel()
+		d, err := api.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(execArn)})
+		if err != nil {
+			return foundMsg{owner: e, gen: gen}
+		}
+		return foundMsg{owner: e, gen: gen, item: &types.ExecutionListItem{ExecutionArn: d.ExecutionArn, Name: d.Name,
+			StateMachineArn: d.StateMachineArn, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate}}
 	}
 }
 
@@ -138,17 +270,24 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 		if msg.owner != e || msg.gen != e.gen {
 			return e, nil
 		}
-		if msg.err != nil {
-			return e, fail(msg.err)
-		}
-		e.execs, e.loaded = msg.list, true
-		e.showRows()
-		return e, nil
+		return e, e.takePage(msg)
 	case tickMsg:
 		if msg.owner != e || msg.gen != e.gen {
 			return e, nil
 		}
-		return e, tea.Batch(e.load(), tick(e, e.gen))
+		return e, e.load(nil)
+	case foundMsg:
+		if msg.owner != e || msg.gen != e.gen || msg.item == nil {
+			return e, nil
+		}
+		for _, x := range e.execs {
+			if aws.ToString(x.ExecutionArn) == aws.ToString(msg.item.ExecutionArn) {
+				return e, nil
+			}
+		}
+		e.execs = append(e.execs, *msg.item)
+		e.showRows()
+		return e, nil
 	}
 	if e.editor != nil {
 		var cmd tea.Cmd
@@ -158,8 +297,14 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		return e, cmd
 	}
+	wasOpen := e.search.open
 	if used, cmd := listInput(e.c, &e.table, &e.search, e.showRows, msg); used {
-		return e, cmd
+		if wasOpen && !e.search.open && e.search.Active() {
+			// A search kept: look for it beyond what is held.
+			e.searched = 0
+			return e, tea.Batch(cmd, e.more(), e.lookUp(e.search.input.Value()))
+		}
+		return e, tea.Batch(cmd, e.more())
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
@@ -169,12 +314,19 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 			}
 			return e, nil
 		case key.Matches(k, keyRefresh):
-			return e, e.load()
+			e.gen++ // retires the tick in wait (and any page in flight); the load arms the next
+			e.paging = false
+			e.cadence.reset()
+			return e, e.load(nil)
 		case key.Matches(k, keyFilter):
+			// The status filter is the server's: the list is read again.
 			e.filter = (e.filter + 1) % len(statusFilters)
-			e.gen++ // also retires the running tick; a new one starts below
+			e.gen++ // also retires the running tick; the load arms the next
+			e.execs, e.next, e.loaded, e.paging, e.older = nil, nil, false, false, 0
+			e.cadence.reset()
 			e.table.SetCursor(0)
-			return e, tea.Batch(e.load(), tick(e, e.gen))
+			e.showRows()
+			return e, e.load(nil)
 		case key.Matches(k, keyVersions):
 			return e, open(NewVersions(e.c, e.arn, e.name))
 		case key.Matches(k, keyStart) && !e.c.ReadOnly:
@@ -184,7 +336,7 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	e.table, cmd = e.table.Update(msg)
-	return e, cmd
+	return e, tea.Batch(cmd, e.more())
 }
 
 func (e *Executions) rows() []table.Row {

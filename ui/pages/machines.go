@@ -3,6 +3,8 @@ package pages
 import (
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/table"
@@ -19,9 +21,22 @@ type Machine struct {
 	Arn, Name, Type string
 	LastStatus      string
 	LastStart       string
+	// statusState says whether the last execution was asked for: statuses load
+	// lazily, for the rows on screen only (one ListExecutions each).
+	statusState statusState
 }
 
-// Machines lists the state machines with their last execution.
+type statusState uint8
+
+const (
+	statusNotAsked statusState = iota
+	statusLoading
+	statusLoaded
+)
+
+// Machines lists the state machines with their last execution. The list is read a page
+// at a time, the next when the selection comes near the end; the last execution of a
+// machine is asked for only once its row is on screen, and an error shows on its row.
 type Machines struct {
 	c      *common.Common
 	ctx    context.Context
@@ -34,13 +49,28 @@ type Machines struct {
 	gen    int
 	editor *StartForm
 	filter listFilter
+	next   *string // the token of the next page of machines; nil: all read
+	paging bool    // a page is being read
 }
 
 type machinesMsg struct {
 	owner *Machines // a list loaded for a page since replaced is dropped
+	gen   int
 	rows  []Machine
+	next  *string
+	more  bool // a further page, appended to the rows held
 	err   error
 }
+
+// statusesMsg is the last execution of some machines, by ARN.
+type statusesMsg struct {
+	owner *Machines
+	gen   int
+	got   map[string]Machine
+}
+
+// machinesPage is how many machines a page of the list asks for.
+const machinesPage = 100
 
 // NewMachines returns the state machines screen.
 func NewMachines(c *common.Common) *Machines {
@@ -49,11 +79,17 @@ func NewMachines(c *common.Common) *Machines {
 	return m
 }
 
-func (m *Machines) Title() string { return m.filter.Title("State machines") }
+func (m *Machines) Title() string {
+	t := "State machines"
+	if m.next != nil {
+		t += fmt.Sprintf(" (first %d)", len(m.rows))
+	}
+	return m.filter.Title(t)
+}
 
 func (m *Machines) columns() []table.Column {
 	// The name takes what the fixed columns leave.
-	fixed := []table.Column{{Title: "Type", Width: 10}, {Title: "Last status", Width: 12}, {Title: "Last start", Width: 19}}
+	fixed := []table.Column{{Title: "Type", Width: 10}, {Title: "Last status", Width: 22}, {Title: "Last start", Width: 19}}
 	used := 2
 	for _, c := range fixed {
 		used += c.Width + 2
@@ -67,9 +103,10 @@ func (m *Machines) Init() tea.Cmd {
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.gen++
+	m.paging = false
 	// No periodic refresh here: on AWS it costs a ListExecutions per machine. The list
 	// reloads when the screen is shown again and on r.
-	return m.load()
+	return m.load(nil)
 }
 
 func (m *Machines) Close() {
@@ -78,46 +115,97 @@ func (m *Machines) Close() {
 	}
 }
 
-func (m *Machines) load() tea.Cmd {
+// load reads a page of machines: the first (token nil) or the one after token.
+func (m *Machines) load(token *string) tea.Cmd {
+	m.paging = true
 	// The API is taken now: switching backends replaces it while a load may run.
-	ctx, c, api := m.ctx, m.c, m.c.API
+	ctx, api, gen := m.ctx, m.c.API, m.gen
 	return func() tea.Msg {
-		rows, err := loadMachines(ctx, c, api)
-		return machinesMsg{m, rows, err}
+		cctx, cancel := callCtx(ctx)
+		defer cancel()
+		out, err := api.ListStateMachines(cctx, &sfn.ListStateMachinesInput{MaxResults: machinesPage, NextToken: token})
+		msg := machinesMsg{owner: m, gen: gen, more: token != nil}
+		if err != nil {
+			msg.err = fmt.Errorf("listing state machines: %w", err)
+			return msg
+		}
+		for _, sm := range out.StateMachines {
+			msg.rows = append(msg.rows, Machine{Arn: aws.ToString(sm.StateMachineArn),
+				Name: aws.ToString(sm.Name), Type: string(sm.Type)})
+		}
+		msg.next = out.NextToken
+		return msg
 	}
 }
 
-func loadMachines(parent context.Context, c *common.Common, api client.API) ([]Machine, error) {
-	ctx, cancel := callCtx(parent)
-	defer cancel()
-	var rows []Machine
-	in := &sfn.ListStateMachinesInput{}
-	for {
-		out, err := api.ListStateMachines(ctx, in)
-		if err != nil {
-			return nil, fmt.Errorf("listing state machines: %w", err)
-		}
-		for _, sm := range out.StateMachines {
-			rows = append(rows, Machine{Arn: aws.ToString(sm.StateMachineArn),
-				Name: aws.ToString(sm.Name), Type: string(sm.Type)})
-		}
-		if out.NextToken == nil {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
-	for i := range rows {
-		out, err := api.ListExecutions(ctx, &sfn.ListExecutionsInput{
-			StateMachineArn: aws.String(rows[i].Arn), MaxResults: 1})
-		if err != nil || len(out.Executions) == 0 {
-			rows[i].LastStatus, rows[i].LastStart = "-", "-"
+// statuses asks for the last execution of the machines on screen that were not asked
+// for yet. Rows keep their place: a machine whose call failed shows why on its row.
+func (m *Machines) statuses() tea.Cmd {
+	h := m.c.BodyHeight()
+	from, to := max(m.table.Cursor()-h, 0), min(m.table.Cursor()+h, len(m.table.Rows()))
+	var arns []string
+	for i := from; i < to; i++ {
+		j := m.filter.Index(i)
+		if j < 0 || j >= len(m.rows) || m.rows[j].statusState != statusNotAsked {
 			continue
 		}
-		e := out.Executions[0]
-		rows[i].LastStatus = string(e.Status)
-		rows[i].LastStart = c.Time(aws.ToTime(e.StartDate))
+		m.rows[j].statusState = statusLoading
+		arns = append(arns, m.rows[j].Arn)
 	}
-	return rows, nil
+	if len(arns) == 0 {
+		return nil
+	}
+	ctx, api, c, gen := m.ctx, m.c.API, m.c, m.gen
+	return func() tea.Msg {
+		got := make(map[string]Machine, len(arns))
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 4)
+		for _, arn := range arns {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				row := lastExecution(ctx, c, api, arn)
+				mu.Lock()
+				got[arn] = row
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		return statusesMsg{owner: m, gen: gen, got: got}
+	}
+}
+
+// lastExecution is the status cells of one machine: its newest execution, "none", or
+// the cause of the error that kept it from being read.
+func lastExecution(parent context.Context, c *common.Common, api client.API, arn string) Machine {
+	ctx, cancel := callCtx(parent)
+	defer cancel()
+	out, err := api.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), MaxResults: 1})
+	switch {
+	case err != nil:
+		return Machine{LastStatus: "⚠ " + shortCause(err), LastStart: "-"}
+	case len(out.Executions) == 0:
+		return Machine{LastStatus: "none", LastStart: "-"}
+	}
+	e := out.Executions[0]
+	return Machine{LastStatus: string(e.Status), LastStart: c.Time(aws.ToTime(e.StartDate))}
+}
+
+// shortCause is an error's cause in a few words, for a table cell.
+func shortCause(err error) string {
+	e := client.Explain(err)
+	switch {
+	case e.Action != "":
+		return "needs " + strings.TrimPrefix(e.Action, "states:")
+	case strings.HasPrefix(e.Summary, "throttled"):
+		return "throttled"
+	case strings.HasPrefix(e.Summary, "cannot reach"), strings.Contains(e.Summary, "did not answer"),
+		strings.Contains(e.Summary, "was dropped"):
+		return "unreachable"
+	}
+	return e.Summary
 }
 
 func (m *Machines) Capturing() bool { return m.editor != nil || m.filter.open }
@@ -155,16 +243,35 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 	m.resize()
 	switch msg := msg.(type) {
 	case machinesMsg:
-		if msg.owner != m {
+		if msg.owner != m || msg.gen != m.gen {
 			return m, nil
 		}
+		m.paging = false
 		if msg.err != nil {
 			m.failed = !m.loaded
 			return m, fail(msg.err)
 		}
-		m.rows, m.loaded, m.failed = msg.rows, true, false
+		if msg.more {
+			m.rows = append(m.rows, msg.rows...)
+		} else {
+			m.keepStatuses(msg.rows)
+			m.rows = msg.rows
+		}
+		m.next, m.loaded, m.failed = msg.next, true, false
 		m.showRows()
-		return m, nil
+		return m, m.onScreen()
+	case statusesMsg:
+		if msg.owner != m || msg.gen != m.gen {
+			return m, nil
+		}
+		for i := range m.rows {
+			if got, ok := msg.got[m.rows[i].Arn]; ok {
+				m.rows[i].LastStatus, m.rows[i].LastStart = got.LastStatus, got.LastStart
+				m.rows[i].statusState = statusLoaded
+			}
+		}
+		m.showRows()
+		return m, m.onScreen()
 	}
 	if m.editor != nil {
 		var cmd tea.Cmd
@@ -175,7 +282,7 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return m, cmd
 	}
 	if used, cmd := listInput(m.c, &m.table, &m.filter, m.showRows, msg); used {
-		return m, cmd
+		return m, tea.Batch(cmd, m.onScreen())
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
@@ -185,7 +292,11 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 			}
 			return m, nil
 		case key.Matches(k, keyRefresh):
-			return m, m.load()
+			m.gen++
+			for i := range m.rows {
+				m.rows[i].statusState = statusNotAsked
+			}
+			return m, m.load(nil)
 		case key.Matches(k, keyDebug) && canDebug(m.c):
 			if sm, ok := m.selected(); ok {
 				return m, open(NewDebugStart(m.c, sm.Arn, sm.Name))
@@ -201,13 +312,41 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.table, cmd = m.table.Update(msg)
-	return m, cmd
+	return m, tea.Batch(cmd, m.onScreen())
+}
+
+// onScreen loads what the rows on screen lack: their statuses, and the next page of
+// machines once the selection is near the end of those held.
+func (m *Machines) onScreen() tea.Cmd {
+	cmds := []tea.Cmd{m.statuses()}
+	if m.next != nil && !m.paging && m.table.Cursor() >= len(m.table.Rows())-m.c.BodyHeight() {
+		cmds = append(cmds, m.load(m.next))
+	}
+	return tea.Batch(cmds...)
+}
+
+// keepStatuses carries the statuses already read over to a list read again, so a
+// reload does not blank them (r asks for them again).
+func (m *Machines) keepStatuses(fresh []Machine) {
+	old := make(map[string]Machine, len(m.rows))
+	for _, r := range m.rows {
+		old[r.Arn] = r
+	}
+	for i := range fresh {
+		if o, ok := old[fresh[i].Arn]; ok && o.statusState == statusLoaded {
+			fresh[i].LastStatus, fresh[i].LastStart, fresh[i].statusState = o.LastStatus, o.LastStart, statusLoaded
+		}
+	}
 }
 
 func (m *Machines) tableRows() []table.Row {
 	rows := make([]table.Row, len(m.rows))
 	for i, r := range m.rows {
-		rows[i] = table.Row{common.Line(r.Name, 0), r.Type, r.LastStatus, r.LastStart}
+		status, start := r.LastStatus, r.LastStart
+		if r.statusState != statusLoaded {
+			status, start = "…", ""
+		}
+		rows[i] = table.Row{common.Line(r.Name, 0), r.Type, common.Line(status, 0), start}
 	}
 	return rows
 }
