@@ -59,9 +59,9 @@ type Execution struct {
 	follower    *client.Follower
 	// retrying is the transient failure the follower is waiting out (with retryAt, when
 	// it tries again); followErr the failure that stopped it (r starts it again).
-	retrying    error
-	retryAt     time.Time
-	followErr   error
+	retrying  error
+	retryAt   time.Time
+	followErr error
 
 	travel bool // time travel: everything shown is as of event asOf
 	asOf   int  // the number of events time travel looks at, 1..len(events)
