@@ -51,3 +51,29 @@ func TestToleratedFailures(t *testing.T) {
 		}
 	}
 }
+
+func TestVersionLabel(t *testing.T) {
+	for arn, want := range map[string]string{
+		"arn:aws:states:us-east-1:1:stateMachine:m:12":   "v12",
+		"arn:aws:states:us-east-1:1:stateMachine:m:prod": "prod",
+		"": "",
+	} {
+		if got := VersionLabel(arn); got != want {
+			t.Errorf("VersionLabel(%q) = %q, want %q", arn, got, want)
+		}
+	}
+}
+
+func TestAWSOfLooksThroughWithExpress(t *testing.T) {
+	isolateAWSEnv(t)
+	a, err := NewAWS(ctx, Options{Endpoint: "http://127.0.0.1:1", Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := AWSOf(WithExpress(a, NewAWSLogs(a), ExpressOptions{})); !ok || got != a {
+		t.Fatal("AWSOf did not find the *AWS behind WithExpress")
+	}
+	if _, ok := AWSOf(newLocal(t)); ok {
+		t.Fatal("AWSOf found an *AWS behind the local engine")
+	}
+}
