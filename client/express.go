@@ -211,26 +211,52 @@ func (e *expressAPI) ListExecutions(ctx context.Context, in *sfn.ListExecutionsI
 	if m.group == "" {
 		return nil, ErrNotLogged
 	}
+	// A first page of a few executions (the machines list asks for one) reads the
+	// newest windows first and stops once it holds enough executions it saw start:
+	// FilterLogEvents reads oldest first, and a busy group's hours are many pages.
+	early := in.NextToken == nil && in.MaxResults > 0
 	now := e.opts.Now()
-	fin := &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(m.group), FilterPattern: aws.String(listPattern(machine)),
-		StartTime: aws.Int64(now.Add(-e.opts.Window).UnixMilli())}
 	byArn := map[string]*types.ExecutionListItem{}
-	for page := 0; page < e.opts.MaxListPages; page++ {
-		out, err := e.logs.FilterLogEvents(ctx, fin)
-		if err != nil {
-			return nil, fmt.Errorf("reading log group %s: %w", m.group, err)
-		}
-		for _, le := range out.Events {
-			ev, err := parseLogEvent(aws.ToString(le.Message), time.UnixMilli(aws.ToInt64(le.Timestamp)).UTC())
+	started := map[string]bool{}
+	pages, cut := 0, false
+	var end *int64 // the newest window has no end: a clock may be ahead
+	spans := listWindows(e.opts.Window)
+	for i, span := range spans {
+		from := now.Add(-span).UnixMilli()
+		fin := &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(m.group), FilterPattern: aws.String(listPattern(machine)),
+			StartTime: aws.Int64(from), EndTime: end}
+		for ; pages < e.opts.MaxListPages; pages++ {
+			out, err := e.logs.FilterLogEvents(ctx, fin)
 			if err != nil {
-				continue // not a Step Functions event: the group may hold other logs
+				return nil, fmt.Errorf("reading log group %s: %w", m.group, err)
 			}
-			listed(byArn, machine, ev)
+			for _, le := range out.Events {
+				ev, err := parseLogEvent(aws.ToString(le.Message), time.UnixMilli(aws.ToInt64(le.Timestamp)).UTC())
+				if err != nil {
+					continue // not a Step Functions event: the group may hold other logs
+				}
+				listed(byArn, machine, ev)
+				if ev.Type == types.HistoryEventTypeExecutionStarted {
+					started[ev.ExecutionArn] = true
+				}
+			}
+			if out.NextToken == nil {
+				break
+			}
+			fin.NextToken = out.NextToken
 		}
-		if out.NextToken == nil {
+		end = aws.Int64(from - 1)
+		if early && i < len(spans)-1 && countStarted(byArn, started, in.StatusFilter) >= int(in.MaxResults) {
+			// Those not seen to start began before this window: older than all of
+			// these, so not among the newest.
+			for a := range byArn {
+				if !started[a] {
+					delete(byArn, a)
+				}
+			}
+			cut = true
 			break
 		}
-		fin.NextToken = out.NextToken
 	}
 	list := make([]types.ExecutionListItem, 0, len(byArn))
 	e.mu.Lock()
@@ -247,7 +273,34 @@ func (e *expressAPI) ListExecutions(ctx context.Context, in *sfn.ListExecutionsI
 		}
 		return aws.ToString(list[i].ExecutionArn) < aws.ToString(list[j].ExecutionArn)
 	})
-	return pageList(list, in.MaxResults, in.NextToken)
+	out, err := pageList(list, in.MaxResults, in.NextToken)
+	if err == nil && cut && out.NextToken == nil {
+		out.NextToken = aws.String("express:" + strconv.Itoa(len(out.Executions))) // older windows were not read
+	}
+	return out, err
+}
+
+// listWindows are the spans back from now a list reads, newest first: the last 5
+// minutes, the last hour, then the whole window.
+func listWindows(window time.Duration) []time.Duration {
+	var spans []time.Duration
+	for _, d := range []time.Duration{5 * time.Minute, time.Hour} {
+		if d < window {
+			spans = append(spans, d)
+		}
+	}
+	return append(spans, window)
+}
+
+// countStarted counts the executions seen to start that the status filter keeps.
+func countStarted(byArn map[string]*types.ExecutionListItem, started map[string]bool, status types.ExecutionStatus) int {
+	n := 0
+	for a, x := range byArn {
+		if started[a] && (status == "" || x.Status == status) {
+			n++
+		}
+	}
+	return n
 }
 
 // listed folds one execution-level event into the list.

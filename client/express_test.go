@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
@@ -346,6 +348,70 @@ func BenchmarkExpressHistory(b *testing.B) {
 	for b.Loop() {
 		if _, err := api.GetExecutionHistory(ctx, req); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// countingLogs counts FilterLogEvents calls and the time ranges asked for.
+type countingLogs struct {
+	LogsAPI
+	calls int
+}
+
+func (c *countingLogs) FilterLogEvents(ctx context.Context, in *cloudwatchlogs.FilterLogEventsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+	c.calls++
+	return c.LogsAPI.FilterLogEvents(ctx, in, optFns...)
+}
+
+// TestExpressNewestFirstWindows: asking for the newest execution reads the last five
+// minutes only when it holds one; executions older than that are found in the next
+// windows; a full list reads the whole window.
+func TestExpressNewestFirstWindows(t *testing.T) {
+	api, closeFn, err := NewLocal(ctx, LocalOptions{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+	m, err := api.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("w"), Type: types.StateMachineTypeExpress,
+		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`),
+		RoleArn:    aws.String("arn:aws:iam::123456789012:role/r"), LoggingConfiguration: logging("/w")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a", "b"} {
+		if _, err := api.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: m.StateMachineArn, Name: aws.String(n)}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond) // log timestamps are in milliseconds: b starts later
+	}
+	logs := api.(*expressRedriveAPI).logs
+	for _, c := range []struct {
+		name      string
+		later     time.Duration // how long after the executions the list is asked for
+		max       int32
+		calls     int
+		listed    int
+		nextToken bool
+	}{
+		{"newest, just now", 0, 1, 1, 1, true},
+		{"newest, 30 minutes on", 30 * time.Minute, 1, 2, 1, true},
+		{"newest, 2 hours on", 2 * time.Hour, 1, 3, 1, true},
+		{"all, just now", 0, 0, 3, 2, false},
+		{"newest, 4 hours on", 4 * time.Hour, 1, 3, 0, false},
+	} {
+		counted := &countingLogs{LogsAPI: logs}
+		now := time.Now().Add(c.later)
+		w := WithExpress(api.(*expressRedriveAPI).API, counted, ExpressOptions{Now: func() time.Time { return now }})
+		out, err := w.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: m.StateMachineArn, MaxResults: c.max})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counted.calls != c.calls || len(out.Executions) != c.listed || (out.NextToken != nil) != c.nextToken {
+			t.Errorf("%s: %d calls, %d listed, next token %v; want %d, %d, %v", c.name, counted.calls, len(out.Executions),
+				out.NextToken != nil, c.calls, c.listed, c.nextToken)
+		}
+		if c.listed == 1 && aws.ToString(out.Executions[0].Name) != "b" {
+			t.Errorf("%s: listed %s, want the newest, b", c.name, aws.ToString(out.Executions[0].Name))
 		}
 	}
 }
