@@ -79,7 +79,8 @@ func WithExpress(api API, logs LogsAPI, o ExpressOptions) API {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	e := &expressAPI{API: api, logs: logs, opts: o, machines: map[string]machineLogging{}, starts: map[string]time.Time{}}
+	e := &expressAPI{API: api, logs: logs, opts: o, machines: map[string]machineLogging{}, starts: map[string]time.Time{},
+		ended: map[string][]hist.Event{}}
 	if r, ok := api.(RedriveAPI); ok {
 		return &expressRedriveAPI{e, r}
 	}
@@ -94,7 +95,15 @@ type expressAPI struct {
 	mu       sync.Mutex
 	machines map[string]machineLogging // by state machine ARN
 	starts   map[string]time.Time      // when listed executions started, to narrow a history search
+	// ended holds the histories of executions that have closed, which do not change:
+	// the page that shows one describes it and follows it from one read. endedOrder
+	// evicts the oldest beyond maxEnded.
+	ended      map[string][]hist.Event
+	endedOrder []string
 }
+
+// maxEnded bounds the closed histories kept.
+const maxEnded = 64
 
 // Unwrap returns the API the calls go to, for a caller that needs the backend itself
 // (such as the *AWS client, for its budget or location).
@@ -213,14 +222,18 @@ func (e *expressAPI) ListExecutions(ctx context.Context, in *sfn.ListExecutionsI
 	}
 	// A first page of a few executions (the machines list asks for one) reads the
 	// newest windows first and stops once it holds enough executions it saw start:
-	// FilterLogEvents reads oldest first, and a busy group's hours are many pages.
-	early := in.NextToken == nil && in.MaxResults > 0
+	// FilterLogEvents reads oldest first, and a busy group's hours are many pages. A
+	// longer list reads the whole window at once, as it would read most of it anyway.
+	early := in.NextToken == nil && in.MaxResults > 0 && in.MaxResults <= maxEarly
 	now := e.opts.Now()
 	byArn := map[string]*types.ExecutionListItem{}
 	started := map[string]bool{}
 	pages, cut := 0, false
 	var end *int64 // the newest window has no end: a clock may be ahead
-	spans := listWindows(e.opts.Window)
+	spans := []time.Duration{e.opts.Window}
+	if early {
+		spans = listWindows(e.opts.Window)
+	}
 	for i, span := range spans {
 		from := now.Add(-span).UnixMilli()
 		fin := &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(m.group), FilterPattern: aws.String(listPattern(machine)),
@@ -279,6 +292,9 @@ func (e *expressAPI) ListExecutions(ctx context.Context, in *sfn.ListExecutionsI
 	}
 	return out, err
 }
+
+// maxEarly is the longest first page read newest window first.
+const maxEarly = 10
 
 // listWindows are the spans back from now a list reads, newest first: the last 5
 // minutes, the last hour, then the whole window.
@@ -376,6 +392,12 @@ func offsetToken(token *string) (int, error) {
 // history reads one EXPRESS execution's events from its machine's log group, in id
 // order.
 func (e *expressAPI) history(ctx context.Context, execArn, machine string) ([]hist.Event, error) {
+	e.mu.Lock()
+	events, done := e.ended[execArn]
+	e.mu.Unlock()
+	if done {
+		return events, nil
+	}
 	m, err := e.machineOf(ctx, machine)
 	if err != nil {
 		return nil, err
@@ -418,11 +440,23 @@ func (e *expressAPI) history(ctx context.Context, execArn, machine string) ([]hi
 		}
 		return nil, &types.ExecutionDoesNotExist{Message: aws.String(msg + ")")}
 	}
-	events := make([]hist.Event, 0, len(byID))
+	events = make([]hist.Event, 0, len(byID))
 	for _, ev := range byID {
 		events = append(events, ev)
 	}
 	sort.Slice(events, func(i, j int) bool { return events[i].ID < events[j].ID })
+	if _, closed := closingStatus(events[len(events)-1].Type); closed {
+		e.mu.Lock()
+		if _, had := e.ended[execArn]; !had {
+			e.ended[execArn] = events
+			e.endedOrder = append(e.endedOrder, execArn)
+			if len(e.endedOrder) > maxEnded {
+				delete(e.ended, e.endedOrder[0])
+				e.endedOrder = e.endedOrder[1:]
+			}
+		}
+		e.mu.Unlock()
+	}
 	return events, nil
 }
 

@@ -396,7 +396,8 @@ func TestExpressNewestFirstWindows(t *testing.T) {
 		{"newest, just now", 0, 1, 1, 1, true},
 		{"newest, 30 minutes on", 30 * time.Minute, 1, 2, 1, true},
 		{"newest, 2 hours on", 2 * time.Hour, 1, 3, 1, true},
-		{"all, just now", 0, 0, 3, 2, false},
+		{"all, just now", 0, 0, 1, 2, false}, // the whole window at once
+		{"ten, just now", 0, 10, 3, 2, false},
 		{"newest, 4 hours on", 4 * time.Hour, 1, 3, 0, false},
 	} {
 		counted := &countingLogs{LogsAPI: logs}
