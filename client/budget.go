@@ -216,13 +216,23 @@ func (b *Budget) Middleware(st *middleware.Stack) error {
 		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 			done, err := b.Wait(ctx, awsmiddleware.GetOperationName(ctx))
 			if err != nil {
-				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+				return middleware.FinalizeOutput{}, middleware.Metadata{}, &HeldBack{Err: err}
 			}
 			out, md, err := next.HandleFinalize(ctx, in)
 			done(err)
 			return out, md, err
 		}), "Retry", middleware.After)
 }
+
+// HeldBack is a call that never went out: its context ended while it waited its turn
+// under the request budget.
+type HeldBack struct{ Err error }
+
+func (h *HeldBack) Error() string {
+	return "not sent: the request budget held it back until its time ran out: " + h.Err.Error()
+}
+
+func (h *HeldBack) Unwrap() error { return h.Err }
 
 // BudgetStatus is what the budget is doing now.
 type BudgetStatus struct {

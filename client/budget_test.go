@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -174,5 +175,30 @@ func TestBudgetSeesEveryAttemptOverHTTP(t *testing.T) {
 	}
 	if s.Throttles != 3 || s.Slowed["ListStateMachines"] == 0 {
 		t.Errorf("status after three throttles: %+v", s)
+	}
+}
+
+// A call whose time runs out while the budget holds it back never goes out, and says so.
+func TestBudgetHeldBackCallSaysSo(t *testing.T) {
+	var served atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { served.Add(1) }))
+	defer srv.Close()
+	isolateAWSEnv(t)
+	budget := NewBudget(Limits{Ops: map[string]Limit{"ListStateMachines": {Rate: 0.001, Burst: 1}}})
+	c, err := NewAWS(ctx, Options{Endpoint: srv.URL, MaxAttempts: 1, Budget: budget})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, _ := budget.Wait(ctx, "ListStateMachines") // the one token
+	done(nil)
+	short, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
+	defer cancel()
+	_, err = c.ListStateMachines(short, &sfn.ListStateMachinesInput{})
+	var held *HeldBack
+	if !errors.As(err, &held) || served.Load() != 0 {
+		t.Fatalf("err %v, %d calls served", err, served.Load())
+	}
+	if s := Explain(err).Summary; !strings.HasPrefix(s, "not sent: stepdeck's request budget held it back") {
+		t.Errorf("%q", s)
 	}
 }

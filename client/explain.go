@@ -46,7 +46,7 @@ func Explain(err error) Explained {
 
 // denied reads IAM's message: "User: arn:… is not authorized to perform: states:X on
 // resource: arn:… because …".
-var denied = regexp.MustCompile(`not authorized to perform: ([a-z0-9-]+:[A-Za-z0-9]+)(?: on resource: (\S+))?`)
+var denied = regexp.MustCompile(`not authorized to perform: ([a-z0-9-]+:[A-Za-z0-9]+)(?: on resource: (arn:\S+))?`)
 
 func (e *Explained) cause(err error) string {
 	var api smithy.APIError
@@ -56,7 +56,10 @@ func (e *Explained) cause(err error) string {
 		code, msg = api.ErrorCode(), api.ErrorMessage()
 	}
 	text := err.Error()
+	var held *HeldBack
 	switch {
+	case errors.As(err, &held) && !errors.Is(err, context.Canceled):
+		return "not sent: stepdeck's request budget held it back until its time ran out (AWS throttling slowed it down; it tries again)"
 	case errors.Is(err, context.Canceled):
 		return "cancelled"
 	case isAPI && (code == "AccessDeniedException" || code == "AccessDenied" || strings.Contains(msg, "not authorized to perform")):
@@ -90,7 +93,7 @@ func (e *Explained) cause(err error) string {
 	switch {
 	case errors.As(err, &dns):
 		if r := regionOfHost(dns.Name); r != "" {
-			return fmt.Sprintf("no Step Functions endpoint for region %q (%s does not resolve): check --region", r, dns.Name)
+			return fmt.Sprintf("no AWS endpoint for region %q (%s does not resolve): check --region", r, dns.Name)
 		}
 		return fmt.Sprintf("cannot resolve %s: check the endpoint's host name and the network", dns.Name)
 	case errors.Is(err, syscall.ECONNREFUSED):

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/smithy-go"
 
 	"github.com/stepdeck/stepdeck/client/faults"
 	"github.com/stepdeck/stepdeck/interpreter/server"
@@ -79,5 +80,14 @@ func TestExplainNetworkErrors(t *testing.T) {
 		&net.DNSError{Err: "no such host", Name: "states.xx-fake-1.amazonaws.com", IsNotFound: true})
 	if s := Explain(dns).Summary; !strings.Contains(s, `region "xx-fake-1"`) {
 		t.Errorf("unknown region: %q", s)
+	}
+}
+
+// A denial that does not name its resource as an ARN names the action alone.
+func TestExplainADenialWithoutAnARN(t *testing.T) {
+	err := &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "User: arn:aws:iam::123456789012:user/op is not " +
+		"authorized to perform: states:ListExecutions on resource: the state machine because no identity-based policy allows it"}
+	if s := Explain(err).Summary; s != "access denied: needs states:ListExecutions" {
+		t.Errorf("%q", s)
 	}
 }

@@ -36,6 +36,10 @@ type FollowOptions struct {
 	// CallTimeout bounds one call (default 20s): a stalled endpoint is a transient
 	// failure, retried, not a page that waits forever.
 	CallTimeout time.Duration
+	// NoEndCheck leaves out the DescribeExecution calls that check whether an idle
+	// execution has ended: for a caller that learns it otherwise (the callbacks scan
+	// lists the running executions).
+	NoEndCheck bool
 }
 
 func (o *FollowOptions) defaults() {
@@ -107,7 +111,9 @@ func NewFollower(api HistoryAPI, executionArn string, opts FollowOptions) *Follo
 	opts.defaults()
 	f := &Follower{api: api, arn: executionArn, opts: opts, interval: opts.MinInterval,
 		errs: backoff{base: opts.ErrorBase, max: opts.ErrorMax, rand: opts.Rand}}
-	f.describer, _ = api.(describer)
+	if !opts.NoEndCheck {
+		f.describer, _ = api.(describer)
+	}
 	return f
 }
 

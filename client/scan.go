@@ -99,10 +99,17 @@ type machineInfo struct {
 }
 
 type runningExec struct {
-	machine string
-	name    string
-	f       *Follower
-	events  []types.HistoryEvent
+	machine  string
+	name     string
+	f        *Follower
+	events   []types.HistoryEvent
+	due      time.Time // when its history is next read
+	interval time.Duration
+}
+
+// tokenRouter is an API over several backends (Multi), told where a token was found.
+type tokenRouter interface {
+	RememberToken(token, executionArn string)
 }
 
 // MachineError is an error met on one machine.
@@ -177,6 +184,11 @@ func (s *CallbackScan) Due(machineArn string) {
 	if in := s.info[machineArn]; in != nil {
 		in.due, in.interval = time.Time{}, s.opts.MinInterval
 	}
+	for _, r := range s.running {
+		if r.machine == machineArn {
+			r.due, r.interval = time.Time{}, s.opts.MinInterval
+		}
+	}
 }
 
 // Step does what is due: listing, describing (for at most Slice), and scanning the
@@ -196,6 +208,7 @@ func (s *CallbackScan) Step(ctx context.Context) (ScanResult, error) {
 
 func (s *CallbackScan) list(ctx context.Context) error {
 	var arns []string
+	var express []string
 	p := sfn.NewListStateMachinesPaginator(s.api, &sfn.ListStateMachinesInput{MaxResults: 1000})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -204,8 +217,20 @@ func (s *CallbackScan) list(ctx context.Context) error {
 		}
 		for _, m := range page.StateMachines {
 			arns = append(arns, aws.ToString(m.StateMachineArn))
+			if m.Type == types.StateMachineTypeExpress {
+				express = append(express, aws.ToString(m.StateMachineArn))
+			}
 		}
 	}
+	// Express workflows support neither .waitForTaskToken nor activities: nothing to
+	// describe there.
+	s.mu.Lock()
+	for _, m := range express {
+		if in := s.infoOf(m); !in.described {
+			in.described, in.canWait = true, false
+		}
+	}
+	s.mu.Unlock()
 	s.machines, s.listed, s.listedAt = arns, true, s.opts.Now()
 	keep := make(map[string]bool, len(arns))
 	for _, a := range arns {
@@ -334,7 +359,9 @@ func canWaitOnToken(def *asl.Definition) bool {
 	return false
 }
 
-// scanDue scans the machines that can wait whose turn has come.
+// scanDue scans the machines that can wait whose turn has come (their running
+// executions), then reads the histories whose turn has come, all on the workers at
+// once: a machine with a hundred running executions does not hold up the others.
 func (s *CallbackScan) scanDue(ctx context.Context) {
 	now := s.opts.Now()
 	var due []string
@@ -343,12 +370,52 @@ func (s *CallbackScan) scanDue(ctx context.Context) {
 			due = append(due, m)
 		}
 	}
-	s.parallel(due, func() bool { return ctx.Err() != nil }, func(m string) { s.scanMachine(ctx, m) })
+	changedMachines := map[string]bool{}
+	var mu sync.Mutex
+	s.parallel(due, func() bool { return ctx.Err() != nil }, func(m string) {
+		if s.listRunning(ctx, m) {
+			mu.Lock()
+			changedMachines[m] = true
+			mu.Unlock()
+		}
+	})
+	var execs []string
+	s.mu.Lock()
+	for arn, x := range s.running {
+		if !now.Before(x.due) {
+			execs = append(execs, arn)
+		}
+	}
+	s.mu.Unlock()
+	sort.Strings(execs)
+	s.parallel(execs, func() bool { return ctx.Err() != nil }, func(arn string) {
+		if m, changed := s.readHistory(ctx, arn); changed {
+			mu.Lock()
+			changedMachines[m] = true
+			mu.Unlock()
+		}
+	})
+	if ctx.Err() != nil {
+		return
+	}
+	// A machine slows down while neither its executions nor their histories change.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range due {
+		in := s.infoOf(m)
+		switch {
+		case changedMachines[m] || in.err != nil:
+			in.interval = s.opts.MinInterval
+		default:
+			in.interval = min(in.interval+in.interval/2, s.opts.MaxInterval)
+		}
+		in.due = s.opts.Now().Add(in.interval)
+	}
 }
 
-// scanMachine lists a machine's running executions and reads what is new in each one's
-// history.
-func (s *CallbackScan) scanMachine(ctx context.Context, m string) {
+// listRunning reads a machine's running executions: new ones are followed from their
+// first event, ended ones dropped. It reports whether the set changed.
+func (s *CallbackScan) listRunning(ctx context.Context, m string) bool {
 	var execs []types.ExecutionListItem
 	p := sfn.NewListExecutionsPaginator(s.api, &sfn.ListExecutionsInput{StateMachineArn: aws.String(m),
 		StatusFilter: types.ExecutionStatusRunning, MaxResults: 1000})
@@ -361,65 +428,27 @@ func (s *CallbackScan) scanMachine(ctx context.Context, m string) {
 		}
 		execs = append(execs, page.Executions...)
 	}
-	changed := false
-	if err == nil {
-		changed = s.follow(ctx, m, execs, &err)
-	}
 	if ctx.Err() != nil {
-		return
+		return false
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	in := s.infoOf(m)
 	in.err = err
-	switch {
-	case changed || err != nil:
-		in.interval = s.opts.MinInterval
-	default:
-		in.interval = min(in.interval+in.interval/2, s.opts.MaxInterval)
+	if err != nil {
+		return false
 	}
-	in.due = s.opts.Now().Add(in.interval)
-}
-
-// follow brings the machine's running executions up to date, and drops those that
-// ended. It reports whether anything changed; the first error is put in *err.
-func (s *CallbackScan) follow(ctx context.Context, m string, execs []types.ExecutionListItem, errp *error) bool {
 	changed := false
 	live := map[string]bool{}
 	for _, x := range execs {
 		arn := aws.ToString(x.ExecutionArn)
 		live[arn] = true
-		s.mu.Lock()
-		r := s.running[arn]
-		if r == nil {
-			r = &runningExec{machine: m, name: aws.ToString(x.Name), f: NewFollower(s.api, arn, FollowOptions{})}
-			s.running[arn] = r
+		if s.running[arn] == nil {
+			s.running[arn] = &runningExec{machine: m, name: aws.ToString(x.Name),
+				f: NewFollower(s.api, arn, FollowOptions{NoEndCheck: true}), interval: s.opts.MinInterval}
 			changed = true
 		}
-		s.mu.Unlock()
-		// Pages follow at once; one poll of the tail is enough for this turn.
-		for i := 0; i < 30; i++ {
-			p, err := r.f.Poll(ctx)
-			if err == nil && p.Retry != nil {
-				err = p.Retry
-			}
-			if err != nil {
-				if *errp == nil {
-					*errp = fmt.Errorf("reading the history of %s: %w", r.name, err)
-				}
-				break
-			}
-			if len(p.Events) > 0 {
-				r.events = append(r.events, p.Events...)
-				changed = true
-			}
-			if p.Done || p.Wait > 0 {
-				break
-			}
-		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	for arn, r := range s.running {
 		if r.machine == m && !live[arn] {
 			delete(s.running, arn)
@@ -428,6 +457,59 @@ func (s *CallbackScan) follow(ctx context.Context, m string, execs []types.Execu
 	}
 	return changed
 }
+
+// readHistory reads what is new in one running execution's history. An execution
+// whose history does not change is read less and less often (up to execMaxFactor times
+// the machines' longest interval); its machine's listing still notices when it ends.
+func (s *CallbackScan) readHistory(ctx context.Context, arn string) (machine string, changed bool) {
+	s.mu.Lock()
+	r := s.running[arn]
+	s.mu.Unlock()
+	if r == nil {
+		return "", false
+	}
+	var err error
+	// Pages follow at once; one poll of the tail is enough for this turn.
+	for i := 0; i < 30; i++ {
+		p, perr := r.f.Poll(ctx)
+		if perr == nil && p.Retry != nil {
+			perr = p.Retry
+		}
+		if perr != nil {
+			err = perr
+			break
+		}
+		if len(p.Events) > 0 {
+			r.events = append(r.events, p.Events...)
+			changed = true
+		}
+		if p.Done || p.Wait > 0 {
+			break
+		}
+	}
+	if ctx.Err() != nil {
+		return r.machine, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		if in := s.infoOf(r.machine); in.err == nil {
+			in.err = fmt.Errorf("reading the history of %s: %w", r.name, err)
+		}
+	}
+	switch {
+	case changed || err != nil:
+		r.interval = s.opts.MinInterval
+	default:
+		r.interval = min(r.interval+r.interval/2, execMaxFactor*s.opts.MaxInterval)
+	}
+	r.due = s.opts.Now().Add(r.interval)
+	return r.machine, changed
+}
+
+// execMaxFactor bounds how much more slowly than a machine an unchanging execution's
+// history is read.
+const execMaxFactor = 3
 
 func (s *CallbackScan) result() ScanResult {
 	s.mu.Lock()
@@ -451,6 +533,11 @@ func (s *CallbackScan) result() ScanResult {
 			}
 		}
 	}
+	for _, x := range s.running {
+		if d := x.due.Sub(now); next < 0 || d < next {
+			next = d
+		}
+	}
 	r.Complete = r.Described == r.Machines
 	switch {
 	case !r.Complete:
@@ -467,6 +554,9 @@ func (s *CallbackScan) result() ScanResult {
 		}
 		for _, cb := range CallbacksInHistory(in.def, arn, x.events) {
 			cb.StateMachineArn = x.machine
+			if tr, ok := s.api.(tokenRouter); ok && cb.Token != "" {
+				tr.RememberToken(cb.Token, arn)
+			}
 			r.Callbacks = append(r.Callbacks, cb)
 		}
 	}

@@ -135,31 +135,55 @@ func TestCallbackScanReadsOnlyMachinesThatCanWait(t *testing.T) {
 // idleCallsPerMinute runs a scan over an account for minutes of a fake clock, one step
 // each time the scan says one is due, and returns the calls per minute after the first.
 func idleCallsPerMinute(t testing.TB, machines, waiters, minutes int) (float64, int) {
+	return idleCallsPerMinuteWith(t, machines, waiters, 0, minutes)
+}
+
+// idleCallsPerMinuteWith also starts extra running executions on the first waiter.
+func idleCallsPerMinuteWith(t testing.TB, machines, waiters, extra, minutes int) (float64, int) {
 	svc := newService(t)
 	ep := &faults.Endpoint{Next: server.New(svc)}
 	c := awsClient(t, ep)
-	account(t, svc, machines, waiters)
-	clock := time.Unix(1e9, 0)
-	s := NewCallbackScan(c, ScanOptions{Now: func() time.Time { return clock }})
-	r := stepUntil(t, s, waiters)
-	first := ep.Calls("")
-	end := clock.Add(time.Duration(minutes) * time.Minute)
-	for clock.Before(end) {
-		clock = clock.Add(max(r.Next, time.Second))
-		var err error
-		if r, err = s.Step(ctx); err != nil {
+	first := account(t, svc, machines, waiters)
+	for i := 0; i < extra; i++ {
+		if _, err := svc.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(first[0]), Input: aws.String(`{}`)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return float64(ep.Calls("")-first) / float64(minutes), first
+	waiters += extra
+	clock := time.Unix(1e9, 0)
+	s := NewCallbackScan(c, ScanOptions{Now: func() time.Time { return clock }})
+	r := stepUntil(t, s, waiters)
+	firstCalls := ep.Calls("")
+	// Left open for minutes: the second half is counted, once the cadences have
+	// stretched as far as they go.
+	step := func(until time.Time) {
+		for clock.Before(until) {
+			clock = clock.Add(max(r.Next, time.Second))
+			var err error
+			if r, err = s.Step(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	step(clock.Add(time.Duration(minutes/2) * time.Minute))
+	settled := ep.Calls("")
+	step(clock.Add(time.Duration(minutes-minutes/2) * time.Minute))
+	return float64(ep.Calls("")-settled) / float64(minutes-minutes/2), firstCalls
 }
 
 // Left open on an account where nothing changes, the scan costs less and less.
 func TestCallbackScanIdleCallRate(t *testing.T) {
 	perMin, first := idleCallsPerMinute(t, 500, 5, 10)
-	t.Logf("500 machines, 5 waiting: first scan %d calls, then %.1f calls a minute", first, perMin)
+	t.Logf("500 machines, 5 waiting: first scan %d calls, then %.1f calls a minute (minutes 5 to 10)", first, perMin)
 	if perMin >= 30 {
 		t.Errorf("%.1f calls a minute while idle, want under 30", perMin)
+	}
+	// A hundred more executions waiting on one machine: each history is read less and
+	// less often (up to every 3 minutes), and the machine's listing sees them end.
+	perMin, first = idleCallsPerMinuteWith(t, 500, 5, 100, 20)
+	t.Logf("the same with 100 more executions waiting: first scan %d calls, then %.1f calls a minute (minutes 10 to 20)", first, perMin)
+	if perMin >= 60 {
+		t.Errorf("%.1f calls a minute while idle with 105 waiting executions, want under 60", perMin)
 	}
 }
 
@@ -168,11 +192,16 @@ func TestCallbackScanIdleCallRate(t *testing.T) {
 // default request budget. Reported: seconds until every waiting token is known, and the
 // calls made. Run with -benchtime=1x (one run takes tens of seconds).
 func BenchmarkCallbackScanFirstOpen(b *testing.B) {
+	b.Run("share=0.5", func(b *testing.B) { benchFirstOpen(b, 0.5) })
+	b.Run("share=1", func(b *testing.B) { benchFirstOpen(b, 1) })
+}
+
+func benchFirstOpen(b *testing.B, share float64) {
 	for b.Loop() {
 		b.StopTimer()
 		svc := newService(b)
 		ep := &faults.Endpoint{Next: server.New(svc), Latency: 250 * time.Millisecond}
-		c := awsClientWith(b, ep, NewBudget(Limits{}))
+		c := awsClientWith(b, ep, NewBudget(DefaultLimits(share)))
 		account(b, svc, 500, 5)
 		cache := &ScanCache{Path: filepath.Join(b.TempDir(), "cache.json")}
 		b.StartTimer()
@@ -214,5 +243,23 @@ func TestCallbackScanCacheSkipsDescribesOnTheNextOpen(t *testing.T) {
 	stepUntil(t, NewCallbackScan(c, ScanOptions{Cache: stale}), 2)
 	if n := ep.Calls("DescribeStateMachine"); n != 82 {
 		t.Errorf("after expiry: %d describes in all, want 82", n)
+	}
+}
+
+// Express machines cannot wait on a token: they are not even described.
+func TestCallbackScanSkipsExpressMachines(t *testing.T) {
+	svc := newService(t)
+	ep := &faults.Endpoint{Next: server.New(svc)}
+	c := awsClient(t, ep)
+	account(t, svc, 4, 1)
+	for i := 0; i < 3; i++ {
+		if _, err := svc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(fmt.Sprintf("x%d", i)),
+			Definition: aws.String(passDef), Type: "EXPRESS", RoleArn: aws.String("arn:aws:iam::123456789012:role/r")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := stepUntil(t, NewCallbackScan(c, ScanOptions{}), 1)
+	if n := ep.Calls("DescribeStateMachine"); n != 4 || r.Machines != 7 || r.Described != 7 {
+		t.Errorf("%d describes; result %+v", n, r)
 	}
 }

@@ -35,6 +35,7 @@ type App struct {
 	factory      BackendFactory
 	spec         BackendSpec
 	closeBackend func()
+	contexts     map[string]BackendSpec // the configuration file's, by name (:context)
 }
 
 // New returns the UI on the state machines screen. backend names what it talks to
@@ -49,7 +50,7 @@ func New(c *common.Common, backend string) *App {
 
 func (a *App) top() pages.Page { return a.stack[len(a.stack)-1] }
 
-func (a *App) Init() tea.Cmd { return tea.Batch(a.top().Init(), a.watchBackend()) }
+func (a *App) Init() tea.Cmd { return tea.Batch(a.top().Init(), a.watchBackend(), a.waitSources()) }
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -64,6 +65,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.logError(msg.Err)
 		a.status, a.statusErr = statusOf(msg.Err)+" (! shows it whole)", true
 		return a, nil
+	case pages.LogMsg:
+		a.logError(msg.Err)
+		return a, nil
 	case identifiedMsg:
 		return a, a.identified(msg)
 	case budgetTickMsg:
@@ -75,6 +79,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.back()
 	case backendMsg:
 		return a, a.useBackend(msg)
+	case sourcesMsg:
+		return a, a.onSources(msg)
+	case sourcesLoadedMsg:
+		a.status, a.statusErr = msg.text, msg.err
+		return a, a.top().Init()
 	case tea.MouseMsg:
 		return a, a.mouse(msg)
 	case tea.KeyPressMsg:
@@ -120,6 +129,13 @@ func (a *App) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		a.help = false
 		a.palette = newPalette(a.c, a.commands)
 		return nil, true
+	case key.Matches(k, pages.KeyCopy):
+		if cp, ok := a.top().(pages.Copier); ok {
+			if what, text, ok := cp.Copy(); ok {
+				return tea.Batch(tea.SetClipboard(text), func() tea.Msg { return pages.InfoMsg("Copied " + what) }), true
+			}
+		}
+		return nil, false // y means something else here (a confirmation)
 	case key.Matches(k, keys.Back):
 		if cl, ok := a.top().(pages.Clearer); ok && cl.ClearFilter() {
 			return nil, true
@@ -161,6 +177,11 @@ func (a *App) keys() []key.Binding {
 		return ks
 	}
 	shared := []key.Binding{a.c.Keys.Callbacks, a.c.Keys.Palette}
+	if cp, ok := a.top().(pages.Copier); ok {
+		if _, _, ok := cp.Copy(); ok {
+			shared = append([]key.Binding{pages.KeyCopy}, shared...)
+		}
+	}
 	if len(a.errs) > 0 {
 		shared = append(shared, keyErrors)
 	}

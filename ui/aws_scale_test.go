@@ -23,6 +23,13 @@ import (
 // AWS SDK as stepdeck --endpoint does: machines m000…, the first of them waiting on a
 // token with one running execution each.
 func faultyAccount(t *testing.T, machines, waiters int) (client.API, *faults.Endpoint, *service.Service) {
+	return faultyAccountNamed(t, "m", machines, waiters)
+}
+
+// faultyAccountNamed is faultyAccount with machines named prefix000…: two local services
+// share an account id and region, so only the names tell their ARNs apart (on AWS the
+// account or region does).
+func faultyAccountNamed(t *testing.T, prefix string, machines, waiters int) (client.API, *faults.Endpoint, *service.Service) {
 	t.Helper()
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
@@ -48,7 +55,7 @@ func faultyAccount(t *testing.T, machines, waiters int) (client.API, *faults.End
 		if i < waiters {
 			def = approvalDef
 		}
-		m, err := svc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(fmt.Sprintf("m%03d", i)),
+		m, err := svc.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(fmt.Sprintf("%s%03d", prefix, i)),
 			Definition: aws.String(def), RoleArn: aws.String("arn:aws:iam::123456789012:role/r")})
 		if err != nil {
 			t.Fatal(err)
@@ -158,5 +165,29 @@ func TestExecutionsListBeyondTheFirstPage(t *testing.T) {
 	mustContain(t, screen, "run-000")
 	if strings.Contains(screen, "(newest") {
 		t.Errorf("all 251 read, and the title still says newest: %s", screen)
+	}
+}
+
+// Two accounts shown together: each row names its context, the callbacks of both show
+// and are answered each in its own, an execution opens from either, and a context that
+// cannot be listed says so while the other's rows stay.
+func TestContextsShownTogether(t *testing.T) {
+	apiA, _, _ := faultyAccount(t, 3, 1)
+	apiB, epB, _ := faultyAccountNamed(t, "s", 2, 1)
+	multi := client.NewMulti([]client.Named{{Name: "prod-eu", API: apiA}, {Name: "staging", API: apiB}})
+	a := New(fixedCommon(multi, 140, 30), "contexts prod-eu + staging")
+	drain(a, a.Init())
+	mustContain(t, a.Render(), "Context", "prod-eu", "staging", "m002")
+	press(a, "c")
+	mustContain(t, a.Render(), "prod-eu/m000", "staging/s000")
+	press(a, "a", "ctrl+s", "y")
+	mustContain(t, statusLine(a), "approve Ask: sent")
+	press(a, "esc", "esc")
+	epB.Set(func(e *faults.Endpoint) { e.Rules = []*faults.Rule{{Op: "ListStateMachines", Status: 403}} })
+	press(a, "r")
+	screen := a.Render()
+	mustContain(t, screen, "⚠ context staging: access denied: needs states:ListStateMachines", "prod-eu")
+	if strings.Contains(screen, "staging  ") {
+		t.Errorf("the denied context's rows still show:\n%s", screen)
 	}
 }

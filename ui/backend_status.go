@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"sort"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -19,8 +21,27 @@ type identifiedMsg struct {
 	err     error
 }
 
-// budgetTickMsg re-reads what the request budget of api is doing.
-type budgetTickMsg struct{ api *client.AWS }
+// budgetTickMsg re-reads what the request budgets of api are doing.
+type budgetTickMsg struct{ api client.API }
+
+// budgetsOf are the request budgets behind an API, by context name ("" for one AWS
+// backend); none for the local engine.
+func budgetsOf(api client.API) map[string]*client.Budget {
+	if a, ok := client.AWSOf(api); ok { // through WithExpress
+		return map[string]*client.Budget{"": a.Budget}
+	}
+	switch a := api.(type) {
+	case *client.Multi:
+		out := map[string]*client.Budget{}
+		for _, n := range a.Contexts() {
+			if aws, ok := client.AWSOf(n.API); ok {
+				out[n.Name] = aws.Budget
+			}
+		}
+		return out
+	}
+	return nil
+}
 
 // budgetEvery is how often the status line re-reads the request budget.
 const budgetEvery = time.Second
@@ -29,12 +50,17 @@ const budgetEvery = time.Second
 // backend: the account (sts:GetCallerIdentity, once; this also tells at once when the
 // credentials are missing or expired) and the request budget's state.
 func (a *App) watchBackend() tea.Cmd {
-	aws, ok := client.AWSOf(a.c.API) // through WithExpress
-	if !ok {
-		return nil
+	api := a.c.API
+	var tickCmd tea.Cmd
+	if len(budgetsOf(api)) > 0 {
+		tickCmd = tea.Tick(budgetEvery, func(time.Time) tea.Msg { return budgetTickMsg{api} })
+	}
+	aws, ok := client.AWSOf(api) // through WithExpress
+	if !ok || a.c.Local {
+		// The local engine through stepdeck serve keeps the name it was given.
+		return tickCmd
 	}
 	a.backend = aws.Where.String()
-	tickCmd := tea.Tick(budgetEvery, func(time.Time) tea.Msg { return budgetTickMsg{aws} })
 	if aws.Where.Endpoint != "" {
 		return tickCmd
 	}
@@ -52,7 +78,7 @@ func (a *App) identified(m identifiedMsg) tea.Cmd {
 	}
 	if m.err != nil {
 		a.logError(m.err)
-		a.status, a.statusErr = "AWS credentials: "+statusOf(m.err)+" (! shows it whole)", true
+		a.status, a.statusErr = "checking the account (sts:GetCallerIdentity): "+statusOf(m.err)+" (! shows it whole)", true
 		return nil
 	}
 	a.backend = m.api.Where.String()
@@ -60,9 +86,24 @@ func (a *App) identified(m identifiedMsg) tea.Cmd {
 }
 
 func (a *App) budgetTick(m budgetTickMsg) tea.Cmd {
-	if a.c.API != client.API(m.api) {
+	if a.c.API != m.api {
 		return nil
 	}
-	a.holding = m.api.Budget.Status().Holding()
+	budgets := budgetsOf(m.api)
+	names := make([]string, 0, len(budgets))
+	for n := range budgets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var parts []string
+	for _, n := range names {
+		if h := budgets[n].Status().Holding(); h != "" {
+			if n != "" {
+				h = n + ": " + h
+			}
+			parts = append(parts, h)
+		}
+	}
+	a.holding = strings.Join(parts, " │ ")
 	return tea.Tick(budgetEvery, func(time.Time) tea.Msg { return budgetTickMsg{m.api} })
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -16,6 +17,8 @@ import (
 type BackendSpec struct {
 	Local                     bool
 	Profile, Region, Endpoint string
+	// AllContexts: every context of the configuration file at once.
+	AllContexts bool
 }
 
 // aws is the spec that :region, :profile and :endpoint start from: the current AWS
@@ -31,6 +34,9 @@ func (s BackendSpec) aws() BackendSpec {
 func (s BackendSpec) String() string {
 	if s.Local {
 		return "local"
+	}
+	if s.AllContexts {
+		return "every context"
 	}
 	var parts []string
 	for _, p := range [][2]string{{"profile", s.Profile}, {"region", s.Region}, {"endpoint", s.Endpoint}} {
@@ -107,4 +113,32 @@ func (a *App) useBackend(m backendMsg) tea.Cmd {
 	a.status, a.statusErr = "Now on "+m.name, false
 	a.holding = ""
 	return tea.Batch(a.top().Init(), a.watchBackend())
+}
+
+// AddContext makes a named backend of the configuration file one :context away.
+func (a *App) AddContext(name string, spec BackendSpec) {
+	if a.contexts == nil {
+		a.contexts = map[string]BackendSpec{}
+		a.AddCommand(Command{Name: "contexts", Help: "every context of the configuration file at once", Run: func(a *App, _ string) tea.Cmd {
+			return a.switchBackend(BackendSpec{AllContexts: true})
+		}})
+		a.AddCommand(Command{Name: "context", Arg: "NAME", Args: a.contextNames,
+			Help: "switch to a context of the configuration file", Run: func(a *App, arg string) tea.Cmd {
+				s, ok := a.contexts[arg]
+				if !ok {
+					return func() tea.Msg { return pages.ErrMsg{Err: fmt.Errorf("no context %q in the configuration file", arg)} }
+				}
+				return a.switchBackend(s)
+			}})
+	}
+	a.contexts[name] = spec
+}
+
+func (a *App) contextNames() []string {
+	names := make([]string, 0, len(a.contexts))
+	for n := range a.contexts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }

@@ -39,6 +39,7 @@ func defaultCommands() []Command {
 			return a.switchBackend(s)
 		}},
 		debugCommand(),
+		loadCommand(),
 		{Name: "help", Help: "the keys of this screen", Run: func(a *App, _ string) tea.Cmd {
 			a.help = true
 			return nil

@@ -247,3 +247,23 @@ func TestSwitchToFailingBackendSaysSo(t *testing.T) {
 		t.Fatalf("still loading:\n%s", screen)
 	}
 }
+
+// The configuration file's contexts are one :context away, completed by name.
+func TestPaletteSwitchesToAContext(t *testing.T) {
+	api := localAPI(t)
+	f := &fakeBackends{api: localAPI(t)}
+	a := New(fixedCommon(api, 100, 30), "local").WithBackends(f.open, BackendSpec{Local: true}, nil)
+	a.AddContext("prod-eu", BackendSpec{Profile: "prod", Region: "eu-west-1"})
+	a.AddContext("serve", BackendSpec{Endpoint: "http://127.0.0.1:8083"})
+	drain(a, a.Init())
+	press(a, ":")
+	typeText(a, "context pr")
+	press(a, "tab", "enter")
+	if len(f.asked) != 1 || f.asked[0] != (BackendSpec{Profile: "prod", Region: "eu-west-1"}) {
+		t.Fatalf("asked %+v", f.asked)
+	}
+	press(a, ":")
+	typeText(a, "context nowhere")
+	press(a, "enter")
+	mustContain(t, statusLine(a), `no context "nowhere" in the configuration file`)
+}

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
@@ -30,14 +28,14 @@ type debugOptions struct {
 func newDebugCommand() *cobra.Command {
 	var o debugOptions
 	cmd := &cobra.Command{
-		Use:   "debug FILE",
+		Use:   "debug PATH",
 		Short: "Step through a state machine definition in the TUI, with breakpoints",
 		Long: `Open the terminal UI in debugger mode on a definition: the execution starts paused
 before its first state. Step (n), step over a Parallel or Map (o), continue to the next
 breakpoint (g), set breakpoints on the graph (b), edit a state's input before it runs (e),
 skip a Wait or retry delay (w), answer tasks by hand (a, x), restart at a state (R).
 Tasks run on the mocks, handlers and Lambda endpoint given; any other task waits for an
-answer by hand.`,
+answer by hand. PATH is any source run takes; --state-machine picks one of several.`,
 		Example: `  stepdeck debug flow.asl.json --input @input.json
   stepdeck debug flow.asl.json --mock-config MockConfigFile.json --test-case HappyPath --break Charge`,
 		Args: cobra.ExactArgs(1),
@@ -47,6 +45,7 @@ answer by hand.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.run.input, "input", "{}", "execution input: JSON text, or @FILE to read it from a file")
+	f.StringVar(&o.run.stateMachine, "state-machine", "", "the state machine to debug when PATH holds several (its name or logical id)")
 	f.StringVar(&o.run.machineName, "state-machine-name", "", "state machine name, for the mock config (default: the file name)")
 	f.Float64Var(&o.run.timeScale, "time-scale", 1, "multiply Wait and retry delays by this factor (0: no waiting)")
 	f.StringVar(&o.run.mockConfig, "mock-config", os.Getenv(mock.EnvVar), "Step Functions Local mock config file; default $"+mock.EnvVar)
@@ -61,17 +60,13 @@ answer by hand.`,
 
 // newDebugSession parses the file and starts a session paused before its first state.
 func newDebugSession(file string, o debugOptions) (*debug.Session, error) {
-	data, err := os.ReadFile(file)
+	m, err := pickMachine(file, o.run.stateMachine)
 	if err != nil {
-		return nil, usageError("%v", err)
+		return nil, err
 	}
-	def, err := asl.Parse(data)
+	def, err := parseMachine(m, "STANDARD")
 	if err != nil {
-		var de *asl.Error
-		if errors.As(err, &de) {
-			return nil, usageError("%s is not a valid definition:\n%s", file, strings.TrimRight(de.Report(), "\n"))
-		}
-		return nil, usageError("%v", err)
+		return nil, err
 	}
 	_, input, err := readInput(o.run.input)
 	if err != nil {
@@ -82,7 +77,7 @@ func newDebugSession(file string, o debugOptions) (*debug.Session, error) {
 	}
 	machine := o.run.machineName
 	if machine == "" {
-		machine = machineNameFromFile(file)
+		machine = m.Name
 	}
 	for _, b := range o.breakpoints {
 		if def.Find(b) == nil {
@@ -93,7 +88,7 @@ func newDebugSession(file string, o debugOptions) (*debug.Session, error) {
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
-	s, err := debug.New(debug.Config{Definition: def, Source: string(data), Name: machine, Input: input, NewTasks: newTasks,
+	s, err := debug.New(debug.Config{Definition: def, Source: string(m.Definition), Name: machine, Input: input, NewTasks: newTasks,
 		TimeScale: o.run.timeScale, Breakpoints: o.breakpoints})
 	if err != nil {
 		return nil, err

@@ -39,22 +39,30 @@ AWS or against the local Step Functions engine built into this binary.
 
 Run with no command on a terminal to open the terminal UI (stepdeck tui), on the local
 engine with the bundled examples, or on AWS with --profile/--region/--endpoint.
+stepdeck PATH... opens it on the local engine with the state machines of those files:
+ASL (JSON or YAML), SAM or CloudFormation templates, CDK cloud assemblies, folders.
 Other commands:
-  stepdeck tui             open the terminal UI (the default on a terminal)
-  stepdeck run FILE        run a state machine definition locally and print its history
-  stepdeck validate FILE   check definitions and print AWS-style diagnostics
-  stepdeck graph FILE      draw a state machine, with an execution's statuses
+  stepdeck tui [PATH...]   open the terminal UI (the default on a terminal)
+  stepdeck run PATH        run a state machine definition locally and print its history
+  stepdeck validate PATH   check definitions and print AWS-style diagnostics
+  stepdeck graph PATH      draw a state machine, with an execution's statuses
   stepdeck eval EXPR       evaluate JSONata, JSONPath or an intrinsic against stdin
   stepdeck serve           serve the local engine over the Step Functions HTTP API
   stepdeck replay          re-run a recorded execution against a changed definition
-  stepdeck debug FILE      step through a definition in the terminal UI, with breakpoints`,
+  stepdeck debug PATH      step through a definition in the terminal UI, with breakpoints`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// stepdeck PATH... opens the UI on those files (see stepdeck tui).
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// Only a person at a terminal gets the UI; scripts and CI keep the help.
 			if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
+				if len(args) > 0 {
+					return usageError("unknown command %q: the UI (stepdeck PATH...) needs a terminal; stepdeck --help lists the commands", args[0])
+				}
 				return cmd.Help()
 			}
+			tui.paths = args
 			return runTUI(cmd.Context(), tui)
 		},
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,9 +18,9 @@ import (
 
 func newReplayCommand() *cobra.Command {
 	var histories []string
-	var definitionFile, output string
+	var definitionFile, output, stateMachine string
 	cmd := &cobra.Command{
-		Use:   "replay --history FILE|DIR [--history ...] --definition FILE",
+		Use:   "replay --history FILE|DIR [--history ...] --definition PATH",
 		Short: "Re-run recorded executions against a definition and report every difference",
 		Long: `Re-run recorded executions (AWS or local) against a definition, locally, with every task's
 result taken from the recorded history, and report how each new run departs from its
@@ -48,7 +47,7 @@ it), the output of 'stepdeck run -o json', or a bare array of events.`,
 			if output != "text" && output != "json" {
 				return usageError("--output must be text or json, not %q", output)
 			}
-			def, err := readReplayDefinition(definitionFile)
+			def, err := readReplayDefinition(definitionFile, stateMachine)
 			if err != nil {
 				return err
 			}
@@ -85,25 +84,20 @@ it), the output of 'stepdeck run -o json', or a bare array of events.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&histories, "history", nil, "a recorded execution history (JSON), or a folder of them; repeatable")
-	cmd.Flags().StringVar(&definitionFile, "definition", "", "the definition to replay them on")
+	cmd.Flags().StringVar(&definitionFile, "definition", "", "the definition to replay them on: an ASL file, a template, a cloud assembly or a folder")
+	cmd.Flags().StringVar(&stateMachine, "state-machine", "", "the state machine of --definition when it holds several (its name or logical id)")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
 	return cmd
 }
 
-func readReplayDefinition(path string) (*asl.Definition, error) {
-	data, err := os.ReadFile(path)
+// readReplayDefinition loads the definition from any source (an ASL file, a template,
+// a cloud assembly, a folder), the machine --state-machine names when it holds several.
+func readReplayDefinition(path, stateMachine string) (*asl.Definition, error) {
+	m, err := pickMachine(path, stateMachine)
 	if err != nil {
-		return nil, usageError("%v", err)
+		return nil, err
 	}
-	def, err := asl.Parse(data)
-	if err != nil {
-		var de *asl.Error
-		if errors.As(err, &de) {
-			return nil, usageError("%s is not a valid definition:\n%s", path, strings.TrimRight(de.Report(), "\n"))
-		}
-		return nil, usageError("%v", err)
-	}
-	return def, nil
+	return parseMachine(m, "STANDARD")
 }
 
 // historyFiles expands folders into the *.json files they hold, sorted by name.

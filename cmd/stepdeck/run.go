@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -16,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/stepdeck/stepdeck/interpreter/arn"
-	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/ids"
 	"github.com/stepdeck/stepdeck/interpreter/localtask"
@@ -25,42 +23,53 @@ import (
 )
 
 type runOptions struct {
-	input       string
-	typ         string
-	machineName string
-	name        string
-	timeScale   float64
-	output      string
-	account     string
-	region      string
-	roleArn     string
-	history     bool
-	mockConfig  string
-	testCase    string
-	handlers    string
-	lambda      string
+	stateMachine string // which machine of a source that holds several
+	typeGiven    bool   // --type was given: it overrides the source's type
+	input        string
+	typ          string
+	machineName  string
+	name         string
+	timeScale    float64
+	output       string
+	account      string
+	region       string
+	roleArn      string
+	history      bool
+	mockConfig   string
+	testCase     string
+	handlers     string
+	lambda       string
 }
 
 func newRunCommand() *cobra.Command {
 	var o runOptions
 	cmd := &cobra.Command{
-		Use:   "run FILE",
+		Use:   "run PATH",
 		Short: "Run a state machine definition on the local engine",
 		Long: `Run a state machine definition on the local engine, headless, and print its history and
 result. Exit status: 0 when the execution succeeded, 1 when it did not, 2 for a bad
-definition or bad input.`,
+definition or bad input.
+
+PATH is an ASL file (JSON or YAML), a SAM or CloudFormation template, a CDK cloud
+assembly or a folder; --state-machine picks one when it holds several. A template's
+machine runs under its name (Name, StateMachineName, else its logical id) and type, and
+its references to deployed resources are placeholders (a function's ARN becomes
+arn:aws:lambda:us-east-1:123456789012:function:LOGICAL_ID) that --handlers can name.`,
 		Example: `  stepdeck run flow.asl.json --input '{"orderId": 42}'
   stepdeck run flow.asl.json --input @input.json --output json | jq .execution.status
-  stepdeck run flow.asl.json --time-scale 0      # Wait states pass at once`,
+  stepdeck run flow.asl.json --time-scale 0      # Wait states pass at once
+  stepdeck run template.yaml --state-machine SignOffMachine --mock-config mocks.json --test-case HappyPath`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.typeGiven = cmd.Flags().Changed("type")
 			return runDefinition(cmd.Context(), cmd.OutOrStdout(), args[0], o)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.input, "input", "{}", "execution input: JSON text, or @FILE to read it from a file")
-	f.StringVar(&o.typ, "type", "STANDARD", "state machine type: STANDARD or EXPRESS")
-	f.StringVar(&o.machineName, "state-machine-name", "", "state machine name (default: the file name)")
+	f.StringVar(&o.typ, "type", "STANDARD", "state machine type: STANDARD or EXPRESS (default: the type a template declares)")
+	f.StringVar(&o.stateMachine, "state-machine", "", "the state machine to run when PATH holds several (its name or logical id)")
+	f.StringVar(&o.machineName, "state-machine-name", "", "state machine name (default: the template's name for it, else the file name)")
 	f.StringVar(&o.name, "name", "", "execution name (default: a random UUID)")
 	f.Float64Var(&o.timeScale, "time-scale", 1, "multiply Wait and retry delays by this factor (0: no waiting)")
 	f.StringVarP(&o.output, "output", "o", "text", "output format: text or json")
@@ -99,21 +108,21 @@ func readInput(spec string) (string, value.Value, error) {
 }
 
 func runDefinition(ctx context.Context, out io.Writer, file string, o runOptions) error {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return usageError("%v", err)
-	}
-	typ := types.StateMachineType(strings.ToUpper(o.typ))
-	if typ != types.StateMachineTypeStandard && typ != types.StateMachineTypeExpress {
+	if t := strings.ToUpper(o.typ); t != "STANDARD" && t != "EXPRESS" {
 		return usageError("--type must be STANDARD or EXPRESS, not %q", o.typ)
 	}
-	def, err := asl.ParseFor(data, string(typ))
+	m, err := pickMachine(file, o.stateMachine)
 	if err != nil {
-		var de *asl.Error
-		if errors.As(err, &de) {
-			return usageError("%s is not a valid definition:\n%s", file, strings.TrimRight(de.Report(), "\n"))
-		}
-		return usageError("%v", err)
+		return err
+	}
+	t, err := machineType(m, o.typ, o.typeGiven)
+	if err != nil {
+		return err
+	}
+	typ := types.StateMachineType(t)
+	def, err := parseMachine(m, t)
+	if err != nil {
+		return err
 	}
 	inputText, input, err := readInput(o.input)
 	if err != nil {
@@ -127,7 +136,7 @@ func runDefinition(ctx context.Context, out io.Writer, file string, o runOptions
 	}
 	machine := o.machineName
 	if machine == "" {
-		machine = machineNameFromFile(file)
+		machine = m.Name
 	}
 	name := o.name
 	if name == "" {
@@ -140,6 +149,9 @@ func runDefinition(ctx context.Context, out io.Writer, file string, o runOptions
 	}
 	loc := arn.Location{Partition: "aws", Region: o.region, Account: o.account}
 	role := o.roleArn
+	if role == "" {
+		role = m.RoleArn
+	}
 	if role == "" {
 		role = loc.Role("stepdeck-local-execution")
 	}
@@ -179,33 +191,6 @@ func runDefinition(ctx context.Context, out io.Writer, file string, o runOptions
 		return &exitError{code: 1}
 	}
 	return nil
-}
-
-func machineNameFromFile(file string) string {
-	base := filepath.Base(file)
-	for {
-		ext := filepath.Ext(base)
-		if ext == "" || ext == base {
-			break
-		}
-		base = strings.TrimSuffix(base, ext)
-	}
-	var b strings.Builder
-	for _, r := range base {
-		if arn.ValidName(string(r)) {
-			b.WriteRune(r)
-		} else {
-			b.WriteRune('-')
-		}
-	}
-	if b.Len() == 0 {
-		return "local"
-	}
-	s := b.String()
-	if utf8.RuneCountInString(s) > 80 {
-		s = string([]rune(s)[:80])
-	}
-	return s
 }
 
 // taskHandlers builds what runs Task states: command handlers, a Lambda endpoint, and

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -33,6 +37,10 @@ type serveOptions struct {
 	lambda      string
 	account     string
 	region      string
+	logLevel    string
+	logFormat   string
+	retention   int // days
+	compact     bool
 }
 
 // defaultDataDir is $XDG_DATA_HOME/stepdeck, or ~/.local/share/stepdeck.
@@ -85,15 +93,47 @@ Ctrl-C finishes the requests in flight and closes the store cleanly.`,
 	f.StringVar(&o.lambda, "lambda-endpoint", os.Getenv("LAMBDA_ENDPOINT"), "a Lambda-compatible endpoint for Lambda tasks; default $LAMBDA_ENDPOINT")
 	f.StringVar(&o.account, "account", arn.Local.Account, "account id in ARNs")
 	f.StringVar(&o.region, "region", arn.Local.Region, "region in ARNs")
+	f.BoolVar(&o.compact, "compact", false, "compact the store file (give back the space of deleted executions) and exit; stop the server first")
+	f.IntVar(&o.retention, "retention-days", 90, "remove closed executions this many days after they stop, as AWS does after 90; 0 keeps them")
+	f.StringVar(&o.logLevel, "log-level", "info", "log requests at this level and above: debug, info (one line per request), warn, error (server failures only)")
+	f.StringVar(&o.logFormat, "log-format", "text", "log line format on stderr: text or json")
 	return cmd
 }
 
+// requestLogger is serve's logger on stderr.
+func requestLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil || !slices.Contains([]string{"debug", "info", "warn", "error"}, strings.ToLower(level)) {
+		return nil, usageError("--log-level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usageError("--log-format %q: want text or json", format)
+}
+
 func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
+	if o.compact {
+		before, after, err := store.Compact(filepath.Join(o.dataDir, "stepdeck.db"))
+		if err != nil {
+			return &exitError{code: 1, err: err}
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "stepdeck: compacted %s from %d to %d bytes\n", filepath.Join(o.dataDir, "stepdeck.db"), before, after)
+		return nil
+	}
+	log, err := requestLogger(cmd.ErrOrStderr(), o.logLevel, o.logFormat)
+	if err != nil {
+		return err
+	}
 	host, _, err := net.SplitHostPort(o.addr)
 	if err != nil {
 		return usageError("--addr %q: %v", o.addr, err)
 	}
-	if ip := net.ParseIP(host); !(host == "localhost" || (ip != nil && ip.IsLoopback())) {
+	if !server.LoopbackHost(host) {
 		if !o.allowRemote {
 			return usageError("--addr %s is not a loopback address: anyone who can reach it could run and answer your executions; add --allow-remote if that is what you want", o.addr)
 		}
@@ -102,12 +142,15 @@ func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
 	if o.timeScale < 0 {
 		return usageError("--time-scale must not be negative")
 	}
+	if o.retention < 0 {
+		return usageError("--retention-days must not be negative")
+	}
 	reg, err := taskHandlers(runOptions{lambda: o.lambda, handlers: o.handlers, region: o.region}, "", nil)
 	if err != nil {
 		return usageError("%v", err)
 	}
 	cfg := service.Config{Location: arn.Location{Partition: "aws", Region: o.region, Account: o.account}, TimeScale: o.timeScale,
-		Handlers: reg, Clock: engine.RealClock{}}
+		Handlers: reg, Clock: engine.RealClock{}, Retention: time.Duration(o.retention) * 24 * time.Hour}
 	if o.mockConfig != "" {
 		mc, err := mock.Load(o.mockConfig)
 		if err != nil {
@@ -127,12 +170,19 @@ func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
 	}
 	defer svc.Close()
 
-	ln, err := net.Listen("tcp", o.addr)
+	ln, err := server.Listen(o.addr, server.MaxConnections)
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}
+	// On a loopback address, requests must name a loopback host too (DNS rebinding).
 	// The CloudWatch Logs API on the same port holds what Express executions logged.
-	srv := &http.Server{Handler: server.WithLogs(server.New(svc), server.NewLogs(svc.Logs())), ReadHeaderTimeout: 10 * time.Second}
+	srv := server.NewHTTPServer(server.WithLogs(server.New(svc), server.NewLogs(svc.Logs())), server.Options{AllowAnyHost: o.allowRemote, Log: log})
+	// A UI opened on this data directory finds the endpoint here.
+	if remove, err := writeServeAddr(o.dataDir, "http://"+ln.Addr().String()); err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "stepdeck: could not record the address in the data directory (%v): the UI will not find this server by itself\n", err)
+	} else {
+		defer remove()
+	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "stepdeck: serving the Step Functions API on http://%s (store %s)\n", ln.Addr(), st.Path())
 	fmt.Fprintf(cmd.ErrOrStderr(), "  try: aws --endpoint-url http://%s stepfunctions list-state-machines\n", ln.Addr())
 
@@ -147,6 +197,9 @@ func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
 		}
 	case <-ctx.Done():
 		fmt.Fprintln(cmd.ErrOrStderr(), "stepdeck: shutting down")
+		// Long polls end now with an empty answer, as one that finds no task does,
+		// so that the requests in flight can finish.
+		svc.Drain()
 		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = srv.Shutdown(shutdown)

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/value"
+	"github.com/stepdeck/stepdeck/ui"
 )
 
 // buildStepdeck compiles the command once per test run.
@@ -163,4 +164,115 @@ func waitForEnd(t *testing.T, c *sfn.Client, execArn string) *sfn.DescribeExecut
 	}
 	t.Fatalf("%s did not end", execArn)
 	return nil
+}
+
+// TestServeAnswersLongPollsOnSIGTERM: a worker polling GetActivityTask when the server
+// gets SIGTERM is answered at once with no task, and the server exits promptly.
+func TestServeAnswersLongPollsOnSIGTERM(t *testing.T) {
+	bin := buildStepdeck(t)
+	cmd, url := startServe(t, bin, t.TempDir())
+	c := sdkClient(url)
+	act, err := c.CreateActivity(context.Background(), &sfn.CreateActivityInput{Name: aws.String("work")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		out *sfn.GetActivityTaskOutput
+		err error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		out, err := c.GetActivityTask(context.Background(), &sfn.GetActivityTaskInput{ActivityArn: act.ActivityArn})
+		got <- answer{out, err}
+	}()
+	time.Sleep(300 * time.Millisecond) // the poll waits
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case a := <-got:
+		if a.err != nil || a.out.TaskToken != nil {
+			t.Fatalf("the poller got %+v, %v; want an empty answer", a.out, a.err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the long poll was not answered within 3s of SIGTERM")
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("serve exited with %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("serve did not exit within 5s of SIGTERM")
+	}
+}
+
+func TestServeLogFlags(t *testing.T) {
+	for _, args := range [][]string{{"--log-level", "loud"}, {"--log-format", "xml"}} {
+		var stderr strings.Builder
+		cmd := newRootCommand()
+		cmd.SetArgs(append([]string{"serve", "--data-dir", t.TempDir(), "--addr", "127.0.0.1:0"}, args...))
+		cmd.SetErr(&stderr)
+		cmd.SetOut(&stderr)
+		if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("%v: %v, want an error naming %s", args, err, args[0])
+		}
+	}
+	for _, level := range []string{"debug", "info", "warn", "error"} {
+		if _, err := requestLogger(&strings.Builder{}, level, "json"); err != nil {
+			t.Errorf("--log-level %s: %v", level, err)
+		}
+	}
+}
+
+func TestServeCompact(t *testing.T) {
+	dir := t.TempDir()
+	var stderr strings.Builder
+	cmd := newRootCommand()
+	cmd.SetArgs([]string{"serve", "--compact", "--data-dir", dir})
+	cmd.SetErr(&stderr)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr.String(), "compacted") {
+		t.Fatalf("said %q", stderr.String())
+	}
+}
+
+// One store, two front ends: with stepdeck serve holding the data directory, the UI's
+// local backend on it talks to that serve over HTTP instead of refusing; once serve
+// has stopped, the record of its address is gone.
+func TestUIOnADataDirServeHolds(t *testing.T) {
+	bin := buildStepdeck(t)
+	dir := t.TempDir()
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	serve, url := startServe(t, bin, dir)
+	if got, err := readServeAddr(dir); err != nil || got != url {
+		t.Fatalf("recorded %q, %v; serve says %s", got, err, url)
+	}
+	api, name, closeFn, err := backendFactory(tuiOptions{dataDir: dir, timeScale: 0}, nil)(context.Background(), ui.BackendSpec{Local: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closeFn != nil {
+		defer closeFn()
+	}
+	if want := "local engine via stepdeck serve " + strings.TrimPrefix(url, "http://"); name != want {
+		t.Errorf("name %q, want %q", name, want)
+	}
+	// The examples were seeded through serve, into its store.
+	out, err := sdkClient(url).ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{})
+	if err != nil || len(out.StateMachines) == 0 {
+		t.Fatalf("machines through serve: %v %v", err, out)
+	}
+	if _, err := api.ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{}); err != nil {
+		t.Fatal(err)
+	}
+	serve.Process.Signal(syscall.SIGTERM)
+	serve.Wait()
+	if _, err := readServeAddr(dir); err == nil {
+		t.Error("the address is still recorded after serve stopped")
+	}
 }

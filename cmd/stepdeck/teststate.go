@@ -33,6 +33,7 @@ type testStateOptions struct {
 	errorCausedByState, itemReaderData                       string
 	revealSecrets                                            bool
 	handlers, lambda                                         string
+	stateMachine                                             string
 }
 
 func newTestStateCommand() *cobra.Command {
@@ -47,7 +48,9 @@ Parameters (or Arguments), the result, after ResultSelector, after ResultPath, t
 error and what Retry or Catch does with it. It answers as AWS's TestState API does, with
 the local service's implementation of it.
 
-FILE is one state's JSON, or a whole definition with --state NAME to pick the state.
+FILE is one state's JSON, or a whole definition with --state NAME to pick the state: an
+ASL file (JSON or YAML), a SAM or CloudFormation template, a CDK cloud assembly or a
+folder, with --state-machine NAME when it holds several machines.
 A Task, Map or Parallel needs a mocked result (--mock-result) or error (--mock-error):
 test-state calls no service. --output json prints TestState's answer as the API does.
 Exit status 0 when the state succeeds (or its error is caught), 1 when it fails or would
@@ -62,6 +65,7 @@ be retried, 2 for bad input.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.state, "state", "", "the state to test, when FILE is a whole definition")
+	f.StringVar(&o.stateMachine, "state-machine", "", "the state machine of FILE when it holds several (its name or logical id)")
 	f.StringVar(&o.input, "input", "{}", "the state's input: JSON text, or @FILE")
 	f.StringVar(&o.variables, "variables", "", "workflow variables before the state runs: a JSON object, or @FILE")
 	f.StringVar(&o.context, "context", "", "the context object ($$), or the parts of it to set: a JSON object, or @FILE")
@@ -101,11 +105,46 @@ func jsonArg(name, spec string) (*string, error) {
 	return &text, nil
 }
 
+// testStateSource reads FILE: a JSON file that is one state or a definition as it is;
+// any other source (YAML, a template, a cloud assembly, a folder) through the source
+// loader, for the definition of the machine it holds.
+func testStateSource(file, stateMachine string) ([]byte, error) {
+	st, err := os.Stat(file)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	if !st.IsDir() && strings.HasSuffix(strings.ToLower(file), ".json") && stateMachine == "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, usageError("%v", err)
+		}
+		if doc, err := value.Parse(data); err != nil || !isTemplateJSON(doc) {
+			return data, nil
+		}
+	}
+	m, err := pickMachine(file, stateMachine)
+	if err != nil {
+		return nil, err
+	}
+	return m.Definition, nil
+}
+
+// isTemplateJSON tells a CloudFormation template from a state or a definition.
+func isTemplateJSON(doc value.Value) bool {
+	obj, ok := doc.(*value.Object)
+	if !ok {
+		return false
+	}
+	_, res := obj.Get("Resources")
+	_, states := obj.Get("States")
+	return res && !states
+}
+
 // testStateInput builds the TestState request from the command line.
 func testStateInput(file string, o testStateOptions) (*sfn.TestStateInput, string, error) {
-	data, err := os.ReadFile(file)
+	data, err := testStateSource(file, o.stateMachine)
 	if err != nil {
-		return nil, "", usageError("%v", err)
+		return nil, "", err
 	}
 	doc, err := value.Parse(data)
 	if err != nil {

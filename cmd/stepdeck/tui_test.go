@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"github.com/stepdeck/stepdeck/client/config"
 	"github.com/stepdeck/stepdeck/ui"
 )
 
@@ -102,5 +103,57 @@ func TestDivertStderr(t *testing.T) {
 	restore()
 	if left, _ := filepath.Glob(filepath.Join(os.Getenv("TMPDIR"), "stepdeck-tui-*")); len(left) != 1 {
 		t.Fatalf("files %v, want only the first run's", left)
+	}
+}
+
+// Given files, the local engine starts without the bundled examples: the files' machines
+// are the show.
+func TestBackendFactoryWithPathsSeedsNothing(t *testing.T) {
+	o := tuiOptions{dataDir: filepath.Join(t.TempDir(), "data"), paths: []string{samApp}}
+	api, _, closeFn, err := backendFactory(o, nil)(context.Background(), ui.BackendSpec{Local: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+	out, err := api.ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{})
+	if err != nil || len(out.StateMachines) != 0 {
+		t.Fatalf("%d machines, %v", len(out.StateMachines), err)
+	}
+}
+
+// Bad paths and paths with AWS flags are refused before the UI starts; off a terminal,
+// stepdeck PATH says the UI needs one.
+func TestTUIPathsAreChecked(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"tui", filepath.Join(t.TempDir(), "nope.yaml")}, "no such file"},
+		{[]string{"tui", samApp, "--region", "eu-west-1"}, "local engine"},
+		{[]string{samApp}, "needs a terminal"},
+	} {
+		if _, code, err := execute(t, c.args...); code != 2 || err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: exit %d, %v (want %q)", c.args, code, err, c.want)
+		}
+	}
+}
+
+// With no flag naming a backend, the configuration file's default context is opened,
+// and read_only there makes the UI read-only.
+func TestConfiguredBackend(t *testing.T) {
+	cfg, err := config.Parse("c.toml", []byte("default_context = \"serve\"\n[[context]]\nname = \"serve\"\nendpoint = \"http://127.0.0.1:8083\"\nread_only = true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := configuredBackend(cfg); got != (ui.BackendSpec{Endpoint: "http://127.0.0.1:8083"}) || !contextReadOnly(cfg, cfg.DefaultContext) {
+		t.Errorf("backend %+v", got)
+	}
+	cfg, _ = config.Parse("c.toml", []byte("region = \"eu-west-1\"\n"))
+	if got := configuredBackend(cfg); got != (ui.BackendSpec{Region: "eu-west-1"}) || contextReadOnly(cfg, "") {
+		t.Errorf("backend %+v", got)
+	}
+	cfg, _ = config.Parse("c.toml", nil)
+	if got := configuredBackend(cfg); got != (ui.BackendSpec{}) {
+		t.Errorf("an empty configuration opens %+v, want the local engine", got)
 	}
 }

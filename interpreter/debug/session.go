@@ -358,7 +358,7 @@ func (s *Session) invoke(c engine.Command) {
 		return
 	}
 	go func() {
-		out, err := h(s.ctx, call)
+		out, err := engine.CallHandler(s.ctx, h, call)
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if s.ctx.Err() != nil || s.x.Done() {

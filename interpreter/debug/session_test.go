@@ -278,6 +278,23 @@ func TestContextCarriesTheTaskToken(t *testing.T) {
 	}
 }
 
+// A handler that panics fails its task, as with the runner and the service, instead of
+// taking the debugger down.
+func TestPanickingHandlerFailsItsTask(t *testing.T) {
+	reg := &engine.Registry{}
+	reg.Handle("arn:aws:states:::lambda:invoke", func(ctx context.Context, call *engine.TaskCall) (value.Value, error) {
+		panic("the handler's bug")
+	})
+	def := `{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}`
+	s := start(t, def, `{}`, reg)
+	until(t, s, "Call", heldAt("Call"))
+	s.Continue()
+	v := until(t, s, "the end", done)
+	if v.Status != types.ExecutionStatusFailed || !strings.Contains(fmt.Sprint(v.Error, v.Cause), "the handler's bug") {
+		t.Fatalf("ended %s %v %v, want FAILED naming the panic", v.Status, v.Error, v.Cause)
+	}
+}
+
 // A restart is a new execution: the mock counts its invocations from 0 again. With one
 // response, for invocation 0, the restarted task gets it again instead of failing.
 func TestRestartCountsMockInvocationsAfresh(t *testing.T) {

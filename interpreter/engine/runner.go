@@ -199,7 +199,7 @@ func (r *Runner) invoke(ctx context.Context, c Command) Input {
 		in.Kind, in.Error, in.Cause = InputTaskFailed, aws.String(fe.Name), aws.String(fe.Cause)
 		return in
 	}
-	out, err := safeCall(ctx, h, c.Task)
+	out, err := CallHandler(ctx, h, c.Task)
 	if err != nil {
 		var fe *failure.Error
 		if !errors.As(err, &fe) {
@@ -212,8 +212,10 @@ func (r *Runner) invoke(ctx context.Context, c Command) Input {
 	return in
 }
 
-// safeCall keeps a panicking handler from taking the engine down with it.
-func safeCall(ctx context.Context, h Handler, call *TaskCall) (out value.Value, err error) {
+// CallHandler calls a task handler. A handler that panics fails its task with
+// States.TaskFailed and the panic's value, rather than taking the process down: every
+// driver of the engine (the runner, the service, the debugger) calls handlers this way.
+func CallHandler(ctx context.Context, h Handler, call *TaskCall) (out value.Value, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = failure.New(failure.TaskFailed, fmt.Sprint("the task handler panicked: ", p))

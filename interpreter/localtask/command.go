@@ -30,8 +30,11 @@ const (
 	waitDelay = 2 * time.Second
 )
 
-// Handler runs the command for one task.
+// Handler runs the command for one task (or serves the entry's files).
 func (s *CommandSpec) Handler() engine.Handler {
+	if s.Files != "" {
+		return FilesHandler(s.Files)
+	}
 	return func(ctx context.Context, call *engine.TaskCall) (value.Value, error) {
 		out, err := s.run(ctx, call)
 		if err == nil && s.WaitForCallback && strings.HasSuffix(call.Resource, ".waitForTaskToken") {

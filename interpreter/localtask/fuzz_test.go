@@ -1,6 +1,7 @@
 package localtask
 
 import (
+	"path/filepath"
 	"testing"
 )
 
@@ -11,6 +12,7 @@ func FuzzParseCommands(f *testing.F) {
 	f.Add([]byte(`{"handlers":[{"resource":"arn:aws:states:::sqs:*.waitForTaskToken","command":["x"],"waitForCallback":true}]}`))
 	f.Add([]byte(`{"handlers":[{"resource":"[","command":[""]}]}`))
 	f.Add([]byte(`{"handlers":[]}`))
+	f.Add([]byte(`{"handlers":[{"resource":"arn:aws:states:::s3:getObject","files":"data"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseCommands(data, "/base")
 		if err != nil {
@@ -18,7 +20,9 @@ func FuzzParseCommands(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, s := range c.Specs {
-			if s.Resource == "" || len(s.Argv) == 0 || s.Argv[0] == "" || s.Dir == "" || s.Timeout < 0 {
+			runsCommand := len(s.Argv) > 0 && s.Argv[0] != ""
+			servesFiles := s.Files != "" && filepath.IsAbs(s.Files)
+			if s.Resource == "" || runsCommand == servesFiles || s.Dir == "" || s.Timeout < 0 {
 				t.Fatalf("accepted an unusable spec: %+v", s)
 			}
 			if seen[s.Resource] {

@@ -30,6 +30,9 @@ type CommandSpec struct {
 	Env             []string // KEY=VALUE, added to this process's environment
 	Dir             string   // absolute
 	WaitForCallback bool
+	// Files, instead of a command, serves S3-style getObject reads from this folder
+	// (absolute): see FilesHandler.
+	Files string
 }
 
 // LoadCommands reads a handlers file. Relative "dir" values are taken from the file's
@@ -98,7 +101,7 @@ func parseSpec(p jsonPath, v value.Value, baseDir string) (*CommandSpec, error) 
 	if !ok {
 		return nil, errAt(p, `must be an object with "resource" and "command", not %s`, kindName(v))
 	}
-	if err := onlyKeys(p, obj, "resource", "command", "timeoutSeconds", "env", "dir", "waitForCallback"); err != nil {
+	if err := onlyKeys(p, obj, "resource", "command", "files", "timeoutSeconds", "env", "dir", "waitForCallback"); err != nil {
 		return nil, err
 	}
 	s := &CommandSpec{Dir: baseDir}
@@ -112,9 +115,12 @@ func parseSpec(p jsonPath, v value.Value, baseDir string) (*CommandSpec, error) 
 	if _, err := path.Match(s.Resource, ""); err != nil {
 		return nil, errAt(p.key("resource"), "%q is not a valid pattern (path.Match syntax: * ? [a-z] and \\ to escape)", s.Resource)
 	}
+	if fv, ok := obj.Get("files"); ok {
+		return parseFiles(p, obj, s, fv, baseDir)
+	}
 	cv, ok := obj.Get("command")
 	if !ok {
-		return nil, errAt(p, `"command" is missing`)
+		return nil, errAt(p, `"command" is missing (or "files", to serve getObject reads from a folder)`)
 	}
 	argv, ok := cv.([]any)
 	if !ok || len(argv) == 0 {
@@ -167,6 +173,27 @@ func parseSpec(p jsonPath, v value.Value, baseDir string) (*CommandSpec, error) 
 		}
 		s.WaitForCallback = b
 	}
+	return s, nil
+}
+
+// parseFiles reads an entry that serves getObject reads from a folder.
+func parseFiles(p jsonPath, obj *value.Object, s *CommandSpec, fv value.Value, baseDir string) (*CommandSpec, error) {
+	for _, k := range []string{"command", "timeoutSeconds", "env", "dir", "waitForCallback"} {
+		if _, ok := obj.Get(k); ok {
+			return nil, errAt(p.key(k), `does not go with "files": a files entry runs no command`)
+		}
+	}
+	if !strings.HasSuffix(s.Resource, "s3:getObject") {
+		return nil, errAt(p.key("files"), "serves getObject reads, and %q is not an s3:getObject resource", s.Resource)
+	}
+	d, ok := fv.(string)
+	if !ok || d == "" {
+		return nil, errAt(p.key("files"), "must be a folder path, not %s", describe(fv))
+	}
+	if !filepath.IsAbs(d) {
+		d = filepath.Join(baseDir, d)
+	}
+	s.Files = filepath.Clean(d)
 	return s, nil
 }
 

@@ -71,7 +71,7 @@ func TestParseCommandsErrors(t *testing.T) {
 		{"dir empty", `{"handlers":[{"resource":"r","command":["x"],"dir":""}]}`, `$.handlers[0].dir: must be a folder path, not an empty string`},
 		{"wait not bool", `{"handlers":[{"resource":"r","command":["x"],"waitForCallback":1}]}`, `$.handlers[0].waitForCallback: must be true or false, not a number`},
 		{"wait on plain resource", `{"handlers":[{"resource":"arn:aws:states:::sqs:sendMessage","command":["x"],"waitForCallback":true}]}`, `applies only to .waitForTaskToken resources`},
-		{"unknown field", `{"handlers":[{"resource":"r","command":["x"],"timeout":3}]}`, `$.handlers[0].timeout: unknown field; the fields here are resource, command, timeoutSeconds, env, dir, waitForCallback`},
+		{"unknown field", `{"handlers":[{"resource":"r","command":["x"],"timeout":3}]}`, `$.handlers[0].timeout: unknown field; the fields here are resource, command, files, timeoutSeconds, env, dir, waitForCallback`},
 		{"duplicate", `{"handlers":[{"resource":"r","command":["x"]},{"resource":"r","command":["y"]}]}`, `$.handlers[1].resource: "r" is already handled by $.handlers[0]`},
 	}
 	for _, tt := range tests {

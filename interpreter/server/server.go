@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"syscall"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
@@ -110,12 +111,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	out := op.method.Call([]reflect.Value{reflect.ValueOf(r.Context()), in})
 	if errv := out[1]; !errv.IsNil() {
-		h.writeError(w, toAPIError(errv.Interface().(error)))
+		err := errv.Interface().(error)
+		e := toAPIError(err)
+		if e.status >= 500 {
+			noteFailure(r.Context(), err)
+		}
+		h.writeError(w, e)
 		return
 	}
 	data, err := awsjson.Marshal(out[0].Interface())
 	if err != nil {
-		h.writeError(w, apiError{"InternalFailure", err.Error(), http.StatusInternalServerError})
+		noteFailure(r.Context(), err)
+		h.writeError(w, internalFailure(err))
 		return
 	}
 	w.Header().Set("Content-Type", h.contentType)
@@ -136,11 +143,30 @@ func toAPIError(err error) apiError {
 	if errors.Is(err, context.Canceled) {
 		return apiError{"RequestCanceled", "The request was canceled", http.StatusBadRequest}
 	}
-	return apiError{"InternalFailure", err.Error(), http.StatusInternalServerError}
+	return internalFailure(err)
 }
 
-func (h *Handler) writeError(w http.ResponseWriter, e apiError) {
-	w.Header().Set("Content-Type", h.contentType)
+// internalFailure answers an error that is not the API's. Its text can name the
+// server's files (the store's path), so the answer gives only the system's reason, if
+// there is one (a full disk); the server's log has the rest.
+func internalFailure(err error) apiError {
+	msg := "The local service failed to handle the request; its log has the details"
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		msg = fmt.Sprintf("The local service failed to handle the request (%s); its log has the details", errno.Error())
+	}
+	return apiError{"InternalFailure", msg, http.StatusInternalServerError}
+}
+
+// writeError answers with an error in the Step Functions protocol (awsJson1_0), for
+// what is refused before any handler is picked.
+func writeError(w http.ResponseWriter, e apiError) { writeErrorAs(w, e, "application/x-amz-json-1.0") }
+
+// writeError answers with an error in the handler's protocol.
+func (h *Handler) writeError(w http.ResponseWriter, e apiError) { writeErrorAs(w, e, h.contentType) }
+
+func writeErrorAs(w http.ResponseWriter, e apiError, contentType string) {
+	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("X-Amzn-ErrorType", e.code)
 	w.WriteHeader(e.status)
 	body := map[string]*string{"__type": aws.String(e.code), "message": aws.String(e.message)}

@@ -118,6 +118,7 @@ func (s *Service) CreateActivity(ctx context.Context, in *sfn.CreateActivityInpu
 			return nil
 		}
 		s.activities.put(rec)
+		b.undo(func() { s.activities.remove(rec.Arn) })
 		r := *rec
 		b.write(func(tx *store.Tx) error { return putJSON(tx, kindActivities, r.Arn, r) })
 		out = &sfn.CreateActivityOutput{ActivityArn: aws.String(rec.Arn), CreationDate: aws.Time(rec.CreationDate)}
@@ -144,7 +145,8 @@ func (s *Service) DescribeActivity(ctx context.Context, in *sfn.DescribeActivity
 
 // ListActivities lists activities in name order.
 func (s *Service) ListActivities(ctx context.Context, in *sfn.ListActivitiesInput, _ ...func(*sfn.Options)) (*sfn.ListActivitiesOutput, error) {
-	limit, after, err := pageRequest(in.MaxResults, in.NextToken, 1024)
+	scope := scopeOf("ListActivities", "")
+	limit, after, err := pageRequest(scope, in.MaxResults, in.NextToken, 1024)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +162,7 @@ func (s *Service) ListActivities(ctx context.Context, in *sfn.ListActivitiesInpu
 	out := &sfn.ListActivitiesOutput{Activities: []types.ActivityListItem{}}
 	for i, r := range all {
 		if i == limit {
-			out.NextToken = encodePageToken(all[i-1].Arn)
+			out.NextToken = encodePageToken(scope, all[i-1].Arn)
 			break
 		}
 		out.Activities = append(out.Activities, types.ActivityListItem{ActivityArn: aws.String(r.Arn), Name: aws.String(r.Name), CreationDate: aws.Time(r.CreationDate)})
@@ -176,6 +178,9 @@ func (s *Service) DeleteActivity(ctx context.Context, in *sfn.DeleteActivityInpu
 		return nil, err
 	}
 	err = s.do(ctx, func(b *batch) error {
+		if old := s.activities.get(a); old != nil {
+			b.undo(func() { s.activities.put(old) })
+		}
 		s.activities.remove(a)
 		b.write(func(tx *store.Tx) error {
 			if err := tx.Delete(kindActivities, a); err != nil && !errors.Is(err, store.ErrNotFound) {

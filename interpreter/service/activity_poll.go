@@ -51,6 +51,7 @@ func (s *Service) offerActivity(b *batch, activity string, t activityTask) {
 	if list := q.pollers[activity]; len(list) > 0 {
 		p := list[0]
 		s.dropPoller(activity, p)
+		b.undo(func() { s.returnPoller(activity, p) })
 		s.handActivity(b, p, t)
 		return
 	}
@@ -58,6 +59,45 @@ func (s *Service) offerActivity(b *batch, activity string, t activityTask) {
 		q.tasks = map[string][]activityTask{}
 	}
 	q.tasks[activity] = append(q.tasks[activity], t)
+	b.undo(func() { s.dropTask(activity, t.token) })
+}
+
+// returnPoller puts a poller back at the head of its line (undoing a hand-over).
+func (s *Service) returnPoller(activity string, p *poller) {
+	q := &s.actQueues
+	for _, x := range q.pollers[activity] {
+		if x == p {
+			return
+		}
+	}
+	if q.pollers == nil {
+		q.pollers = map[string][]*poller{}
+	}
+	q.pollers[activity] = append([]*poller{p}, q.pollers[activity]...)
+}
+
+// returnTask puts a task back at the head of its activity's queue (undoing a take).
+func (s *Service) returnTask(activity string, t activityTask) {
+	q := &s.actQueues
+	if q.tasks == nil {
+		q.tasks = map[string][]activityTask{}
+	}
+	q.tasks[activity] = append([]activityTask{t}, q.tasks[activity]...)
+}
+
+// dropTask removes a queued task (undoing an offer).
+func (s *Service) dropTask(activity, token string) {
+	q := &s.actQueues
+	list := q.tasks[activity]
+	for i, x := range list {
+		if x.token == token {
+			q.tasks[activity] = append(list[:i:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(q.tasks[activity]) == 0 {
+		delete(q.tasks, activity)
+	}
 }
 
 // activityWanted reports whether a queued task still waits for a worker: it may have
@@ -81,6 +121,7 @@ func (s *Service) takeActivity(b *batch, activity string, p *poller) bool {
 		if len(q.tasks[activity]) == 0 {
 			delete(q.tasks, activity)
 		}
+		b.undo(func() { s.returnTask(activity, t) })
 		if s.handActivity(b, p, t) {
 			return true
 		}
@@ -98,7 +139,8 @@ func (s *Service) handActivity(b *batch, p *poller, t activityTask) bool {
 	s.apply(b, le, le.x.Advance(engine.Input{Kind: engine.InputActivityStarted, Frame: t.frame, Seq: t.seq, Worker: p.worker}, s.clock.Now()))
 	out := &sfn.GetActivityTaskOutput{TaskToken: aws.String(t.token), Input: aws.String(value.String(t.input))}
 	p.handed = true
-	b.then(func() { p.got <- out })
+	b.undo(func() { p.handed = false })
+	b.thenFor(le, func() { p.got <- out })
 	return true
 }
 
@@ -116,6 +158,12 @@ func (s *Service) dropPoller(activity string, p *poller) {
 	}
 }
 
+// Drain ends every GetActivityTask that waits for a task, answering it empty as a long
+// poll that ends without a task does, and answers later ones empty at once. A server
+// calls it as it shuts down, so that its pollers get an answer rather than a cut
+// connection.
+func (s *Service) Drain() { s.drainOnce.Do(func() { close(s.draining) }) }
+
 // GetActivityTask waits up to a minute for a task of an activity. With none, it returns
 // an output whose token and input are nil, as AWS does.
 func (s *Service) GetActivityTask(ctx context.Context, in *sfn.GetActivityTaskInput, _ ...func(*sfn.Options)) (*sfn.GetActivityTaskOutput, error) {
@@ -126,6 +174,11 @@ func (s *Service) GetActivityTask(ctx context.Context, in *sfn.GetActivityTaskIn
 	worker := aws.ToString(in.WorkerName)
 	if utf8.RuneCountInString(worker) > 80 {
 		return nil, errValidation("1 validation error detected: Value '%s' at 'workerName' failed to satisfy constraint: Member must have length less than or equal to 80", worker)
+	}
+	select {
+	case <-s.draining:
+		return &sfn.GetActivityTaskOutput{}, nil
+	default:
 	}
 	p := &poller{worker: worker, got: make(chan *sfn.GetActivityTaskOutput, 1)}
 	err = s.do(ctx, func(b *batch) error {
@@ -156,6 +209,7 @@ func (s *Service) GetActivityTask(ctx context.Context, in *sfn.GetActivityTaskIn
 	case out := <-p.got:
 		return out, nil
 	case <-timer.C:
+	case <-s.draining:
 	case <-ctx.Done():
 		why = ctx.Err()
 	case <-s.done:

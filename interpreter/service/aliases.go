@@ -297,7 +297,8 @@ func (s *Service) ListStateMachineAliases(ctx context.Context, in *sfn.ListState
 	if err != nil {
 		return nil, err
 	}
-	limit, cursor, err := pageRequest(in.MaxResults, in.NextToken, 1024)
+	scope := scopeOf("ListStateMachineAliases", a)
+	limit, cursor, err := pageRequest(scope, in.MaxResults, in.NextToken, 1024)
 	if err != nil {
 		return nil, err
 	}
@@ -337,7 +338,7 @@ func (s *Service) ListStateMachineAliases(ctx context.Context, in *sfn.ListState
 		}
 		for _, al := range all[start:] {
 			if len(out.StateMachineAliases) == limit {
-				out.NextToken = encodePageToken(aws.ToString(out.StateMachineAliases[limit-1].StateMachineAliasArn)[len(a)+1:])
+				out.NextToken = encodePageToken(scope, aws.ToString(out.StateMachineAliases[limit-1].StateMachineAliasArn)[len(a)+1:])
 				break
 			}
 			out.StateMachineAliases = append(out.StateMachineAliases, types.StateMachineAliasListItem{

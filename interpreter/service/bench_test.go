@@ -147,3 +147,54 @@ func BenchmarkHistoryPage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBytesPerExecution stores 2,000 small STANDARD executions (Pass, Choice,
+// Succeed: 8 history events) and reports the store space each takes, as the pages in
+// use grew (the file itself grows ahead of need, in large steps).
+func BenchmarkBytesPerExecution(b *testing.B) {
+	const n = 2000
+	def := `{"StartAt":"Prepare","States":{
+		"Prepare":{"Type":"Pass","Result":{"approved":true},"ResultPath":"$.check","Next":"Decide"},
+		"Decide":{"Type":"Choice","Choices":[{"Variable":"$.check.approved","BooleanEquals":true,"Next":"Done"}],"Default":"Done"},
+		"Done":{"Type":"Succeed"}}}`
+	for i := 0; i < b.N; i++ {
+		s := benchService(b, false)
+		m := createMachine(b, s, fmt.Sprintf("small%d", i), def, "")
+		before, err := s.st.UsedBytes()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var last string
+		err = parallelDo(n, 16, func(j int) error {
+			out, err := s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m), Input: aws.String(`{"order":{"id":"A-1042","qty":3}}`)})
+			if err == nil && j == n-1 {
+				last = aws.ToString(out.ExecutionArn)
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			list, err := s.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(m), StatusFilter: types.ExecutionStatusRunning, MaxResults: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(list.Executions) == 0 {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if last != "" {
+			h, err := s.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(last)})
+			if err != nil || len(h.Events) != 8 {
+				b.Fatalf("the execution has %d events (%v), want the 8 this benchmark is about", len(h.Events), err)
+			}
+		}
+		after, err := s.st.UsedBytes()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(after-before)/n, "B/execution")
+	}
+}

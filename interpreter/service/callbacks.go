@@ -97,8 +97,9 @@ func (s *Service) tokenUnknown(ctx context.Context, token string) bool {
 // play the other side without reading the history.
 func (s *Service) tokenFor(execArn string) string {
 	var tok string
-	_ = s.do(ctx0, func(b *batch) error {
+	err := s.do(ctx0, func(b *batch) error {
 		if le := s.live[execArn]; le != nil {
+			b.touch(le)
 			for _, t := range le.tokens {
 				if r := s.tokens[t]; r != nil && !r.Closed {
 					tok = t
@@ -107,6 +108,9 @@ func (s *Service) tokenFor(execArn string) string {
 		}
 		return nil
 	})
+	if err != nil {
+		return "" // what it read was not stored
+	}
 	return tok
 }
 

@@ -97,9 +97,18 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 		if strings.HasSuffix(call.Resource, ":getActivityTask") {
 			run = func(work func()) { go work() }
 		}
+		ctx, done := s.taskContext(execArn, c)
 		run(func() {
+			defer done()
 			params, _ := call.Input.(*value.Object)
-			out, err := act(context.Background(), sdkParams{params})
+			var out value.Value
+			err := s.untilStored(func() (err error) {
+				out, err = act(ctx, sdkParams{params})
+				return err
+			})
+			if errors.Is(err, ErrClosed) || ctx.Err() != nil {
+				return // stopped, or the service closed: the call resumes with its execution
+			}
 			var fe *failure.Error
 			switch {
 			case errors.As(err, &fe):
@@ -125,8 +134,16 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 		return
 	}
 	if h, ok := s.cfg.Handlers.Lookup(call.Resource); ok {
+		ctx, done := s.taskContext(execArn, c)
 		s.offLoop(func() {
-			out, err := h(context.Background(), call)
+			defer done()
+			out, err := engine.CallHandler(ctx, h, call)
+			if ctx.Err() != nil {
+				// The task was cancelled (StopExecution, its timeout, a lost branch) or
+				// the service is closing: its outcome is not wanted, and after a
+				// restart the task runs again.
+				return
+			}
 			if cw, ok := mock.AsCallbackWait(err); ok {
 				// The handler did its part and leaves the answer to the token's holder.
 				awaitCallback(deliver, cw.Output, true)
@@ -161,12 +178,47 @@ func failed(fe *failure.Error) engine.Input {
 	return engine.Input{Kind: engine.InputTaskFailed, Error: aws.String(fe.Name), Cause: aws.String(fe.Cause)}
 }
 
+// taskKey names one attempt of a task.
+type taskKey struct {
+	exec  string
+	frame int
+	seq   uint64
+}
+
+// taskContext gives a task's work a context that is cancelled when the engine no
+// longer wants its outcome (cancelTask) or the service closes. done releases it.
+func (s *Service) taskContext(execArn string, c engine.Command) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	k := taskKey{execArn, c.Frame, c.Seq}
+	s.runningMu.Lock()
+	s.running[k] = cancel
+	s.runningMu.Unlock()
+	return ctx, func() {
+		s.runningMu.Lock()
+		delete(s.running, k)
+		s.runningMu.Unlock()
+		cancel()
+	}
+}
+
+// cancelTask stops the work of a task whose outcome is no longer wanted.
+func (s *Service) cancelTask(k taskKey) {
+	s.runningMu.Lock()
+	cancel := s.running[k]
+	s.runningMu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
 // offLoop runs a task's work (a handler, a nested start) on its own goroutine. Until
 // the work has handed its outcome to the loop, a virtual clock stands still: what
 // happens next is that outcome, not a timer, however long the work takes for real.
 func (s *Service) offLoop(work func()) {
 	s.inflight.Add(1)
+	s.workers.Add(1)
 	go func() {
+		defer s.workers.Done()
 		defer s.inflight.Add(-1)
 		work()
 	}()

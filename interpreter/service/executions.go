@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -98,6 +99,7 @@ func (s *Service) startWith(ctx context.Context, machineArn, name string, input 
 		if le := s.live[execArn]; le != nil {
 			// StartExecution is idempotent for a running execution with the same input.
 			if !express && le.x.Meta.Input == text {
+				b.touch(le) // the answer holds only if the start it found is stored
 				res = &started{le: le}
 				if onStart != nil {
 					onStart(b, le)
@@ -132,6 +134,7 @@ func (s *Service) startWith(ctx context.Context, machineArn, name string, input 
 			le.waiters = append(le.waiters, res.done)
 		}
 		s.live[execArn] = le
+		b.created(le)
 		if !express {
 			defText := m.Definition
 			b.write(func(tx *store.Tx) error { return tx.Put(kindDefinitions, hash, []byte(defText)) })
@@ -306,6 +309,10 @@ func (s *Service) DescribeStateMachineForExecution(ctx context.Context, in *sfn.
 	return out, nil
 }
 
+// statusFilters are ListExecutions' statusFilter values.
+var statusFilters = []types.ExecutionStatus{types.ExecutionStatusSucceeded, types.ExecutionStatusTimedOut,
+	types.ExecutionStatusPendingRedrive, types.ExecutionStatusAborted, types.ExecutionStatusFailed, types.ExecutionStatusRunning}
+
 // ListExecutions lists a state machine's executions, newest first.
 func (s *Service) ListExecutions(ctx context.Context, in *sfn.ListExecutionsInput, _ ...func(*sfn.Options)) (*sfn.ListExecutionsOutput, error) {
 	if in.MapRunArn != nil && in.StateMachineArn == nil {
@@ -315,9 +322,13 @@ func (s *Service) ListExecutions(ctx context.Context, in *sfn.ListExecutionsInpu
 	if err != nil {
 		return nil, err
 	}
+	if f := in.StatusFilter; f != "" && !slices.Contains(statusFilters, f) {
+		return nil, errValidation("1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]", f)
+	}
 	// A version or alias ARN lists the executions started through it.
 	machine, qualifier := qualified(a)
-	limit, after, err := pageRequest(in.MaxResults, in.NextToken, 3096)
+	scope := scopeOf("ListExecutions", a)
+	limit, after, err := pageRequest(scope, in.MaxResults, in.NextToken, 3096)
 	if err != nil {
 		return nil, err
 	}
@@ -348,6 +359,9 @@ func (s *Service) ListExecutions(ctx context.Context, in *sfn.ListExecutionsInpu
 		for {
 			rows, next, err := tx.ListExecutions(store.ExecutionQuery{MachineArn: machine, Status: string(in.StatusFilter),
 				After: after, Limit: limit - len(out.Executions)})
+			if errors.Is(err, store.ErrBadCursor) {
+				return errInvalidToken()
+			}
 			if err != nil {
 				return err
 			}
@@ -363,7 +377,7 @@ func (s *Service) ListExecutions(ctx context.Context, in *sfn.ListExecutionsInpu
 				break
 			}
 		}
-		out.NextToken = encodePageToken(after)
+		out.NextToken = encodePageToken(scope, after)
 		return nil
 	})
 	return out, err
@@ -409,7 +423,8 @@ func (s *Service) GetExecutionHistory(ctx context.Context, in *sfn.GetExecutionH
 	if err != nil {
 		return nil, err
 	}
-	limit, cursor, err := pageRequest(in.MaxResults, in.NextToken, 1024)
+	scope := scopeOf("GetExecutionHistory", a)
+	limit, cursor, err := pageRequest(scope, in.MaxResults, in.NextToken, 1024)
 	if err != nil {
 		return nil, err
 	}
@@ -453,7 +468,7 @@ func (s *Service) GetExecutionHistory(ctx context.Context, in *sfn.GetExecutionH
 			last = ev.ID
 		}
 		if more {
-			out.NextToken = encodePageToken(strconv.FormatInt(last, 10))
+			out.NextToken = encodePageToken(scope, strconv.FormatInt(last, 10))
 		}
 		return nil
 	})

@@ -36,6 +36,7 @@ func (le *liveExec) arn() string { return le.x.Meta.ExecutionArn }
 func (s *Service) apply(b *batch, le *liveExec, res *engine.Result) {
 	x := le.x
 	s.writeLogs(b, le, res.Events)
+	b.touch(le)
 	if !le.ephemeral && len(res.Events) > 0 {
 		first := res.Events[0].ID
 		payloads := make([][]byte, len(res.Events))
@@ -62,11 +63,13 @@ func (s *Service) apply(b *batch, le *liveExec, res *engine.Result) {
 				s.openToken(b, le, c)
 			}
 			b.tasks++
-			b.then(func() { s.dispatch(le, c) })
+			b.thenFor(le, func() { s.dispatch(le, c) })
 		case engine.CmdCancelTask:
 			if c.Task != nil && c.Task.Token != "" {
 				s.closeToken(b, c.Task.Token)
 			}
+			k := taskKey{le.arn(), c.Frame, c.Seq}
+			b.thenFor(le, func() { s.cancelTask(k) })
 			s.cancelNested(b, le.arn(), c)
 		}
 	}
@@ -136,7 +139,7 @@ func (s *Service) finish(b *batch, le *liveExec) {
 	}
 	waiters := le.waiters
 	le.waiters = nil
-	b.then(func() {
+	b.thenFor(le, func() {
 		for _, w := range waiters {
 			close(w)
 		}
@@ -149,19 +152,25 @@ func (s *Service) closeToken(b *batch, token string) {
 		return
 	}
 	t.Closed = true
+	b.undo(func() { t.Closed = false })
+	if t.ephemeral {
+		return
+	}
 	rec := *t
 	b.write(func(tx *store.Tx) error { return putJSON(tx, kindTokens, token, rec) })
 }
 
 func (s *Service) openToken(b *batch, le *liveExec, c engine.Command) {
-	rec := &tokenRecord{Execution: le.arn(), Frame: c.Frame, Seq: c.Seq}
-	s.tokens[c.Task.Token] = rec
-	le.tokens = append(le.tokens, c.Task.Token)
+	rec := &tokenRecord{Execution: le.arn(), Frame: c.Frame, Seq: c.Seq, ephemeral: le.ephemeral}
+	tok := c.Task.Token
+	s.tokens[tok] = rec
+	b.undo(func() { delete(s.tokens, tok) })
+	// A reloaded execution gets its open tokens from s.tokens; le.tokens need no undo.
+	le.tokens = append(le.tokens, tok)
 	if le.ephemeral {
 		return
 	}
 	copyRec := *rec
-	tok := c.Task.Token
 	b.write(func(tx *store.Tx) error { return putJSON(tx, kindTokens, tok, copyRec) })
 }
 
@@ -223,50 +232,70 @@ func (s *Service) recover() error {
 		return fmt.Errorf("reading the store %s: %w", s.st.Path(), err)
 	}
 	s.tokens = tokens
-	b := &batch{}
+	open := map[string][]string{}
+	for tok, t := range tokens {
+		if !t.Closed {
+			open[t.Execution] = append(open[t.Execution], tok)
+		}
+	}
 	for _, r := range rows {
 		rec := &executionRecord{}
-		if err := json.Unmarshal(r.Record, rec); err != nil || len(rec.Snapshot) == 0 {
+		if err := json.Unmarshal(r.Record, rec); err != nil {
 			continue
 		}
 		text, ok := defsText[rec.DefinitionHash]
 		if !ok {
 			continue
 		}
-		def, _, err := s.definition(text, string(rec.Meta.Type))
+		le, err := s.revive(rec, text)
 		if err != nil {
 			continue
 		}
-		x, err := engine.Restore(def, rec.Snapshot, s.engineOptions(string(rec.Meta.Type)))
-		if err != nil {
-			continue
-		}
-		le := &liveExec{x: x, rec: rec}
-		for tok, t := range tokens {
-			if t.Execution == r.Arn && !t.Closed {
-				le.tokens = append(le.tokens, tok)
-			}
-		}
+		le.tokens = open[r.Arn]
 		s.live[r.Arn] = le
-		for _, c := range x.Rearm() {
-			switch c.Kind {
-			case engine.CmdStartTimer:
-				heap.Push(&s.timers, timerEntry{Command: c, Exec: r.Arn})
-			case engine.CmdInvokeTask:
-				c := c
-				b.tasks++
-				b.then(func() { s.dispatch(le, c) })
-			}
+		for _, c := range s.rearmTimers(le) {
+			// After a restart a task may or may not have run: run it again (a callback
+			// task that was submitted only needs its token, which is answerable again).
+			s.dispatch(le, c)
 		}
-		if len(x.Frames()) > 0 {
-			// Frames that were ready to run when the process stopped go on now.
-			s.runnable = append(s.runnable, r.Arn)
-		}
-	}
-	for _, f := range b.after {
-		f()
 	}
 	return nil
+}
+
+// revive rebuilds a running execution from its stored record.
+func (s *Service) revive(rec *executionRecord, defText string) (*liveExec, error) {
+	if len(rec.Snapshot) == 0 {
+		return nil, errors.New("the record holds no state")
+	}
+	def, _, err := s.definition(defText, string(rec.Meta.Type))
+	if err != nil {
+		return nil, err
+	}
+	x, err := engine.Restore(def, rec.Snapshot, s.engineOptions(string(rec.Meta.Type)))
+	if err != nil {
+		return nil, err
+	}
+	rec.Snapshot = nil // a waiting execution keeps only its live state
+	return &liveExec{x: x, rec: rec}, nil
+}
+
+// rearmTimers starts a revived execution's timers and lets its ready frames go on. It
+// returns the execution's task commands.
+func (s *Service) rearmTimers(le *liveExec) []engine.Command {
+	var tasks []engine.Command
+	for _, c := range le.x.Rearm() {
+		switch c.Kind {
+		case engine.CmdStartTimer:
+			heap.Push(&s.timers, timerEntry{Command: c, Exec: le.arn()})
+		case engine.CmdInvokeTask:
+			tasks = append(tasks, c)
+		}
+	}
+	if len(le.x.Frames()) > 0 {
+		// Frames that were ready to run when the state was stored go on now.
+		s.runnable = append(s.runnable, le.arn())
+	}
+	return tasks
 }
 
 var errNoDefinition = errors.New("the definition is missing")

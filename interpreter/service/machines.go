@@ -80,6 +80,14 @@ func (s *Service) CreateStateMachine(ctx context.Context, in *sfn.CreateStateMac
 	if in.VersionDescription != nil && !in.Publish {
 		return nil, errValidation("Version description can only be set when publish is true")
 	}
+	// roleArn is a required member of the request: AWS checks its presence and length
+	// before anything else about it.
+	switch {
+	case in.RoleArn == nil:
+		return nil, errValidation("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
+	case *in.RoleArn == "":
+		return nil, errValidation("1 validation error detected: Value '' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
 	typ := in.Type
 	if typ == "" {
 		typ = types.StateMachineTypeStandard
@@ -180,7 +188,8 @@ func (s *Service) DescribeStateMachine(ctx context.Context, in *sfn.DescribeStat
 
 // ListStateMachines lists state machines in name order.
 func (s *Service) ListStateMachines(ctx context.Context, in *sfn.ListStateMachinesInput, _ ...func(*sfn.Options)) (*sfn.ListStateMachinesOutput, error) {
-	limit, after, err := pageRequest(in.MaxResults, in.NextToken, 1024)
+	scope := scopeOf("ListStateMachines", "")
+	limit, after, err := pageRequest(scope, in.MaxResults, in.NextToken, 1024)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +207,7 @@ func (s *Service) ListStateMachines(ctx context.Context, in *sfn.ListStateMachin
 			out.StateMachines = append(out.StateMachines, types.StateMachineListItem{StateMachineArn: aws.String(m.Arn),
 				Name: aws.String(m.Name), Type: m.Type, CreationDate: aws.Time(m.CreationDate)})
 		}
-		out.NextToken = encodePageToken(next)
+		out.NextToken = encodePageToken(scope, next)
 		return nil
 	})
 	return out, err
@@ -268,18 +277,47 @@ func (s *Service) UpdateStateMachine(ctx context.Context, in *sfn.UpdateStateMac
 	return out, err
 }
 
-// DeleteStateMachine deletes a state machine and stops its running executions. Deleting
-// one that does not exist succeeds, as on AWS.
+// DeleteStateMachine deletes a state machine, its versions and aliases, and its
+// executions: running ones are stopped first, and all are removed with their histories,
+// as AWS deletes them. Deleting one that does not exist succeeds, as on AWS.
 func (s *Service) DeleteStateMachine(ctx context.Context, in *sfn.DeleteStateMachineInput, _ ...func(*sfn.Options)) (*sfn.DeleteStateMachineOutput, error) {
 	a, _, err := s.machineArn(aws.ToString(in.StateMachineArn))
 	if err != nil {
 		return nil, err
 	}
 	err = s.do(ctx, func(b *batch) error {
+		express := false
+		var executions []string
 		for _, le := range s.live {
-			if le.x.Meta.StateMachineArn == a {
+			switch {
+			case le.x.Meta.StateMachineArn != a:
+			case le.ephemeral:
+				express = true
+			default:
 				s.apply(b, le, le.x.Advance(engine.Input{Kind: engine.InputStop}, s.clock.Now()))
+				executions = append(executions, le.arn())
 			}
+		}
+		if err := s.st.View(func(tx *store.Tx) error {
+			rows, _, err := tx.ListExecutions(store.ExecutionQuery{MachineArn: a})
+			for _, r := range rows {
+				executions = append(executions, r.Arn)
+			}
+			return err
+		}); err != nil {
+			return err
+		}
+		s.forgetExecutions(b, executions)
+		if express {
+			// This unit writes: EXPRESS executions stop once the deletion is stored.
+			s.later(b, func(b *batch) error {
+				for _, le := range s.live {
+					if le.ephemeral && le.x.Meta.StateMachineArn == a {
+						s.apply(b, le, le.x.Advance(engine.Input{Kind: engine.InputStop}, s.clock.Now()))
+					}
+				}
+				return nil
+			})
 		}
 		b.write(func(tx *store.Tx) error {
 			// A machine's versions and aliases go with it.

@@ -182,7 +182,8 @@ func (s *Service) ListMapRuns(ctx context.Context, in *sfn.ListMapRunsInput, _ .
 	if err != nil {
 		return nil, err
 	}
-	limit, after, err := pageRequest(in.MaxResults, in.NextToken, 1024)
+	scope := scopeOf("ListMapRuns", a)
+	limit, after, err := pageRequest(scope, in.MaxResults, in.NextToken, 1024)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +208,7 @@ func (s *Service) ListMapRuns(ctx context.Context, in *sfn.ListMapRunsInput, _ .
 			}
 			out.MapRuns = append(out.MapRuns, item)
 		}
-		out.NextToken = encodePageToken(next)
+		out.NextToken = encodePageToken(scope, next)
 		return nil
 	})
 	return out, err

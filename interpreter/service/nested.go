@@ -85,6 +85,10 @@ func (s *Service) startNested(parentArn string, c engine.Command, mode string) {
 	}
 	machine, _ := field("StateMachineArn").(string)
 	name, _ := field("Name").(string)
+	if name == "" {
+		// Named once, so that a start tried again after a failed commit is the same child.
+		name = ids.UUID()
+	}
 	var input *string
 	switch v := field("Input").(type) {
 	case nil:
@@ -94,7 +98,7 @@ func (s *Service) startNested(parentArn string, c engine.Command, mode string) {
 		input = aws.String(value.String(v))
 	}
 	// A parent task whose outcome is no longer wanted (stopped, timed out) starts nothing.
-	_, err := s.startWith(context.Background(), machine, name, input, false, func(b *batch, child *liveExec) {
+	started := func(b *batch, child *liveExec) {
 		parent := s.taskWanted(parentArn, c.Frame, c.Seq)
 		if parent == nil {
 			return
@@ -108,7 +112,26 @@ func (s *Service) startNested(parentArn string, c engine.Command, mode string) {
 		if mode == nestedSync || mode == nestedSync2 {
 			s.addNestedWait(b, child.arn(), nestedWait{Parent: parentArn, Frame: c.Frame, Seq: c.Seq, Mode: mode})
 		}
+	}
+	err := s.untilStored(func() error {
+		_, err := s.startWith(context.Background(), machine, name, input, false, func(b *batch, child *liveExec) {
+			if le := s.live[parentArn]; le != nil && le.ephemeral && !child.ephemeral {
+				// The child's start writes; an EXPRESS parent hears of it after the commit.
+				s.later(b, func(b *batch) error {
+					if child := s.live[child.arn()]; child != nil {
+						started(b, child)
+					}
+					return nil
+				})
+				return
+			}
+			started(b, child)
+		})
+		return err
 	})
+	if errors.Is(err, ErrClosed) {
+		return
+	}
 	if err != nil {
 		fe := sdkFailure(err)
 		s.post(func(b *batch) error {
@@ -188,6 +211,23 @@ func (s *Service) indexNested(child string, w nestedWait) {
 	s.nestedChild[nestedTask{w.Parent, w.Frame, w.Seq}] = child
 }
 
+// saveNested lets a failed commit undo changes to the parents waiting on a child.
+func (s *Service) saveNested(b *batch, child string) {
+	prev, had := s.nested[child]
+	prev = append([]nestedWait(nil), prev...)
+	b.undo(func() {
+		for _, w := range s.nested[child] {
+			delete(s.nestedChild, nestedTask{w.Parent, w.Frame, w.Seq})
+		}
+		delete(s.nested, child)
+		if had {
+			for _, w := range prev {
+				s.indexNested(child, w)
+			}
+		}
+	})
+}
+
 // cancelNested stops the child of a .sync task whose outcome is no longer wanted (the
 // parent stopped, timed out, or lost its branch), as Step Functions stops the job it
 // was running.
@@ -198,13 +238,26 @@ func (s *Service) cancelNested(b *batch, parent string, c engine.Command) {
 		return
 	}
 	delete(s.nestedChild, key)
-	if le := s.live[child]; le != nil {
-		s.apply(b, le, le.x.Advance(engine.Input{Kind: engine.InputStop}, s.clock.Now()))
+	b.undo(func() { s.nestedChild[key] = child })
+	stop := func(b *batch) error {
+		if le := s.live[child]; le != nil {
+			s.apply(b, le, le.x.Advance(engine.Input{Kind: engine.InputStop}, s.clock.Now()))
+		}
+		return nil
 	}
+	if le := s.live[child]; le != nil && le.ephemeral {
+		s.later(b, stop)
+		return
+	}
+	_ = stop(b)
 }
 
 func (s *Service) addNestedWait(b *batch, child string, w nestedWait) {
+	s.saveNested(b, child)
 	s.indexNested(child, w)
+	if le := s.live[w.Parent]; le != nil && le.ephemeral {
+		return // an EXPRESS parent does not outlive a restart: nothing to store
+	}
 	list := append([]nestedWait(nil), s.nested[child]...)
 	b.write(func(tx *store.Tx) error { return putJSON(tx, kindNested, child, list) })
 }
@@ -215,24 +268,51 @@ func (s *Service) nestedDone(b *batch, child *liveExec) {
 	if !ok {
 		return
 	}
+	s.saveNested(b, child.arn())
 	delete(s.nested, child.arn())
 	a := child.arn()
-	b.write(func(tx *store.Tx) error {
-		if err := tx.Delete(kindNested, a); err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
+	forget := func(b *batch) {
+		b.write(func(tx *store.Tx) error {
+			if err := tx.Delete(kindNested, a); err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			return nil
+		})
+	}
+	answers := make([]func(b *batch) error, 0, len(waits))
+	mixed := child.ephemeral
+	for _, w := range waits {
+		delete(s.nestedChild, nestedTask{w.Parent, w.Frame, w.Seq})
+		in := childOutcome(child.x, w.Mode == nestedSync2)
+		in.Frame, in.Seq = w.Frame, w.Seq
+		answers = append(answers, func(b *batch) error {
+			if parent := s.taskWanted(w.Parent, w.Frame, w.Seq); parent != nil {
+				s.apply(b, parent, parent.x.Advance(in, s.clock.Now()))
+			}
+			return nil
+		})
+		if le := s.live[w.Parent]; le != nil && le.ephemeral {
+			mixed = true
+		}
+	}
+	if !mixed {
+		// Both sides are stored: the parent hears of the end in the child's last commit.
+		forget(b)
+		for _, answer := range answers {
+			_ = answer(b)
+		}
+		return
+	}
+	// An EXPRESS child or parent is only in memory: a unit that writes must not change
+	// it, so the parents are answered after this commit, as work that is tried again
+	// until it is stored.
+	s.later(b, func(b *batch) error {
+		forget(b)
+		for _, answer := range answers {
+			_ = answer(b)
 		}
 		return nil
 	})
-	for _, w := range waits {
-		delete(s.nestedChild, nestedTask{w.Parent, w.Frame, w.Seq})
-		parent := s.taskWanted(w.Parent, w.Frame, w.Seq)
-		if parent == nil {
-			continue
-		}
-		in := childOutcome(child.x, w.Mode == nestedSync2)
-		in.Frame, in.Seq = w.Frame, w.Seq
-		s.apply(b, parent, parent.x.Advance(in, s.clock.Now()))
-	}
 }
 
 // childOutcome is what a .sync task gets from its child: DescribeExecution's fields,

@@ -63,6 +63,8 @@ type tokenRecord struct {
 	Frame     int    `json:"frame"`
 	Seq       uint64 `json:"seq"`
 	Closed    bool   `json:"closed,omitempty"`
+	// ephemeral tokens belong to EXPRESS executions and are never stored.
+	ephemeral bool
 }
 
 func definitionHash(def string) string {

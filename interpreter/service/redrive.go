@@ -1,7 +1,6 @@
 package service
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"time"
@@ -57,6 +56,7 @@ func (s *Service) RedriveExecution(ctx context.Context, in *sfn.RedriveExecution
 		now := s.clock.Now()
 		if le := s.live[a]; le != nil {
 			if token != "" && le.rec.RedriveToken == token && now.Sub(le.rec.RedriveDate) < redriveTokenWindow {
+				b.touch(le) // the answer holds only if the redrive it found is stored
 				date = le.rec.RedriveDate
 				return nil
 			}
@@ -101,7 +101,8 @@ func (s *Service) RedriveExecution(ctx context.Context, in *sfn.RedriveExecution
 		rec.RedriveDate, rec.RedriveToken = now, token
 		le := &liveExec{x: x, rec: rec}
 		s.live[a] = le
-		s.dropTimers(a)
+		// The timers of its earlier run (its time limit) would end the redriven run.
+		s.forgetTimers(map[string]bool{a: true})
 		s.apply(b, le, res)
 		date = now
 		return nil
@@ -110,17 +111,4 @@ func (s *Service) RedriveExecution(ctx context.Context, in *sfn.RedriveExecution
 		return nil, err
 	}
 	return &sfn.RedriveExecutionOutput{RedriveDate: aws.Time(date)}, nil
-}
-
-// dropTimers forgets the timers of an execution's earlier run: its time limit would
-// otherwise end the redriven run.
-func (s *Service) dropTimers(execArn string) {
-	kept := s.timers[:0]
-	for _, t := range s.timers {
-		if t.Exec != execArn {
-			kept = append(kept, t)
-		}
-	}
-	s.timers = kept
-	heap.Init(&s.timers)
 }

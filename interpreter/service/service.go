@@ -7,7 +7,8 @@
 // something, task outcomes and timers all become jobs it runs in turn. Each turn of the
 // loop commits what its jobs changed in one store transaction (group commit) before it
 // answers them, so an acknowledged call is durable, and only then hands tasks to their
-// handlers. A waiting execution is data in memory and in the store: no goroutine waits
+// handlers. If the commit fails, what the turn changed is undone (see rollback.go), so a
+// call that failed leaves no trace. A waiting execution is data in memory and in the store: no goroutine waits
 // for it.
 package service
 
@@ -46,6 +47,9 @@ type Config struct {
 	// ActivityPoll is how long GetActivityTask waits for a task; 0 means
 	// DefaultActivityPoll.
 	ActivityPoll time.Duration
+	// Retention is how long a closed execution is kept after it stops (AWS keeps
+	// closed STANDARD executions DefaultRetention); 0 keeps them for ever.
+	Retention time.Duration
 }
 
 // ErrClosed is returned by calls made after Close.
@@ -58,10 +62,21 @@ type Service struct {
 	loc   arn.Location
 	clock engine.Clock
 
-	inbox  chan job
-	quit   chan struct{}
-	done   chan struct{}
-	closed sync.Once
+	inbox chan job
+	quit  chan struct{}
+	// ctx is cancelled by Close: every task's work runs under it.
+	ctx     context.Context
+	stopAll context.CancelFunc
+	// running cancels the work of the tasks under way, by task.
+	runningMu sync.Mutex
+	running   map[taskKey]context.CancelFunc
+	// workers counts the goroutines running task work, which Close waits for.
+	workers sync.WaitGroup
+	done    chan struct{}
+	closed  sync.Once
+	// draining is closed by Drain.
+	draining  chan struct{}
+	drainOnce sync.Once
 
 	defsMu sync.Mutex
 	defs   map[string]*asl.Definition // parsed definitions by hash
@@ -79,28 +94,26 @@ type Service struct {
 	// inflight counts task work running off the loop (offLoop).
 	inflight atomic.Int64
 	// deferred is work the loop gave itself outside a turn (while handing tasks out),
-	// run at the start of the next: posting it would wait on the loop's own inbox.
+	// run at the start of the next: posting it would wait on the loop's own inbox. Work
+	// whose commit failed waits here too, to be tried again.
 	deferred []func(b *batch) error
+	// After a failed commit, internal work (deferred work, timers, ready executions)
+	// waits until retryAt, and retryDelay grows with each failure in a row.
+	retryAt    time.Time
+	retryDelay time.Duration
+	// unloaded are executions a failed commit left to read back from the store, when
+	// that read failed too.
+	unloaded map[string]bool
 }
 
 // job is work for the loop. It returns the error for its caller; the loop adds the
-// commit's error.
+// commit's error. internal marks a job nobody waits for (a task outcome): when its
+// turn's commit fails, the loop runs it again rather than answering it.
 type job struct {
-	fn   func(b *batch) error
-	done chan error
+	fn       func(b *batch) error
+	done     chan error
+	internal bool
 }
-
-// batch collects what one turn of the loop writes and what it does after the commit.
-type batch struct {
-	writes []func(*store.Tx) error
-	after  []func()
-	// tasks counts the tasks this turn hands out after its commit; a virtual clock
-	// waits for their outcomes before it jumps.
-	tasks int
-}
-
-func (b *batch) write(w func(*store.Tx) error) { b.writes = append(b.writes, w) }
-func (b *batch) then(f func())                 { b.after = append(b.after, f) }
 
 // New starts the service and resumes every execution the store holds as running.
 func New(cfg Config) (*Service, error) {
@@ -117,8 +130,10 @@ func New(cfg Config) (*Service, error) {
 		cfg.Handlers = &engine.Registry{}
 	}
 	s := &Service{cfg: cfg, st: cfg.Store, loc: cfg.Location, clock: cfg.Clock,
-		inbox: make(chan job, 1024), quit: make(chan struct{}), done: make(chan struct{}),
-		defs: map[string]*asl.Definition{}, live: map[string]*liveExec{}, tokens: map[string]*tokenRecord{}}
+		inbox: make(chan job, 1024), quit: make(chan struct{}), done: make(chan struct{}), draining: make(chan struct{}),
+		defs: map[string]*asl.Definition{}, live: map[string]*liveExec{}, tokens: map[string]*tokenRecord{},
+		running: map[taskKey]context.CancelFunc{}}
+	s.ctx, s.stopAll = context.WithCancel(context.Background())
 	if err := s.loadActivities(); err != nil {
 		return nil, fmt.Errorf("reading the activities of %s: %w", s.st.Path(), err)
 	}
@@ -133,15 +148,37 @@ func New(cfg Config) (*Service, error) {
 	for _, f := range lost {
 		go f()
 	}
+	if cfg.Retention > 0 {
+		s.workers.Add(1)
+		go s.sweepLoop()
+	}
 	return s, nil
 }
 
-// Close stops the loop. Running executions stay in the store and resume on the next New.
+// Close stops the loop and the tasks under way (a command handler's whole process
+// group is killed), waiting up to closeWait for their work to end. Running executions
+// stay in the store and resume on the next New, where their tasks run again.
 func (s *Service) Close() error {
-	s.closed.Do(func() { close(s.quit) })
+	s.closed.Do(func() {
+		s.stopAll()
+		close(s.quit)
+	})
 	<-s.done
+	ended := make(chan struct{})
+	go func() {
+		s.workers.Wait()
+		close(ended)
+	}()
+	select {
+	case <-ended:
+	case <-time.After(closeWait):
+	}
 	return nil
 }
+
+// closeWait bounds how long Close waits for cancelled task work: a handler that ignores
+// its context must not hold the process.
+const closeWait = 5 * time.Second
 
 // do runs fn on the loop and waits until its changes are committed.
 func (s *Service) do(ctx context.Context, fn func(b *batch) error) error {
@@ -164,7 +201,7 @@ func (s *Service) do(ctx context.Context, fn func(b *batch) error) error {
 // post hands the loop work nobody waits for (a task outcome).
 func (s *Service) post(fn func(b *batch) error) {
 	select {
-	case s.inbox <- job{fn: fn, done: make(chan error, 1)}:
+	case s.inbox <- job{fn: fn, done: make(chan error, 1), internal: true}:
 	case <-s.quit:
 	}
 }
@@ -194,41 +231,59 @@ func (s *Service) loop() {
 		case <-s.quit:
 			return
 		}
-		b := &batch{}
-		deferred := s.deferred
-		s.deferred = nil
-		for _, f := range deferred {
-			_ = f(b)
-		}
-		errs := make([]error, len(jobs))
-		for i, j := range jobs {
-			errs[i] = j.fn(b)
-		}
-		s.fireTimers(b)
-		s.runReady(b)
-		var commitErr error
-		if len(b.writes) > 0 {
-			commitErr = s.st.Update(func(tx *store.Tx) error {
-				for _, w := range b.writes {
-					if err := w(tx); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-		}
-		for i, j := range jobs {
-			if errs[i] == nil && commitErr != nil {
-				errs[i] = fmt.Errorf("storing the change: %w", commitErr)
-			}
-			j.done <- errs[i]
-		}
-		if commitErr == nil {
-			for _, f := range b.after {
-				f()
-			}
-		}
+		s.turn(jobs)
 		s.armTimer(timer)
+	}
+}
+
+// turn runs one turn of the loop: the jobs, the work the loop gave itself, the timers
+// that are due, then one commit for all of it. Each piece runs as a unit of the batch,
+// so that when the commit fails, what the units that wrote did is undone (see
+// rollback) and every caller whose change was not stored gets an error.
+func (s *Service) turn(jobs []job) {
+	b := &batch{}
+	if len(s.unloaded) > 0 {
+		s.reload(s.unloaded)
+	}
+	deferred := s.deferred
+	s.deferred = nil
+	for _, f := range deferred {
+		b.run(f, true)
+	}
+	errs := make([]error, len(jobs))
+	units := make([]*unit, len(jobs))
+	for i, j := range jobs {
+		errs[i], units[i] = b.run(j.fn, j.internal)
+	}
+	s.fireTimers(b)
+	s.runReady(b)
+	var commitErr error
+	if len(b.writes) > 0 {
+		commitErr = s.st.Update(func(tx *store.Tx) error {
+			for _, w := range b.writes {
+				if err := w(tx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if commitErr != nil {
+		s.rollback(b)
+		s.backOff()
+	} else if len(b.writes) > 0 {
+		s.retryDelay = 0
+	}
+	for i, j := range jobs {
+		if errs[i] == nil && commitErr != nil && units[i].undone {
+			errs[i] = &storeError{commitErr}
+		}
+		j.done <- errs[i] // an internal job's is read by nobody: rollback retries it
+	}
+	for _, a := range b.after {
+		if a.runs() {
+			a.f()
+		}
 	}
 }
 
@@ -255,8 +310,11 @@ func (s *Service) armTimer(t *time.Timer) {
 			d = 0
 		}
 	}
-	if len(s.runnable) > 0 || len(s.deferred) > 0 {
+	if len(s.runnable) > 0 || len(s.deferred) > 0 || len(s.unloaded) > 0 {
 		d = 0
+	}
+	if wait := time.Until(s.retryAt); wait > d {
+		d = wait // a commit failed: internal work waits before it is tried again
 	}
 	t.Reset(d)
 }
@@ -283,7 +341,11 @@ func (s *Service) fireTimers(b *batch) {
 			continue
 		}
 		in := engine.Input{Kind: engine.InputTimer, Frame: next.Frame, Seq: next.Seq, Purpose: next.Purpose}
-		s.apply(b, le, le.x.Advance(in, now))
+		// Undone, a timer comes back with its execution's state (rollback rearms it).
+		b.run(func(b *batch) error {
+			s.apply(b, le, le.x.Advance(in, now))
+			return nil
+		}, false)
 	}
 }
 
@@ -293,7 +355,10 @@ func (s *Service) runReady(b *batch) {
 	s.runnable = nil
 	for _, a := range ready {
 		if le := s.live[a]; le != nil {
-			s.apply(b, le, le.x.Resume(s.clock.Now()))
+			b.run(func(b *batch) error {
+				s.apply(b, le, le.x.Resume(s.clock.Now()))
+				return nil
+			}, false)
 		}
 	}
 }

@@ -53,8 +53,10 @@ func (s *Service) changeTags(ctx context.Context, a string, edit func(map[string
 			if err := edit(tags); err != nil {
 				return err
 			}
+			old := *r
 			r.Tags = tags
 			s.activities.put(r)
+			b.undo(func() { s.activities.put(&old) })
 			rec := *r
 			b.write(func(tx *store.Tx) error { return putJSON(tx, kindActivities, rec.Arn, rec) })
 			return nil

@@ -153,7 +153,8 @@ func (s *Service) ListStateMachineVersions(ctx context.Context, in *sfn.ListStat
 	if err != nil {
 		return nil, err
 	}
-	limit, cursor, err := pageRequest(in.MaxResults, in.NextToken, 1024)
+	scope := scopeOf("ListStateMachineVersions", a)
+	limit, cursor, err := pageRequest(scope, in.MaxResults, in.NextToken, 1024)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +170,7 @@ func (s *Service) ListStateMachineVersions(ctx context.Context, in *sfn.ListStat
 				continue
 			}
 			if len(out.StateMachineVersions) == limit {
-				out.NextToken = encodePageToken(cursor)
+				out.NextToken = encodePageToken(scope, cursor)
 				break
 			}
 			var v versionRecord

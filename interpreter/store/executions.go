@@ -288,3 +288,46 @@ func deleteNested(parent *bolt.Bucket, name []byte) error {
 	}
 	return parent.DeleteBucket(name)
 }
+
+// ClosedStartedBefore returns up to limit executions that are not running and started
+// before t, oldest first: the ones a retention sweep looks at (an execution stops after
+// it starts, so one that stopped before t started before it too).
+func (tx *Tx) ClosedStartedBefore(t time.Time, limit int) ([]ExecutionRow, error) {
+	idx := tx.tx.Bucket(bucketExecIndex)
+	if idx == nil {
+		return nil, nil
+	}
+	pre := appendLP(appendLP(nil, ""), "")
+	c := idx.Cursor()
+	var out []ExecutionRow
+	// The index runs newest first: walk it from the end of the prefix's range back to t.
+	// The all-scope, any-status prefix is four zero bytes; the next range starts at 0001.
+	k, _ := c.Seek([]byte{0, 0, 0, 1})
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	for ; k != nil && bytes.HasPrefix(k, pre) && (limit <= 0 || len(out) < limit); k, _ = c.Prev() {
+		suffix := k[len(pre):]
+		if len(suffix) <= timeKeyLen {
+			return nil, errors.New("store: short execution index key: the store file is damaged")
+		}
+		if !descKeyBefore(suffix[:timeKeyLen], t) {
+			break
+		}
+		r, err := tx.GetExecution(string(suffix[timeKeyLen:]))
+		if err != nil {
+			return nil, fmt.Errorf("store: index names execution %s: %w", suffix[timeKeyLen:], err)
+		}
+		if r.Status != StatusRunning {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// descKeyBefore reports whether a descTime key is for a time before t.
+func descKeyBefore(k []byte, t time.Time) bool {
+	return bytes.Compare(k, descTime(nil, t)) > 0
+}

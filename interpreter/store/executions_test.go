@@ -349,3 +349,44 @@ func TestDeleteExecution(t *testing.T) {
 	// A new execution under the same ARN starts a fresh history at id 1.
 	update(t, s, func(tx *Tx) error { return tx.AppendEvents("e1", 1, [][]byte{[]byte("new")}) })
 }
+
+func TestClosedStartedBefore(t *testing.T) {
+	s := openTemp(t)
+	rows := []ExecutionRow{
+		{Arn: "old-done", MachineArn: "m1", Status: "SUCCEEDED", Start: t0},
+		{Arn: "old-failed", MachineArn: "m2", Status: "FAILED", Start: t0.Add(time.Minute)},
+		{Arn: "old-running", MachineArn: "m1", Status: "RUNNING", Start: t0.Add(2 * time.Minute)},
+		{Arn: "new-done", MachineArn: "m1", Status: "SUCCEEDED", Start: t0.Add(time.Hour)},
+	}
+	update(t, s, func(tx *Tx) error {
+		for _, r := range rows {
+			if err := tx.PutExecution(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	arns := func(cutoff time.Time, limit int) []string {
+		var out []string
+		view(t, s, func(tx *Tx) error {
+			got, err := tx.ClosedStartedBefore(cutoff, limit)
+			for _, r := range got {
+				out = append(out, r.Arn)
+			}
+			return err
+		})
+		return out
+	}
+	if got := arns(t0.Add(30*time.Minute), 0); !slices.Equal(got, []string{"old-done", "old-failed"}) {
+		t.Errorf("closed before the cutoff: %v", got)
+	}
+	if got := arns(t0.Add(30*time.Minute), 1); !slices.Equal(got, []string{"old-done"}) {
+		t.Errorf("the oldest one: %v", got)
+	}
+	if got := arns(t0, 0); len(got) != 0 {
+		t.Errorf("nothing started before the first: %v", got)
+	}
+	if got := arns(t0.Add(2*time.Hour), 0); !slices.Equal(got, []string{"old-done", "old-failed", "new-done"}) {
+		t.Errorf("all closed: %v", got)
+	}
+}

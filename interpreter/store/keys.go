@@ -69,7 +69,7 @@ func encodeCursor(suffix []byte) string { return cursorEncoding.EncodeToString(s
 func decodeCursor(c string) ([]byte, error) {
 	b, err := cursorEncoding.DecodeString(c)
 	if err != nil || len(b) <= timeKeyLen {
-		return nil, fmt.Errorf("invalid paging cursor %q: pass back the value a previous ListExecutions returned", truncate(c, 64))
+		return nil, fmt.Errorf("%w %q: pass back the value a previous ListExecutions returned", ErrBadCursor, truncate(c, 64))
 	}
 	return b, nil
 }

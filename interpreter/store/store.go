@@ -20,6 +20,13 @@ const FormatVersion = 1
 // ErrNotFound is returned (wrapped) when a record or an execution does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrBadCursor is returned (wrapped) for a ListExecutions cursor this store did not make.
+var ErrBadCursor = errors.New("invalid paging cursor")
+
+// ErrHeld is what Open says, wrapped, when another process holds the store (a
+// `stepdeck serve` on the same data directory, say).
+var ErrHeld = errors.New("another stepdeck process holds the store")
+
 var (
 	bucketMeta       = []byte("meta")
 	bucketRecords    = []byte("records")
@@ -41,12 +48,18 @@ type Options struct {
 	BatchDelay time.Duration
 	// MaxBatch is how many writes one commit may hold (default 1000).
 	MaxBatch int
+	// BeforeCommit, when set, is called at the end of every Update's transaction. An
+	// error from it fails the transaction as a failed disk write would (a full disk's
+	// ENOSPC): nothing of it is stored and Update returns the error. Tests inject faults
+	// with it.
+	BeforeCommit func() error
 }
 
 // Store is an open store file. It is safe for concurrent use.
 type Store struct {
-	db   *bolt.DB
-	path string
+	db           *bolt.DB
+	path         string
+	beforeCommit func() error
 	// writers counts Update calls in progress; a writer that finds none joins no batch.
 	writers atomic.Int64
 }
@@ -84,7 +97,7 @@ func Open(path string, opts Options) (s *Store, err error) {
 	}
 	db.MaxBatchDelay = opts.BatchDelay
 	db.MaxBatchSize = opts.MaxBatch
-	s = &Store{db: db, path: path}
+	s = &Store{db: db, path: path, beforeCommit: opts.BeforeCommit}
 	if err := s.checkFormat(); err != nil {
 		db.Close()
 		return nil, err
@@ -92,10 +105,21 @@ func Open(path string, opts Options) (s *Store, err error) {
 	return s, nil
 }
 
+type heldError struct {
+	path string
+	wait time.Duration
+}
+
+func (e *heldError) Error() string {
+	return fmt.Sprintf("store: another stepdeck process holds %s (waited %s for it): stop that process or use another data directory", e.path, e.wait)
+}
+
+func (e *heldError) Is(target error) bool { return target == ErrHeld }
+
 func openError(path string, wait time.Duration, err error) error {
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return fmt.Errorf("store: another stepdeck process holds %s (waited %s for it): stop that process or use another data directory", path, wait)
+		return &heldError{path: path, wait: wait}
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist), errors.Is(err, os.ErrInvalid):
 		return fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -145,3 +169,19 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // Path is the file the store lives in.
 func (s *Store) Path() string { return s.path }
+
+// UsedBytes is how much of the file holds data: its pages up to the highest in use,
+// less the free pages among them (which the next writes reuse). The file itself is
+// grown ahead of need, in large steps.
+func (s *Store) UsedBytes() (int64, error) {
+	var size int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		size = tx.Size()
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	free := int64(s.db.Stats().FreePageN) * int64(s.db.Info().PageSize)
+	return size - free, nil
+}

@@ -25,7 +25,15 @@ func (s *Store) Update(fn func(tx *Tx) error) error {
 	if fn == nil {
 		return errors.New("store: Update needs a function")
 	}
-	run := func(btx *bolt.Tx) error { return s.call(fn, btx) }
+	run := func(btx *bolt.Tx) error {
+		if err := s.call(fn, btx); err != nil {
+			return err
+		}
+		if s.beforeCommit != nil {
+			return s.beforeCommit()
+		}
+		return nil
+	}
 	// A lone writer commits at once; only writers that arrive while another is in flight
 	// wait for the batch, which is where the group commit's throughput comes from.
 	if s.writers.Add(1) == 1 {

@@ -26,11 +26,21 @@ type Common struct {
 	// files do not depend on when they run.
 	Stamp func(time.Time) string
 	Span  func(time.Duration) string
+	// Refresh comes from the configuration file.
+	Refresh Refresh
 	// Local says the API is the in-process engine (shown in the header).
 	Local bool
 	// Debug starts a debugger session on a state machine, its tasks served as the
 	// local engine serves them (mocks, handlers); nil when the backend is not local.
 	Debug func(def *asl.Definition, machine string, input value.Value) (*debug.Session, error)
+	// Sources knows the machines loaded from files; nil when none were.
+	Sources Sources
+}
+
+// Refresh bounds how often the lists refresh (zero: the screens' own defaults).
+type Refresh struct {
+	ExecutionsMin, ExecutionsMax time.Duration
+	CallbacksMin, CallbacksMax   time.Duration
 }
 
 // New returns a Common with default styles (honouring NO_COLOR) and keys.

@@ -37,6 +37,8 @@ type Callbacks struct {
 	scan            *client.CallbackScan
 	scanAPI         client.API // the API the scan was made for: a backend switch makes a new one
 	stepping, again bool
+	failed          bool              // the scan could not start: the note says so rather than "Loading…"
+	seenErrs        map[string]string // machine errors already kept for !, by machine
 	// beats remembers when this screen sent a heartbeat, by token: the history does not
 	// record heartbeats, so the heartbeat deadline can only move on from what we sent.
 	beats map[string]time.Time
@@ -99,7 +101,7 @@ func (p *Callbacks) Init() tea.Cmd {
 	p.gen++
 	p.stepping, p.again = false, false
 	if p.scan == nil || p.scanAPI != p.c.API {
-		o := client.ScanOptions{}
+		o := client.ScanOptions{MinInterval: p.c.Refresh.CallbacksMin, MaxInterval: p.c.Refresh.CallbacksMax}
 		if a, ok := client.AWSOf(p.c.API); ok {
 			o.Cache = client.DefaultScanCache(a.Where)
 		}
@@ -140,11 +142,13 @@ func (p *Callbacks) stepped(msg callbacksMsg) tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
+	p.failed = msg.err != nil && !p.loaded
 	if msg.err != nil {
 		cmds = append(cmds, fail(msg.err))
 	} else {
 		p.result, p.list, p.errs, p.loaded = msg.result, msg.result.Callbacks, msg.result.Errors, true
 		p.showRows()
+		cmds = append(cmds, p.logNew())
 	}
 	switch {
 	case p.again || msg.err == nil && !msg.result.Complete:
@@ -284,7 +288,11 @@ func (p *Callbacks) rows() []table.Row {
 	for _, cb := range p.list {
 		r := table.Row{common.Line(execName(cb.ExecutionArn), 0)}
 		if machineCol {
-			r = append(r, common.Line(client.MachineName(cb.StateMachineArn), 0))
+			name := client.MachineName(cb.StateMachineArn)
+			if ctx := contextOf(p.c, cb.StateMachineArn); ctx != "" {
+				name = ctx + "/" + name
+			}
+			r = append(r, common.Line(name, 0))
 		}
 		r = append(r, common.Line(cb.StateName, 0), p.c.Time(cb.Scheduled), p.c.Time(cb.TimeoutAt))
 		if p.wide() {
@@ -329,16 +337,27 @@ func (p *Callbacks) View() string {
 	if p.loaded && !p.result.Complete {
 		note = "No waiting task found yet: " + p.result.Progress()
 	}
-	errs := p.errorLines()
-	h := p.c.BodyHeight()
-	p.table.SetHeight(max(h-len(errs), 3))
-	body := listBody(p.c, p.table, p.loaded, len(p.table.Rows()) == 0, p.filter.EmptyNote(note))
-	if len(errs) == 0 {
-		return body
+	if p.failed {
+		return listBody(p.c, p.table, true, true, "Could not list the state machines (the reason is below; r tries again now, and it is tried again by itself).")
 	}
-	lines := strings.Split(body, "\n")
-	lines = append(lines[:max(h-len(errs), 0)], errs...)
-	return common.Fit(strings.Join(lines, "\n"), p.c.Width, h)
+	under := append(contextErrorLines(p.c), p.errorLines()...)
+	return listBodyWith(p.c, &p.table, p.loaded, len(p.table.Rows()) == 0, p.filter.EmptyNote(note), under)
+}
+
+// logNew keeps for ! the machine errors not seen before (by machine and text), whole.
+func (p *Callbacks) logNew() tea.Cmd {
+	if p.seenErrs == nil {
+		p.seenErrs = map[string]string{}
+	}
+	var fresh []error
+	for _, e := range p.errs {
+		text := e.Err.Error()
+		if p.seenErrs[e.StateMachineArn] != text {
+			p.seenErrs[e.StateMachineArn] = text
+			fresh = append(fresh, fmt.Errorf("scanning %s for callbacks: %w", client.MachineName(e.StateMachineArn), e.Err))
+		}
+	}
+	return logged(fresh...)
 }
 
 // maxErrorLines bounds the lines under the table that name machines the scan could not

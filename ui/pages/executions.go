@@ -72,7 +72,7 @@ type foundMsg struct {
 // NewExecutions returns the executions screen of the machine arn.
 func NewExecutions(c *common.Common, arn, name string) *Executions {
 	e := &Executions{c: c, arn: arn, name: name, search: newListFilter(c),
-		cadence: newCadence(refreshEvery, time.Minute, 10*time.Second)}
+		cadence: newCadence(orDefault(c.Refresh.ExecutionsMin, refreshEvery), orDefault(c.Refresh.ExecutionsMax, time.Minute), 10*time.Second)}
 	e.table = newTable(c, e.columns(), c.Width, c.BodyHeight())
 	return e
 }
@@ -365,4 +365,11 @@ func (e *Executions) View() string {
 	}
 	return listBody(e.c, e.table, e.loaded, len(e.table.Rows()) == 0,
 		e.search.EmptyNote("No executions here. Press s to start one, f to change the status filter."))
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }

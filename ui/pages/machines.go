@@ -62,11 +62,12 @@ type machinesMsg struct {
 	err   error
 }
 
-// statusesMsg is the last execution of some machines, by ARN.
+// statusesMsg is the last execution of some machines, by ARN, and the errors met.
 type statusesMsg struct {
 	owner *Machines
 	gen   int
 	got   map[string]Machine
+	errs  []error
 }
 
 // machinesPage is how many machines a page of the list asks for.
@@ -90,11 +91,21 @@ func (m *Machines) Title() string {
 func (m *Machines) columns() []table.Column {
 	// The name takes what the fixed columns leave.
 	fixed := []table.Column{{Title: "Type", Width: 10}, {Title: "Last status", Width: 22}, {Title: "Last start", Width: 19}}
+	if isMulti(m.c) {
+		fixed = append([]table.Column{{Title: "Context", Width: 14}}, fixed...)
+	}
 	used := 2
 	for _, c := range fixed {
 		used += c.Width + 2
 	}
-	return append([]table.Column{{Title: "Name", Width: max(m.c.Width-used-2, 8)}}, fixed...)
+	name := max(m.c.Width-used-2, 8)
+	if showSources(m.c) {
+		// Machines loaded from files show where (machines_source.go); the name and the
+		// source share the room.
+		src := name * 3 / 5
+		return append(append([]table.Column{{Title: "Name", Width: name - src - 2}}, fixed...), table.Column{Title: "Source", Width: src})
+	}
+	return append([]table.Column{{Title: "Name", Width: name}}, fixed...)
 }
 
 func (m *Machines) Init() tea.Cmd {
@@ -158,6 +169,7 @@ func (m *Machines) statuses() tea.Cmd {
 	ctx, api, c, gen := m.ctx, m.c.API, m.c, m.gen
 	return func() tea.Msg {
 		got := make(map[string]Machine, len(arns))
+		var errs []error
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, 4)
@@ -166,31 +178,34 @@ func (m *Machines) statuses() tea.Cmd {
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem; wg.Done() }()
-				row := lastExecution(ctx, c, api, arn)
+				row, err := lastExecution(ctx, c, api, arn)
 				mu.Lock()
 				got[arn] = row
+				if err != nil {
+					errs = append(errs, fmt.Errorf("the last execution of %s: %w", client.MachineName(arn), err))
+				}
 				mu.Unlock()
 			}()
 		}
 		wg.Wait()
-		return statusesMsg{owner: m, gen: gen, got: got}
+		return statusesMsg{owner: m, gen: gen, got: got, errs: errs}
 	}
 }
 
 // lastExecution is the status cells of one machine: its newest execution, "none", or
 // the cause of the error that kept it from being read.
-func lastExecution(parent context.Context, c *common.Common, api client.API, arn string) Machine {
+func lastExecution(parent context.Context, c *common.Common, api client.API, arn string) (Machine, error) {
 	ctx, cancel := callCtx(parent)
 	defer cancel()
 	out, err := api.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), MaxResults: 1})
 	switch {
 	case err != nil:
-		return Machine{LastStatus: "⚠ " + shortCause(err), LastStart: "-"}
+		return Machine{LastStatus: "⚠ " + shortCause(err), LastStart: "-"}, err
 	case len(out.Executions) == 0:
-		return Machine{LastStatus: "none", LastStart: "-"}
+		return Machine{LastStatus: "none", LastStart: "-"}, nil
 	}
 	e := out.Executions[0]
-	return Machine{LastStatus: string(e.Status), LastStart: c.Time(aws.ToTime(e.StartDate))}
+	return Machine{LastStatus: string(e.Status), LastStart: c.Time(aws.ToTime(e.StartDate))}, nil
 }
 
 // shortCause is an error's cause in a few words, for a table cell.
@@ -271,7 +286,7 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 			}
 		}
 		m.showRows()
-		return m, m.onScreen()
+		return m, tea.Batch(m.onScreen(), logged(msg.errs...))
 	}
 	if m.editor != nil {
 		var cmd tea.Cmd
@@ -346,13 +361,23 @@ func (m *Machines) tableRows() []table.Row {
 		if r.statusState != statusLoaded {
 			status, start = "…", ""
 		}
-		rows[i] = table.Row{common.Line(r.Name, 0), r.Type, common.Line(status, 0), start}
+		rows[i] = table.Row{common.Line(r.Name, 0)}
+		if isMulti(m.c) {
+			rows[i] = append(rows[i], common.Line(contextOf(m.c, r.Arn), 0))
+		}
+		rows[i] = append(rows[i], r.Type, common.Line(status, 0), start)
+		if showSources(m.c) {
+			rows[i] = append(rows[i], sourceCell(m.c.Sources, r.Name))
+		}
 	}
 	return rows
 }
 
 // showRows puts the rows the filter keeps in the table.
-func (m *Machines) showRows() { m.table.SetRows(m.filter.Apply(m.tableRows())) }
+func (m *Machines) showRows() {
+	m.fitSourceColumn()
+	m.table.SetRows(m.filter.Apply(m.tableRows()))
+}
 
 func (m *Machines) resize() { fitTable(m.c, &m.table, &m.w, &m.h, m.columns) }
 
@@ -364,5 +389,5 @@ func (m *Machines) View() string {
 	if m.failed {
 		return listBody(m.c, m.table, true, true, "Could not list the state machines (the reason is below; r retries).")
 	}
-	return listBody(m.c, m.table, m.loaded, len(m.table.Rows()) == 0, m.filter.EmptyNote("No state machines yet."))
+	return listBodyWith(m.c, &m.table, m.loaded, len(m.table.Rows()) == 0, m.filter.EmptyNote("No state machines yet."), contextErrorLines(m.c))
 }

@@ -34,6 +34,18 @@ type OpenMsg struct{ Page Page }
 // ErrMsg reports an error in the status line.
 type ErrMsg struct{ Err error }
 
+// LogMsg keeps an error for ! without putting it in the status line: an error already
+// shown where it belongs (on its row, under a list).
+type LogMsg struct{ Err error }
+
+func logged(errs ...error) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, err := range errs {
+		cmds = append(cmds, func() tea.Msg { return LogMsg{err} })
+	}
+	return tea.Batch(cmds...)
+}
+
 // InfoMsg reports a success in the status line.
 type InfoMsg string
 

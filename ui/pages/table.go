@@ -59,6 +59,20 @@ func listBody(c *common.Common, t table.Model, loaded, empty bool, emptyNote str
 	return common.Fit(body, c.Width, c.BodyHeight())
 }
 
+// listBodyWith is listBody with lines under the table (errors of machines or contexts
+// that could not be read): the table gives up their height.
+func listBodyWith(c *common.Common, t *table.Model, loaded, empty bool, emptyNote string, under []string) string {
+	h := c.BodyHeight()
+	t.SetHeight(max(h-len(under), 3))
+	body := listBody(c, *t, loaded, empty, emptyNote)
+	if len(under) == 0 {
+		return body
+	}
+	lines := strings.Split(body, "\n")
+	lines = append(lines[:max(min(h-len(under), len(lines)), 0)], under...)
+	return common.Fit(strings.Join(lines, "\n"), c.Width, h)
+}
+
 // tableHeader is how many lines bubbles' table draws above its rows (titles, rule).
 const tableHeader = 2
 
