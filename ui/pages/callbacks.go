@@ -294,7 +294,7 @@ func (p *Callbacks) rows() []table.Row {
 			}
 			r = append(r, common.Line(name, 0))
 		}
-		r = append(r, common.Line(cb.StateName, 0), p.c.Time(cb.Scheduled), p.c.Time(cb.TimeoutAt))
+		r = append(r, common.Line(cb.StateName, 0), p.c.Time(cb.Scheduled), p.c.Time(cb.Deadline()))
 		if p.wide() {
 			r = append(r, p.c.Time(p.heartbeatDue(cb)))
 		}
