@@ -352,8 +352,11 @@ func (m *Machines) onScreen() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// pictures says whether the screen has room for the recent runs' pictures.
-func (m *Machines) pictures() bool { return m.c.Width >= 120 }
+// pictures says whether the screen has room for the recent runs' pictures (beside the
+// source column, where machines came from files, only when very wide).
+func (m *Machines) pictures() bool {
+	return m.c.Width >= 120 && (!showSources(m.c) || m.c.Width >= 200)
+}
 
 // keepStatuses carries the statuses already read over to a list read again, so a
 // reload does not blank them (r asks for them again).
