@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -365,6 +367,12 @@ func transient(err error) bool {
 	}
 	// Errors the SDK does not model (AccessDeniedException, UnrecognizedClientException)
 	// carry no fault: their HTTP status tells.
+	// The connection failed while the answer was read (its status may be 200): the
+	// network, not the request.
+	var netErr *net.OpError
+	if errors.As(err, &netErr) || errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
 	var resp *smithyhttp.ResponseError
 	if errors.As(err, &resp) {
 		code := resp.HTTPStatusCode()

@@ -56,9 +56,7 @@ func TestFollowerOutlivesAnOutage(t *testing.T) {
 	got := collectAsync(t, Follow(ctx, c, exec, o))
 	cbs := pendingSoon(t, svc, CallbackOptions{}, 1)
 	ep.Set(func(e *faults.Endpoint) { e.Down = true })
-	for len(heard.all()) < 20 {
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, "20 retries while down", func() bool { return len(heard.all()) >= 20 })
 	answer(t, svc, cbs[0].Token)
 	ep.Set(func(e *faults.Endpoint) { e.Down = false })
 	evs := <-got
@@ -83,9 +81,7 @@ func TestFollowerTimesOutAStalledCall(t *testing.T) {
 	o := quickFollow
 	o.OnRetry, o.CallTimeout = heard.add, 20*time.Millisecond
 	got := collectAsync(t, Follow(ctx, c, exec, o))
-	for len(heard.all()) < 3 {
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, "3 retries of a stalled call", func() bool { return len(heard.all()) >= 3 })
 	ep.Set(func(e *faults.Endpoint) { e.Stall = nil })
 	cbs := pendingSoon(t, svc, CallbackOptions{}, 1)
 	answer(t, svc, cbs[0].Token)
@@ -114,9 +110,8 @@ func TestFollowerReadsAnEndpointThatIgnoresPaging(t *testing.T) {
 		got := collectAsync(t, Follow(ctx, c, exec, o))
 		cbs := pendingSoon(t, svc, CallbackOptions{}, 1)
 		// Idle long enough to probe.
-		for before := ep.Calls("GetExecutionHistory"); ep.Calls("GetExecutionHistory") < before+10; {
-			time.Sleep(time.Millisecond)
-		}
+		before := ep.Calls("GetExecutionHistory")
+		waitFor(t, "10 idle polls", func() bool { return ep.Calls("GetExecutionHistory") >= before+10 })
 		answer(t, svc, cbs[0].Token)
 		evs := <-got
 		checkContiguous(t, evs, len(evs))
@@ -141,4 +136,16 @@ func collectAsync(t *testing.T, ch <-chan Update) <-chan []types.HistoryEvent {
 		got <- all
 	}()
 	return got
+}
+
+// waitFor polls until ok, failing the test after a while rather than hanging it.
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 30 s for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

@@ -47,10 +47,18 @@ func account(t testing.TB, svc *service.Service, machines, waiters int) []string
 func stepUntil(t testing.TB, s *CallbackScan, want int) ScanResult {
 	t.Helper()
 	var r ScanResult
+	failures := 0
 	for i := 0; i < 200; i++ {
 		var err error
 		if r, err = s.Step(ctx); err != nil {
-			t.Fatal(err)
+			// The screen tries a failed step again at its next turn; so does this,
+			// a few times, for what the network may do (a connection closed while an
+			// answer was read has been seen here under -race).
+			if failures++; failures > 3 || !transient(err) {
+				t.Fatal(err)
+			}
+			t.Logf("step failed, tried again: %v", err)
+			continue
 		}
 		if r.Complete && len(r.Callbacks) >= want {
 			return r
