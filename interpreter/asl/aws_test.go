@@ -8,13 +8,13 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 )
 
 // The API recordings hold definitions AWS rejected, with its exact messages, and
 // ValidateStateMachineDefinition results. Cases recorded against LocalStack rather than
 // AWS (no validation date) are left out: they say what LocalStack does.
-
-var apiDir = filepath.Join("..", "..", "..", "shared", "conformance", "asl", "api")
 
 type apiCase struct {
 	ID         string          `json:"id"`
@@ -31,9 +31,10 @@ type apiCase struct {
 
 func loadAPICases(t *testing.T, kind string) []apiCase {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(apiDir, kind, "*.json"))
+	dir := conformance.DataDir(t, "asl", "api", kind)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(files) == 0 {
-		t.Skipf("no conformance data under %s (it sits beside the repository in ../shared)", apiDir)
+		t.Fatalf("no cases under %s", dir)
 	}
 	var out []apiCase
 	for _, f := range files {

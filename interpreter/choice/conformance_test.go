@@ -8,13 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/jsonpath"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
-
-// conformanceDir is where the recordings of real AWS executions live, beside the repo.
-var conformanceDir = filepath.Join("..", "..", "..", "shared", "conformance", "asl", "self_contained")
 
 // outcome is what a recorded execution ended with, reduced to what a Choice decides.
 type outcome struct {
@@ -45,9 +43,7 @@ func (o outcome) String() string {
 // package does not own: the branch the rules pick must lead to the recorded result.
 // A Pass state's Result is its output, so the recording tells which branch AWS took.
 func TestConformance(t *testing.T) {
-	if _, err := os.Stat(conformanceDir); err != nil {
-		t.Skipf("conformance data not found at %s (it sits beside the repository, not in it)", conformanceDir)
-	}
+	conformanceDir := conformance.DataDir(t, "asl", "self_contained")
 	files, err := filepath.Glob(filepath.Join(conformanceDir, "*", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no cases under %s: %v", conformanceDir, err)

@@ -15,6 +15,10 @@ import (
 var updateKnown = flag.Bool("update-known", false,
 	"rewrite the conformance known-failures file from this run instead of failing on changes")
 
+// UpdateKnown reports whether -update-known was given: one flag for every test that keeps
+// a known-failures file, since a test binary can define a flag name only once.
+func UpdateKnown() bool { return *updateKnown }
+
 // Run runs every execution case through run, each as a subtest, and enforces the
 // ratchet kept in knownFailuresFile: a level that fails and is not listed fails the
 // test; a listed level that now passes fails the test too, so that the list only

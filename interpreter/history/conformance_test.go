@@ -12,14 +12,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/awsjson"
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
 func conformanceDir(t testing.TB) string {
-	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("conformance data not found at %s (absent in a plain clone): %v", dir, err)
-	}
+	dir := conformance.DataDir(t, "asl")
 	return dir
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 	"github.com/stepdeck/stepdeck/interpreter/jsonpath"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -19,8 +20,6 @@ import (
 // the recorded output. Definitions AWS rejected for a bad intrinsic must fail to parse.
 // Anything else is counted as skipped, with the reason.
 
-var conformanceDir = filepath.Join("..", "..", "..", "shared", "conformance", "asl")
-
 const knownFailingFile = "testdata/conformance_known_failing.txt"
 
 type confCase struct {
@@ -30,9 +29,7 @@ type confCase struct {
 
 func loadCases(t *testing.T) []confCase {
 	t.Helper()
-	if _, err := os.Stat(conformanceDir); err != nil {
-		t.Skipf("conformance data not found at %s (it sits beside the repository, not in it): %v", conformanceDir, err)
-	}
+	conformanceDir := conformance.DataDir(t, "asl")
 	var out []confCase
 	err := filepath.WalkDir(conformanceDir, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {

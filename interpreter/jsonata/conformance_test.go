@@ -3,7 +3,6 @@ package jsonata
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,17 +11,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
-
-var updateKnown = flag.Bool("update-known", false, "rewrite testdata/known_failures.txt from this run")
 
 var errMissingFile = errors.New("expression file missing")
 
 const knownFailuresFile = "testdata/known_failures.txt"
 
-func suiteDir() string {
-	return filepath.Join("..", "..", "..", "shared", "conformance", "jsonata")
+// suiteDir is the JSONata reference suite in the conformance data.
+func suiteDir(t testing.TB) string {
+	t.Helper()
+	return conformance.DataDir(t, "jsonata")
 }
 
 type suiteCase struct {
@@ -41,10 +41,7 @@ type suiteCase struct {
 }
 
 func loadSuite(t testing.TB) []suiteCase {
-	dir := suiteDir()
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("JSONata reference suite not found at %s (it lives outside the repository): %v", dir, err)
-	}
+	dir := suiteDir(t)
 	datasets := map[string]any{}
 	files, _ := filepath.Glob(filepath.Join(dir, "datasets", "*.json"))
 	for _, f := range files {
@@ -282,7 +279,7 @@ func TestConformance(t *testing.T) {
 	}
 	t.Logf("JSONata suite: %d cases, %d pass, %d fail (%.2f%%)", len(cases), len(cases)-len(failed), len(failed),
 		100*float64(len(cases)-len(failed))/float64(len(cases)))
-	if *updateKnown {
+	if conformance.UpdateKnown() {
 		var lines []string
 		for id, p := range failed {
 			p = strings.ReplaceAll(p, "\n", " ")

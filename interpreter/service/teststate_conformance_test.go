@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -33,10 +32,7 @@ const testStateKnownFile = "testdata/known_failures_teststate.txt"
 // the answers. Cases listed in the known-failures file may fail; any other failure, or
 // a listed case that now passes, fails the test, so the list only shrinks.
 func TestTestStateConformance(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl", "api", "test_state")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no conformance data at %s (it sits beside the repository in ../shared): %v", dir, err)
-	}
+	dir := conformance.DataDir(t, "asl", "api", "test_state")
 	cases, err := conformance.Load(dir)
 	if err != nil {
 		t.Fatal(err)
