@@ -42,6 +42,20 @@ type PendingCallback struct {
 	// Heartbeats are not in the history, so HeartbeatAt is the earliest it can be.
 	Timeout, Heartbeat     time.Duration
 	TimeoutAt, HeartbeatAt time.Time
+	// ExecutionTimeoutAt is when the whole execution times out (the definition's
+	// TimeoutSeconds from its start; zero: never), which may come before the task's.
+	ExecutionTimeoutAt time.Time
+}
+
+// Deadline is the first of the task's timeout and the execution's (zero: none).
+func (p PendingCallback) Deadline() time.Time {
+	switch {
+	case p.TimeoutAt.IsZero():
+		return p.ExecutionTimeoutAt
+	case p.ExecutionTimeoutAt.IsZero() || p.TimeoutAt.Before(p.ExecutionTimeoutAt):
+		return p.TimeoutAt
+	}
+	return p.ExecutionTimeoutAt
 }
 
 // CallbacksInHistory returns the tasks of an execution still waiting on a token, given
@@ -113,8 +127,13 @@ func CallbacksInHistory(def *asl.Definition, executionArn string, events []types
 			clear(pending)
 		}
 	}
+	var execTimeout time.Time
+	if def != nil && def.TimeoutSeconds > 0 && len(events) > 0 && events[0].Type == types.HistoryEventTypeExecutionStarted && events[0].Timestamp != nil {
+		execTimeout = events[0].Timestamp.Add(time.Duration(def.TimeoutSeconds) * time.Second)
+	}
 	out := make([]PendingCallback, 0, len(pending))
 	for _, p := range pending {
+		p.ExecutionTimeoutAt = execTimeout
 		out = append(out, *p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ScheduledEventID < out[j].ScheduledEventID })

@@ -161,3 +161,18 @@ func FuzzCallbacksInHistory(f *testing.F) {
 		}
 	})
 }
+
+// The execution's own timeout is a deadline too, and the sooner one is the deadline.
+func TestCallbackDeadlineIncludesTheExecutionTimeout(t *testing.T) {
+	api := newLocal(t)
+	def := `{"StartAt":"Ask","TimeoutSeconds":120,"States":{"Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+ "TimeoutSeconds":3600,"Parameters":{"QueueUrl":"q","MessageBody":{"t.$":"$$.Task.Token"}},"End":true}}}`
+	start(t, api, "timed", def)
+	cb := pendingSoon(t, api, CallbackOptions{}, 1)[0]
+	if cb.ExecutionTimeoutAt.IsZero() || cb.Deadline() != cb.ExecutionTimeoutAt || !cb.Deadline().Before(cb.TimeoutAt) {
+		t.Errorf("task %v, execution %v, deadline %v", cb.TimeoutAt, cb.ExecutionTimeoutAt, cb.Deadline())
+	}
+	if d := cb.ExecutionTimeoutAt.Sub(cb.Scheduled); d > 120*time.Second || d < 110*time.Second {
+		t.Errorf("the execution times out %v after the task was scheduled", d)
+	}
+}

@@ -19,6 +19,7 @@ type App struct {
 	c         *common.Common
 	stack     []pages.Page
 	help      bool
+	helpSt    helpState
 	status    string
 	statusErr bool
 	backend   string
@@ -87,6 +88,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		return a, a.mouse(msg)
 	case tea.KeyPressMsg:
+		if a.help {
+			return a, a.helpKey(msg)
+		}
 		if a.palette != nil && msg.String() != "ctrl+c" {
 			return a, a.paletteKey(msg)
 		}
@@ -129,6 +133,13 @@ func (a *App) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		a.help = false
 		a.palette = newPalette(a.c, a.commands)
 		return nil, true
+	case key.Matches(k, pages.KeyCopy):
+		if cp, ok := a.top().(pages.Copier); ok {
+			if what, text, ok := cp.Copy(); ok {
+				return tea.Batch(tea.SetClipboard(text), func() tea.Msg { return pages.InfoMsg("Copied " + what) }), true
+			}
+		}
+		return nil, false // y means something else here (a confirmation)
 	case key.Matches(k, keys.Back):
 		if cl, ok := a.top().(pages.Clearer); ok && cl.ClearFilter() {
 			return nil, true
@@ -140,6 +151,7 @@ func (a *App) globalKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		p := pages.NewCallbacks(a.c)
 		a.stack = append(a.stack, p)
+		a.status = "" // the last screen's message is not this one's
 		return p.Init(), true
 	}
 	return nil, false
@@ -170,6 +182,11 @@ func (a *App) keys() []key.Binding {
 		return ks
 	}
 	shared := []key.Binding{a.c.Keys.Callbacks, a.c.Keys.Palette}
+	if cp, ok := a.top().(pages.Copier); ok {
+		if _, _, ok := cp.Copy(); ok {
+			shared = append([]key.Binding{pages.KeyCopy}, shared...)
+		}
+	}
 	if len(a.errs) > 0 {
 		shared = append(shared, keyErrors)
 	}
@@ -190,15 +207,7 @@ func (a *App) View() tea.View {
 // Render is the whole screen as text, Width x Height.
 func (a *App) Render() string {
 	st := a.c.Styles
-	titles := make([]string, len(a.stack))
-	for i, p := range a.stack {
-		titles[i] = p.Title()
-	}
-	head := "stepdeck · " + a.backend
-	if a.c.ReadOnly {
-		head += " · read-only"
-	}
-	header := st.Header.Render(common.Truncate(head+" │ "+strings.Join(titles, " › "), a.c.Width))
+	header := st.Header.Render(a.header())
 
 	var body string
 	switch {
@@ -231,29 +240,6 @@ func (a *App) Render() string {
 		}
 	}
 	return header + "\n" + body + "\n" + status + "\n" + a.footer()
-}
-
-func (a *App) footer() string {
-	var parts []string
-	ks := a.keys()
-	if a.palette != nil {
-		ks = paletteKeys
-	}
-	for _, k := range ks {
-		h := k.Help()
-		parts = append(parts, a.c.Styles.Key.Render(h.Key)+" "+h.Desc)
-	}
-	return common.Truncate(strings.Join(parts, " · "), a.c.Width)
-}
-
-func (a *App) helpView() string {
-	var b strings.Builder
-	b.WriteString("Keys of this screen (? or esc closes)\n\n")
-	for _, k := range a.keys() {
-		h := k.Help()
-		b.WriteString("  " + padRight(h.Key, 10) + h.Desc + "\n")
-	}
-	return b.String()
 }
 
 func padRight(s string, n int) string {

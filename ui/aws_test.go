@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/client"
@@ -76,4 +78,22 @@ func TestAWSModeEndToEnd(t *testing.T) {
 	press(a, "a", "ctrl+s", "y")
 	mustContain(t, statusLine(a), "approve Ask: sent")
 	waitStatus(t, api, waiting, types.ExecutionStatusSucceeded)
+}
+
+// The machine view over the SDK: what DescribeStateMachine says, the tags, the graph,
+// and the definition a tab away.
+func TestMachineViewOverHTTP(t *testing.T) {
+	api := awsAPI(t)
+	createApproval(t, api)
+	arn := machineArn(t, api, "approval")
+	if _, err := api.(*client.AWS).TagResource(context.Background(), &sfn.TagResourceInput{ResourceArn: aws.String(arn),
+		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("payments")}}}); err != nil {
+		t.Fatal(err)
+	}
+	a := New(fixedCommon(api, 120, 30), "test")
+	drain(a, a.Init())
+	press(a, "d")
+	mustContain(t, a.Render(), "Machine approval", "ARN       "+arn, "Type      STANDARD · ACTIVE", "Tags      team=payments", "┌ Task")
+	press(a, "tab")
+	mustContain(t, a.Render(), "graph [definition]", `"Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken"`)
 }

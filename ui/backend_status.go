@@ -55,7 +55,8 @@ func (a *App) watchBackend() tea.Cmd {
 		tickCmd = tea.Tick(budgetEvery, func(time.Time) tea.Msg { return budgetTickMsg{api} })
 	}
 	aws, ok := api.(*client.AWS)
-	if !ok {
+	if !ok || a.c.Local {
+		// The local engine through stepdeck serve keeps the name it was given.
 		return tickCmd
 	}
 	a.backend = aws.Where.String()

@@ -167,3 +167,55 @@ func TestFlowDebugFromThePalette(t *testing.T) {
 	typeKey(tm, 'q', "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
 }
+
+// loopDef passes Count three times, with the count in its input.
+const loopDebugDef = `{"StartAt":"Count","States":{
+	"Count":{"Type":"Pass","Parameters":{"n.$":"States.MathAdd($.n, 1)"},"Next":"More?"},
+	"More?":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericLessThan":3,"Next":"Count"}],"Default":"Done"},
+	"Done":{"Type":"Succeed"}}}`
+
+// TestFlowDebugConditionWatchEvaluate sets a conditional breakpoint on the selected
+// state, adds a watch, continues to the stop where the condition holds, and evaluates
+// an expression there.
+func TestFlowDebugConditionWatchEvaluate(t *testing.T) {
+	s := debugSession(t, loopDebugDef, `{"n":0}`)
+	c := fixedCommon(localAPI(t), 140, 40)
+	tm := teatest.NewTestModel(t, NewOn(c, "local debugger", pages.NewDebugger(c, s, "loop.asl.json")), teatest.WithInitialTermSize(140, 40))
+	waitScreen(t, tm, "Count (start)")
+	typeKey(tm, 'B', "B")
+	waitScreen(t, tm, "Stop at Count when:")
+	for _, r := range `$states.input.n = 2` {
+		typeKey(tm, r, string(r))
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, tm, "Breakpoint on Count when $states.input.n = 2")
+	typeKey(tm, 'W', "W")
+	for _, r := range `$.n * 100` {
+		typeKey(tm, r, string(r))
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, tm, "$.n * 100 = 0")
+	typeKey(tm, 'g', "g")
+	waitScreen(t, tm, "condition $states.input.n = 2)", "200")
+	typeKey(tm, '=', "=")
+	for _, r := range `$states.input.n + 40` {
+		typeKey(tm, r, string(r))
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, tm, "$states.input.n + 40 at Count = 42")
+	// A variable set at the stop is what the state sees.
+	typeKey(tm, '$', "$")
+	for _, r := range `limit = 7` {
+		typeKey(tm, r, string(r))
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, tm, "limit = 7 for Count on")
+	typeKey(tm, '=', "=")
+	for _, r := range `$limit * 6` {
+		typeKey(tm, r, string(r))
+	}
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitScreen(t, tm, "6 at Count = 42")
+	typeKey(tm, 'q', "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+}

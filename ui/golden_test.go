@@ -48,6 +48,8 @@ func TestGoldenScreens(t *testing.T) {
 			press(a, "tab", "tab", "down") // history → detail → graph
 		}},
 		{"callbacks", func(a *App) { press(a, "c") }},
+		{"machine", func(a *App) { press(a, "/", "h", "e", "l", "l", "o", "enter", "d") }},
+		{"machine-definition", func(a *App) { press(a, "/", "h", "e", "l", "l", "o", "enter", "d", "tab") }},
 		{"machines-filter", func(a *App) { press(a, "/", "h", "e") }},
 		{"machines-filtered", func(a *App) { press(a, "/", "o", "r", "enter") }},
 		{"palette", func(a *App) { press(a, ":") }},

@@ -8,10 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/stepdeck/stepdeck/interpreter/failure"
-	"github.com/stepdeck/stepdeck/interpreter/intrinsic"
+	"github.com/stepdeck/stepdeck/interpreter/expr"
 	"github.com/stepdeck/stepdeck/interpreter/jsonata"
-	"github.com/stepdeck/stepdeck/interpreter/jsonpath"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -64,9 +62,9 @@ exits 2.`,
 			var result value.Value
 			switch lang {
 			case "jsonata":
-				result, err = evalJSONata(args[0], input, hasInput, vars)
+				result, err = expr.JSONata(args[0], input, hasInput, vars)
 			case "jsonpath":
-				result, err = evalJSONPath(args[0], input, vars)
+				result, err = expr.JSONPath(args[0], input, vars)
 			default:
 				return usageError("--lang must be jsonata or jsonpath, not %q", lang)
 			}
@@ -84,61 +82,4 @@ exits 2.`,
 	cmd.Flags().StringVar(&lang, "lang", "jsonata", "the expression language: jsonata or jsonpath")
 	cmd.Flags().StringVar(&bindings, "bindings", "", "a JSON object of variables, e.g. '{\"x\": 1}'")
 	return cmd
-}
-
-// evalJSONata binds the input as a JSONata state sees it, $states.input (and
-// $states.context to the "context" binding), and also to $, as plain JSONata does.
-func evalJSONata(expr string, input value.Value, hasInput bool, vars map[string]value.Value) (value.Value, error) {
-	e, err := jsonata.Compile(expr)
-	if err != nil {
-		return nil, err
-	}
-	states := value.NewObject(2)
-	if hasInput {
-		states.Set("input", input)
-	} else {
-		input = jsonata.Undefined
-	}
-	if c, ok := vars["context"]; ok {
-		states.Set("context", c)
-	}
-	bindings := make(map[string]value.Value, len(vars)+1)
-	for k, v := range vars {
-		bindings[k] = v
-	}
-	bindings["states"] = states
-	v, err := e.Evaluate(input, bindings, &jsonata.Options{Functions: jsonata.StepFunctions(nil)})
-	var je *jsonata.Error
-	if errors.As(err, &je) && je.Code == "T1006" && je.Token == "eval" {
-		// Step Functions removes $eval; JSONata alone would call it a non-function.
-		return nil, fmt.Errorf("T1006: $eval is not available in Step Functions (use $parse to read JSON text), at position %d", je.Position)
-	}
-	return v, err
-}
-
-func evalJSONPath(expr string, input value.Value, vars map[string]value.Value) (value.Value, error) {
-	env := &jsonpath.Env{Input: input, Variable: func(n string) (value.Value, bool) {
-		v, ok := vars[n]
-		return v, ok
-	}}
-	if c, ok := vars["context"]; ok {
-		env.Context = c
-	}
-	if intrinsic.IsCall(expr) {
-		call, err := intrinsic.Parse(expr)
-		if err != nil {
-			return nil, err
-		}
-		v, err := call.Eval(env)
-		var fe *failure.Error
-		if errors.As(err, &fe) {
-			return nil, fmt.Errorf("%s: %s", fe.Name, fe.Cause)
-		}
-		return v, err
-	}
-	p, err := jsonpath.Compile(expr)
-	if err != nil {
-		return nil, err
-	}
-	return p.Eval(env)
 }

@@ -46,6 +46,7 @@ Other commands:
   stepdeck run PATH        run a state machine definition locally and print its history
   stepdeck validate PATH   check definitions and print AWS-style diagnostics
   stepdeck graph PATH      draw a state machine, with an execution's statuses
+  stepdeck timeline        draw an execution history as a timeline (Gantt chart)
   stepdeck eval EXPR       evaluate JSONata, JSONPath or an intrinsic against stdin
   stepdeck serve           serve the local engine over the Step Functions HTTP API
   stepdeck replay          re-run a recorded execution against a changed definition
@@ -68,7 +69,7 @@ Other commands:
 	}
 	addTUIFlags(root, &tui)
 	root.AddCommand(newRunCommand(), newValidateCommand(), newEvalCommand(), newServeCommand(), newReplayCommand(), newTestStateCommand())
-	root.AddCommand(newGraphCommand(), newTUICommand(), newDebugCommand())
+	root.AddCommand(newGraphCommand(), newTimelineCommand(), newTUICommand(), newDebugCommand())
 	return root
 }
 

@@ -176,6 +176,12 @@ func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
 	}
 	// On a loopback address, requests must name a loopback host too (DNS rebinding).
 	srv := server.NewHTTPServer(server.New(svc), server.Options{AllowAnyHost: o.allowRemote, Log: log})
+	// A UI opened on this data directory finds the endpoint here.
+	if remove, err := writeServeAddr(o.dataDir, "http://"+ln.Addr().String()); err != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "stepdeck: could not record the address in the data directory (%v): the UI will not find this server by itself\n", err)
+	} else {
+		defer remove()
+	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "stepdeck: serving the Step Functions API on http://%s (store %s)\n", ln.Addr(), st.Path())
 	fmt.Fprintf(cmd.ErrOrStderr(), "  try: aws --endpoint-url http://%s stepfunctions list-state-machines\n", ln.Addr())
 

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/value"
+	"github.com/stepdeck/stepdeck/ui"
 )
 
 // buildStepdeck compiles the command once per test run.
@@ -237,5 +238,41 @@ func TestServeCompact(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "compacted") {
 		t.Fatalf("said %q", stderr.String())
+	}
+}
+
+// One store, two front ends: with stepdeck serve holding the data directory, the UI's
+// local backend on it talks to that serve over HTTP instead of refusing; once serve
+// has stopped, the record of its address is gone.
+func TestUIOnADataDirServeHolds(t *testing.T) {
+	bin := buildStepdeck(t)
+	dir := t.TempDir()
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	serve, url := startServe(t, bin, dir)
+	if got, err := readServeAddr(dir); err != nil || got != url {
+		t.Fatalf("recorded %q, %v; serve says %s", got, err, url)
+	}
+	api, name, closeFn, err := backendFactory(tuiOptions{dataDir: dir, timeScale: 0}, nil)(context.Background(), ui.BackendSpec{Local: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closeFn != nil {
+		defer closeFn()
+	}
+	if want := "local engine via stepdeck serve " + strings.TrimPrefix(url, "http://"); name != want {
+		t.Errorf("name %q, want %q", name, want)
+	}
+	// The examples were seeded through serve, into its store.
+	out, err := sdkClient(url).ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{})
+	if err != nil || len(out.StateMachines) == 0 {
+		t.Fatalf("machines through serve: %v %v", err, out)
+	}
+	if _, err := api.ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{}); err != nil {
+		t.Fatal(err)
+	}
+	serve.Process.Signal(syscall.SIGTERM)
+	serve.Wait()
+	if _, err := readServeAddr(dir); err == nil {
+		t.Error("the address is still recorded after serve stopped")
 	}
 }

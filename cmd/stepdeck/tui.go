@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/stepdeck/stepdeck/client/config"
 	"github.com/stepdeck/stepdeck/examples"
 	"github.com/stepdeck/stepdeck/interpreter/mock"
+	"github.com/stepdeck/stepdeck/interpreter/store"
 	"github.com/stepdeck/stepdeck/ui"
 	"github.com/stepdeck/stepdeck/ui/common"
 	"github.com/stepdeck/stepdeck/ui/sources"
@@ -225,6 +227,23 @@ func openLocal(ctx context.Context, o tuiOptions, warn func(error)) (client.API,
 		opts.MockConfig, opts.Mocks, opts.DefaultTestCase = o.mockConfig, nil, o.testCase
 	}
 	a, closeFn, err := client.NewLocal(ctx, opts)
+	if errors.Is(err, store.ErrHeld) {
+		// A stepdeck serve holds the store: talk to it, over HTTP.
+		endpoint, rerr := readServeAddr(o.dataDir)
+		if rerr != nil {
+			return nil, "", nil, fmt.Errorf("starting the local engine in %s: %w (%v)", o.dataDir, err, rerr)
+		}
+		api, _, _, aerr := openAWS(ctx, o, ui.BackendSpec{Endpoint: endpoint})
+		if aerr != nil {
+			return nil, "", nil, aerr
+		}
+		if len(o.paths) == 0 {
+			if _, err := ui.SeedExamples(ctx, api); err != nil && warn != nil {
+				warn(err)
+			}
+		}
+		return api, "local engine via stepdeck serve " + strings.TrimPrefix(endpoint, "http://"), nil, nil
+	}
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("starting the local engine in %s: %w", o.dataDir, err)
 	}

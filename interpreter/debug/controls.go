@@ -85,6 +85,7 @@ func (s *Session) ToggleBreakpoint(state string) bool {
 	s.breakpoints[state] = !s.breakpoints[state]
 	if !s.breakpoints[state] {
 		delete(s.breakpoints, state)
+		delete(s.conditions, state)
 	}
 	s.notify()
 	return s.breakpoints[state]
@@ -186,6 +187,10 @@ func (s *Session) Restart(state string, input value.Value) (*Session, error) {
 	cfg.Breakpoints = nil
 	for k := range s.breakpoints {
 		cfg.Breakpoints = append(cfg.Breakpoints, k)
+	}
+	cfg.Conditions = make(map[string]Condition, len(s.conditions))
+	for k, c := range s.conditions {
+		cfg.Conditions[k] = c
 	}
 	onError, onRetry := s.breakOnError, s.breakOnRetry
 	s.mu.Unlock()

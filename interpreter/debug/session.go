@@ -52,8 +52,10 @@ type Config struct {
 	Variables *value.Object
 	// Now is the clock; nil is the wall clock.
 	Now func() time.Time
-	// Breakpoints are set before the first state.
+	// Breakpoints are set before the first state, and Conditions too (conditional
+	// breakpoints, by state).
 	Breakpoints []string
+	Conditions  map[string]Condition
 }
 
 // Session is one execution under the debugger. Its methods are safe to call from any
@@ -66,6 +68,8 @@ type Session struct {
 	end context.CancelFunc
 
 	breakpoints  map[string]bool
+	conditions   map[string]Condition // breakpoints that stop only when true
+	runTo        string               // a one-time breakpoint (RunTo)
 	breakOnError bool
 	breakOnRetry bool
 	stepping     bool
@@ -158,11 +162,14 @@ func New(cfg Config) (*Session, error) {
 		def = &d
 	}
 	ctx, end := context.WithCancel(context.Background())
-	s := &Session{cfg: cfg, ctx: ctx, end: end, breakpoints: map[string]bool{}, stepping: true, over: -1,
+	s := &Session{cfg: cfg, ctx: ctx, end: end, breakpoints: map[string]bool{}, conditions: map[string]Condition{}, stepping: true, over: -1,
 		reasons: map[int]string{}, tokens: map[string]string{}, tasks: map[key]*Task{}, timers: map[key]*Timer{}, changed: make(chan struct{}, 1),
 		breakOnError: true}
 	for _, b := range cfg.Breakpoints {
 		s.breakpoints[b] = true
+	}
+	for state, c := range cfg.Conditions {
+		s.breakpoints[state], s.conditions[state] = true, c
 	}
 	now := cfg.Now()
 	name := ids.UUID()
@@ -217,9 +224,19 @@ func (s *Session) Config() Config { return s.cfg }
 func (s *Session) gate(f *engine.Frame) bool {
 	s.scan()
 	reason := ""
+	stop, why := false, ""
+	if s.breakpoints[f.State] {
+		stop, why = s.holds(f)
+	}
+	if !stop && s.runTo != "" && f.State == s.runTo {
+		stop, why = true, "run to here"
+	}
+	if stop && f.State == s.runTo {
+		s.runTo = ""
+	}
 	switch {
-	case s.breakpoints[f.State]:
-		reason = "breakpoint"
+	case stop:
+		reason = why
 	case s.errorBreak:
 		reason = "error"
 		s.errorBreak = false

@@ -144,6 +144,18 @@ func (v *Vars) Set(name string, x value.Value) {
 	v.m[name] = x
 }
 
+// SetVisible writes a variable where it is visible from this scope: in the nearest
+// scope that has it, or in this one (the debugger's "set a variable").
+func (v *Vars) SetVisible(name string, x value.Value) {
+	for s := v; s != nil; s = s.Parent {
+		if _, ok := s.m[name]; ok {
+			s.m[name] = x
+			return
+		}
+	}
+	v.Set(name, x)
+}
+
 // Len is the number of variables in this scope alone.
 func (v *Vars) Len() int { return len(v.m) }
 

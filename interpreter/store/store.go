@@ -23,6 +23,10 @@ var ErrNotFound = errors.New("not found")
 // ErrBadCursor is returned (wrapped) for a ListExecutions cursor this store did not make.
 var ErrBadCursor = errors.New("invalid paging cursor")
 
+// ErrHeld is what Open says, wrapped, when another process holds the store (a
+// `stepdeck serve` on the same data directory, say).
+var ErrHeld = errors.New("another stepdeck process holds the store")
+
 var (
 	bucketMeta       = []byte("meta")
 	bucketRecords    = []byte("records")
@@ -101,10 +105,21 @@ func Open(path string, opts Options) (s *Store, err error) {
 	return s, nil
 }
 
+type heldError struct {
+	path string
+	wait time.Duration
+}
+
+func (e *heldError) Error() string {
+	return fmt.Sprintf("store: another stepdeck process holds %s (waited %s for it): stop that process or use another data directory", e.path, e.wait)
+}
+
+func (e *heldError) Is(target error) bool { return target == ErrHeld }
+
 func openError(path string, wait time.Duration, err error) error {
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return fmt.Errorf("store: another stepdeck process holds %s (waited %s for it): stop that process or use another data directory", path, wait)
+		return &heldError{path: path, wait: wait}
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist), errors.Is(err, os.ErrInvalid):
 		return fmt.Errorf("store: open %s: %w", path, err)
 	}

@@ -35,6 +35,9 @@ type Common struct {
 	Debug func(def *asl.Definition, machine string, input value.Value) (*debug.Session, error)
 	// Sources knows the machines loaded from files; nil when none were.
 	Sources Sources
+	// ExecView is the view of an execution last chosen (graph, table, events, timeline),
+	// so the next execution opens in it.
+	ExecView int
 }
 
 // Refresh bounds how often the lists refresh (zero: the screens' own defaults).

@@ -51,7 +51,7 @@ func loopEvents(n int) []types.HistoryEvent {
 	return evs
 }
 
-func benchPage(b *testing.B) (*Execution, []types.HistoryEvent) {
+func benchPage(b testing.TB) (*Execution, []types.HistoryEvent) {
 	def, err := asl.Parse([]byte(loopDef))
 	if err != nil {
 		b.Fatal(err)
@@ -145,4 +145,48 @@ func BenchmarkScrubVars25k(b *testing.B) {
 		}
 	}
 	alternateKeys(b, x, evs, []string{"t"}, keyBack, keyFwd)
+}
+
+// BenchmarkKeyViews25k: one key to the next frame in each view of a 25,000-event
+// execution (12,500 state visits): the list moved one row down and back up. The target
+// is under 16 ms.
+func BenchmarkKeyViews25k(b *testing.B) {
+	down, up := tea.KeyPressMsg{Code: tea.KeyDown}, tea.KeyPressMsg{Code: tea.KeyUp}
+	for _, v := range []struct {
+		name  string
+		setup []string
+	}{
+		{"graph-full", []string{"z"}},
+		{"table", []string{"v"}},
+		{"events", []string{"v", "v"}},
+		{"timeline", []string{"v", "v", "v"}},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			x, evs := benchPage(b)
+			alternateKeys(b, x, evs, v.setup, down, up)
+		})
+	}
+}
+
+// BenchmarkTimelineZoom25k: zooming the timeline of a 25,000-event execution in and
+// out, a frame after each.
+func BenchmarkTimelineZoom25k(b *testing.B) {
+	x, evs := benchPage(b)
+	alternateKeys(b, x, evs, []string{"v", "v", "v"}, tea.KeyPressMsg{Code: '+', Text: "+"}, tea.KeyPressMsg{Code: '-', Text: "-"})
+}
+
+// BenchmarkFirstTimeline25k: the first switch to the timeline on a 25,000-event
+// execution, which lays all of it out (visits, lanes, rows), to the frame.
+func BenchmarkFirstTimeline25k(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		x, evs := benchPage(b)
+		x.Update(polledMsg{owner: x, gen: x.followerGen, polled: client.Polled{Events: evs, Wait: time.Second}})
+		_ = x.View()
+		b.StartTimer()
+		x.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})
+		x.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})
+		x.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})
+		_ = x.View()
+	}
 }

@@ -60,6 +60,7 @@ type answeredMsg struct {
 }
 
 var (
+	keyName      = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "full name"))
 	keyApprove   = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "approve"))
 	keyReject    = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reject"))
 	keyHeartbeat = key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "heartbeat"))
@@ -178,7 +179,7 @@ func (p *Callbacks) Keys() []key.Binding {
 	if p.filter.open {
 		return p.filter.Keys()
 	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh, keySlash, keyActivities}
+	ks := []key.Binding{keyUpDown, keyEnter, keyName, keyRefresh, keySlash, keyActivities}
 	if !p.c.ReadOnly {
 		ks = append(ks, keyApprove, keyReject, keyHeartbeat)
 	}
@@ -246,6 +247,15 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 		// is found.
 		p.scan.Rescan()
 		return p, p.load()
+	case key.Matches(k, keyName) && have:
+		// The table cuts long names; this says the whole of it.
+		where := client.MachineName(cb.StateMachineArn)
+		if ctx := contextOf(p.c, cb.StateMachineArn); ctx != "" {
+			where = ctx + "/" + where
+		}
+		return p, func() tea.Msg {
+			return InfoMsg(fmt.Sprintf("%s, of %s, waits in %s: %s", execName(cb.ExecutionArn), where, cb.StateName, cb.ExecutionArn))
+		}
 	case key.Matches(k, keyEnter) && have:
 		return p, open(NewExecution(p.c, cb.ExecutionArn))
 	case !have || p.c.ReadOnly:
@@ -294,7 +304,7 @@ func (p *Callbacks) rows() []table.Row {
 			}
 			r = append(r, common.Line(name, 0))
 		}
-		r = append(r, common.Line(cb.StateName, 0), p.c.Time(cb.Scheduled), p.c.Time(cb.TimeoutAt))
+		r = append(r, common.Line(cb.StateName, 0), p.c.Time(cb.Scheduled), p.c.Time(cb.Deadline()))
 		if p.wide() {
 			r = append(r, p.c.Time(p.heartbeatDue(cb)))
 		}

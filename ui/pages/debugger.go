@@ -43,6 +43,9 @@ type Debugger struct {
 
 	scrollX, scrollY int
 	done             chan struct{}
+
+	prompt  *debugPrompt // B, = or W typing
+	watches []string     // re-evaluated at every stop
 }
 
 type debugChangedMsg struct{ owner *Debugger }
@@ -124,7 +127,7 @@ func (d *Debugger) tick() tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return debugTickMsg{d} })
 }
 
-func (d *Debugger) Capturing() bool { return d.form != nil || d.answer != nil }
+func (d *Debugger) Capturing() bool { return d.form != nil || d.answer != nil || d.prompt != nil }
 
 func (d *Debugger) Keys() []key.Binding {
 	switch {
@@ -132,8 +135,10 @@ func (d *Debugger) Keys() []key.Binding {
 		return d.form.Keys()
 	case d.answer != nil:
 		return d.answer.Keys()
+	case d.prompt != nil:
+		return []key.Binding{keyDoIt, keyCancel}
 	}
-	ks := []key.Binding{keyStep, keyStepOver, keyContinue, keyPause, keyBreak, keyArrows}
+	ks := []key.Binding{keyStep, keyStepOver, keyContinue, keyRunTo, keyPause, keyBreak, keyCondition, keyEvaluate, keyWatch, keySetVar, keyArrows}
 	if len(d.view.Held) > 0 {
 		ks = append(ks, keyEditInput)
 	}
@@ -227,6 +232,9 @@ func (d *Debugger) currentFrame() int {
 }
 
 func (d *Debugger) key(k tea.KeyPressMsg) tea.Cmd {
+	if d.prompt != nil {
+		return d.promptKey(k)
+	}
 	if d.form != nil {
 		return d.form.update(k)
 	}
@@ -234,6 +242,22 @@ func (d *Debugger) key(k tea.KeyPressMsg) tea.Cmd {
 		var cmd tea.Cmd
 		d.answer, cmd = d.answer.Update(k)
 		return cmd
+	}
+	switch {
+	case key.Matches(k, keyCondition) && d.selected != "":
+		return d.openPrompt(promptCondition)
+	case key.Matches(k, keyEvaluate):
+		return d.openPrompt(promptEvaluate)
+	case key.Matches(k, keyWatch):
+		return d.openPrompt(promptWatch)
+	case key.Matches(k, keySetVar) && d.current() != nil:
+		return d.openPrompt(promptSetVar)
+	case key.Matches(k, keyRunTo) && d.selected != "":
+		d.follow = true
+		if err := d.s.RunTo(d.selected); err != nil {
+			return fail(err)
+		}
+		return info("running to " + d.selected)
 	}
 	report := func(err error) tea.Cmd {
 		if err != nil {

@@ -155,6 +155,9 @@ func (d *Debugger) controlView(w int) string {
 		}
 		b.WriteString(common.Line(fmt.Sprintf("%s of %s %s · w skips", what, t.State, when), w) + "\n")
 	}
+	b.WriteString(d.failureLines(w))
+	b.WriteString(d.breakpointLines(w))
+	b.WriteString(d.watchLines(w))
 	if h := d.current(); h != nil {
 		// The variables first: one line each, they would fall off the pane under a
 		// long input.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/table"
@@ -38,7 +37,6 @@ type Execution struct {
 	defErr   string
 	events   []hist.Event
 	states   []string
-	current  string      // the state last entered, for AppendStates
 	rows     []table.Row // the table's rows, grown as events arrive
 	painting *graph.Painting
 	paintedN int // painting is of events[:paintedN]
@@ -73,6 +71,8 @@ type Execution struct {
 	flowKey        string // what the data-flow pane was computed for
 	asOfShown      string // what the time-travel detail was computed for
 	redriveRetries int    // follower restarts left while a redrive's first event is awaited
+
+	viewState *execViews // the table, events and timeline views (execution_views.go)
 }
 
 // pane is what has the keyboard; tab cycles graph → history → detail.
@@ -119,22 +119,15 @@ func NewExecution(c *common.Common, arn string) *Execution {
 }
 
 func (x *Execution) Title() string {
-	name := x.arn
-	if i := strings.LastIndexByte(name, ':'); i >= 0 {
-		name = name[i+1:]
-	}
-	s := "Execution " + common.Line(name, 40)
-	if x.desc != nil {
-		s += " · " + string(x.desc.Status)
-	}
-	return s
+	_, name := x.names()
+	return "Execution " + common.Line(name, 40) + x.statusAndDuration()
 }
 
 // Init (re)starts loading: a fresh follower reads the history from the first event.
 func (x *Execution) Init() tea.Cmd {
 	x.Close()
 	x.ctx, x.cancel = context.WithCancel(context.Background())
-	x.events, x.states, x.current, x.rows, x.painting, x.paintedN = nil, nil, "", nil, nil, 0
+	x.events, x.states, x.rows, x.painting, x.paintedN = nil, nil, nil, nil, 0
 	x.index = stateIndex{}
 	x.asOf = 0
 	return tea.Batch(x.describe(), x.resume())
@@ -226,7 +219,9 @@ func (x *Execution) polled(m polledMsg) tea.Cmd {
 	return tea.Batch(append(cmds, tea.Tick(p.Wait, func(time.Time) tea.Msg { return pollDueMsg{owner: x, gen: gen} }))...)
 }
 
-func (x *Execution) Capturing() bool { return x.export != nil && x.export.editing() }
+func (x *Execution) Capturing() bool {
+	return x.export != nil && x.export.editing() || x.textFilterOpen()
+}
 
 func (x *Execution) running() bool {
 	return x.desc != nil && x.desc.Status == types.ExecutionStatusRunning
@@ -336,7 +331,7 @@ func (x *Execution) add(evs []types.HistoryEvent) {
 	if !x.travel || atEnd {
 		x.asOf = len(x.events)
 	}
-	x.states, x.current = history.AppendStates(x.states, x.current, x.events[from:])
+	x.states = history.AppendStates(x.states, x.events, from)
 	x.rows = history.AppendRows(x.rows, x.events, x.states, from, x.table.Columns(), x.c.Dur)
 	x.table.SetRows(x.rows)
 	if x.follow && (!x.travel || atEnd) {
@@ -360,9 +355,14 @@ func (x *Execution) repaint() {
 	x.paintedN = n
 }
 
+// selectStateOfCursor selects the state of the event under the cursor, or for an
+// execution event (which belongs to no state) the state of the nearest event before it.
 func (x *Execution) selectStateOfCursor() {
-	if i := x.table.Cursor(); i >= 0 && i < len(x.states) && x.states[i] != "" {
-		x.selected = x.states[i]
+	for i := min(x.table.Cursor(), len(x.states)-1); i >= 0; i-- {
+		if x.states[i] != "" {
+			x.selected = x.states[i]
+			return
+		}
 	}
 }
 

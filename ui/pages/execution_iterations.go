@@ -65,7 +65,34 @@ func (x *Execution) pickIteration(d int) string {
 		x.iterations = map[string]int{}
 	}
 	x.iterations[m] = cur
+	x.showIterationEvent(m, cur)
 	return fmt.Sprintf("%s: iteration %d of %d (< > pick)", m, cur, n)
+}
+
+// showIterationEvent moves the history to iteration i of Map m: to the selected state's
+// event in it when the selection is inside the Map, else to the iteration's first
+// event. The latest run of the Map counts (a Map retried runs its iterations again).
+func (x *Execution) showIterationEvent(m string, i int) {
+	tl := x.views().tl
+	for l := len(tl.Lanes) - 1; l >= 0; l-- {
+		ln := &tl.Lanes[l]
+		if !ln.Iteration || ln.Index != i || ln.Parent < 0 || tl.Visits[ln.Parent].State != m || len(ln.Visits) == 0 {
+			continue
+		}
+		at := tl.Visits[ln.Visits[0]].Entered
+		for _, v := range ln.Visits {
+			if tl.Visits[v].State == x.selected {
+				at = tl.Visits[v].Last
+				break
+			}
+		}
+		if x.travel {
+			return // time travel keeps "as of" where the scrubber put it
+		}
+		x.table.SetCursor(at)
+		x.follow = at == len(x.events)-1
+		return
+	}
 }
 
 // shownIteration is the iteration the graph paints before any is picked: the first

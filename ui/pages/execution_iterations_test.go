@@ -74,3 +74,25 @@ func TestMapIterationPicker(t *testing.T) {
 		t.Errorf("without a Map selected: %q", msg)
 	}
 }
+
+// TestIterationPickMovesTheHistory: < and > move the history's cursor to the picked
+// iteration, on the selected state's event in it.
+func TestIterationPickMovesTheHistory(t *testing.T) {
+	x := newPage(t, mapDef, 120, 40)
+	feed(x, mapHistory(t))
+	x.setFocus(graphPane)
+	x.selected = "Check"
+	tl := x.views().tl
+	for _, k := range []string{">", ">", "<"} {
+		x.Update(tea.KeyPressMsg{Code: []rune(k)[0], Text: k})
+		want := x.iterations["Each"]
+		i := x.table.Cursor()
+		v := tl.VisitOf(i)
+		if v < 0 || tl.Visits[v].State != "Check" || tl.Lanes[tl.Visits[v].Lane].Index != want {
+			t.Fatalf("after %s: the history is on event %d (%s), not on Check in iteration %d", k, x.events[i].ID, x.events[i].Type, want)
+		}
+		if x.follow {
+			t.Error("the history still follows the newest event")
+		}
+	}
+}

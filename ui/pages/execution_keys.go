@@ -32,6 +32,9 @@ func (x *Execution) Keys() []key.Binding {
 	case x.export != nil && x.export.confirm != "", x.confirmStop, x.confirmRedrive:
 		return []key.Binding{keyYes, keyNo}
 	}
+	if x.c.ExecView != viewGraph {
+		return append(x.viewKeys(), x.sharedKeys()...)
+	}
 	ks := []key.Binding{keyTab}
 	switch x.focus {
 	case graphPane:
@@ -48,7 +51,14 @@ func (x *Execution) Keys() []key.Binding {
 	if x.travel {
 		ks = append(ks, keyScrub, keyScrubEnd)
 	}
-	ks = append(ks, keyFlow, keyFollow, keyExport)
+	ks = append(ks, keyFlow)
+	ks = append(ks, x.sharedKeys()...)
+	return append(ks, x.viewKeys()...)
+}
+
+// sharedKeys are the keys of every view: follow, export, retry, stop, redrive.
+func (x *Execution) sharedKeys() []key.Binding {
+	ks := []key.Binding{keyFollow, keyExport}
 	if x.retrying != nil || x.followErr != nil {
 		ks = append(ks, keyRefresh)
 	}
@@ -78,6 +88,9 @@ func (x *Execution) key(k tea.KeyPressMsg) tea.Cmd {
 			x.confirmStop, x.confirmRedrive = false, false
 		}
 		return nil
+	}
+	if cmd, ok := x.viewKey(k); ok {
+		return cmd
 	}
 	switch {
 	case key.Matches(k, keyRefresh) && x.followErr != nil:
@@ -112,6 +125,9 @@ func (x *Execution) key(k tea.KeyPressMsg) tea.Cmd {
 		x.showFlow = !x.showFlow
 		x.setFocus(x.focus) // the focused detail pane changes
 		return nil
+	}
+	if x.c.ExecView != viewGraph {
+		return nil // the views took theirs in viewKey
 	}
 	if x.travel && x.scrubKey(k) {
 		return nil

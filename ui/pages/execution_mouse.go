@@ -6,6 +6,9 @@ import tea "charm.land/bubbletea/v2"
 // under it, the wheel moves the history's selection or scrolls the detail. Coordinates
 // are the page body's.
 func (x *Execution) mouse(msg tea.Msg) tea.Cmd {
+	if x.c.ExecView != viewGraph || x.graphFull() {
+		return nil // the panes below are the graph view's
+	}
 	var ev tea.Mouse
 	switch m := msg.(type) {
 	case tea.MouseClickMsg:

@@ -20,7 +20,14 @@ func (x *Execution) leftWidth() int {
 	if x.c.Width < 60 {
 		return 0
 	}
-	return max(x.c.Width*2/5, 24)
+	w := max(x.c.Width*2/5, 24)
+	// Wider, up to 55%, when that is what it takes to draw the graph as boxes rather
+	// than an outline, and the history keeps 57 columns (enough for its State column).
+	// The graph takes all of that room, where its names are cut less.
+	if most := min(x.c.Width*11/20, x.c.Width-58); x.graphMinWidth()+2 > w && x.graphMinWidth()+2 <= most {
+		w = most
+	}
+	return w
 }
 
 func (x *Execution) rightWidth() int {
@@ -33,7 +40,7 @@ func (x *Execution) rightWidth() int {
 func (x *Execution) tableHeight() int { return max(x.c.BodyHeight()/2, 4) }
 
 func (x *Execution) resize() {
-	if x.w != x.c.Width || x.h != x.c.Height {
+	if x.w != x.c.Width || x.h != x.c.Height || x.table.Width() != x.rightWidth() {
 		x.w, x.h = x.c.Width, x.c.Height
 		cols := history.Columns(x.rightWidth())
 		cursor := x.table.Cursor()
@@ -44,12 +51,24 @@ func (x *Execution) resize() {
 		x.table.SetHeight(x.tableHeight())
 		x.rows = history.Rows(x.events, x.states, cols, x.c.Dur)
 		x.table.SetRows(x.rows)
-		x.table.SetCursor(cursor)
+		// The table keeps its scroll offset across a change of height, which can leave
+		// the cursor's row off screen: going down to it again from the top puts it in
+		// view (at the bottom when following).
+		x.table.SetCursor(0)
+		if x.follow {
+			x.table.GotoBottom()
+		} else {
+			x.table.MoveDown(cursor)
+		}
 	}
 }
 
 func (x *Execution) graphOptions() graph.Options {
-	return graph.Options{Width: x.leftWidth() - 2, Height: x.c.BodyHeight() - 2, Selected: x.selected,
+	w := x.leftWidth()
+	if x.graphFull() {
+		w = x.c.Width
+	}
+	return graph.Options{Width: w - 2, Height: x.c.BodyHeight() - 2, Selected: x.selected,
 		Color: x.c.Styles.Color, Painting: x.painting, Mode: graph.Auto, ScrollX: x.scrollX, ScrollY: x.scrollY,
 		MapIteration: x.iterations}
 }
@@ -57,6 +76,12 @@ func (x *Execution) graphOptions() graph.Options {
 func (x *Execution) View() string {
 	x.resize()
 	h := x.c.BodyHeight()
+	if x.c.ExecView != viewGraph {
+		return x.altView()
+	}
+	if x.graphFull() {
+		return x.graphView(x.c.Width, h)
+	}
 	right := x.rightView(h)
 	lw := x.leftWidth()
 	if lw == 0 {

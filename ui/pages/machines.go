@@ -21,6 +21,8 @@ type Machine struct {
 	Arn, Name, Type string
 	LastStatus      string
 	LastStart       string
+	// Recent pictures the newest executions: outcomes, then durations.
+	Recent, Durations string
 	// statusState says whether the last execution was asked for: statuses load
 	// lazily, for the rows on screen only (one ListExecutions each).
 	statusState statusState
@@ -91,6 +93,9 @@ func (m *Machines) Title() string {
 func (m *Machines) columns() []table.Column {
 	// The name takes what the fixed columns leave.
 	fixed := []table.Column{{Title: "Type", Width: 10}, {Title: "Last status", Width: 22}, {Title: "Last start", Width: 19}}
+	if m.pictures() {
+		fixed = append(fixed, table.Column{Title: "Recent runs", Width: recentRuns + 1}, table.Column{Title: "Durations", Width: recentRuns + 1})
+	}
 	if isMulti(m.c) {
 		fixed = append([]table.Column{{Title: "Context", Width: 14}}, fixed...)
 	}
@@ -197,7 +202,7 @@ func (m *Machines) statuses() tea.Cmd {
 func lastExecution(parent context.Context, c *common.Common, api client.API, arn string) (Machine, error) {
 	ctx, cancel := callCtx(parent)
 	defer cancel()
-	out, err := api.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), MaxResults: 1})
+	out, err := api.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(arn), MaxResults: recentRuns})
 	switch {
 	case err != nil:
 		return Machine{LastStatus: "⚠ " + shortCause(err), LastStart: "-"}, err
@@ -205,7 +210,8 @@ func lastExecution(parent context.Context, c *common.Common, api client.API, arn
 		return Machine{LastStatus: "none", LastStart: "-"}, nil
 	}
 	e := out.Executions[0]
-	return Machine{LastStatus: string(e.Status), LastStart: c.Time(aws.ToTime(e.StartDate))}, nil
+	return Machine{LastStatus: string(e.Status), LastStart: c.Time(aws.ToTime(e.StartDate)),
+		Recent: outcomeStrip(out.Executions), Durations: durationSpark(out.Executions, c.Clock())}, nil
 }
 
 // shortCause is an error's cause in a few words, for a table cell.
@@ -236,7 +242,7 @@ func (m *Machines) Keys() []key.Binding {
 	if m.filter.open {
 		return m.filter.Keys()
 	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh, keySlash}
+	ks := []key.Binding{keyUpDown, keyEnter, keyDescribe, keyRefresh, keySlash}
 	if !m.c.ReadOnly {
 		ks = append(ks, keyStart)
 	}
@@ -282,6 +288,7 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 		for i := range m.rows {
 			if got, ok := msg.got[m.rows[i].Arn]; ok {
 				m.rows[i].LastStatus, m.rows[i].LastStart = got.LastStatus, got.LastStart
+				m.rows[i].Recent, m.rows[i].Durations = got.Recent, got.Durations
 				m.rows[i].statusState = statusLoaded
 			}
 		}
@@ -304,6 +311,11 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 		case key.Matches(k, keyEnter):
 			if sm, ok := m.selected(); ok {
 				return m, open(NewExecutions(m.c, sm.Arn, sm.Name))
+			}
+			return m, nil
+		case key.Matches(k, keyDescribe):
+			if sm, ok := m.selected(); ok {
+				return m, open(NewMachineView(m.c, sm.Arn, sm.Name))
 			}
 			return m, nil
 		case key.Matches(k, keyRefresh):
@@ -340,6 +352,12 @@ func (m *Machines) onScreen() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// pictures says whether the screen has room for the recent runs' pictures (beside the
+// source column, where machines came from files, only when very wide).
+func (m *Machines) pictures() bool {
+	return m.c.Width >= 120 && (!showSources(m.c) || m.c.Width >= 200)
+}
+
 // keepStatuses carries the statuses already read over to a list read again, so a
 // reload does not blank them (r asks for them again).
 func (m *Machines) keepStatuses(fresh []Machine) {
@@ -350,6 +368,7 @@ func (m *Machines) keepStatuses(fresh []Machine) {
 	for i := range fresh {
 		if o, ok := old[fresh[i].Arn]; ok && o.statusState == statusLoaded {
 			fresh[i].LastStatus, fresh[i].LastStart, fresh[i].statusState = o.LastStatus, o.LastStart, statusLoaded
+			fresh[i].Recent, fresh[i].Durations = o.Recent, o.Durations
 		}
 	}
 }
@@ -366,6 +385,9 @@ func (m *Machines) tableRows() []table.Row {
 			rows[i] = append(rows[i], common.Line(contextOf(m.c, r.Arn), 0))
 		}
 		rows[i] = append(rows[i], r.Type, common.Line(status, 0), start)
+		if m.pictures() {
+			rows[i] = append(rows[i], r.Recent, r.Durations)
+		}
 		if showSources(m.c) {
 			rows[i] = append(rows[i], sourceCell(m.c.Sources, r.Name))
 		}

@@ -28,6 +28,18 @@ type Page interface {
 	Close()
 }
 
+// HelpKeyer is a page whose help lists more keys than its footer: every key it takes,
+// the ones too common or too many for the footer too.
+type HelpKeyer interface {
+	HelpKeys() []key.Binding
+}
+
+// TitleFitter is a page whose title can be fitted to a header with room for nothing
+// else, keeping what matters most of it.
+type TitleFitter interface {
+	FitTitle(width int) string
+}
+
 // OpenMsg asks the root to push a page.
 type OpenMsg struct{ Page Page }
 

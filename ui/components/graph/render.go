@@ -61,8 +61,9 @@ type config struct {
 	marks             map[string]string
 }
 
-// fits are the name and label widths tried in turn until a graph fits the width.
-var fits = [...][2]int{{32, 32}, {22, 22}, {14, 12}, {10, 8}}
+// widths are the name and label widths tried, widest first, until a graph fits the
+// width: whole names and labels first, so that they are cut only when they must be.
+var widths = [...]int{1 << 16, 40, 32, 26, 22, 18, 14, 12, 10, 8}
 
 // Render draws def with the given statuses (keyed by state name; nil for a plain
 // definition). It never fails: an empty or nil definition draws as an empty string.
@@ -103,25 +104,56 @@ func render(def *asl.Definition, statuses map[string]Status, opts Options) (stri
 	return g.cv.String(x0, y0, w, h, &styles{color: opts.Color}), x0, y0
 }
 
-// fit draws the graph with the longest names that fit the width. When none fits it
-// returns nil, except in Pan mode, which keeps whole names and pans instead.
+// fit draws the graph with the longest names that fit the width, then the longest
+// labels (names matter more). When none fits it returns nil, except in Pan mode, which
+// keeps whole names and pans instead. It tries the widest, then the narrowest (nothing
+// fits if that does not), then halves the range: a few layouts whatever the outcome.
 func fit(def *asl.Definition, p *Painting, opts Options) *drawing {
-	var first *drawing
-	for _, f := range fits {
-		c := &config{maxName: f[0], maxLabel: f[1], markers: p != nil || len(opts.Marks) > 0, paint: p, sel: opts.MapIteration, selected: opts.Selected,
-			marks: opts.Marks}
-		g := c.draw(def)
-		if opts.Width <= 0 || g.cv.w <= opts.Width {
-			return g
-		}
-		if first == nil {
-			first = g
-		}
+	draw := func(name, label int) *drawing {
+		c := &config{maxName: widths[name], maxLabel: widths[label], markers: p != nil || len(opts.Marks) > 0, paint: p,
+			sel: opts.MapIteration, selected: opts.Selected, marks: opts.Marks}
+		return c.draw(def)
 	}
-	if opts.Mode == Pan {
-		return first
+	ok := func(g *drawing) bool { return opts.Width <= 0 || g.cv.w <= opts.Width }
+	widest := draw(0, 0)
+	if ok(widest) {
+		return widest
 	}
-	return nil
+	last := len(widths) - 1
+	best := draw(last, last)
+	if !ok(best) {
+		if opts.Mode == Pan {
+			return widest
+		}
+		return nil
+	}
+	// search finds the smallest index that fits in (lo, hi], hi known to fit
+	search := func(lo, hi int, try func(int) *drawing) int {
+		for hi-lo > 1 {
+			mid := (lo + hi) / 2
+			if g := try(mid); ok(g) {
+				hi, best = mid, g
+			} else {
+				lo = mid
+			}
+		}
+		return hi
+	}
+	name := search(0, last, func(n int) *drawing { return draw(n, last) })
+	search(0, last, func(l int) *drawing { return draw(name, l) })
+	return best
+}
+
+// MinWidth is the width the graph of def takes with its names cut the most: less than
+// that, Render draws the outline (in Auto mode).
+func MinWidth(def *asl.Definition, opts Options) int {
+	if def == nil || len(def.States) == 0 {
+		return 0
+	}
+	last := widths[len(widths)-1]
+	c := &config{maxName: last, maxLabel: last, markers: opts.Painting != nil || len(opts.Marks) > 0, paint: opts.Painting,
+		sel: opts.MapIteration, selected: opts.Selected, marks: opts.Marks}
+	return c.draw(def).cv.w
 }
 
 // painting merges the statuses argument with the Painting option.

@@ -18,7 +18,8 @@ import (
 )
 
 // Columns are the table's columns for a total width: number, type and elapsed always,
-// the state from 56 cells, and a summary taking what is left from 80.
+// the state from 56 cells (14 wide, up to 32 on a wide screen), and a summary taking
+// what is left from 80.
 func Columns(width int) []table.Column {
 	typeW := 22
 	if width < 56 {
@@ -28,7 +29,7 @@ func Columns(width int) []table.Column {
 	cols := []table.Column{
 		{Title: "#", Width: 4},
 		{Title: "Type", Width: typeW},
-		{Title: "State", Width: 14},
+		{Title: "State", Width: min(14+max(width-100, 0)/5, 32)}, // wider on a wide screen
 		{Title: "Elapsed", Width: 8},
 	}
 	used := 0
@@ -41,31 +42,6 @@ func Columns(width int) []table.Column {
 		cols[2].Width += max(rest, 0)
 	}
 	return cols
-}
-
-// States returns the state each event belongs to: the named state for Entered, Exited
-// and Map iteration events, and for the others (TaskScheduled, TaskSucceeded, ...) the
-// state most recently entered, which is the one they happen in for sequential flows.
-func States(events []hist.Event) []string {
-	out, _ := AppendStates(nil, "", events)
-	return out
-}
-
-// AppendStates is States for events that follow those already in states, current being
-// the state last entered; it returns the longer slice and the new current state, so a
-// followed execution costs only its new events.
-func AppendStates(states []string, current string, events []hist.Event) ([]string, string) {
-	for i := range events {
-		if n, ok := events[i].StateName(); ok {
-			states = append(states, n)
-			if hist.IsEntered(events[i].Type) {
-				current = n
-			}
-			continue
-		}
-		states = append(states, current)
-	}
-	return states, current
 }
 
 // Rows builds the table rows for cols (from Columns); states is what States returned

@@ -70,8 +70,8 @@ func TestDetailShowsPrettyAndSanitized(t *testing.T) {
 func TestAppendMatchesWhole(t *testing.T) {
 	evs := sample()
 	whole := States(evs)
-	part, cur := AppendStates(nil, "", evs[:2])
-	part, _ = AppendStates(part, cur, evs[2:])
+	part := AppendStates(nil, evs[:2], 0)
+	part = AppendStates(part, evs, 2)
 	if strings.Join(part, "|") != strings.Join(whole, "|") {
 		t.Fatalf("in two steps %q, at once %q", part, whole)
 	}
@@ -83,5 +83,19 @@ func TestAppendMatchesWhole(t *testing.T) {
 		if strings.Join(rows[i], "|") != strings.Join(all[i], "|") {
 			t.Fatalf("row %d: %q vs %q", i, rows[i], all[i])
 		}
+	}
+}
+
+func TestStateColumnGrowsOnAWideScreen(t *testing.T) {
+	state := func(w int) int {
+		for _, c := range Columns(w) {
+			if c.Title == "State" {
+				return c.Width
+			}
+		}
+		return 0
+	}
+	if state(80) != 14 || state(120) <= 14 || state(200) <= state(120) || state(400) != 32 {
+		t.Errorf("State widths at 80, 120, 200, 400: %d %d %d %d", state(80), state(120), state(200), state(400))
 	}
 }

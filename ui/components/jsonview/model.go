@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/stepdeck/stepdeck/ui/common"
 )
@@ -22,6 +23,8 @@ type Model struct {
 	offset  int          // first visible line on screen
 	height  int          // the height of the last View, for paging
 	focused bool
+	wrapW   int              // the width wraps was made for
+	wraps   map[int][]string // rows of the unfolded lines that wrap, by index into all
 }
 
 // Keys of the pane, for the footer and the help.
@@ -39,7 +42,7 @@ var (
 
 // New returns an empty pane.
 func New(styles common.Styles) *Model {
-	return &Model{styles: styles, folded: map[int]bool{}}
+	return &Model{styles: styles, folded: map[int]bool{}, wraps: map[int][]string{}}
 }
 
 // SetContent shows header lines (plain text, sanitized here) and sections. A call with
@@ -53,6 +56,7 @@ func (m *Model) SetContent(key string, header []string, sections []Section) {
 	m.all = flatten(header, sections)
 	m.folded = map[int]bool{}
 	m.cursor, m.offset = 0, 0
+	m.wraps = map[int][]string{}
 	m.relayout(-1)
 }
 
@@ -154,30 +158,83 @@ func (m *Model) relayout(at int) {
 	}
 }
 
-// View renders the pane in width x height cells.
+// View renders the pane in width x height cells. A line too long for the pane wraps
+// onto the rows under it, indented under its start, so a long string (a cause, a
+// token) can be read whole; the cursor moves by lines, not rows.
 func (m *Model) View(width, height int) string {
 	m.height = height
 	if height <= 0 {
 		return ""
 	}
+	if m.wrapW != width {
+		m.wrapW, m.wraps = width, map[int][]string{}
+	}
 	if m.cursor < m.offset {
 		m.offset = m.cursor
 	}
-	if m.cursor >= m.offset+height {
-		m.offset = m.cursor - height + 1
+	// the cursor's line and the lines from the offset to it must fit
+	used := 0
+	for j := m.cursor; j >= m.offset && j < len(m.visible); j-- {
+		if used += len(m.rows(j)); used > height {
+			m.offset = j + 1
+			break
+		}
 	}
-	m.offset = max(min(m.offset, len(m.visible)-height), 0)
+	// no empty rows at the bottom while there are lines above the offset
+	used = 0
+	for j := m.offset; j < len(m.visible) && used < height; j++ {
+		used += len(m.rows(j))
+	}
+	for m.offset > 0 && used+len(m.rows(m.offset-1)) <= height {
+		m.offset--
+		used += len(m.rows(m.offset))
+	}
 	var b strings.Builder
-	for n := 0; n < height && m.offset+n < len(m.visible); n++ {
-		if n > 0 {
-			b.WriteByte('\n')
+	n := 0
+	for j := m.offset; j < len(m.visible) && n < height; j++ {
+		for _, text := range m.rows(j) {
+			if n == height {
+				break
+			}
+			if n > 0 {
+				b.WriteByte('\n')
+			}
+			if m.focused && j == m.cursor {
+				text = m.styles.Selected.Render(common.Fit(text, width, 1))
+			}
+			b.WriteString(text)
+			n++
 		}
-		i := m.visible[m.offset+n]
-		text := common.Truncate(m.all[i].render(m.folded[i]), width)
-		if m.focused && m.offset+n == m.cursor {
-			text = m.styles.Selected.Render(common.Fit(text, width, 1))
-		}
-		b.WriteString(text)
 	}
 	return b.String()
+}
+
+// rows is visible line j as drawn at the last width: one row, or more when it wraps.
+func (m *Model) rows(j int) []string {
+	i := m.visible[j]
+	if r, ok := m.wraps[i]; ok && !m.folded[i] {
+		return r
+	}
+	r := wrapLine(m.all[i].render(m.folded[i]), m.all[i].depth, m.wrapW)
+	if !m.folded[i] {
+		m.wraps[i] = r
+	}
+	return r
+}
+
+// wrapLine cuts s into rows of width cells, the rows after the first indented two
+// cells past depth.
+func wrapLine(s string, depth, width int) []string {
+	if width <= 0 || ansi.StringWidth(s) <= width {
+		return []string{s}
+	}
+	ind := min(depth*2+2, width/2)
+	out := []string{ansi.Truncate(s, width, "")}
+	rest := ansi.TruncateLeft(s, width, "")
+	pad := strings.Repeat(" ", ind)
+	for rest != "" {
+		out = append(out, pad+ansi.Truncate(rest, width-ind, ""))
+		rest = ansi.TruncateLeft(rest, width-ind, "")
+	}
+	return out
 }

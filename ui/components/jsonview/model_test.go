@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/stepdeck/stepdeck/ui/common"
 )
@@ -160,4 +161,33 @@ func FuzzModel(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLongStringsWrap: a cause longer than the pane is shown whole on the rows under
+// it, no row wider than the pane, and the cursor still moves by lines.
+func TestLongStringsWrap(t *testing.T) {
+	m := newPane(t)
+	cause := strings.Repeat("the task failed because of this long reason; ", 8)
+	m.SetContent("long", []string{"Event 8"}, []Section{{Label: "Cause", Text: cause}, {Label: "Output", Text: `{"token":"` + strings.Repeat("AbC123", 30) + `"}`}})
+	out := ansi.Strip(m.View(40, 30))
+	for _, l := range strings.Split(out, "\n") {
+		if ansi.StringWidth(l) > 40 {
+			t.Fatalf("a row %d wide: %q", ansi.StringWidth(l), l)
+		}
+	}
+	flat := strings.ReplaceAll(strings.ReplaceAll(out, "\n", ""), " ", "")
+	for _, want := range []string{strings.ReplaceAll(cause, " ", ""), strings.Repeat("AbC123", 30)} {
+		if !strings.Contains(flat, strings.TrimSpace(want)) {
+			t.Errorf("not shown whole: %q\n%s", want[:20], out)
+		}
+	}
+	// a short pane keeps the cursor's line in view, all its rows
+	m.SetFocused(true)
+	for range 3 {
+		press(m, "down")
+	}
+	out = ansi.Strip(m.View(40, 6))
+	if !strings.Contains(out, "{") && !strings.Contains(out, "token") {
+		t.Errorf("the cursor's line is not in view:\n%s", out)
+	}
 }
