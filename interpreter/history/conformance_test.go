@@ -12,13 +12,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/awsjson"
-	"github.com/stepdeck/stepdeck/interpreter/conformance"
+	"github.com/stepdeck/stepdeck/interpreter/conformance/corpus"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
 func conformanceDir(t testing.TB) string {
-	dir := conformance.DataDir(t, "asl")
-	return dir
+	t.Helper()
+	return corpus.Dir(t, "asl")
 }
 
 // recordedEvents returns every recorded event of every case, by file.
