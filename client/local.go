@@ -80,7 +80,8 @@ func NewLocal(ctx context.Context, o LocalOptions) (api API, close func() error,
 		st.Close()
 		return nil, nil, fmt.Errorf("local engine: %w", err)
 	}
-	return svc, func() error {
+	// Express executions are read back from the logs the service writes, as on AWS.
+	return WithExpress(svc, svc.Logs(), ExpressOptions{}), func() error {
 		err := svc.Close()
 		if serr := st.Close(); err == nil {
 			err = serr

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -58,7 +59,8 @@ func TestHeartbeat(t *testing.T) {
 	mustContain(t, a.Render(), "heartbeat for Ask: sent")
 }
 
-// TestStopAsksFirst stops a running execution only after y.
+// TestStopAsksFirst stops a running execution, with the error and cause typed in the
+// form, only after y.
 func TestStopAsksFirst(t *testing.T) {
 	api := localAPI(t)
 	arn := start(t, api, "approval", "wait-1", `{}`)
@@ -67,14 +69,28 @@ func TestStopAsksFirst(t *testing.T) {
 	drain(a, a.Init())
 	openExecution(a, arn)
 	press(a, "x")
-	mustContain(t, a.Render(), "Stop this execution? y/n")
+	mustContain(t, a.Render(), "Stop the execution wait-1", "Error: Stopped", "Cause: stopped from stepdeck")
+	press(a, "ctrl+s")
+	mustContain(t, a.Render(), "Stop it? y/n")
 	press(a, "n")
 	d, err := api.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
 	if err != nil || d.Status != types.ExecutionStatusRunning {
 		t.Fatalf("after n: %v, %v", d.Status, err)
 	}
-	press(a, "x", "y")
+	// An error and a cause of one's own choosing.
+	press(a, "ctrl+u")
+	send(a, tea.PasteMsg{Content: "Cancelled"})
+	press(a, "tab", "ctrl+u")
+	send(a, tea.PasteMsg{Content: "duplicate order"})
+	press(a, "ctrl+s")
+	mustContain(t, a.Render(), "error: Cancelled", "cause: duplicate order", "Stop it? y/n")
+	press(a, "y")
 	waitStatus(t, api, arn, types.ExecutionStatusAborted)
+	d, err = api.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+	if err != nil || aws.ToString(d.Error) != "Cancelled" || aws.ToString(d.Cause) != "duplicate order" {
+		t.Fatalf("stopped with %q / %q, %v", aws.ToString(d.Error), aws.ToString(d.Cause), err)
+	}
+	mustContain(t, a.Render(), "Execution wait-1", "Stop requested")
 }
 
 // TestPayloadEscapesNeverReachTheScreen runs an execution whose data carries terminal

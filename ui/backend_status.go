@@ -27,13 +27,14 @@ type budgetTickMsg struct{ api client.API }
 // budgetsOf are the request budgets behind an API, by context name ("" for one AWS
 // backend); none for the local engine.
 func budgetsOf(api client.API) map[string]*client.Budget {
-	switch a := api.(type) {
-	case *client.AWS:
+	if a, ok := client.AWSOf(api); ok { // through WithExpress
 		return map[string]*client.Budget{"": a.Budget}
+	}
+	switch a := api.(type) {
 	case *client.Multi:
 		out := map[string]*client.Budget{}
 		for _, n := range a.Contexts() {
-			if aws, ok := n.API.(*client.AWS); ok {
+			if aws, ok := client.AWSOf(n.API); ok {
 				out[n.Name] = aws.Budget
 			}
 		}
@@ -54,7 +55,7 @@ func (a *App) watchBackend() tea.Cmd {
 	if len(budgetsOf(api)) > 0 {
 		tickCmd = tea.Tick(budgetEvery, func(time.Time) tea.Msg { return budgetTickMsg{api} })
 	}
-	aws, ok := api.(*client.AWS)
+	aws, ok := client.AWSOf(api) // through WithExpress
 	if !ok || a.c.Local {
 		// The local engine through stepdeck serve keeps the name it was given.
 		return tickCmd

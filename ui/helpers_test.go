@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -148,10 +149,29 @@ func drain(a *App, cmd tea.Cmd) {
 		case tea.BatchMsg:
 			queue = append(queue, m...)
 		default:
+			if seq, ok := sequence(msg); ok {
+				// tea.Sequence: its commands run next, in order (one at a time, as here).
+				queue = append(seq, queue...)
+				continue
+			}
 			_, next := a.Update(m)
 			queue = append(queue, next)
 		}
 	}
+}
+
+// sequence takes apart the message of a tea.Sequence, whose type bubbletea keeps
+// unexported: a slice of commands that is not a BatchMsg.
+func sequence(msg tea.Msg) ([]tea.Cmd, bool) {
+	v := reflect.ValueOf(msg)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != reflect.TypeFor[tea.Cmd]() {
+		return nil, false
+	}
+	cmds := make([]tea.Cmd, v.Len())
+	for i := range cmds {
+		cmds[i] = v.Index(i).Interface().(tea.Cmd)
+	}
+	return cmds, true
 }
 
 func press(a *App, keys ...string) {
@@ -170,6 +190,8 @@ func press(a *App, keys ...string) {
 			msg = tea.KeyPressMsg{Code: tea.KeyUp}
 		case "ctrl+s":
 			msg = tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl}
+		case "ctrl+u":
+			msg = tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
 		case "backspace":
 			msg = tea.KeyPressMsg{Code: tea.KeyBackspace}
 		case "space":

@@ -175,7 +175,8 @@ func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
 		return &exitError{code: 1, err: err}
 	}
 	// On a loopback address, requests must name a loopback host too (DNS rebinding).
-	srv := server.NewHTTPServer(server.New(svc), server.Options{AllowAnyHost: o.allowRemote, Log: log})
+	// The CloudWatch Logs API on the same port holds what Express executions logged.
+	srv := server.NewHTTPServer(server.WithLogs(server.New(svc), server.NewLogs(svc.Logs())), server.Options{AllowAnyHost: o.allowRemote, Log: log})
 	// A UI opened on this data directory finds the endpoint here.
 	if remove, err := writeServeAddr(o.dataDir, "http://"+ln.Addr().String()); err != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "stepdeck: could not record the address in the data directory (%v): the UI will not find this server by itself\n", err)

@@ -194,8 +194,9 @@ func openAWS(ctx context.Context, o tuiOptions, spec ui.BackendSpec) (client.API
 		return nil, "", nil, fmt.Errorf("connecting to AWS: %w", err)
 	}
 	// Where the SDK resolved: an endpoint from the environment or the profile shows
-	// as an endpoint, not as AWS; the account follows once asked.
-	return a, a.Where.String(), nil, nil
+	// as an endpoint, not as AWS; the account follows once asked. Express executions
+	// come from CloudWatch Logs, through the same endpoint and budget.
+	return client.WithExpress(a, client.NewAWSLogs(a), client.ExpressOptions{}), a.Where.String(), nil, nil
 }
 
 // configuredBackend is the backend the configuration file names: its default context,

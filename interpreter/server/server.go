@@ -36,11 +36,14 @@ type operation struct {
 // Handler serves the API for a service whose methods have the sfn.Client signatures.
 type Handler struct {
 	ops map[string]operation
+	// prefix and contentType are the protocol's: AWSStepFunctions. and awsJson1_0 here,
+	// Logs_20140328. and awsJson1_1 for the CloudWatch Logs handler (logs.go).
+	prefix, contentType string
 }
 
 // New finds the operations of svc: every method shaped like an *sfn.Client method.
 func New(svc any) *Handler {
-	h := &Handler{ops: map[string]operation{}}
+	h := &Handler{ops: map[string]operation{}, prefix: targetPrefix, contentType: "application/x-amz-json-1.0"}
 	v := reflect.ValueOf(svc)
 	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
 	errType := reflect.TypeOf((*error)(nil)).Elem()
@@ -79,30 +82,30 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	requestID := ids.UUID()
 	w.Header().Set("x-amzn-RequestId", requestID)
 	if r.Method != http.MethodPost {
-		writeError(w, apiError{"UnknownOperationException", "Only POST is supported", http.StatusBadRequest})
+		h.writeError(w, apiError{"UnknownOperationException", "Only POST is supported", http.StatusBadRequest})
 		return
 	}
 	target := r.Header.Get("X-Amz-Target")
-	name, ok := strings.CutPrefix(target, targetPrefix)
+	name, ok := strings.CutPrefix(target, h.prefix)
 	op, known := h.ops[name]
 	if !ok || !known {
-		writeError(w, apiError{"UnknownOperationException", fmt.Sprintf("The operation %q is not supported by stepdeck", target), http.StatusBadRequest})
+		h.writeError(w, apiError{"UnknownOperationException", fmt.Sprintf("The operation %q is not supported by stepdeck", target), http.StatusBadRequest})
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, apiError{"ValidationException", fmt.Sprintf("The request body is larger than %d bytes", MaxBodyBytes), http.StatusBadRequest})
+			h.writeError(w, apiError{"ValidationException", fmt.Sprintf("The request body is larger than %d bytes", MaxBodyBytes), http.StatusBadRequest})
 			return
 		}
-		writeError(w, apiError{"SerializationException", "The request body could not be read", http.StatusBadRequest})
+		h.writeError(w, apiError{"SerializationException", "The request body could not be read", http.StatusBadRequest})
 		return
 	}
 	in := reflect.New(op.input)
 	if len(strings.TrimSpace(string(body))) > 0 {
 		if err := awsjson.Unmarshal(body, in.Interface()); err != nil {
-			writeError(w, apiError{"SerializationException", err.Error(), http.StatusBadRequest})
+			h.writeError(w, apiError{"SerializationException", err.Error(), http.StatusBadRequest})
 			return
 		}
 	}
@@ -113,16 +116,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if e.status >= 500 {
 			noteFailure(r.Context(), err)
 		}
-		writeError(w, e)
+		h.writeError(w, e)
 		return
 	}
 	data, err := awsjson.Marshal(out[0].Interface())
 	if err != nil {
 		noteFailure(r.Context(), err)
-		writeError(w, internalFailure(err))
+		h.writeError(w, internalFailure(err))
 		return
 	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	w.Header().Set("Content-Type", h.contentType)
 	_, _ = w.Write(data)
 }
 
@@ -155,8 +158,15 @@ func internalFailure(err error) apiError {
 	return apiError{"InternalFailure", msg, http.StatusInternalServerError}
 }
 
-func writeError(w http.ResponseWriter, e apiError) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+// writeError answers with an error in the Step Functions protocol (awsJson1_0), for
+// what is refused before any handler is picked.
+func writeError(w http.ResponseWriter, e apiError) { writeErrorAs(w, e, "application/x-amz-json-1.0") }
+
+// writeError answers with an error in the handler's protocol.
+func (h *Handler) writeError(w http.ResponseWriter, e apiError) { writeErrorAs(w, e, h.contentType) }
+
+func writeErrorAs(w http.ResponseWriter, e apiError, contentType string) {
+	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("X-Amzn-ErrorType", e.code)
 	w.WriteHeader(e.status)
 	body := map[string]*string{"__type": aws.String(e.code), "message": aws.String(e.message)}

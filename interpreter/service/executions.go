@@ -125,6 +125,9 @@ func (s *Service) startWith(ctx context.Context, machineArn, name string, input 
 			VersionArn: versionArn, AliasArn: aliasArn}
 		x := engine.New(def, meta, in, s.engineOptions(string(m.Type)))
 		le := &liveExec{x: x, ephemeral: express, rec: &executionRecord{Meta: meta, DefinitionHash: hash, TestCase: testCase}}
+		if express {
+			le.logs = s.logTargetOf(m, execArn, name, meta.StartTime)
+		}
 		res = &started{le: le}
 		if sync {
 			res.done = make(chan struct{})
@@ -312,6 +315,9 @@ var statusFilters = []types.ExecutionStatus{types.ExecutionStatusSucceeded, type
 
 // ListExecutions lists a state machine's executions, newest first.
 func (s *Service) ListExecutions(ctx context.Context, in *sfn.ListExecutionsInput, _ ...func(*sfn.Options)) (*sfn.ListExecutionsOutput, error) {
+	if in.MapRunArn != nil && in.StateMachineArn == nil {
+		return nil, errValidation("stepdeck runs a distributed Map's items inside its parent execution: a map run has no child executions to list")
+	}
 	a, _, err := s.machineArn(aws.ToString(in.StateMachineArn))
 	if err != nil {
 		return nil, err

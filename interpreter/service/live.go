@@ -25,6 +25,8 @@ type liveExec struct {
 	tokens  []string
 	// mapRuns are the distributed Map runs open in the execution, by ARN.
 	mapRuns map[string]*mapRunRecord
+	// logs is where the execution's events are logged (EXPRESS only), or nil.
+	logs *logTarget
 }
 
 func (le *liveExec) arn() string { return le.x.Meta.ExecutionArn }
@@ -33,6 +35,7 @@ func (le *liveExec) arn() string { return le.x.Meta.ExecutionArn }
 // execution's state, keeps its timers, and hands its tasks out after the commit.
 func (s *Service) apply(b *batch, le *liveExec, res *engine.Result) {
 	x := le.x
+	s.writeLogs(b, le, res.Events)
 	b.touch(le)
 	if !le.ephemeral && len(res.Events) > 0 {
 		first := res.Events[0].ID

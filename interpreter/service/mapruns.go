@@ -36,8 +36,11 @@ type mapRunRecord struct {
 	Succeeded      int                `json:"succeeded"`
 	Failed         int                `json:"failed"`
 	Frame          int                `json:"frame"`
-	Error          *string            `json:"error,omitempty"`
-	Cause          *string            `json:"cause,omitempty"`
+	// ToleratedCount and ToleratedPct are the failures the run tolerates, as it started.
+	ToleratedCount int64   `json:"toleratedCount,omitempty"`
+	ToleratedPct   float64 `json:"toleratedPct,omitempty"`
+	Error          *string `json:"error,omitempty"`
+	Cause          *string `json:"cause,omitempty"`
 }
 
 // mapRunMachineArn is the ARN of the state machine a map run's child executions run:
@@ -73,10 +76,20 @@ func (s *Service) recordMapRuns(b *batch, le *liveExec, res *engine.Result) {
 			for id, f := range le.x.Frames() {
 				if f.MapRunArn == r.Arn {
 					r.Frame = id
+					r.ToleratedCount, r.ToleratedPct = tolerated(f)
 				}
 			}
 			if st := mapStateByLabel(&le.x.Def.Scope, labelOf(r.Arn)); st != nil && st.MaxConcurrency.Set && st.MaxConcurrency.Path == nil && st.MaxConcurrency.Expr == nil {
 				r.MaxConcurrency = int(st.MaxConcurrency.Value)
+			}
+			if st := mapStateByLabel(&le.x.Def.Scope, labelOf(r.Arn)); st != nil && r.Frame < 0 {
+				// The frame is gone: the tolerance the definition states, when it is a literal.
+				if c := st.ToleratedFailureCount; c.Set && c.Path == nil && c.Expr == nil {
+					r.ToleratedCount = c.Value
+				}
+				if p := st.ToleratedFailurePct; p.Set && p.Path == nil && p.Expr == nil {
+					r.ToleratedPct = p.Value
+				}
 			}
 			if le.mapRuns == nil {
 				le.mapRuns = map[string]*mapRunRecord{}
@@ -216,11 +229,13 @@ func (s *Service) DescribeMapRun(ctx context.Context, in *sfn.DescribeMapRunInpu
 		return nil, err
 	}
 	running, succeeded, failed := 0, r.Succeeded, r.Failed
+	tolCount, tolPct := r.ToleratedCount, r.ToleratedPct
 	if r.Status == types.MapRunStatusRunning {
 		_ = s.do(ctx, func(b *batch) error {
 			if le := s.live[r.ExecutionArn]; le != nil {
 				if f := le.x.Frame(r.Frame); f != nil && f.MapRunArn == r.Arn {
 					running, failed = f.Running, f.Failures
+					tolCount, tolPct = tolerated(f) // UpdateMapRun may have changed them
 					succeeded = f.Finished - f.Failures
 				}
 			}
@@ -237,8 +252,9 @@ func (s *Service) DescribeMapRun(ctx context.Context, in *sfn.DescribeMapRunInpu
 	p, ru, su, fa, to := counts()
 	out := &sfn.DescribeMapRunOutput{MapRunArn: aws.String(r.Arn), ExecutionArn: aws.String(r.ExecutionArn), Status: r.Status,
 		StartDate: aws.Time(r.Start), MaxConcurrency: int32(r.MaxConcurrency),
-		ItemCounts:      &types.MapRunItemCounts{Pending: p, Running: ru, Succeeded: su, Failed: fa, Total: to, ResultsWritten: su},
-		ExecutionCounts: &types.MapRunExecutionCounts{Pending: p, Running: ru, Succeeded: su, Failed: fa, Total: to, ResultsWritten: su}}
+		ItemCounts:            &types.MapRunItemCounts{Pending: p, Running: ru, Succeeded: su, Failed: fa, Total: to, ResultsWritten: su},
+		ExecutionCounts:       &types.MapRunExecutionCounts{Pending: p, Running: ru, Succeeded: su, Failed: fa, Total: to, ResultsWritten: su},
+		ToleratedFailureCount: tolCount, ToleratedFailurePercentage: float32(tolPct)}
 	if !r.Stop.IsZero() {
 		out.StopDate = aws.Time(r.Stop)
 	}
@@ -369,4 +385,15 @@ func mapRunUpdate(in *sfn.UpdateMapRunInput) (engine.MapRunUpdate, error) {
 		u.ToleratedFailurePct = &pct
 	}
 	return u, nil
+}
+
+// tolerated reads the failures a running Map's frame tolerates (0 when not set).
+func tolerated(f *engine.Frame) (count int64, pct float64) {
+	if f.TolCountSet {
+		count = f.TolCount
+	}
+	if f.TolPctSet {
+		pct = f.TolPct
+	}
+	return count, pct
 }

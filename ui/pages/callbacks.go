@@ -103,7 +103,7 @@ func (p *Callbacks) Init() tea.Cmd {
 	p.stepping, p.again = false, false
 	if p.scan == nil || p.scanAPI != p.c.API {
 		o := client.ScanOptions{MinInterval: p.c.Refresh.CallbacksMin, MaxInterval: p.c.Refresh.CallbacksMax}
-		if a, ok := p.c.API.(*client.AWS); ok {
+		if a, ok := client.AWSOf(p.c.API); ok {
 			o.Cache = client.DefaultScanCache(a.Where)
 		}
 		p.scan, p.scanAPI = client.NewCallbackScan(p.c.API, o), p.c.API

@@ -49,7 +49,7 @@ func (x *Execution) Copy() (string, string, bool) {
 		return x.viewCopy() // execution_views.go
 	}
 	i := x.table.Cursor()
-	if x.export != nil || x.confirmStop || x.confirmRedrive || i < 0 || i >= len(x.events) {
+	if x.export != nil || x.confirmRedrive || i < 0 || i >= len(x.events) {
 		return "", "", false
 	}
 	b, err := hist.AppendEvents(nil, x.events[i:i+1])

@@ -58,10 +58,9 @@ type Execution struct {
 	follower    *client.Follower
 	// retrying is the transient failure the follower is waiting out (with retryAt, when
 	// it tries again); followErr the failure that stopped it (r starts it again).
-	retrying    error
-	retryAt     time.Time
-	followErr   error
-	confirmStop bool
+	retrying  error
+	retryAt   time.Time
+	followErr error
 
 	travel bool // time travel: everything shown is as of event asOf
 	asOf   int  // the number of events time travel looks at, 1..len(events)
@@ -106,11 +105,6 @@ type pollDueMsg struct {
 	gen   int
 }
 
-type stoppedMsg struct {
-	owner *Execution
-	err   error
-}
-
 // NewExecution returns the screen of the execution arn.
 func NewExecution(c *common.Common, arn string) *Execution {
 	x := &Execution{c: c, arn: arn, follow: true, detail: jsonview.New(c.Styles), flow: dataflowview.New(c.Styles)}
@@ -119,8 +113,13 @@ func NewExecution(c *common.Common, arn string) *Execution {
 }
 
 func (x *Execution) Title() string {
-	_, name := x.names()
-	return "Execution " + common.Line(name, 40) + x.statusAndDuration()
+	s := "Execution " + common.Line(x.name(), 40) + x.statusAndDuration()
+	if x.desc != nil {
+		if q := qualifierOf(x.desc.StateMachineVersionArn, x.desc.StateMachineAliasArn); q != "" {
+			s += " · " + common.Line(q, 40)
+		}
+	}
+	return s
 }
 
 // Init (re)starts loading: a fresh follower reads the history from the first event.
@@ -251,21 +250,6 @@ func (x *Execution) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return x, nil
 		}
 		return x, x.next(x.follower, msg.gen)
-	case stoppedMsg:
-		if msg.owner != x {
-			return x, nil
-		}
-		if msg.err != nil {
-			return x, fail(fmt.Errorf("stopping the execution: %w", msg.err))
-		}
-		// The follower may be in a long idle wait: look for the abort now.
-		cmds := []tea.Cmd{x.describe(), func() tea.Msg { return InfoMsg("Stop requested") }}
-		if x.following {
-			cmds = append(cmds, x.pollNow())
-		} else {
-			cmds = append(cmds, x.resume())
-		}
-		return x, tea.Batch(cmds...)
 	case redrivenMsg:
 		return x, x.redriven(msg)
 	case resumeMsg:
@@ -284,17 +268,6 @@ func (x *Execution) Update(msg tea.Msg) (Page, tea.Cmd) {
 		return x, x.export.update(msg)
 	}
 	return x, nil
-}
-
-func (x *Execution) stop() tea.Cmd {
-	api, arn := x.c.API, x.arn
-	return func() tea.Msg {
-		ctx, cancel := callCtx(context.Background())
-		defer cancel()
-		_, err := api.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(arn),
-			Error: aws.String("Stopped"), Cause: aws.String("stopped from stepdeck")})
-		return stoppedMsg{owner: x, err: err}
-	}
 }
 
 func (x *Execution) closed() bool {

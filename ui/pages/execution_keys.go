@@ -13,6 +13,7 @@ var (
 	keyBackTab     = key.NewBinding(key.WithKeys("shift+tab"))
 	keyFollow      = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "follow"))
 	keyStop        = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stop execution"))
+	keyStartAgain  = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "start again"))
 	keyRedrive     = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "redrive"))
 	keyExport      = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export history"))
 	keyTravel      = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "time travel"))
@@ -29,7 +30,7 @@ func (x *Execution) Keys() []key.Binding {
 	switch {
 	case x.export != nil && x.export.editing():
 		return []key.Binding{keyExportSave, keyCancel}
-	case x.export != nil && x.export.confirm != "", x.confirmStop, x.confirmRedrive:
+	case x.export != nil && x.export.confirm != "", x.confirmRedrive:
 		return []key.Binding{keyYes, keyNo}
 	}
 	if x.c.ExecView != viewGraph {
@@ -52,11 +53,15 @@ func (x *Execution) Keys() []key.Binding {
 		ks = append(ks, keyScrub, keyScrubEnd)
 	}
 	ks = append(ks, keyFlow)
+	if arn, _ := x.mapRunOfSelection(); arn != "" {
+		ks = append(ks, keyMapRun)
+	}
 	ks = append(ks, x.sharedKeys()...)
 	return append(ks, x.viewKeys()...)
 }
 
-// sharedKeys are the keys of every view: follow, export, retry, stop, redrive.
+// sharedKeys are the keys of every view: follow, export, retry, stop, start again,
+// redrive.
 func (x *Execution) sharedKeys() []key.Binding {
 	ks := []key.Binding{keyFollow, keyExport}
 	if x.retrying != nil || x.followErr != nil {
@@ -64,6 +69,9 @@ func (x *Execution) sharedKeys() []key.Binding {
 	}
 	if !x.c.ReadOnly && x.running() {
 		ks = append(ks, keyStop)
+	}
+	if x.canStartAgain() {
+		ks = append(ks, keyStartAgain)
 	}
 	if x.canRedrive() {
 		ks = append(ks, keyRedrive)
@@ -75,17 +83,13 @@ func (x *Execution) key(k tea.KeyPressMsg) tea.Cmd {
 	if x.export != nil {
 		return x.exportKey(k)
 	}
-	if x.confirmStop || x.confirmRedrive {
-		stop := x.confirmStop
+	if x.confirmRedrive {
 		switch {
 		case key.Matches(k, keyYes):
-			x.confirmStop, x.confirmRedrive = false, false
-			if stop {
-				return x.stop()
-			}
+			x.confirmRedrive = false
 			return x.redrive()
 		case key.Matches(k, keyNo):
-			x.confirmStop, x.confirmRedrive = false, false
+			x.confirmRedrive = false
 		}
 		return nil
 	}
@@ -111,13 +115,16 @@ func (x *Execution) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(k, keyStop) && !x.c.ReadOnly && x.running():
-		x.confirmStop = true
-		return nil
+		return open(NewStopPage(x.c, x.arn, x.name()))
+	case key.Matches(k, keyStartAgain) && x.canStartAgain():
+		return x.startAgain()
 	case key.Matches(k, keyRedrive) && x.canRedrive():
 		x.confirmRedrive = true
 		return nil
 	case key.Matches(k, keyExport):
 		return x.openExport()
+	case key.Matches(k, keyMapRun):
+		return x.openMapRun()
 	case key.Matches(k, keyTravel):
 		x.setTravel(!x.travel)
 		return nil

@@ -122,8 +122,6 @@ func (x *Execution) statusLine() string {
 	switch {
 	case x.export != nil:
 		return x.exportLine()
-	case x.confirmStop:
-		return "Stop this execution? y/n"
 	case x.confirmRedrive:
 		return "Redrive this execution? y/n"
 	case x.travel:

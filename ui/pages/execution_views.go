@@ -734,9 +734,9 @@ func (x *Execution) HelpKeys() []key.Binding {
 func (x *Execution) names() (machine, name string) {
 	parts := strings.Split(x.arn, ":")
 	if len(parts) >= 8 {
-		return parts[6], strings.Join(parts[7:], ":")
+		return parts[6], x.name()
 	}
-	return "", parts[len(parts)-1]
+	return "", x.name()
 }
 
 // statusAndDuration is " · STATUS · DURATION" once the execution is described.
@@ -827,7 +827,7 @@ func (x *Execution) graphMinWidth() int {
 // JSON (events), or the selected visit as the pager shows it (table, timeline).
 func (x *Execution) viewCopy() (string, string, bool) {
 	v := x.views()
-	if x.export != nil || x.confirmStop || x.confirmRedrive || v.text.open {
+	if x.export != nil || x.confirmRedrive || v.text.open {
 		return "", "", false
 	}
 	if x.c.ExecView == viewEvents {

@@ -256,7 +256,7 @@ func (e *Executions) Keys() []key.Binding {
 	if e.search.open {
 		return e.search.Keys()
 	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh, keySlash, keyFilter}
+	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh, keySlash, keyFilter, keyVersions}
 	if !e.c.ReadOnly {
 		ks = append(ks, keyStart)
 	}
@@ -327,6 +327,8 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 			e.table.SetCursor(0)
 			e.showRows()
 			return e, e.load(nil)
+		case key.Matches(k, keyVersions):
+			return e, open(NewVersions(e.c, e.arn, e.name))
 		case key.Matches(k, keyStart) && !e.c.ReadOnly:
 			e.editor = NewStartForm(e.c, e.arn, e.name)
 			return e, e.editor.Focus()

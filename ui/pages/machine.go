@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/ui/common"
 	"github.com/stepdeck/stepdeck/ui/components/graph"
@@ -71,7 +72,11 @@ func (v *MachineView) Init() tea.Cmd {
 		}
 		m := machineDescribedMsg{owner: v, desc: d}
 		// Tags are not in every backend's API; where they are, they are shown.
-		if t, ok := api.(tagLister); ok {
+		t, ok := api.(tagLister)
+		if !ok {
+			t, ok = awsTags(api)
+		}
+		if ok {
 			if out, err := t.ListTagsForResource(cctx, &sfn.ListTagsForResourceInput{ResourceArn: aws.String(arn)}); err == nil {
 				for _, tag := range out.Tags {
 					m.tags = append(m.tags, aws.ToString(tag.Key)+"="+aws.ToString(tag.Value))
@@ -80,6 +85,14 @@ func (v *MachineView) Init() tea.Cmd {
 		}
 		return m
 	}
+}
+
+// awsTags finds the AWS client under a wrapper (the Express one) for its tags.
+func awsTags(api client.API) (tagLister, bool) {
+	if a, ok := client.AWSOf(api); ok {
+		return a, true
+	}
+	return nil, false
 }
 
 type tagLister interface {

@@ -7,23 +7,31 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/stepdeck/stepdeck/examples"
+	"github.com/stepdeck/stepdeck/interpreter/arn"
 	"github.com/stepdeck/stepdeck/ui/common"
 	"github.com/stepdeck/stepdeck/ui/components/jsonview"
 )
 
-// StartForm edits the input of a new execution. The JSON is checked before anything is
-// sent, and a parse error stays on screen next to the text it is about.
+// StartForm edits the input of a new execution, and optionally its name (tab moves
+// between the two). The JSON and the name are checked before anything is sent, and a
+// problem stays on screen next to the text it is about.
 type StartForm struct {
 	c         *common.Common
 	arn, name string
-	area      textarea.Model
-	problem   string
-	sending   bool
+	// target is what the title says is started: the machine's name, or "NAME v3" for
+	// a version or an alias.
+	target   string
+	area     textarea.Model
+	execName textinput.Model
+	onName   bool
+	problem  string
+	sending  bool
 	// done is set once the form is over (sent or cancelled); the page holding it drops
 	// it right after the Update that set it, so no message has to find its way back.
 	done bool
@@ -41,14 +49,32 @@ func NewStartForm(c *common.Common, arn, name string) *StartForm {
 	if sample, ok := examples.SampleInput(name); ok {
 		input = strings.TrimSpace(sample)
 	}
-	a := newArea(c, input, c.Width-2, c.BodyHeight()-4)
-	return &StartForm{c: c, arn: arn, name: name, area: a}
+	return newStartForm(c, arn, name, input)
+}
+
+// NewStartAgainForm returns the editor for a new execution of machineArn (a machine, a
+// version or an alias) with the input of an earlier one.
+func NewStartAgainForm(c *common.Common, machineArn, target, input string) *StartForm {
+	f := newStartForm(c, machineArn, target, input)
+	f.target = target
+	return f
+}
+
+func newStartForm(c *common.Common, arn, name, input string) *StartForm {
+	a := newArea(c, input, c.Width-2, c.BodyHeight()-5)
+	n := newInput(c, "Name (empty: a new UUID): ", "")
+	n.CharLimit = 80
+	return &StartForm{c: c, arn: arn, name: name, target: name, area: a, execName: n}
 }
 
 // Focus gives the editor the keyboard.
 func (f *StartForm) Focus() tea.Cmd { return f.area.Focus() }
 
-func (f *StartForm) Keys() []key.Binding { return []key.Binding{keySend, keyEditor, keyCancel} }
+func (f *StartForm) Keys() []key.Binding {
+	return []key.Binding{keySend, keyNameField, keyEditor, keyCancel}
+}
+
+var keyNameField = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "input / name"))
 
 func (f *StartForm) Update(msg tea.Msg) (*StartForm, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -78,6 +104,14 @@ func (f *StartForm) Update(msg tea.Msg) (*StartForm, tea.Cmd) {
 		case key.Matches(msg, keyCancel):
 			f.done = true
 			return f, nil
+		case key.Matches(msg, keyNameField):
+			f.onName = !f.onName
+			if f.onName {
+				f.area.Blur()
+				return f, f.execName.Focus()
+			}
+			f.execName.Blur()
+			return f, f.area.Focus()
 		case key.Matches(msg, keySend):
 			if f.sending {
 				return f, nil
@@ -87,21 +121,34 @@ func (f *StartForm) Update(msg tea.Msg) (*StartForm, tea.Cmd) {
 				f.problem = "The input is not JSON: " + err.Error()
 				return f, nil
 			}
+			name := strings.TrimSpace(f.execName.Value())
+			if name != "" && !arn.ValidName(name) {
+				f.problem = "The name is not valid: 1 to 80 characters, no spaces, brackets, wildcards, control characters or any of \" #%^|~`$&,;:/"
+				return f, nil
+			}
 			f.problem, f.sending = "", true
-			return f, f.start(input)
+			return f, f.start(name, input)
 		}
 	}
 	var cmd tea.Cmd
+	if f.onName {
+		f.execName, cmd = f.execName.Update(msg)
+		return f, cmd
+	}
 	f.area, cmd = f.area.Update(msg)
 	return f, cmd
 }
 
-func (f *StartForm) start(input string) tea.Cmd {
-	api, arn := f.c.API, f.arn
+func (f *StartForm) start(name, input string) tea.Cmd {
+	api, machine := f.c.API, f.arn
+	in := &sfn.StartExecutionInput{StateMachineArn: aws.String(machine), Input: aws.String(input)}
+	if name != "" {
+		in.Name = aws.String(name)
+	}
 	return func() tea.Msg {
 		ctx, cancel := callCtx(context.Background())
 		defer cancel()
-		out, err := api.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(input)})
+		out, err := api.StartExecution(ctx, in)
 		if err != nil {
 			return startedMsg{err: err}
 		}
@@ -110,7 +157,7 @@ func (f *StartForm) start(input string) tea.Cmd {
 }
 
 func (f *StartForm) View() string {
-	s := fmt.Sprintf("Start an execution of %s — input (JSON):\n%s", common.Line(f.name, 0), f.area.View())
+	s := fmt.Sprintf("Start an execution of %s\n%s\nInput (JSON):\n%s", common.Line(f.target, 0), f.execName.View(), f.area.View())
 	if f.problem != "" {
 		s += "\n" + f.c.Styles.Error.Render(common.Line(f.problem, f.c.Width))
 	} else if f.sending {
