@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 )
 
 // recordedEvent is the part of a recorded AWS history event the finder reads.
@@ -53,10 +54,7 @@ func (r recordedEvent) sdk() types.HistoryEvent {
 // that wait on task tokens: at each TaskScheduled of a .waitForTaskToken task the task
 // must be pending with its token (or a reason), and gone once its task event closes it.
 func TestCallbacksInRecordedHistories(t *testing.T) {
-	root := filepath.Join("..", "..", "shared", "conformance", "asl")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("no conformance data at %s (it is not part of a plain clone): %v", root, err)
-	}
+	root := conformance.DataDir(t, "asl")
 	cases, checked, placed := 0, 0, 0
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {

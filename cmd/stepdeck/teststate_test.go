@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -87,10 +85,7 @@ var isoDate = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|
 // command line, and checks that it answers as the local service's TestState does, which
 // its own test holds to the recordings.
 func TestTestStateAnswersAsTheService(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl", "api", "test_state")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no conformance data at %s: %v", dir, err)
-	}
+	dir := conformance.DataDir(t, "asl", "api", "test_state")
 	cases, err := conformance.Load(dir)
 	if err != nil {
 		t.Fatal(err)

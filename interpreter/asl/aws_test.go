@@ -1,20 +1,20 @@
 package asl
 
 import (
-	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 )
 
 // The API recordings hold definitions AWS rejected, with its exact messages, and
 // ValidateStateMachineDefinition results. Cases recorded against LocalStack rather than
 // AWS (no validation date) are left out: they say what LocalStack does.
-
-var apiDir = filepath.Join("..", "..", "..", "shared", "conformance", "asl", "api")
 
 type apiCase struct {
 	ID         string          `json:"id"`
@@ -31,9 +31,10 @@ type apiCase struct {
 
 func loadAPICases(t *testing.T, kind string) []apiCase {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(apiDir, kind, "*.json"))
+	dir := conformance.DataDir(t, "asl", "api", kind)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(files) == 0 {
-		t.Skipf("no conformance data under %s (it sits beside the repository in ../shared)", apiDir)
+		t.Fatalf("no cases under %s", dir)
 	}
 	var out []apiCase
 	for _, f := range files {
@@ -52,32 +53,11 @@ func loadAPICases(t *testing.T, kind string) []apiCase {
 	return out
 }
 
-// knownFailures reads "id # reason" lines.
-func knownFailures(t *testing.T, file string) map[string]string {
-	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "//") {
-			continue
-		}
-		id, reason, _ := strings.Cut(line, " # ")
-		out[strings.TrimSpace(id)] = reason
-	}
-	return out
-}
-
 // normalizeARNs writes ARNs the way the recordings were normalized.
 func normalizeARNs(s string) string { return strings.ReplaceAll(s, "arn:aws:", "arn:<partition>:") }
 
 func TestRejectedDefinitionsAsAWS(t *testing.T) {
-	known := knownFailures(t, filepath.Join("testdata", "known_failures.txt"))
+	known := conformance.ReadKnownCases(t, filepath.Join("testdata", "known_failures_rejected.txt"))
 	seen := map[string]bool{}
 	for _, c := range loadAPICases(t, "api_error") {
 		if c.API != "CreateStateMachine" || !strings.Contains(string(c.Expected), "InvalidDefinition") {
@@ -99,23 +79,20 @@ func TestRejectedDefinitionsAsAWS(t *testing.T) {
 		if err != nil {
 			got = normalizeARNs(err.Error())
 		}
-		reason, isKnown := known[c.ID]
-		switch {
-		case got != want && !isKnown:
-			t.Errorf("%s:\n got %s\nwant %s", c.ID, got, want)
-		case got == want && isKnown:
-			t.Errorf("%s now passes: remove it from testdata/known_failures.txt", c.ID)
-		case got != want:
-			t.Logf("%s fails as known (%s)", c.ID, reason)
+		failure := ""
+		if got != want {
+			failure = fmt.Sprintf("\n got %s\nwant %s", got, want)
 		}
+		known.Check(t, c.ID, failure)
 	}
+	known.Done(t)
 	if len(seen) == 0 {
 		t.Fatal("no rejected definitions found in the recordings")
 	}
 }
 
 func TestValidateDefinitionAsAWS(t *testing.T) {
-	known := knownFailures(t, filepath.Join("testdata", "known_failures.txt"))
+	known := conformance.ReadKnownCases(t, filepath.Join("testdata", "known_failures_validate.txt"))
 	n := 0
 	for _, c := range loadAPICases(t, "validate_definition") {
 		var exp struct {
@@ -154,16 +131,13 @@ func TestValidateDefinitionAsAWS(t *testing.T) {
 		sort.Strings(got)
 		sort.Strings(want)
 		same := strings.Join(got, "\n") == strings.Join(want, "\n")
-		reason, isKnown := known[c.ID]
-		switch {
-		case !same && !isKnown:
-			t.Errorf("%s: definition %.80q\n got %q\nwant %q", c.ID, def, got, want)
-		case same && isKnown:
-			t.Errorf("%s now passes: remove it from testdata/known_failures.txt", c.ID)
-		case !same:
-			t.Logf("%s fails as known (%s)", c.ID, reason)
+		failure := ""
+		if !same {
+			failure = fmt.Sprintf("definition %.80q\n got %q\nwant %q", def, got, want)
 		}
+		known.Check(t, c.ID, failure)
 	}
+	known.Done(t)
 	if n == 0 {
 		t.Fatal("no ValidateStateMachineDefinition recordings found")
 	}

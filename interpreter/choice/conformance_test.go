@@ -1,20 +1,18 @@
 package choice
 
 import (
-	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/jsonpath"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
-
-// conformanceDir is where the recordings of real AWS executions live, beside the repo.
-var conformanceDir = filepath.Join("..", "..", "..", "shared", "conformance", "asl", "self_contained")
 
 // outcome is what a recorded execution ended with, reduced to what a Choice decides.
 type outcome struct {
@@ -45,17 +43,15 @@ func (o outcome) String() string {
 // package does not own: the branch the rules pick must lead to the recorded result.
 // A Pass state's Result is its output, so the recording tells which branch AWS took.
 func TestConformance(t *testing.T) {
-	if _, err := os.Stat(conformanceDir); err != nil {
-		t.Skipf("conformance data not found at %s (it sits beside the repository, not in it)", conformanceDir)
-	}
+	conformanceDir := conformance.DataDir(t, "asl", "self_contained")
 	files, err := filepath.Glob(filepath.Join(conformanceDir, "*", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no cases under %s: %v", conformanceDir, err)
 	}
-	known := knownFailures(t)
+	known := conformance.ReadKnownCases(t, filepath.Join("testdata", "known_failures.txt"))
 	var passed, failed, uninformative int
 	perArea := map[string]int{}
-	var unexpected, fixed []string
+	unexpected := 0
 	for _, file := range files {
 		c, ok := loadCase(t, file)
 		if !ok {
@@ -75,27 +71,23 @@ func TestConformance(t *testing.T) {
 		if got.equal(c.want) {
 			passed++
 			perArea[filepath.Base(filepath.Dir(file))]++
-			if known[id] {
-				fixed = append(fixed, id)
-			}
+			known.Check(t, id, "")
 			continue
 		}
 		failed++
-		if !known[id] {
-			unexpected = append(unexpected, id)
-			t.Errorf("%s:\n  rules %s\n  input %s\n  got  %v\n  want %v", id, c.describe(), value.String(c.input), got, c.want)
+		if _, listed := known.Listed(id); !listed {
+			unexpected++
 		}
+		known.Check(t, id, fmt.Sprintf("\n  rules %s\n  input %s\n  got  %v\n  want %v", c.describe(), value.String(c.input), got, c.want))
 	}
-	for _, id := range fixed {
-		t.Errorf("%s passes now: remove it from testdata/known_failures.txt", id)
-	}
+	known.Done(t)
 	areas := make([]string, 0, len(perArea))
 	for a, n := range perArea {
 		areas = append(areas, a+"="+itoa(n))
 	}
 	sort.Strings(areas)
 	t.Logf("conformance: %d passed, %d failed (%d known), %d where every branch ends alike; by area: %s",
-		passed, failed, failed-len(unexpected), uninformative, strings.Join(areas, " "))
+		passed, failed, failed-unexpected, uninformative, strings.Join(areas, " "))
 	if passed == 0 {
 		t.Fatal("no case passed: the filter or the loader is broken")
 	}
@@ -274,24 +266,4 @@ func allSame(os []outcome) bool {
 		}
 	}
 	return true
-}
-
-// knownFailures reads the ratchet: cases known to fail, one file name a line.
-func knownFailures(t *testing.T) map[string]bool {
-	known := map[string]bool{}
-	f, err := os.Open(filepath.Join("testdata", "known_failures.txt"))
-	if os.IsNotExist(err) {
-		return known
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
-			known[line] = true
-		}
-	}
-	return known
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 	"github.com/stepdeck/stepdeck/interpreter/jsonpath"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -12,10 +13,10 @@ import (
 // TestTestStateChoice replays recorded TestState calls on a lone JSONPath Choice
 // state, where AWS names the branch it took outright (nextState).
 func TestTestStateChoice(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl", "api", "test_state")
+	dir := conformance.DataDir(t, "asl", "api", "test_state")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(files) == 0 {
-		t.Skipf("conformance data not found at %s (it sits beside the repository, not in it)", dir)
+		t.Fatalf("no cases under %s", dir)
 	}
 	checked := 0
 	for _, file := range files {

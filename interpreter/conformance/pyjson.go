@@ -14,6 +14,10 @@ import (
 // so a replacement can only reproduce the recording when it runs on the very same text:
 // ", " and ": " separators, non-ASCII escaped as \uXXXX, floats as Python's repr.
 
+// PythonJSON writes v as Python's json.dumps does with its defaults, for fakes that
+// stand in for Python programs (a Lambda function's error payload).
+func PythonJSON(v value.Value) []byte { return appendPy(nil, v) }
+
 func pyDumps(v value.Value) string {
 	return string(appendPy(nil, v))
 }

@@ -15,6 +15,10 @@ import (
 var updateKnown = flag.Bool("update-known", false,
 	"rewrite the conformance known-failures file from this run instead of failing on changes")
 
+// UpdateKnown reports whether -update-known was given: one flag for every test that keeps
+// a known-failures file, since a test binary can define a flag name only once.
+func UpdateKnown() bool { return *updateKnown }
+
 // Run runs every execution case through run, each as a subtest, and enforces the
 // ratchet kept in knownFailuresFile: a level that fails and is not listed fails the
 // test; a listed level that now passes fails the test too, so that the list only
@@ -56,10 +60,23 @@ func Run(t *testing.T, cases []*Case, knownFailuresFile string, run func(*Case) 
 			}
 		})
 	}
+	// A listed id that names none of the cases (renamed, removed, or no longer served)
+	// would never fail: it fails the test, and -update-known drops it.
+	ids := map[string]bool{}
+	for _, c := range cases {
+		if c.IsExecution() {
+			ids[c.ID] = true
+		}
+	}
+	if !*updateKnown {
+		for _, line := range known.unknownIDs(ids) {
+			t.Errorf("%s lists %s, which names no case of this test: remove the line", knownFailuresFile, line)
+		}
+	}
 	if *updateKnown {
 		next := KnownFailures{}
 		for key, reason := range known {
-			if _, ran := observed[key]; !ran {
+			if _, ran := observed[key]; !ran && ids[key.ID] {
 				next[key] = reason
 			}
 		}

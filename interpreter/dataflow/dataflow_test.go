@@ -2,8 +2,6 @@ package dataflow
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -69,10 +67,7 @@ func TestJSONataStages(t *testing.T) {
 var random = regexp.MustCompile(`States\.(MathRandom|UUID)|\$random|\$uuid`)
 
 func TestTraceAgreesWithTheEngine(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl", "self_contained")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no conformance data at %s", dir)
-	}
+	dir := conformance.DataDir(t, "asl", "self_contained")
 	cases, err := conformance.Load(dir)
 	if err != nil {
 		t.Fatal(err)

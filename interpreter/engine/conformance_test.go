@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,17 +16,11 @@ import (
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
-// conformanceDir is where the recordings live beside the repository.
-var conformanceDir = filepath.Join("..", "..", "..", "shared", "conformance", "asl")
-
 // TestConformanceSelfContained replays the executions recorded on real AWS that need
 // nothing but Step Functions, in both query languages, and compares result, event summary and full events.
 // Known failures are listed, with a reason each, in testdata/known_failures.txt.
 func TestConformanceSelfContained(t *testing.T) {
-	dir := filepath.Join(conformanceDir, "self_contained")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no conformance data at %s (it sits beside the repository in ../shared): %v", dir, err)
-	}
+	dir := conformance.DataDir(t, "asl", "self_contained")
 	all, err := conformance.Load(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -12,15 +12,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/awsjson"
+	"github.com/stepdeck/stepdeck/interpreter/conformance/corpus"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
 func conformanceDir(t testing.TB) string {
-	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("conformance data not found at %s (absent in a plain clone): %v", dir, err)
-	}
-	return dir
+	t.Helper()
+	return corpus.Dir(t, "asl")
 }
 
 // recordedEvents returns every recorded event of every case, by file.

@@ -1,7 +1,6 @@
 package intrinsic
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 	"github.com/stepdeck/stepdeck/interpreter/jsonpath"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -19,8 +19,6 @@ import (
 // the recorded output. Definitions AWS rejected for a bad intrinsic must fail to parse.
 // Anything else is counted as skipped, with the reason.
 
-var conformanceDir = filepath.Join("..", "..", "..", "shared", "conformance", "asl")
-
 const knownFailingFile = "testdata/conformance_known_failing.txt"
 
 type confCase struct {
@@ -30,9 +28,7 @@ type confCase struct {
 
 func loadCases(t *testing.T) []confCase {
 	t.Helper()
-	if _, err := os.Stat(conformanceDir); err != nil {
-		t.Skipf("conformance data not found at %s (it sits beside the repository, not in it): %v", conformanceDir, err)
-	}
+	conformanceDir := conformance.DataDir(t, "asl")
 	var out []confCase
 	err := filepath.WalkDir(conformanceDir, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
@@ -98,11 +94,10 @@ func intrinsicFields(v value.Value, out *[]string) {
 
 func TestConformance(t *testing.T) {
 	cases := loadCases(t)
-	known := readKnownFailing(t)
+	known := conformance.ReadKnownCases(t, knownFailingFile)
 	skipped := map[string]int{}
 	kinds := map[string]int{}
 	passed, failed := 0, 0
-	var unexpected, fixed []string
 	for _, cc := range cases {
 		outcome, detail := runConformanceCase(cc)
 		switch outcome {
@@ -117,14 +112,10 @@ func TestConformance(t *testing.T) {
 		case "pass":
 			passed++
 			kinds[detail]++
-			if known[cc.file] {
-				fixed = append(fixed, cc.file)
-			}
+			known.Check(t, cc.file, "")
 		case "fail":
 			failed++
-			if !known[cc.file] {
-				unexpected = append(unexpected, cc.file+": "+detail)
-			}
+			known.Check(t, cc.file, detail)
 		}
 	}
 	reasons := make([]string, 0, len(skipped))
@@ -132,7 +123,7 @@ func TestConformance(t *testing.T) {
 		reasons = append(reasons, r)
 	}
 	sort.Strings(reasons)
-	t.Logf("conformance: %d passed, %d failed (%d on the known list), of %d files that mention States.", passed, failed, len(known), len(cases))
+	t.Logf("conformance: %d passed, %d failed, of %d files that mention States.", passed, failed, len(cases))
 	kindNames := make([]string, 0, len(kinds))
 	for k := range kinds {
 		kindNames = append(kindNames, k)
@@ -144,34 +135,10 @@ func TestConformance(t *testing.T) {
 	for _, r := range reasons {
 		t.Logf("  skipped %3d: %s", skipped[r], r)
 	}
-	for _, u := range unexpected {
-		t.Errorf("unexpected failure: %s", u)
-	}
-	for _, f := range fixed {
-		t.Errorf("%s passes now: remove it from %s", f, knownFailingFile)
-	}
+	known.Done(t)
 	if passed == 0 {
 		t.Error("no conformance case was evaluated")
 	}
-}
-
-func readKnownFailing(t *testing.T) map[string]bool {
-	known := map[string]bool{}
-	f, err := os.Open(knownFailingFile)
-	if os.IsNotExist(err) {
-		return known
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
-			known[line] = true
-		}
-	}
-	return known
 }
 
 func runConformanceCase(cc confCase) (outcome, detail string) {

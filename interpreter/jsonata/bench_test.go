@@ -9,9 +9,9 @@ import (
 )
 
 func loadDataset(b *testing.B, name string) any {
-	data, err := os.ReadFile(filepath.Join(suiteDir(), "datasets", name+".json"))
+	data, err := os.ReadFile(filepath.Join(suiteDir(b), "datasets", name+".json"))
 	if err != nil {
-		b.Skipf("JSONata reference suite not found (%v)", err)
+		b.Fatal(err)
 	}
 	v, err := value.Parse(data)
 	if err != nil {

@@ -3,7 +3,6 @@ package jsonata
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,17 +11,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
-
-var updateKnown = flag.Bool("update-known", false, "rewrite testdata/known_failures.txt from this run")
 
 var errMissingFile = errors.New("expression file missing")
 
 const knownFailuresFile = "testdata/known_failures.txt"
 
-func suiteDir() string {
-	return filepath.Join("..", "..", "..", "shared", "conformance", "jsonata")
+// suiteDir is the JSONata reference suite in the conformance data.
+func suiteDir(t testing.TB) string {
+	t.Helper()
+	return conformance.DataDir(t, "jsonata")
 }
 
 type suiteCase struct {
@@ -41,10 +41,7 @@ type suiteCase struct {
 }
 
 func loadSuite(t testing.TB) []suiteCase {
-	dir := suiteDir()
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("JSONata reference suite not found at %s (it lives outside the repository): %v", dir, err)
-	}
+	dir := suiteDir(t)
 	datasets := map[string]any{}
 	files, _ := filepath.Glob(filepath.Join(dir, "datasets", "*.json"))
 	for _, f := range files {
@@ -250,67 +247,23 @@ outer:
 	return true
 }
 
-func readKnown(t *testing.T) map[string]string {
-	known := map[string]string{}
-	b, err := os.ReadFile(knownFailuresFile)
-	if err != nil {
-		return known
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		id, reason, _ := strings.Cut(line, " ")
-		known[id] = reason
-	}
-	return known
-}
-
 // TestConformance runs the reference suite. Cases in testdata/known_failures.txt may
 // fail; any other failure fails the test, and so does a listed case that now passes.
 func TestConformance(t *testing.T) {
 	cases := loadSuite(t)
-	known := readKnown(t)
-	failed := map[string]string{}
-	groupFail := map[string]int{}
+	known := conformance.ReadKnownCases(t, knownFailuresFile)
+	failed := 0
 	for _, c := range cases {
-		if p := runCase(c); p != "" {
-			failed[c.id] = p
-			groupFail[strings.Split(c.id, "/")[0]]++
-		}
-	}
-	t.Logf("JSONata suite: %d cases, %d pass, %d fail (%.2f%%)", len(cases), len(cases)-len(failed), len(failed),
-		100*float64(len(cases)-len(failed))/float64(len(cases)))
-	if *updateKnown {
-		var lines []string
-		for id, p := range failed {
-			p = strings.ReplaceAll(p, "\n", " ")
+		p := runCase(c)
+		if p != "" {
+			failed++
 			if len(p) > 160 {
 				p = p[:160] + "..."
 			}
-			lines = append(lines, id+" "+p)
 		}
-		sort.Strings(lines)
-		head := "# JSONata reference suite cases known to fail, one per line: case id, then why.\n"
-		if err := os.WriteFile(knownFailuresFile, []byte(head+strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
+		known.Check(t, c.id, p)
 	}
-	var ids []string
-	for id := range failed {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		if _, ok := known[id]; !ok {
-			t.Errorf("%s: %s", id, failed[id])
-		}
-	}
-	for id := range known {
-		if _, ok := failed[id]; !ok {
-			t.Errorf("%s passes now: remove it from %s", id, knownFailuresFile)
-		}
-	}
+	known.Done(t)
+	t.Logf("JSONata suite: %d cases, %d pass, %d fail (%.2f%%)", len(cases), len(cases)-failed, failed,
+		100*float64(len(cases)-failed)/float64(len(cases)))
 }

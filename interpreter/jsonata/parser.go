@@ -87,16 +87,18 @@ func walk(n *node, f func(*node)) {
 	}
 }
 
-// catch turns the parser's internal panics of *Error into an ordinary error; any other
-// panic is a bug and is reported as such rather than crashing the caller.
+// catch turns the parser's own panics, which carry an *Error, into an ordinary error.
+// Any other panic (an index out of range, a nil dereference) is a bug in the parser and
+// is panicked again, as text/template/parse does: hiding it as a syntax error would let
+// tests and fuzzing pass over it.
 func catch(f func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			if e, ok := r.(*Error); ok {
-				err = e
-				return
+			e, ok := r.(*Error)
+			if !ok {
+				panic(r)
 			}
-			err = &Error{Code: "S0500", Message: "internal parser error"}
+			err = e
 		}
 	}()
 	f()

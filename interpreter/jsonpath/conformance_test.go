@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -26,10 +27,7 @@ var causeState = regexp.MustCompile(`^An error occurred while executing the stat
 
 func loadRecordedCases(t *testing.T) []recordedCase {
 	t.Helper()
-	root := filepath.Join("..", "..", "..", "shared", "conformance", "asl")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("conformance data not found at %s (absent in a plain clone): %v", root, err)
-	}
+	root := conformance.DataDir(t, "asl")
 	var out []recordedCase
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {

@@ -1,8 +1,10 @@
 package localtask
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -81,7 +83,7 @@ func (l *Lambda) Invoke(ctx context.Context, call *engine.TaskCall) (value.Value
 	if err != nil {
 		return nil, err
 	}
-	out, err := l.call(ctx, call, in)
+	out, err := l.call(ctx, call, in, compactCause)
 	if err != nil {
 		return nil, err
 	}
@@ -110,16 +112,27 @@ func (l *Lambda) Function(ctx context.Context, call *engine.TaskCall) (value.Val
 	if qualifier != "" {
 		in.Qualifier = aws.String(qualifier)
 	}
-	out, err := l.call(ctx, call, in)
+	out, err := l.call(ctx, call, in, verbatimCause)
 	if err != nil {
 		return nil, err
 	}
 	return payloadValue(out.Payload), nil
 }
 
+// causeText says how a raising function's payload becomes the cause. AWS's recordings of
+// the same Python function show both: a legacy function-ARN task keeps the payload's text
+// as the runtime wrote it (json.dumps spacing), a lambda:invoke task records it as
+// compact JSON.
+type causeText bool
+
+const (
+	verbatimCause causeText = false
+	compactCause  causeText = true
+)
+
 // call invokes the function and turns every way it can fail into the error Step
 // Functions records.
-func (l *Lambda) call(ctx context.Context, call *engine.TaskCall, in *lambda.InvokeInput) (*lambda.InvokeOutput, error) {
+func (l *Lambda) call(ctx context.Context, call *engine.TaskCall, in *lambda.InvokeInput, cause causeText) (*lambda.InvokeOutput, error) {
 	callCtx, cancel := ctx, context.CancelFunc(func() {})
 	if call.TimeoutSeconds > 0 {
 		callCtx, cancel = context.WithTimeout(ctx, time.Duration(call.TimeoutSeconds)*time.Second)
@@ -136,16 +149,16 @@ func (l *Lambda) call(ctx context.Context, call *engine.TaskCall, in *lambda.Inv
 		return nil, l.serviceError(err)
 	}
 	if out.FunctionError != nil {
-		return nil, functionError(out.Payload)
+		return nil, functionError(out.Payload, cause)
 	}
 	return out, nil
 }
 
 // functionError is what Step Functions records for a function that raised: the
 // runtime's errorType names the error, and the cause is the payload's JSON text as the
-// function returned it. Errors without a type (timeouts, out of memory) are
-// Lambda.Unknown, as AWS documents.
-func functionError(payload []byte) *failure.Error {
+// function returned it (compacted for lambda:invoke, see causeText). Errors without a type
+// (timeouts, out of memory) are Lambda.Unknown, as AWS documents.
+func functionError(payload []byte, cause causeText) *failure.Error {
 	name := "Lambda.Unknown"
 	if v, err := value.Parse(payload); err == nil {
 		if obj, ok := v.(*value.Object); ok {
@@ -154,6 +167,12 @@ func functionError(payload []byte) *failure.Error {
 					name = capHead(s, 256)
 				}
 			}
+		}
+	}
+	if cause == compactCause {
+		var b bytes.Buffer
+		if json.Compact(&b, payload) == nil {
+			payload = b.Bytes()
 		}
 	}
 	return failure.New(name, capHead(strings.ToValidUTF8(string(payload), "\uFFFD"), maxCause))

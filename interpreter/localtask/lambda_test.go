@@ -1,7 +1,9 @@
 package localtask
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -224,7 +226,9 @@ func TestLambdaFailures(t *testing.T) {
 	tests := []struct {
 		name, resource, input, wantName, wantCause string
 	}{
-		{"function error, optimized", LambdaInvoke, `{"FunctionName":"raise"}`, "Exception", pythonError},
+		// lambda:invoke records the payload as compact JSON, a legacy function ARN keeps
+		// the runtime's text (as AWS's recordings of the same function show).
+		{"function error, optimized", LambdaInvoke, `{"FunctionName":"raise"}`, "Exception", compactJSON(t, pythonError)},
 		{"function error, legacy", "arn:aws:lambda:us-east-1:1:function:raise", `{}`, "Exception", pythonError},
 		{"no errorType", LambdaInvoke, `{"FunctionName":"timeout"}`, "Lambda.Unknown", `{"errorMessage":"2026-01-01T00:00:00Z Task timed out after 3.00 seconds"}`},
 		{"no such function", LambdaInvoke, `{"FunctionName":"nope"}`, "Lambda.ResourceNotFoundException",
@@ -325,4 +329,13 @@ func BenchmarkLambdaInvoke(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func compactJSON(t *testing.T, text string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(text)); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

@@ -3,7 +3,6 @@ package replay
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -86,10 +85,7 @@ var unreplayable = regexp.MustCompile(`States\.(MathRandom|UUID)|\$random|\$uuid
 // definitions: whatever the place analysis makes of AWS's interleaved branches and
 // iterations, the replay must find no difference.
 func TestAWSRecordingsReplayTheSame(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "shared", "conformance", "asl")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("no conformance data at %s", root)
-	}
+	root := conformance.DataDir(t, "asl")
 	var cases []*conformance.Case
 	// external/ holds executions with Lambda, SQS, callback and nested tasks: their
 	// recorded results answer the replay's tasks.

@@ -14,7 +14,7 @@ import (
 // not exist, at themselves, with details of the wrong kind) to the replay: it may refuse
 // them, but must not panic or hang.
 func FuzzReplay(f *testing.F) {
-	recorded := record(&testing.T{}, order)
+	recorded := record(f, order)
 	seed, err := history.AppendEvents(nil, recorded)
 	if err != nil {
 		f.Fatal(err)

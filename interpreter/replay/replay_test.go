@@ -40,7 +40,7 @@ const order = `{"StartAt":"Discount","States":{
 // record runs a definition with handlers that stand for the real tasks, and returns its
 // history, as a recorded execution would be. Charge fails once with Busy and is retried,
 // and so does the Check of line 2.
-func record(t *testing.T, def string) []history.Event {
+func record(t testing.TB, def string) []history.Event {
 	t.Helper()
 	d, err := asl.Parse([]byte(def))
 	if err != nil {

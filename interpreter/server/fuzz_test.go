@@ -12,7 +12,7 @@ import (
 // FuzzRequest sends arbitrary targets and bodies: every answer is a well-formed API
 // response, never a panic or a server error for a bad request.
 func FuzzRequest(f *testing.F) {
-	_, srv := client(&testing.T{})
+	_, srv := client(f)
 	h := srv.Config.Handler
 	f.Add("AWSStepFunctions.ListStateMachines", `{"maxResults":5}`)
 	f.Add("AWSStepFunctions.StartExecution", `{"stateMachineArn":"arn:aws:states:us-east-1:1:stateMachine:x","input":"{"}`)

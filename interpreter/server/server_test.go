@@ -24,7 +24,7 @@ import (
 var ctx = context.Background()
 
 // client is the real AWS SDK client pointed at the server.
-func client(t *testing.T) (*sfn.Client, *httptest.Server) {
+func client(t testing.TB) (*sfn.Client, *httptest.Server) {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{NoSync: true})
 	if err != nil {

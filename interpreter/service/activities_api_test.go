@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go"
+
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 )
 
 // apiCase is an API error recorded on AWS.
@@ -31,10 +33,10 @@ type apiCase struct {
 // TestActivityAPIErrors replays the activity API errors recorded on AWS: the error code
 // and message of each call.
 func TestActivityAPIErrors(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl", "api", "api_error")
+	dir := conformance.DataDir(t, "asl", "api", "api_error")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(files) == 0 {
-		t.Skipf("no conformance data at %s (it sits beside the repository in ../shared)", dir)
+		t.Fatalf("no cases under %s", dir)
 	}
 	ran := 0
 	for _, f := range files {

@@ -31,10 +31,7 @@ func TestConformanceThroughService(t *testing.T) {
 	if testing.Short() {
 		t.Skip("these recordings run in real time; skipped with -short")
 	}
-	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl", "external")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no conformance data at %s (it sits beside the repository in ../shared): %v", dir, err)
-	}
+	dir := conformance.DataDir(t, "asl", "external")
 	all, err := conformance.Load(dir)
 	if err != nil {
 		t.Fatal(err)

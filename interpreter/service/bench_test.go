@@ -64,7 +64,7 @@ func BenchmarkWaitingExecutions(b *testing.B) {
 	const n = 10000
 	for i := 0; i < b.N; i++ {
 		s := benchService(b, false)
-		m := createMachine(&testing.T{}, s, fmt.Sprintf("approval%d", i), callbackDef, "")
+		m := createMachine(b, s, fmt.Sprintf("approval%d", i), callbackDef, "")
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -90,7 +90,7 @@ func BenchmarkStartAnswerFinish(b *testing.B) {
 	const n = 10000
 	for i := 0; i < b.N; i++ {
 		s := benchService(b, true)
-		m := createMachine(&testing.T{}, s, "approval", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}`, "")
+		m := createMachine(b, s, "approval", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}`, "")
 		start := time.Now()
 		err := parallelDo(n, 64, func(j int) error {
 			out, err := s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m)})
@@ -123,7 +123,7 @@ func BenchmarkHistoryPage(b *testing.B) {
 	s := benchService(b, false)
 	loop := `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"C"},
 		"C":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"D"}],"Default":"A"},"D":{"Type":"Succeed"}}}`
-	m := createMachine(&testing.T{}, s, "loop", loop, "")
+	m := createMachine(b, s, "loop", loop, "")
 	out, err := s.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(m)})
 	if err != nil {
 		b.Fatal(err)

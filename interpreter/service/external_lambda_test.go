@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -138,12 +139,22 @@ func fakeLambda(functions map[string]lambdaBehaviour) *lambdaServer {
 			event = []byte("{}")
 		}
 		w.Header().Set("X-Amz-Executed-Version", "$LATEST")
+		// The other headers Lambda's Invoke answers with, which Step Functions shows in
+		// SdkHttpMetadata (the values are the recorder's placeholders or constant).
+		w.Header().Set("Connection", "keep-alive")
+		w.Header().Set("X-Amzn-Remapped-Content-Length", "0")
+		w.Header().Set("X-Amzn-Trace-Id", "root=1-00000000-000000000000000000000000;sampled=0")
 		if r.Header.Get("X-Amz-Log-Type") == "Tail" {
 			// Lambda returns the end of the invocation's log, base64-encoded.
 			w.Header().Set("X-Amz-Log-Result", base64.StdEncoding.EncodeToString([]byte("START RequestId: 1\nEND RequestId: 1\n")))
 		}
 		switch b.kind {
 		case lambdaEcho:
+			// A Python handler's return value goes back through json.dumps, so an echoed
+			// event has Python's spacing (and Content-Length).
+			if v, err := value.Parse(event); err == nil {
+				event = conformance.PythonJSON(v)
+			}
 			w.Write(event)
 		case lambdaReturns:
 			w.Write(b.body)
@@ -180,12 +191,11 @@ func pyString(s string) string {
 }
 
 // pythonErrorPayload is the payload of an unhandled exception as the Python runtime
-// sends it: errorMessage, errorType, requestId and stackTrace. Step Functions keeps the
-// payload's text as the cause; runtimes differ in its spacing, and AWS's recordings show
-// both, so the causes inside histories are among the members the recordings leave
-// unverified.
+// sends it: errorMessage, errorType, requestId and stackTrace, written by json.dumps
+// (", " and ": " separators). The recordings show that text verbatim in the cause of a
+// legacy function-ARN task, and compacted by Step Functions in a lambda:invoke task's.
 func pythonErrorPayload(b lambdaBehaviour, requestID string) []byte {
-	return value.Marshal(value.ObjectOf("errorMessage", b.message, "errorType", b.errorType,
+	return conformance.PythonJSON(value.ObjectOf("errorMessage", b.message, "errorType", b.errorType,
 		"requestId", requestID, "stackTrace", []any{raiseTrace(b)}))
 }
 

@@ -1,17 +1,10 @@
 package service
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -25,50 +18,32 @@ import (
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
-var updateTestStateKnown = flag.Bool("update-teststate-known", false, "rewrite testdata/known_failures_teststate.txt from this run")
-
 const testStateKnownFile = "testdata/known_failures_teststate.txt"
 
 // TestTestStateConformance replays the TestState calls recorded on AWS and compares
 // the answers. Cases listed in the known-failures file may fail; any other failure, or
 // a listed case that now passes, fails the test, so the list only shrinks.
 func TestTestStateConformance(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "conformance", "asl", "api", "test_state")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no conformance data at %s (it sits beside the repository in ../shared): %v", dir, err)
-	}
+	dir := conformance.DataDir(t, "asl", "api", "test_state")
 	cases, err := conformance.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	known, err := readTestStateKnown(testStateKnownFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	known := conformance.ReadKnownCases(t, testStateKnownFile)
 	// The recordings were made in account 111111111111.
 	s := newService(t, "", Config{Location: arn.Location{Partition: "aws", Region: "us-east-1", Account: "111111111111"}})
-	failing := map[string]string{}
 	passed := 0
 	for _, c := range cases {
 		err := replayTestState(s, c)
 		if err == nil {
 			passed++
-			if _, isKnown := known[c.ID]; isKnown && !*updateTestStateKnown {
-				t.Errorf("%s now passes: remove it from %s", c.ID, testStateKnownFile)
-			}
+			known.Check(t, c.ID, "")
 			continue
 		}
-		failing[c.ID] = firstLine(err.Error())
-		if _, isKnown := known[c.ID]; !isKnown && !*updateTestStateKnown {
-			t.Errorf("%s fails (not a known failure): %v", c.ID, err)
-		}
+		known.Check(t, c.ID, firstLine(err.Error()))
 	}
+	known.Done(t)
 	t.Logf("TestState recordings: %d of %d pass", passed, len(cases))
-	if *updateTestStateKnown {
-		if err := writeTestStateKnown(testStateKnownFile, failing); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func firstLine(s string) string {
@@ -215,47 +190,6 @@ func diffTestState(want, got *value.Object) error {
 		return fmt.Errorf("%s\n got  %s", m, value.String(got))
 	}
 	return nil
-}
-
-func readTestStateKnown(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		return map[string]string{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		q, err := strconv.QuotedPrefix(line)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: a line starts with the quoted case id: %v", path, n, err)
-		}
-		id, _ := strconv.Unquote(q)
-		_, reason, _ := strings.Cut(line[len(q):], "#")
-		out[id] = strings.TrimSpace(reason)
-	}
-	return out, sc.Err()
-}
-
-func writeTestStateKnown(path string, failing map[string]string) error {
-	ids := make([]string, 0, len(failing))
-	for id := range failing {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	var b strings.Builder
-	b.WriteString("# TestState recordings that do not pass yet: quoted case id, then # what differs.\n")
-	for _, id := range ids {
-		fmt.Fprintf(&b, "%s  # %s\n", strconv.Quote(id), failing[id])
-	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 // parseArrays reads back the JSON texts of arrays the recordings keep as text (their

@@ -2,7 +2,6 @@ package pages
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -27,10 +26,7 @@ var unreproducible = regexp.MustCompile(`States\.(MathRandom|UUID)|\$random|\$uu
 // the test of the field names and links the page reads (assignedVariables,
 // previousEventId chains through interleaved branches, result events).
 func TestDataFlowAgreesWithAWSRecordings(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "shared", "conformance", "asl")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("no conformance data at %s", root)
-	}
+	root := conformance.DataDir(t, "asl")
 	checked, withResult, withVars, assigned := 0, 0, 0, 0
 	for _, area := range []string{"self_contained", "external"} {
 		cases, err := conformance.Load(filepath.Join(root, area))

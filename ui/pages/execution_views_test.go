@@ -2,7 +2,6 @@ package pages
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -27,10 +26,7 @@ var viewSizes = [][2]int{{80, 24}, {120, 40}, {200, 60}}
 // recorded ones).
 func recorded(t *testing.T, idPart string) (def string, evs []types.HistoryEvent) {
 	t.Helper()
-	root := filepath.Join("..", "..", "..", "shared", "conformance", "asl")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("no conformance data at %s", root)
-	}
+	root := conformance.DataDir(t, "asl")
 	for _, area := range []string{"self_contained", "external"} {
 		cases, err := conformance.Load(filepath.Join(root, area))
 		if err != nil {

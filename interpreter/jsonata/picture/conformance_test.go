@@ -11,10 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// suiteDir is the JSONata reference suite, shared by the project outside the repository.
-var suiteDir = filepath.Join("..", "..", "..", "..", "shared", "conformance", "jsonata", "groups")
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
+)
 
 type suiteCase struct {
 	Expr      string          `json:"expr"`
@@ -28,9 +27,7 @@ type suiteCase struct {
 
 func loadSuite(t *testing.T) map[string][]suiteCase {
 	t.Helper()
-	if _, err := os.Stat(suiteDir); err != nil {
-		t.Skipf("JSONata reference suite not found at %s (it lives outside the repository): %v", suiteDir, err)
-	}
+	suiteDir := conformance.DataDir(t, "jsonata", "groups")
 	files, err := filepath.Glob(filepath.Join(suiteDir, "*", "*.json"))
 	if err != nil {
 		t.Fatal(err)

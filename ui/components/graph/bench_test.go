@@ -49,8 +49,7 @@ func BenchmarkPaint(b *testing.B) {
 			itoa(id+3)+" "+itoa(id+2)+" MapIterationSucceeded Each "+itoa(i))
 		id += 4
 	}
-	t := &testing.T{}
-	evs, err := ParseHistory([]byte(events(t, lines...)))
+	evs, err := ParseHistory([]byte(events(b, lines...)))
 	if err != nil {
 		b.Fatal(err)
 	}

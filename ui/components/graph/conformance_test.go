@@ -10,15 +10,13 @@ import (
 	"testing"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/conformance"
 )
 
 // conformanceDefs reads every definition in the recorded AWS executions that asl.Parse
 // accepts, largest first (ties by file path, so the order is stable).
 func conformanceDefs(t *testing.T) []namedDef {
-	dir := filepath.Join("..", "..", "..", "..", "shared", "conformance", "asl")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("conformance data not found at %s (absent in a plain clone): %v", dir, err)
-	}
+	dir := conformance.DataDir(t, "asl")
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && filepath.Ext(p) == ".json" {

@@ -16,7 +16,7 @@ import (
 // events builds a history from lines "id prev Type [name] [index|resource]", written as
 // AWS links them (see docs/asl-notes.md §7), through ParseHistory so the wire form is
 // exercised too.
-func events(t *testing.T, lines ...string) string {
+func events(t testing.TB, lines ...string) string {
 	t.Helper()
 	var parts []string
 	for _, l := range lines {

@@ -2,7 +2,6 @@ package history
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,10 +25,7 @@ type record struct {
 // from AppendStates: it replays the event's own chain of previousEventIds from the
 // execution's start, keeping a stack of the Parallel and Map blocks the chain is in.
 func TestStatesFollowPreviousEventIDInAWSRecordings(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "..", "shared", "conformance", "asl")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("no conformance data at %s", root)
-	}
+	root := conformance.DataDir(t, "asl")
 	histories, events, masked, inBlocks, fixed := 0, 0, 0, 0, 0
 	for _, area := range []string{"self_contained", "external"} {
 		cases, err := conformance.Load(filepath.Join(root, area))

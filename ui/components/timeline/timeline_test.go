@@ -3,7 +3,6 @@ package timeline
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,10 +23,7 @@ var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 // The normalization replaced their times, so each event is given one second after the
 // one before: the order AWS recorded, on a made-up clock.
 func recordings(t testing.TB) map[string][]hist.Event {
-	root := filepath.Join("..", "..", "..", "..", "shared", "conformance", "asl")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("no conformance data at %s", root)
-	}
+	root := conformance.DataDir(t, "asl")
 	out := map[string][]hist.Event{}
 	for _, area := range []string{"self_contained", "external"} {
 		cases, err := conformance.Load(filepath.Join(root, area))
