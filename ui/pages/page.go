@@ -64,8 +64,9 @@ type InfoMsg string
 // BackMsg asks the root to pop the current page (a form that was sent).
 type BackMsg struct{}
 
-// refreshEvery is how often the executions list reloads while shown; the callbacks
-// list, which reads the history of every running execution, waits longer.
+// refreshEvery is the quickest a list refreshes while shown (the executions list slows
+// down from there while nothing changes; the Map Run view keeps to it); callbacksEvery
+// is how long the callbacks screen waits after a step that failed.
 const (
 	refreshEvery   = 3 * time.Second
 	callbacksEvery = 10 * time.Second
@@ -91,11 +92,7 @@ type tickMsg struct {
 }
 
 func tick(owner any, gen int) tea.Cmd {
-	every := refreshEvery
-	if _, ok := owner.(*Callbacks); ok {
-		every = callbacksEvery
-	}
-	return tea.Tick(every, func(time.Time) tea.Msg { return tickMsg{owner, gen} })
+	return tea.Tick(refreshEvery, func(time.Time) tea.Msg { return tickMsg{owner, gen} })
 }
 
 var (
