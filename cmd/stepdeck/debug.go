@@ -11,6 +11,7 @@ import (
 	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/debug"
+	"github.com/stepdeck/stepdeck/interpreter/source"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/interpreter/value"
@@ -121,8 +122,39 @@ func debugDefinition(ctx context.Context, file string, o debugOptions) error {
 	c := common.New(api, false)
 	c.Local = true
 	app := ui.NewOn(c, "local debugger", pages.NewDebugger(c, s, file))
-	_, err = tea.NewProgram(app, tea.WithContext(ctx)).Run()
+	prog := tea.NewProgram(app, tea.WithContext(ctx))
+	// A save of the file reloads the definition where the debugger stands.
+	if stop, err := watchDebugged(file, o, prog.Send); err == nil {
+		defer stop()
+	}
+	_, err = prog.Run()
 	return err
+}
+
+// watchDebugged reads the debugged file again after each save and sends its new
+// definition (or why it cannot be read) to the UI.
+func watchDebugged(file string, o debugOptions, send func(tea.Msg)) (stop func(), err error) {
+	w, err := source.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	if ms, err := source.Load(file); err == nil {
+		w.Add(file, ms)
+	} else {
+		w.Add(file, nil)
+	}
+	go func() {
+		for range w.Changes() {
+			m, err := pickMachine(file, o.run.stateMachine)
+			if err != nil {
+				send(pages.DefinitionChangedMsg{Err: err})
+				continue
+			}
+			def, err := parseMachine(m, "STANDARD")
+			send(pages.DefinitionChangedMsg{Definition: def, Source: string(m.Definition), Err: err})
+		}
+	}()
+	return func() { w.Close() }, nil
 }
 
 // localDebugStarter starts debugger sessions from the TUI on the local engine's terms:

@@ -156,6 +156,8 @@ func (d *Debugger) Keys() []key.Binding {
 
 func (d *Debugger) Update(msg tea.Msg) (Page, tea.Cmd) {
 	switch msg := msg.(type) {
+	case DefinitionChangedMsg:
+		return d, d.reload(msg)
 	case debugChangedMsg:
 		if msg.owner != d {
 			return d, nil

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/debug"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/expr"
@@ -230,3 +231,26 @@ func (d *Debugger) failureLines(w int) string {
 
 // maxCauseLines bounds the lines of a cause in the debugger pane.
 const maxCauseLines = 4
+
+// DefinitionChangedMsg says the file being debugged was saved: its new definition, or
+// why it cannot be read (the session then goes on with the definition it has).
+type DefinitionChangedMsg struct {
+	Definition *asl.Definition
+	Source     string
+	Err        error
+}
+
+// reload starts the session again on the saved definition, where it was stopped.
+func (d *Debugger) reload(m DefinitionChangedMsg) tea.Cmd {
+	if m.Err != nil {
+		return fail(fmt.Errorf("the saved definition is not loaded (the debugger goes on with the one it has): %w", m.Err))
+	}
+	n, what, err := d.s.Reload(m.Definition, m.Source)
+	if err != nil {
+		return fail(fmt.Errorf("reloading: %w", err))
+	}
+	d.s = n
+	d.follow, d.cur = true, 0
+	d.refresh()
+	return tea.Batch(d.wait(), info(what))
+}
