@@ -46,6 +46,13 @@ type Debugger struct {
 
 	prompt  *debugPrompt // B, = or W typing
 	watches []string     // re-evaluated at every stop
+
+	// Stepping back (debugger_back.go): the stops seen, how many stops back the
+	// screen looks (0: now), and the session as it is now.
+	stops      []debugStop
+	back       int
+	liveView   debug.View
+	liveEvents []hist.Event
 }
 
 type debugChangedMsg struct{ owner *Debugger }
@@ -80,7 +87,7 @@ func NewDebugger(c *common.Common, s *debug.Session, title string) *Debugger {
 }
 
 func (d *Debugger) Title() string {
-	return "Debug " + common.Line(d.title, 0) + " · " + d.statusWord()
+	return "Debug " + common.Line(d.title, 0) + " · " + d.statusWord() + d.backLine()
 }
 
 func (d *Debugger) statusWord() string {
@@ -138,7 +145,10 @@ func (d *Debugger) Keys() []key.Binding {
 	case d.prompt != nil:
 		return []key.Binding{keyDoIt, keyCancel}
 	}
-	ks := []key.Binding{keyStep, keyStepOver, keyContinue, keyRunTo, keyPause, keyBreak, keyCondition, keyEvaluate, keyWatch, keySetVar, keyArrows}
+	if d.lookingBack() {
+		return []key.Binding{keyStepBack, keyStepForward, keyArrows, keyEvaluate, keyLower}
+	}
+	ks := []key.Binding{keyStep, keyStepOver, keyContinue, keyRunTo, keyStepBack, keyPause, keyBreak, keyCondition, keyEvaluate, keyWatch, keySetVar, keyArrows}
 	if len(d.view.Held) > 0 {
 		ks = append(ks, keyEditInput)
 	}
@@ -202,8 +212,14 @@ func (d *Debugger) Update(msg tea.Msg) (Page, tea.Cmd) {
 
 // refresh reads the session again.
 func (d *Debugger) refresh() {
-	d.view = d.s.View()
-	d.events = d.s.History()
+	d.liveView, d.liveEvents = d.s.View(), d.s.History()
+	d.recordStop(d.liveView)
+	if d.back > 0 {
+		// Looking back: the new stop is kept, the screen stays where it looks.
+		d.back++
+		return
+	}
+	d.view, d.events = d.liveView, d.liveEvents
 	d.painting = graph.Paint(d.s.Definition(), d.events)
 	if d.cur >= len(d.view.Held) {
 		d.cur = 0
@@ -245,7 +261,14 @@ func (d *Debugger) key(k tea.KeyPressMsg) tea.Cmd {
 		d.answer, cmd = d.answer.Update(k)
 		return cmd
 	}
+	if cmd, refused := d.refusesWhileBack(k); refused {
+		return cmd
+	}
 	switch {
+	case key.Matches(k, keyStepBack):
+		return d.stepBack(-1)
+	case key.Matches(k, keyStepForward):
+		return d.stepBack(1)
 	case key.Matches(k, keyCondition) && d.selected != "":
 		return d.openPrompt(promptCondition)
 	case key.Matches(k, keyEvaluate):

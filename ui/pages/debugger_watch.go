@@ -137,11 +137,20 @@ func (d *Debugger) runPrompt(p *debugPrompt, text string) tea.Cmd {
 		}
 		return info(fmt.Sprintf("$%s = %s for %s on", name, value.String(v), h.State))
 	}
-	v, err := d.s.Eval(h.Frame, exprLang(text), text)
+	v, err := d.evalAt(h, text)
 	if err != nil {
 		return fail(fmt.Errorf("%s at %s: %w", text, h.State, err))
 	}
 	return info(fmt.Sprintf("%s at %s = %s", text, h.State, value.String(v)))
+}
+
+// evalAt evaluates at a stopped frame: the session's, now; a past stop's own input and
+// variables when looking back (its context is not kept).
+func (d *Debugger) evalAt(h *debug.Held, text string) (value.Value, error) {
+	if d.lookingBack() {
+		return expr.Eval(exprLang(text), text, h.Input, true, h.Vars)
+	}
+	return d.s.Eval(h.Frame, exprLang(text), text)
 }
 
 func info(s string) tea.Cmd { return func() tea.Msg { return InfoMsg(s) } }
@@ -178,7 +187,7 @@ func (d *Debugger) watchLines(w int) string {
 	for _, text := range d.watches {
 		shown := "(nothing stopped)"
 		if h != nil {
-			v, err := d.s.Eval(h.Frame, exprLang(text), text)
+			v, err := d.evalAt(h, text)
 			switch {
 			case err != nil:
 				shown = "⚠ " + err.Error()

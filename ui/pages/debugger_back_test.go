@@ -1,0 +1,78 @@
+package pages
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/debug"
+	"github.com/stepdeck/stepdeck/interpreter/value"
+	"github.com/stepdeck/stepdeck/ui/common"
+)
+
+// Stepping back shows each earlier stop (its input in the pane, its place in the
+// title) and forward again to now; the controls that would move the execution wait
+// while looking back, and nothing moves.
+func TestDebuggerStepsBackThroughItsStops(t *testing.T) {
+	def, err := asl.Parse([]byte(`{"StartAt":"Count","States":{
+		"Count":{"Type":"Pass","Parameters":{"n.$":"States.MathAdd($.n, 1)"},"Next":"More?"},
+		"More?":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericLessThan":3,"Next":"Count"}],"Default":"Done"},
+		"Done":{"Type":"Succeed"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := debug.New(debug.Config{Definition: def, Input: value.MustParse(`{"n":0}`), Breakpoints: []string{"Count"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := common.New(nil, false)
+	c.Width, c.Height = 140, 40
+	d := NewDebugger(c, s, "loop")
+	stoppedWith := func(n string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			if v := s.View(); len(v.Held) == 1 && value.String(v.Held[0].Input) == `{"n":`+n+`}` {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("never stopped with n = %s", n)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		d.Update(debugChangedMsg{d})
+	}
+	press := func(k string) tea.Cmd {
+		_, cmd := d.Update(tea.KeyPressMsg{Code: []rune(k)[0], Text: k})
+		return cmd
+	}
+	s.Continue()
+	stoppedWith("1")
+	s.Continue()
+	stoppedWith("2")
+
+	press("[")
+	if !strings.Contains(d.Title(), "looking back: stop 2 of 3") || !strings.Contains(d.View(), `"n": 1`) {
+		t.Fatalf("one back: %s\n%s", d.Title(), d.View())
+	}
+	press("[")
+	press("[") // there is nothing before the first
+	if !strings.Contains(d.Title(), "stop 1 of 3") || !strings.Contains(d.View(), `"n": 0`) {
+		t.Fatalf("two back: %s\n%s", d.Title(), d.View())
+	}
+	if msg := press("n")(); msg != InfoMsg("looking back at an earlier stop: ] goes forward to now, where the execution is") {
+		t.Errorf("a step while looking back: %v", msg)
+	}
+	press("]")
+	press("]")
+	if strings.Contains(d.Title(), "looking back") || !strings.Contains(d.View(), `"n": 2`) {
+		t.Fatalf("forward to now: %s\n%s", d.Title(), d.View())
+	}
+	if v := s.View(); value.String(v.Held[0].Input) != `{"n":2}` {
+		t.Errorf("looking back moved the execution: %s", value.String(v.Held[0].Input))
+	}
+}
