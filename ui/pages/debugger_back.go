@@ -121,4 +121,3 @@ func (d *Debugger) refusesWhileBack(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	}
 	return nil, false
 }
-
