@@ -76,6 +76,7 @@ var (
 	keyLower      = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "flow/events"))
 	keyStopExec   = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "stop"))
 	keyArrows     = key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("←↑↓→", "select state"))
+	keyFlowPage   = key.NewBinding(key.WithKeys("pgup", "pgdown", "home", "end"), key.WithHelp("pgup/pgdn", "scroll data flow"))
 )
 
 // NewDebugger returns the debugger page over a session; title names what is debugged.
@@ -148,7 +149,7 @@ func (d *Debugger) Keys() []key.Binding {
 	if d.lookingBack() {
 		return []key.Binding{keyStepBack, keyStepForward, keyArrows, keyEvaluate, keyLower}
 	}
-	ks := []key.Binding{keyStep, keyStepOver, keyContinue, keyRunTo, keyStepBack, keyPause, keyBreak, keyCondition, keyEvaluate, keyWatch, keySetVar, keyArrows}
+	ks := []key.Binding{keyStep, keyStepOver, keyContinue, keyRunTo, keyStepBack, keyPause, keyBreak, keyCondition, keyEvaluate, keyWatch, keySetVar, keyArrows, keyFlowPage}
 	if len(d.view.Held) > 0 {
 		ks = append(ks, keyEditInput)
 	}
@@ -265,6 +266,12 @@ func (d *Debugger) key(k tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	switch {
+	case key.Matches(k, keyFlowPage) && d.showFlow:
+		// The data flow is taller than its pane: the page keys scroll it (the arrows
+		// walk the graph).
+		d.refreshFlow()
+		d.flow.Update(k)
+		return nil
 	case key.Matches(k, keyStepBack):
 		return d.stepBack(-1)
 	case key.Matches(k, keyStepForward):

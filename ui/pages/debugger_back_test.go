@@ -76,3 +76,34 @@ func TestDebuggerStepsBackThroughItsStops(t *testing.T) {
 		t.Errorf("looking back moved the execution: %s", value.String(v.Held[0].Input))
 	}
 }
+
+// The data flow is taller than its pane: pgdown shows what was below.
+func TestDebuggerDataFlowScrolls(t *testing.T) {
+	def, err := asl.Parse([]byte(`{"StartAt":"Shape","States":{"Shape":{"Type":"Pass",
+		"Parameters":{"a.$":"$.x","b.$":"$.x","c.$":"$.x","d.$":"$.x","e.$":"$.x","f.$":"$.x"},
+		"ResultPath":"$.shaped","OutputPath":"$.shaped","End":true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := debug.New(debug.Config{Definition: def, Input: value.MustParse(`{"x":"a value long enough to be seen"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := common.New(nil, false)
+	c.Width, c.Height = 140, 40
+	d := NewDebugger(c, s, "shape")
+	before := d.View()
+	if strings.Contains(before, "OutputPath") {
+		t.Skip("the whole data flow fits: nothing to scroll")
+	}
+	d.Update(tea.KeyPressMsg{Code: tea.KeyPgDown})
+	d.Update(tea.KeyPressMsg{Code: tea.KeyPgDown})
+	if d.View() == before {
+		t.Error("pgdown did not scroll the data flow")
+	}
+	d.Update(tea.KeyPressMsg{Code: tea.KeyEnd})
+	if after := d.View(); !strings.Contains(after, "OutputPath") {
+		t.Errorf("after end the last stage is not in view:\n%s", after)
+	}
+}
