@@ -20,7 +20,7 @@ import (
 
 // Marks on the graph: a breakpoint, and a state a branch is stopped before.
 const (
-	markBreakpoint = "●"
+	markBreakpoint = "◆" // not ●, which the graph uses for a running state
 	markStopped    = "▶"
 )
 
