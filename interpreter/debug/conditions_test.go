@@ -100,3 +100,23 @@ func TestRunToAndSetVariable(t *testing.T) {
 		t.Error("ran to a state that does not exist")
 	}
 }
+
+// A task answered by hand takes its heartbeat limit with it: no timer counts down for
+// a task that is over.
+func TestAnsweredTaskLeavesNoTimer(t *testing.T) {
+	s := start(t, `{"StartAt":"Ask","States":{"Ask":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+		"HeartbeatSeconds":600,"TimeoutSeconds":900,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"Then"}],"Next":"Then"},
+		"Then":{"Type":"Pass","End":true}}}`, `{}`, nil)
+	s.ToggleBreakpoint("Then")
+	s.Continue()
+	v := until(t, s, "the task waiting", func(v View) bool { return len(v.Tasks) == 1 && len(v.Timers) > 0 })
+	cause := "rejected by hand"
+	errName := "Rejected"
+	if err := s.Answer(v.Tasks[0].Frame, nil, &errName, &cause); err != nil {
+		t.Fatal(err)
+	}
+	v = until(t, s, "the stop after the catch", heldAt("Then"))
+	if len(v.Timers) != 0 {
+		t.Errorf("timers left after the task was answered: %+v", v.Timers)
+	}
+}

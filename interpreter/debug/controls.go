@@ -158,6 +158,7 @@ func (s *Session) Answer(frame int, output value.Value, errName, cause *string) 
 		return fmt.Errorf("no task of that branch waits for an answer")
 	}
 	delete(s.tasks, key{found.Frame, found.Seq})
+	s.dropTaskTimers(key{found.Frame, found.Seq})
 	in := engine.Input{Kind: engine.InputTaskSucceeded, Frame: found.Frame, Seq: found.Seq, Output: output}
 	if errName != nil || cause != nil {
 		in = engine.Input{Kind: engine.InputTaskFailed, Frame: found.Frame, Seq: found.Seq, Error: errName, Cause: cause}

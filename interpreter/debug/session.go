@@ -392,8 +392,20 @@ func (s *Session) invoke(c engine.Command) {
 			s.apply(s.x.Advance(engine.Input{Kind: engine.InputTaskSubmitted, Frame: c.Frame, Seq: c.Seq, Output: wait.Output}, s.cfg.Now()))
 			return
 		}
+		s.dropTaskTimers(k)
 		s.apply(s.x.Advance(outcome(c, out, err), s.cfg.Now()))
 	}()
+}
+
+// dropTaskTimers stops the time limit and heartbeat limit of a task that has ended: left
+// in place they would show, counting down, for a task that is over.
+func (s *Session) dropTaskTimers(k key) {
+	if t := s.timers[k]; t != nil && (t.Purpose == engine.TimerHeartbeat || t.Purpose == engine.TimerTaskTimeout) {
+		if t.t != nil {
+			t.t.Stop()
+		}
+		delete(s.timers, k)
+	}
 }
 
 func outcome(c engine.Command, out value.Value, err error) engine.Input {
