@@ -120,3 +120,28 @@ func TestAnsweredTaskLeavesNoTimer(t *testing.T) {
 		t.Errorf("timers left after the task was answered: %+v", v.Timers)
 	}
 }
+
+// Break on an error by name: the retry of a matching failure is held at the failure,
+// before the retry acts; another error goes by.
+func TestBreakOnAnErrorByName(t *testing.T) {
+	def := `{"StartAt":"Charge","States":{"Charge":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+		"Retry":[{"ErrorEquals":["Boom"],"IntervalSeconds":1,"MaxAttempts":2}],"End":true}}}`
+	for _, c := range []struct {
+		names  []string
+		paused bool
+	}{{[]string{"Boom"}, true}, {[]string{"Other"}, false}} {
+		s := start(t, def, `{}`, nil)
+		s.BreakOnErrorNames(c.names)
+		s.Continue()
+		v := until(t, s, "the task waiting", func(v View) bool { return len(v.Tasks) == 1 })
+		boom, cause := "Boom", "the card was declined"
+		if err := s.Answer(v.Tasks[0].Frame, nil, &boom, &cause); err != nil {
+			t.Fatal(err)
+		}
+		v = until(t, s, "the retry", func(v View) bool { return len(v.Timers) == 1 || len(v.Tasks) == 1 })
+		paused := len(v.Timers) == 1 && v.Timers[0].Paused
+		if paused != c.paused {
+			t.Errorf("names %v: retry paused %v, want %v (%+v)", c.names, paused, c.paused, v.Timers)
+		}
+	}
+}

@@ -111,6 +111,33 @@ func (s *Session) BreakOn(errors, retries bool) {
 	s.notify()
 }
 
+// BreakOnErrorNames narrows break on errors to these error names (States.TaskFailed,
+// a Lambda's own error, ...); none: any error. It turns break on errors on.
+func (s *Session) BreakOnErrorNames(names []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.breakOnError = true
+	s.errorNames = map[string]bool{}
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" {
+			s.errorNames[n] = true
+		}
+	}
+	s.notify()
+}
+
+// ErrorNames are the errors break on errors is narrowed to (none: any).
+func (s *Session) ErrorNames() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.errorNames))
+	for n := range s.errorNames {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // SetInput replaces the input of a held frame's state before it runs.
 func (s *Session) SetInput(frame int, v value.Value) error {
 	s.mu.Lock()

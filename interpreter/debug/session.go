@@ -71,6 +71,7 @@ type Session struct {
 	conditions   map[string]Condition // breakpoints that stop only when true
 	runTo        string               // a one-time breakpoint (RunTo)
 	breakOnError bool
+	errorNames   map[string]bool // break only on these errors (empty: on any)
 	breakOnRetry bool
 	stepping     bool
 	// over is the frame a step over waits for: its branches and iterations run free.
@@ -276,9 +277,16 @@ func (s *Session) within(f *engine.Frame, id int) bool {
 func (s *Session) scan() {
 	evs := s.x.History
 	for ; s.scanned < len(evs); s.scanned++ {
-		if s.breakOnError && isFailure(evs[s.scanned].Type) {
-			s.errorBreak = true
+		e := &evs[s.scanned]
+		if !s.breakOnError || !isFailure(e.Type) {
+			continue
 		}
+		if len(s.errorNames) > 0 {
+			if name, _ := e.Error(); !s.errorNames[name] {
+				continue
+			}
+		}
+		s.errorBreak = true
 	}
 }
 
@@ -291,6 +299,9 @@ func isFailure(t types.HistoryEventType) bool {
 // s.mu held.
 func (s *Session) apply(res *engine.Result) {
 	for res != nil {
+		// Failures first: a retry delay started for one is paused at the failure,
+		// before the retry acts.
+		s.scan()
 		for _, c := range res.Commands {
 			switch c.Kind {
 			case engine.CmdStartTimer:
@@ -332,7 +343,7 @@ func (s *Session) startTimer(c engine.Command) {
 		t.State = f.State
 	}
 	s.timers[k] = t
-	if c.Purpose == engine.TimerRetry && s.breakOnRetry {
+	if c.Purpose == engine.TimerRetry && (s.breakOnRetry || s.errorBreak) {
 		t.Paused = true
 		s.stepping = true
 		return

@@ -162,7 +162,7 @@ func (d *Debugger) Keys() []key.Binding {
 	if len(d.view.Tasks) > 0 {
 		ks = append(ks, keyAnswerTask, keyFailTask)
 	}
-	return append(ks, keyRestart, keyOnError, keyOnRetry, keyLower, keyStopExec)
+	return append(ks, keyRestart, keyOnError, keyErrNames, keyOnRetry, keyLower, keyStopExec)
 }
 
 func (d *Debugger) Update(msg tea.Msg) (Page, tea.Cmd) {
@@ -284,6 +284,8 @@ func (d *Debugger) key(k tea.KeyPressMsg) tea.Cmd {
 		return d.openPrompt(promptWatch)
 	case key.Matches(k, keySetVar) && d.current() != nil:
 		return d.openPrompt(promptSetVar)
+	case key.Matches(k, keyErrNames):
+		return d.openPrompt(promptErrorNames)
 	case key.Matches(k, keyRunTo) && d.selected != "":
 		d.follow = true
 		if err := d.s.RunTo(d.selected); err != nil {

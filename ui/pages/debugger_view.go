@@ -105,7 +105,11 @@ func (d *Debugger) controlView(w int) string {
 	if v.Stepping {
 		mode = "stepping"
 	}
-	line := fmt.Sprintf("%s, %s · break on errors: %s · before retries: %s", d.statusWord(), mode, on(v.BreakOnError), on(v.BreakOnRetry))
+	errs := on(v.BreakOnError)
+	if names := d.s.ErrorNames(); v.BreakOnError && len(names) > 0 {
+		errs = strings.Join(names, ", ")
+	}
+	line := fmt.Sprintf("%s, %s · break on errors: %s · before retries: %s", d.statusWord(), mode, errs, on(v.BreakOnRetry))
 	b.WriteString(common.Line(line, w) + "\n")
 	if v.Status != "RUNNING" {
 		b.WriteString(d.endView())

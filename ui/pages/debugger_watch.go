@@ -31,6 +31,7 @@ var (
 	keyWatch     = key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "watch"))
 	keyRunTo     = key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "run to selected"))
 	keySetVar    = key.NewBinding(key.WithKeys("$"), key.WithHelp("$", "set variable"))
+	keyErrNames  = key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "break on errors named"))
 	keyDoIt      = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok"))
 )
 
@@ -41,6 +42,7 @@ const (
 	promptEvaluate
 	promptWatch
 	promptSetVar
+	promptErrorNames
 )
 
 // debugPrompt is the one-line field of B, = and W, shown in the status line.
@@ -63,14 +65,18 @@ func exprLang(text string) string {
 
 func (d *Debugger) openPrompt(kind promptKind) tea.Cmd {
 	label := map[promptKind]string{
-		promptCondition: "Stop at " + d.selected + " when: ",
-		promptEvaluate:  "Evaluate: ",
-		promptWatch:     "Watch: ",
-		promptSetVar:    "Set variable (name = JSON): $",
+		promptCondition:  "Stop at " + d.selected + " when: ",
+		promptEvaluate:   "Evaluate: ",
+		promptWatch:      "Watch: ",
+		promptSetVar:     "Set variable (name = JSON): $",
+		promptErrorNames: "Break on errors named (comma separated; empty: any error): ",
 	}[kind]
 	initial := ""
-	if kind == promptCondition {
+	switch kind {
+	case promptCondition:
 		initial = d.s.Conditions()[d.selected].Text
+	case promptErrorNames:
+		initial = strings.Join(d.s.ErrorNames(), ", ")
 	}
 	d.prompt = &debugPrompt{kind: kind, state: d.selected, input: newInput(d.c, label, initial)}
 	d.prompt.input.CursorEnd()
@@ -110,6 +116,12 @@ func (d *Debugger) runPrompt(p *debugPrompt, text string) tea.Cmd {
 			return info("Breakpoint on " + p.state)
 		}
 		return info("Breakpoint on " + p.state + " when " + text)
+	case promptErrorNames:
+		d.s.BreakOnErrorNames(strings.Split(text, ","))
+		if text == "" {
+			return info("Breaking on any error, at the failure (before a retry or a catch acts)")
+		}
+		return info("Breaking on " + text + ", at the failure (before a retry or a catch acts)")
 	case promptWatch:
 		if text == "" {
 			d.watches = nil
