@@ -49,8 +49,7 @@ func TestFlowDebugEditStepAnswer(t *testing.T) {
 
 	typeKey(tm, 'e', "e")
 	waitScreen(t, tm, "Input of Double (it runs with this)")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	tm.Send(tea.KeyPressMsg{Code: 'l', Mod: tea.ModCtrl}) // clear, then type the new input
 	for _, r := range `{"n":21}` {
 		typeKey(tm, r, string(r))
 	}

@@ -23,12 +23,19 @@ type jsonForm struct {
 }
 
 func newJSONForm(c *common.Common, title, text string, done func(value.Value) tea.Cmd) *jsonForm {
-	return &jsonForm{c: c, title: title, area: newArea(c, text, c.Width-2, c.BodyHeight()-4), done: done}
+	f := &jsonForm{c: c, title: title, area: newArea(c, text, c.Width-2, c.BodyHeight()-4), done: done}
+	// From the top, where a document is read from (the text area leaves the cursor at
+	// the end).
+	f.area.MoveToBegin()
+	return f
 }
+
+// keyClear empties a JSON editor (bubbles' text area has no select-all to type over).
+var keyClear = key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "clear"))
 
 func (f *jsonForm) focus() tea.Cmd { return f.area.Focus() }
 
-func (f *jsonForm) Keys() []key.Binding { return []key.Binding{keySend, keyEditor, keyCancel} }
+func (f *jsonForm) Keys() []key.Binding { return []key.Binding{keySend, keyEditor, keyClear, keyCancel} }
 
 func (f *jsonForm) close() {
 	if f.onClose != nil {
@@ -55,6 +62,10 @@ func (f *jsonForm) update(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(k, keyEditor):
 		return editExternally(f, f.area.Value())
+	case key.Matches(k, keyClear):
+		f.area.SetValue("")
+		f.problem = ""
+		return nil
 	case key.Matches(k, keySend):
 		v, err := value.ParseString(f.area.Value())
 		if err != nil {
