@@ -35,7 +35,9 @@ var keyClear = key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "cl
 
 func (f *jsonForm) focus() tea.Cmd { return f.area.Focus() }
 
-func (f *jsonForm) Keys() []key.Binding { return []key.Binding{keySend, keyEditor, keyClear, keyCancel} }
+func (f *jsonForm) Keys() []key.Binding {
+	return []key.Binding{keySend, keyEditor, keyClear, keyCancel}
+}
 
 func (f *jsonForm) close() {
 	if f.onClose != nil {
