@@ -155,13 +155,7 @@ func scheduled(executionArn, name string, e *types.HistoryEvent, ct callbackTask
 		p.Resource = *d.ResourceType + ":" + p.Resource
 	}
 	p.Parameters = aws.ToString(d.Parameters)
-	if d.TimeoutInSeconds != nil {
-		p.Timeout = time.Duration(*d.TimeoutInSeconds) * time.Second
-	}
-	if d.HeartbeatInSeconds != nil {
-		p.Heartbeat = time.Duration(*d.HeartbeatInSeconds) * time.Second
-	}
-	p.deadlines(p.Scheduled)
+	p.limits(d.TimeoutInSeconds, d.HeartbeatInSeconds)
 	params, err := value.ParseString(p.Parameters)
 	if err != nil {
 		p.TokenError = fmt.Sprintf("the task's parameters are not JSON: %v", err)
@@ -198,15 +192,21 @@ func activityScheduled(executionArn string, entered, e *types.HistoryEvent) *Pen
 	if d := e.ActivityScheduledEventDetails; d != nil {
 		p.Resource = aws.ToString(d.Resource)
 		p.Parameters = aws.ToString(d.Input)
-		if d.TimeoutInSeconds != nil {
-			p.Timeout = time.Duration(*d.TimeoutInSeconds) * time.Second
-		}
-		if d.HeartbeatInSeconds != nil {
-			p.Heartbeat = time.Duration(*d.HeartbeatInSeconds) * time.Second
-		}
+		p.limits(d.TimeoutInSeconds, d.HeartbeatInSeconds)
+	}
+	return p
+}
+
+// limits sets the task's time and heartbeat limits (nil: none) and their deadlines
+// from the schedule.
+func (p *PendingCallback) limits(timeout, heartbeat *int64) {
+	if timeout != nil {
+		p.Timeout = time.Duration(*timeout) * time.Second
+	}
+	if heartbeat != nil {
+		p.Heartbeat = time.Duration(*heartbeat) * time.Second
 	}
 	p.deadlines(p.Scheduled)
-	return p
 }
 
 func isActivityEvent(t types.HistoryEventType) bool {
