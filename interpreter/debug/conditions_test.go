@@ -145,3 +145,26 @@ func TestBreakOnAnErrorByName(t *testing.T) {
 		}
 	}
 }
+
+// A restart at a state inside a Parallel branch runs that branch on its own from there.
+func TestRestartInsideABranch(t *testing.T) {
+	s := start(t, `{"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"A1","States":{"A1":{"Type":"Pass","Result":"a1","Next":"A2"},"A2":{"Type":"Pass","Parameters":{"got.$":"$"},"End":true}}},
+		{"StartAt":"B1","States":{"B1":{"Type":"Pass","End":true}}}]}}}`, `{}`, nil)
+	n, err := s.Restart("A2", value.MustParse(`"edited"`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(n.Close)
+	if v := n.View(); len(v.Held) != 1 || v.Held[0].State != "A2" || value.String(v.Held[0].Input) != `"edited"` {
+		t.Fatalf("restarted: %+v", v.Held)
+	}
+	n.Continue()
+	v := until(t, n, "the branch's end", func(v View) bool { return v.Status != "RUNNING" })
+	if v.Status != "SUCCEEDED" || value.String(v.Output) != `{"got":"edited"}` {
+		t.Errorf("%s %s", v.Status, value.String(v.Output))
+	}
+	if _, err := s.Restart("Nowhere", nil); err == nil {
+		t.Error("restarted at a state that does not exist")
+	}
+}

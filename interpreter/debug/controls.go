@@ -201,17 +201,25 @@ func (s *Session) Stop() {
 	s.apply(s.x.Advance(engine.Input{Kind: engine.InputStop, Error: aws.String("Stopped"), Cause: aws.String("stopped in the debugger")}, s.cfg.Now()))
 }
 
-// Restart starts a new session at a top-level state with an input, the variables the
-// current one has in scope there, and the same breakpoints.
+// Restart starts a new session at a state with an input, the variables the current one
+// has in scope there, and the same breakpoints. A top-level state restarts the machine
+// there; a state inside a Parallel branch or a Map's item processor restarts that
+// branch or processor on its own from the state (what follows the Parallel or Map is
+// not run: the branch is the whole execution).
 func (s *Session) Restart(state string, input value.Value) (*Session, error) {
 	s.mu.Lock()
 	cfg := s.cfg
-	if _, ok := s.cfg.Definition.States[state]; !ok {
-		s.mu.Unlock()
-		return nil, fmt.Errorf("%q is not a top-level state: a restart begins at a state of the machine itself", state)
+	def := s.cfg.Definition
+	if _, ok := def.States[state]; !ok {
+		sc := scopeOf(&def.Scope, state)
+		if sc == nil {
+			s.mu.Unlock()
+			return nil, fmt.Errorf("the state machine has no state %q", state)
+		}
+		cfg.Definition = &asl.Definition{Scope: *sc, Comment: def.Comment, QueryLanguage: def.QueryLanguage, Source: def.Source, Count: len(sc.States)}
 	}
 	cfg.StartAt, cfg.Input = state, input
-	cfg.Variables = s.rootVars()
+	cfg.Variables = s.varsAt(state)
 	cfg.Breakpoints = nil
 	for k := range s.breakpoints {
 		cfg.Breakpoints = append(cfg.Breakpoints, k)
@@ -229,6 +237,39 @@ func (s *Session) Restart(state string, input value.Value) (*Session, error) {
 	n.BreakOn(onError, onRetry)
 	s.Close()
 	return n, nil
+}
+
+// scopeOf finds the scope (a branch, an item processor, at any depth) whose own
+// states include state.
+func scopeOf(sc *asl.Scope, state string) *asl.Scope {
+	if sc == nil {
+		return nil
+	}
+	if _, ok := sc.States[state]; ok {
+		return sc
+	}
+	for _, st := range sc.States {
+		for _, b := range st.Branches {
+			if found := scopeOf(b, state); found != nil {
+				return found
+			}
+		}
+		if found := scopeOf(st.ItemProcessor, state); found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+// varsAt are the variables a restart at state starts with: those of a frame stopped
+// at it or last in it, else the top level's. Called under s.mu.
+func (s *Session) varsAt(state string) *value.Object {
+	for _, f := range s.x.Frames() {
+		if f.State == state && f.Vars != nil {
+			return varsObject(f.Vars.All())
+		}
+	}
+	return s.rootVars()
 }
 
 // rootVars are the variables of the machine's top level now.

@@ -424,13 +424,14 @@ func (d *Debugger) answerTask(approve bool) tea.Cmd {
 	return d.answer.Focus()
 }
 
-// restart begins a new session at the selected top-level state, with an input to edit:
-// the input it had last, or the one it is stopped with.
+// restart begins a new session at the selected state, with an input to edit: the input
+// it had last, or the one it is stopped with. Inside a Parallel or Map, that branch or
+// item processor runs on its own from the state.
 func (d *Debugger) restart() tea.Cmd {
 	state := d.selected
 	def := d.s.Definition()
-	if _, ok := def.States[state]; !ok {
-		return fail(fmt.Errorf("select a top-level state to restart from (%q is inside a Parallel or Map)", state))
+	if def.Find(state) == nil {
+		return fail(fmt.Errorf("select a state to restart from"))
 	}
 	input := d.lastInput(state)
 	d.form = newJSONForm(d.c, "Restart at "+common.Line(state, 0)+" with input", value.Indent(input), func(v value.Value) tea.Cmd {
