@@ -24,23 +24,40 @@ type debugOptions struct {
 	run         runOptions
 	breakpoints []string
 	onRetry     bool
+	deployed    deployedOptions
 }
 
 func newDebugCommand() *cobra.Command {
 	var o debugOptions
 	cmd := &cobra.Command{
-		Use:   "debug PATH",
+		Use:   "debug PATH | --state-machine-arn ARN",
 		Short: "Step through a state machine definition in the TUI, with breakpoints",
 		Long: `Open the terminal UI in debugger mode on a definition: the execution starts paused
 before its first state. Step (n), step over a Parallel or Map (o), continue to the next
 breakpoint (g), set breakpoints on the graph (b), edit a state's input before it runs (e),
 skip a Wait or retry delay (w), answer tasks by hand (a, x), restart at a state (R).
 Tasks run on the mocks, handlers and Lambda endpoint given; any other task waits for an
-answer by hand. PATH is any source run takes; --state-machine picks one of several.`,
+answer by hand. PATH is any source run takes; --state-machine picks one of several.
+
+With --state-machine-arn instead of PATH, a machine deployed on AWS is stepped through:
+its definition is read from AWS, and each Task's real integration runs through the
+TestState API with --role-arn (default: the machine's role), except the states named in
+--by-hand, which wait for an answer, and what a mock config covers. The region is the
+ARN's; --profile and --endpoint pick the account or an endpoint.`,
 		Example: `  stepdeck debug flow.asl.json --input @input.json
-  stepdeck debug flow.asl.json --mock-config MockConfigFile.json --test-case HappyPath --break Charge`,
-		Args: cobra.ExactArgs(1),
+  stepdeck debug flow.asl.json --mock-config MockConfigFile.json --test-case HappyPath --break Charge
+  stepdeck debug --state-machine-arn arn:aws:states:eu-west-1:123456789012:stateMachine:orders --profile dev --by-hand Approve`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.deployed.arn != "" {
+				if len(args) > 0 {
+					return usageError("give PATH or --state-machine-arn, not both")
+				}
+				return debugDeployed(cmd.Context(), o)
+			}
+			if len(args) != 1 {
+				return usageError("debug takes a PATH (or --state-machine-arn ARN)")
+			}
 			return debugDefinition(cmd.Context(), args[0], o)
 		},
 	}
@@ -56,7 +73,28 @@ answer by hand. PATH is any source run takes; --state-machine picks one of sever
 	f.StringVar(&o.run.region, "region", "us-east-1", "region of the Lambda endpoint's client")
 	f.StringSliceVar(&o.breakpoints, "break", nil, "states to set breakpoints on (repeat or separate with commas)")
 	f.BoolVar(&o.onRetry, "break-on-retry", false, "stop before each retry")
+	f.StringVar(&o.deployed.arn, "state-machine-arn", "", "step through this machine deployed on AWS (tasks run through TestState)")
+	f.StringVar(&o.deployed.roleArn, "role-arn", "", "with --state-machine-arn: the role TestState assumes (default: the machine's role)")
+	f.StringVar(&o.deployed.profile, "profile", "", "with --state-machine-arn: the AWS profile")
+	f.StringVar(&o.deployed.endpoint, "endpoint", "", "with --state-machine-arn: a Step Functions endpoint instead of AWS")
+	f.StringSliceVar(&o.deployed.byHand, "by-hand", nil, "with --state-machine-arn: states answered by hand rather than through TestState")
 	return cmd
+}
+
+// debugDeployed opens the debugger on a machine deployed on AWS.
+func debugDeployed(ctx context.Context, o debugOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	s, api, err := newDeployedSession(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c := common.New(api, false)
+	app := ui.NewOn(c, "debugging "+o.deployed.arn+" through TestState", pages.NewDebugger(c, s, o.deployed.arn))
+	_, err = tea.NewProgram(app, tea.WithContext(ctx)).Run()
+	return err
 }
 
 // newDebugSession parses the file and starts a session paused before its first state.
