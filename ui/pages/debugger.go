@@ -15,6 +15,7 @@ import (
 	"github.com/stepdeck/stepdeck/ui/common"
 	"github.com/stepdeck/stepdeck/ui/components/dataflowview"
 	"github.com/stepdeck/stepdeck/ui/components/graph"
+	"github.com/stepdeck/stepdeck/ui/components/jsonview"
 )
 
 // Debugger steps through one local execution (interpreter/debug): the graph with
@@ -49,6 +50,8 @@ type Debugger struct {
 
 	// Stepping back (debugger_back.go): the stops seen, how many stops back the
 	// screen looks (0: now), and the session as it is now.
+	tested     *jsonview.Model // the last TestState of a state (X), shown in the lower pane
+	showTested bool
 	stops      []debugStop
 	back       int
 	liveView   debug.View
@@ -162,13 +165,15 @@ func (d *Debugger) Keys() []key.Binding {
 	if len(d.view.Tasks) > 0 {
 		ks = append(ks, keyAnswerTask, keyFailTask)
 	}
-	return append(ks, keyRestart, keyOnError, keyErrNames, keyOnRetry, keyLower, keyStopExec)
+	return append(ks, keyRestart, keyTestState, keyOnError, keyErrNames, keyOnRetry, keyLower, keyStopExec)
 }
 
 func (d *Debugger) Update(msg tea.Msg) (Page, tea.Cmd) {
 	switch msg := msg.(type) {
 	case DefinitionChangedMsg:
 		return d, d.reload(msg)
+	case testStateMsg:
+		return d, d.testStated(msg)
 	case debugChangedMsg:
 		if msg.owner != d {
 			return d, nil
@@ -340,8 +345,12 @@ func (d *Debugger) key(k tea.KeyPressMsg) tea.Cmd {
 		d.s.BreakOn(!d.view.BreakOnError, d.view.BreakOnRetry)
 	case key.Matches(k, keyOnRetry):
 		d.s.BreakOn(d.view.BreakOnError, !d.view.BreakOnRetry)
+	case key.Matches(k, keyLower) && d.showTested:
+		d.showTested = false
 	case key.Matches(k, keyLower):
 		d.showFlow = !d.showFlow
+	case key.Matches(k, keyTestState) && d.selected != "":
+		return d.testState()
 	case key.Matches(k, keyStopExec):
 		d.s.Stop()
 	case key.Matches(k, keyArrows):

@@ -1,12 +1,14 @@
 package pages
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/debug"
 	"github.com/stepdeck/stepdeck/interpreter/value"
@@ -105,5 +107,45 @@ func TestDebuggerDataFlowScrolls(t *testing.T) {
 	d.Update(tea.KeyPressMsg{Code: tea.KeyEnd})
 	if after := d.View(); !strings.Contains(after, "OutputPath") {
 		t.Errorf("after end the last stage is not in view:\n%s", after)
+	}
+}
+
+// X tests the selected state in isolation through the backend's TestState: the input
+// and variables it has at the stop, a mocked result for a Task, the answer in the pane.
+func TestDebuggerTestsTheSelectedState(t *testing.T) {
+	def, err := asl.Parse([]byte(`{"StartAt":"Charge","States":{"Charge":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
+		"Parameters":{"amount.$":"$.amount"},"ResultSelector":{"paid.$":"$.Payload.ok"},"ResultPath":"$.charge","Next":"Done"},
+		"Done":{"Type":"Succeed"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := debug.New(debug.Config{Definition: def, Input: value.MustParse(`{"amount":7}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	api, closeFn, err := client.NewLocal(context.Background(), client.LocalOptions{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+	c := common.New(api, false)
+	c.Width, c.Height = 140, 40
+	d := NewDebugger(c, s, "charge")
+	_, cmd := d.Update(tea.KeyPressMsg{Code: 'X', Text: "X"})
+	if d.form == nil {
+		t.Fatalf("a Task asks for its mocked result first (cmd %v)", cmd)
+	}
+	d.form.area.SetValue(`{"Payload":{"ok":true}}`)
+	_, cmd = d.Update(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	if cmd == nil {
+		t.Fatal("sending the mocked result ran nothing")
+	}
+	d.Update(cmd())
+	view := d.View()
+	for _, want := range []string{"TestState of Charge: SUCCEEDED · next Done", `"paid": true`, `"amount": 7`} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the pane lacks %q:\n%s", want, view)
+		}
 	}
 }

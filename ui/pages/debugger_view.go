@@ -63,7 +63,9 @@ func (d *Debugger) View() string {
 	topH := min(max(h/2, 8), h-4)
 	top := box(" Debugger ", d.controlView(rw-2), rw, topH, false)
 	var lower string
-	if d.showFlow {
+	if d.showTested && d.tested != nil {
+		lower = box(" TestState ", d.tested.View(rw-2, h-topH-2), rw, h-topH, false)
+	} else if d.showFlow {
 		d.refreshFlow()
 		lower = box(" Data flow ", d.flow.View(rw-2, h-topH-2), rw, h-topH, false)
 	} else {
