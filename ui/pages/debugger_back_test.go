@@ -2,11 +2,13 @@ package pages
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/stepdeck/stepdeck/client"
 	"github.com/stepdeck/stepdeck/interpreter/asl"
@@ -147,5 +149,32 @@ func TestDebuggerTestsTheSelectedState(t *testing.T) {
 		if !strings.Contains(view, want) {
 			t.Errorf("the pane lacks %q:\n%s", want, view)
 		}
+	}
+}
+
+// Golden screens of the debugger at 80x24 and 140x40: the data flow as it opens, and
+// scrolled to its end, where its last stages show.
+func TestGoldenDebuggerDataFlowScrolled(t *testing.T) {
+	def, err := asl.Parse([]byte(`{"StartAt":"Shape","States":{"Shape":{"Type":"Pass",
+		"Parameters":{"a.$":"$.x","b.$":"$.x","c.$":"$.x","d.$":"$.x","e.$":"$.x","f.$":"$.x"},
+		"ResultPath":"$.shaped","OutputPath":"$.shaped","End":true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range [][2]int{{80, 24}, {140, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			s, err := debug.New(debug.Config{Definition: def, Name: "shape", Input: value.MustParse(`{"x":"a value long enough to be seen"}`)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			c := common.New(nil, false)
+			c.Styles = common.DefaultStyles(true)
+			c.Width, c.Height = size[0], size[1]
+			d := NewDebugger(c, s, "shape")
+			top := d.View()
+			d.Update(tea.KeyPressMsg{Code: tea.KeyEnd})
+			golden.RequireEqual(t, []byte(top+"\n---- end ----\n"+d.View()))
+		})
 	}
 }
