@@ -339,16 +339,20 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 	return e, tea.Batch(cmd, e.more())
 }
 
-func (e *Executions) rows() []table.Row {
-	now := e.c.Clock()
-	rows := make([]table.Row, len(e.execs))
-	for i, x := range e.execs {
+func (e *Executions) rows() []table.Row { return executionRows(e.c, e.execs) }
+
+// executionRows are the rows of a list of executions (a machine's, a Map Run's
+// children): name, status, start, and how long it ran or has run so far.
+func executionRows(c *common.Common, execs []types.ExecutionListItem) []table.Row {
+	now := c.Clock()
+	rows := make([]table.Row, len(execs))
+	for i, x := range execs {
 		start := aws.ToTime(x.StartDate)
 		end := now
 		if x.StopDate != nil {
 			end = *x.StopDate
 		}
-		rows[i] = table.Row{common.Line(aws.ToString(x.Name), 0), string(x.Status), e.c.Time(start), e.c.Dur(end.Sub(start))}
+		rows[i] = table.Row{common.Line(aws.ToString(x.Name), 0), string(x.Status), c.Time(start), c.Dur(end.Sub(start))}
 	}
 	return rows
 }

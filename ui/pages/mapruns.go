@@ -237,19 +237,7 @@ func (m *MapRun) redrive() tea.Cmd {
 	}
 }
 
-func (m *MapRun) rows() []table.Row {
-	now := m.c.Clock()
-	rows := make([]table.Row, len(m.children))
-	for i, x := range m.children {
-		start := aws.ToTime(x.StartDate)
-		end := now
-		if x.StopDate != nil {
-			end = *x.StopDate
-		}
-		rows[i] = table.Row{common.Line(aws.ToString(x.Name), 0), string(x.Status), m.c.Time(start), m.c.Dur(end.Sub(start))}
-	}
-	return rows
-}
+func (m *MapRun) rows() []table.Row { return executionRows(m.c, m.children) }
 
 func (m *MapRun) resize() {
 	if m.w == m.c.Width && m.h == m.c.BodyHeight() {
