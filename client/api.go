@@ -47,8 +47,8 @@ type HistoryAPI interface {
 	GetExecutionHistory(ctx context.Context, in *sfn.GetExecutionHistoryInput, optFns ...func(*sfn.Options)) (*sfn.GetExecutionHistoryOutput, error)
 }
 
-// RedriveAPI holds what the local service does not have yet: redrive. AWS has it;
-// check for it with a type assertion:
+// RedriveAPI is redrive, kept out of API so that a test's fake need not have it. AWS,
+// the local service and every wrapper of the app have it; check with a type assertion:
 //
 //	if r, ok := api.(client.RedriveAPI); ok { ... }
 type RedriveAPI interface {
