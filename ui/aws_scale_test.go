@@ -31,13 +31,8 @@ func faultyAccount(t *testing.T, machines, waiters int) (client.API, *faults.End
 // account or region does).
 func faultyAccountNamed(t *testing.T, prefix string, machines, waiters int) (client.API, *faults.Endpoint, *service.Service) {
 	t.Helper()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	for _, v := range []string{"AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SFN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
-		t.Setenv(v, "")
-	}
+	isolateAWSEnv(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true") // no credentials probe off this machine
 	st, err := store.Open(filepath.Join(t.TempDir(), "db"), store.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)

@@ -5,9 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 )
 
 // TestEndToEndInTmux runs the real binary with no arguments in a tmux pane, as a person
@@ -26,35 +24,12 @@ func TestEndToEndInTmux(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	session := fmt.Sprintf("stepdeck-e2e-%d", os.Getpid())
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", args...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	tmux := func(args ...string) string { return runTmux(t, args...) }
 	tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "32",
 		"env", "STEPDECK_DATA_DIR="+filepath.Join(dir, "data"), bin)
 	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
 
-	// screen waits, for a bounded number of captures, until the pane shows every part.
-	screen := func(parts ...string) string {
-		t.Helper()
-		var last string
-		for range 200 {
-			last = tmux("capture-pane", "-p", "-t", session)
-			ok := true
-			for _, p := range parts {
-				ok = ok && strings.Contains(last, p)
-			}
-			if ok {
-				return last
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatalf("the pane never showed %q:\n%s", parts, last)
-		return ""
-	}
+	screen := func(parts ...string) string { t.Helper(); return paneShows(t, session, 200, parts...) }
 	screen("State machines", "batch-job-poller", "document-sign-off", "hello")
 	tmux("send-keys", "-t", session, "Down", "Down", "s")
 	screen("Start an execution of hello", `"name": "you"`)

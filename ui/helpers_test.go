@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -237,4 +239,46 @@ func send(a *App, msg tea.Msg) {
 func statusLine(a *App) string {
 	lines := strings.Split(a.Render(), "\n")
 	return lines[len(lines)-2]
+}
+
+// runTmux runs a tmux command, failing the test when tmux does.
+func runTmux(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("tmux", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// paneShows waits, for a bounded number of captures 50 ms apart, until a tmux pane
+// shows every part, and returns what it showed.
+func paneShows(t *testing.T, session string, tries int, parts ...string) string {
+	t.Helper()
+	var last string
+	for range tries {
+		last = runTmux(t, "capture-pane", "-p", "-t", session)
+		ok := true
+		for _, p := range parts {
+			ok = ok && strings.Contains(last, p)
+		}
+		if ok {
+			return last
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the pane never showed %q:\n%s", parts, last)
+	return ""
+}
+
+// isolateAWSEnv keeps the profile, credentials and endpoint of the machine running the
+// test out of it, and the SDK from probing for credentials off this machine.
+func isolateAWSEnv(t *testing.T) {
+	t.Helper()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	for _, v := range []string{"AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SFN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
+		t.Setenv(v, "")
+	}
 }

@@ -161,33 +161,11 @@ func TestSourcesInTmux(t *testing.T) {
 		t.Run(fx.dir, func(t *testing.T) {
 			dir := copyFixture(t, fx.dir)
 			session := fmt.Sprintf("stepdeck-src-%d-%s", os.Getpid(), fx.dir)
-			tmux := func(args ...string) string {
-				out, err := exec.Command("tmux", args...).CombinedOutput()
-				if err != nil {
-					t.Fatalf("tmux %v: %v\n%s", args, err, out)
-				}
-				return string(out)
-			}
+			tmux := func(args ...string) string { return runTmux(t, args...) }
 			tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "30", "-c", filepath.Dir(dir),
 				bin, "--data-dir", filepath.Join(t.TempDir(), "data"), "./"+fx.dir)
 			t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
-			screen := func(parts ...string) string {
-				t.Helper()
-				var last string
-				for range 300 {
-					last = tmux("capture-pane", "-p", "-t", session)
-					ok := true
-					for _, p := range parts {
-						ok = ok && strings.Contains(last, p)
-					}
-					if ok {
-						return last
-					}
-					time.Sleep(50 * time.Millisecond)
-				}
-				t.Fatalf("the pane never showed %q:\n%s", parts, last)
-				return ""
-			}
+			screen := func(parts ...string) string { t.Helper(); return paneShows(t, session, 300, parts...) }
 			got := screen(append([]string{"State machines", "Source"}, fx.machines...)...)
 			if strings.Contains(got, "hello") {
 				t.Errorf("the bundled examples were created along with the files:\n%s", got)
