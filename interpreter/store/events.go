@@ -1,49 +1,56 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// historyBucket returns the event bucket of an execution; nil when it has none and
-// create is false.
-func (tx *Tx) historyBucket(arn string, create bool) (*bolt.Bucket, error) {
-	if arn == "" || len(arn) > maxKeyLen {
-		return nil, fmt.Errorf("store: history of execution %q: bad ARN", truncate(arn, 80))
+// historyBucket returns the bucket of every execution's history chunks, filled to the
+// brim when written: chunk keys grow with execution numbers and event ids.
+func (tx *Tx) historyBucket(create bool) (*bolt.Bucket, error) {
+	b, err := tx.bucket(bucketHistory, create)
+	if b != nil && tx.tx.Writable() {
+		b.FillPercent = 1.0
 	}
-	root, err := tx.bucket(bucketEvents, create)
-	if root == nil || err != nil {
-		return nil, err
-	}
-	if b := root.Bucket([]byte(arn)); b != nil || !create {
-		return b, nil
-	}
-	return root.CreateBucket([]byte(arn))
+	return b, err
 }
 
-func lastID(b *bolt.Bucket) (int64, error) {
-	if b == nil {
-		return 0, nil
-	}
-	k, _ := b.Cursor().Last()
+// lastChunk positions c on the last chunk of execution num and returns its key and value,
+// or nil when the execution has no history.
+func lastChunk(c *bolt.Cursor, num uint64) (k, v []byte) {
+	// Past every key of num: its chunk keys are 16 bytes, this one is longer.
+	k, v = c.Seek(append(chunkKey(num, math.MaxInt64), 0))
 	if k == nil {
-		return 0, nil
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
 	}
-	return eventID(k)
+	if k == nil || !bytes.HasPrefix(k, numKey(num)) {
+		return nil, nil
+	}
+	return k, v
 }
 
 // AppendEvents stores events with ids firstID, firstID+1, ... firstID must be one more
 // than the number already stored: a history never gets a gap or a duplicate.
 func (tx *Tx) AppendEvents(arn string, firstID int64, events [][]byte) error {
-	b, err := tx.historyBucket(arn, true)
+	num, err := tx.execNumber(arn, true)
 	if err != nil {
 		return fmt.Errorf("store: append events to %s: %w", arn, err)
 	}
-	n, err := lastID(b)
+	b, err := tx.historyBucket(true)
 	if err != nil {
-		return fmt.Errorf("store: history of %s: %w", arn, err)
+		return fmt.Errorf("store: append events to %s: %w", arn, err)
+	}
+	k, v := lastChunk(b.Cursor(), num)
+	var n int64
+	if k != nil {
+		if n, _, err = chunkKeyID(k, num); err != nil {
+			return fmt.Errorf("store: history of %s: %w", arn, err)
+		}
 	}
 	if firstID != n+1 {
 		return fmt.Errorf("store: append events to %s: first id %d does not follow the %d stored (want %d)", arn, firstID, n, n+1)
@@ -51,15 +58,46 @@ func (tx *Tx) AppendEvents(arn string, firstID int64, events [][]byte) error {
 	if int64(len(events)) > math.MaxInt64-n {
 		return fmt.Errorf("store: append events to %s: too many events", arn)
 	}
-	// Ids only grow, so full pages waste no space and cost no splits later.
-	b.FillPercent = 1.0
-	for i, ev := range events {
-		if ev == nil {
-			ev = []byte{}
+	if len(events) == 0 {
+		return nil
+	}
+	// A last chunk with room takes the new events in: a history appended a few events
+	// at a time still compresses as a whole.
+	pending := events
+	if k != nil {
+		count, size, err := chunkHead(v)
+		if err != nil {
+			return fmt.Errorf("store: history of %s: %w", arn, err)
 		}
-		if err := b.Put(eventKey(firstID+int64(i)), clone(ev)); err != nil {
-			return fmt.Errorf("store: append event %d to %s: %w", firstID+int64(i), arn, err)
+		if count < maxChunkEvents && size < maxChunkBytes {
+			old, err := decodeChunk(v)
+			if err != nil {
+				return fmt.Errorf("store: history of %s: %w", arn, err)
+			}
+			if int64(len(old)) != count || count > n {
+				return fmt.Errorf("store: history of %s: chunk count: %w", arn, errDamaged)
+			}
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+			pending = append(old, events...)
 		}
+	}
+	// Cut into chunks of at most maxChunkEvents events, each closed as soon as it
+	// reaches maxChunkBytes.
+	last := n + int64(len(events))
+	id := last - int64(len(pending))
+	for len(pending) > 0 {
+		size, i := 0, 0
+		for i < len(pending) && i < maxChunkEvents && size < maxChunkBytes {
+			size += len(pending[i])
+			i++
+		}
+		id += int64(i)
+		if err := b.Put(chunkKey(num, id), encodeChunk(pending[:i])); err != nil {
+			return fmt.Errorf("store: append events to %s: %w", arn, err)
+		}
+		pending = pending[i:]
 	}
 	return nil
 }
@@ -71,64 +109,99 @@ func (tx *Tx) Events(arn string, afterID int64, limit int, reverse bool) ([][]by
 	if limit < 0 {
 		return nil, fmt.Errorf("store: events of %s: limit %d is negative", arn, limit)
 	}
-	b, err := tx.historyBucket(arn, false)
-	if b == nil || err != nil {
-		return nil, err
+	num, err := tx.execNumber(arn, false)
+	if err != nil {
+		return nil, fmt.Errorf("store: history of %s: %w", arn, err)
+	}
+	b := tx.tx.Bucket(bucketHistory)
+	if num == 0 || b == nil || (!reverse && afterID == math.MaxInt64) || (reverse && afterID == 1) {
+		return nil, nil
+	}
+	// want is the first id to return: the next one up, or the next one down.
+	want := max(afterID, 0) + 1
+	if reverse {
+		want = math.MaxInt64
+		if afterID > 0 {
+			want = afterID - 1
+		}
 	}
 	c := b.Cursor()
-	var k, v []byte
-	switch {
-	case !reverse && afterID == math.MaxInt64:
-		return nil, nil
-	case !reverse:
-		k, v = c.Seek(eventKey(max(afterID, 0) + 1))
-	case afterID <= 0:
-		k, v = c.Last()
-	default:
-		if k, _ = c.Seek(eventKey(afterID)); k == nil {
-			k, v = c.Last()
-		} else {
-			k, v = c.Prev()
-		}
+	// The chunk holding want is the first whose last id is want or more; going down
+	// from beyond the last id, it is the last chunk.
+	k, v := c.Seek(chunkKey(num, want))
+	if reverse && (k == nil || !bytes.HasPrefix(k, numKey(num))) {
+		k, v = lastChunk(c, num)
 	}
-	// Collect views into the map first, then copy them all into one allocation: a page of
-	// a thousand events costs two allocations instead of a thousand.
-	var views [][]byte
-	total := 0
-	for k != nil && (limit == 0 || len(views) < limit) {
-		if _, err := eventID(k); err != nil {
+	var out [][]byte
+	for k != nil && (limit == 0 || len(out) < limit) {
+		lastID, ok, err := chunkKeyID(k, num)
+		if err != nil {
 			return nil, fmt.Errorf("store: history of %s: %w", arn, err)
 		}
-		views = append(views, v)
-		total += len(v)
+		if !ok {
+			break
+		}
+		evs, err := decodeChunk(v)
+		if err != nil {
+			return nil, fmt.Errorf("store: history of %s: %w", arn, err)
+		}
+		first := lastID - int64(len(evs)) + 1
+		if first < 1 {
+			return nil, fmt.Errorf("store: history of %s: chunk ending at %d holds %d events: %w", arn, lastID, len(evs), errDamaged)
+		}
 		if reverse {
+			for i := min(want, lastID) - first; i >= 0 && (limit == 0 || len(out) < limit); i-- {
+				out = append(out, evs[i])
+			}
 			k, v = c.Prev()
 		} else {
+			for i := max(want-first, 0); i < int64(len(evs)) && (limit == 0 || len(out) < limit); i++ {
+				out = append(out, evs[i])
+			}
 			k, v = c.Next()
 		}
 	}
-	if views == nil {
-		return nil, nil
-	}
-	buf := make([]byte, 0, total)
-	for i, v := range views {
-		n := len(buf)
-		buf = append(buf, v...)
-		// Capped, so that a caller appending to one event cannot overwrite the next.
-		views[i] = buf[n:len(buf):len(buf)]
-	}
-	return views, nil
+	return out, nil
 }
 
 // EventCount is the number of events stored for an execution, which is also its last id.
 func (tx *Tx) EventCount(arn string) (int64, error) {
-	b, err := tx.historyBucket(arn, false)
+	num, err := tx.execNumber(arn, false)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("store: history of %s: %w", arn, err)
 	}
-	n, err := lastID(b)
+	b := tx.tx.Bucket(bucketHistory)
+	if num == 0 || b == nil {
+		return 0, nil
+	}
+	k, _ := lastChunk(b.Cursor(), num)
+	if k == nil {
+		return 0, nil
+	}
+	n, _, err := chunkKeyID(k, num)
 	if err != nil {
 		return 0, fmt.Errorf("store: history of %s: %w", arn, err)
 	}
 	return n, nil
+}
+
+// deleteHistory removes every chunk of execution num.
+func (tx *Tx) deleteHistory(num uint64) error {
+	b := tx.tx.Bucket(bucketHistory)
+	if b == nil {
+		return nil
+	}
+	// Keys first, deletes after: deleting under a moving cursor can skip keys.
+	var keys [][]byte
+	c := b.Cursor()
+	pre := numKey(num)
+	for k, _ := c.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = c.Next() {
+		keys = append(keys, clone(k))
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -30,72 +30,161 @@ type ExecutionQuery struct {
 	Limit      int    // 0 means all
 }
 
-const rowVersion = 1
-
-func encodeRow(r ExecutionRow) []byte {
-	b := make([]byte, 0, 1+2*binary.MaxVarintLen64+len(r.MachineArn)+len(r.Status)+timeKeyLen+len(r.Record))
-	b = append(b, rowVersion)
-	b = binary.AppendUvarint(b, uint64(len(r.MachineArn)))
-	b = append(b, r.MachineArn...)
-	b = binary.AppendUvarint(b, uint64(len(r.Status)))
-	b = append(b, r.Status...)
-	b = ascTime(b, r.Start)
-	return append(b, r.Record...)
-}
-
-var errBadRow = errors.New("unreadable execution row: the store file is damaged")
-
-func decodeRow(arn string, b []byte) (ExecutionRow, error) {
-	r := ExecutionRow{Arn: arn}
-	if len(b) == 0 || b[0] != rowVersion {
-		return r, errBadRow
+// execNumber returns the number of an execution, allocating the next one when create is
+// set and the ARN has none; 0 and no error when it has none and create is not set.
+func (tx *Tx) execNumber(arn string, create bool) (uint64, error) {
+	if arn == "" || len(arn) > maxKeyLen {
+		return 0, fmt.Errorf("store: execution %q: bad ARN", truncate(arn, 80))
 	}
-	b = b[1:]
-	str := func() (string, bool) {
-		n, w := binary.Uvarint(b)
-		if w <= 0 || n > uint64(len(b)-w) {
-			return "", false
+	nums, err := tx.bucket(bucketExecNumbers, create)
+	if nums == nil || err != nil {
+		return 0, err
+	}
+	if v := nums.Get([]byte(arn)); v != nil {
+		n, err := decodeNum(v)
+		if err != nil || n == 0 {
+			return 0, fmt.Errorf("store: number of execution %s: %w", arn, errDamaged)
 		}
-		s := string(b[w : w+int(n)])
-		b = b[w+int(n):]
-		return s, true
+		return n, nil
 	}
-	var ok1, ok2 bool
-	r.MachineArn, ok1 = str()
-	r.Status, ok2 = str()
-	if !ok1 || !ok2 || len(b) < timeKeyLen {
-		return r, errBadRow
+	if !create {
+		return 0, nil
 	}
-	r.Start = decodeAscTime(b)
-	r.Record = clone(b[timeKeyLen:])
-	return r, nil
+	rows, err := tx.bucket(bucketExecRows, true)
+	if err != nil {
+		return 0, err
+	}
+	n, err := rows.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	return n, nums.Put([]byte(arn), numKey(n))
 }
 
-// indexKeys are the four exec_index keys of a row: by machine or all, by status or any.
-func indexKeys(r ExecutionRow) [4][]byte {
-	var ks [4][]byte
+// machineNumber is execNumber for machines: the index keys name a machine by number.
+// The empty machine ARN is number 0, the scope of every machine, as it was in version 1.
+func (tx *Tx) machineNumber(arn string, create bool) (uint64, error) {
+	if arn == "" {
+		return 0, nil
+	}
+	nums, err := tx.bucket(bucketMachineNumbers, create)
+	if nums == nil || err != nil {
+		return 0, err
+	}
+	if v := nums.Get([]byte(arn)); v != nil {
+		n, err := decodeNum(v)
+		if err != nil || n == 0 {
+			return 0, fmt.Errorf("store: number of state machine %s: %w", arn, errDamaged)
+		}
+		return n, nil
+	}
+	if !create {
+		return 0, nil
+	}
+	n, err := nums.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	return n, nums.Put([]byte(arn), numKey(n))
+}
+
+// rangeName names the exec_order bucket of a scope (a machine number, 0 for every
+// machine) and a status ("" for any).
+func rangeName(scope uint64, status string) []byte {
+	return appendLP(binary.BigEndian.AppendUint64(make([]byte, 0, 10+len(status)), scope), status)
+}
+
+// indexKey is an exec_order key: ascTime(start) then the execution number, so that byte
+// order is start order and equal starts go in the order they were stored.
+func indexKey(start time.Time, num uint64) []byte {
+	return binary.BigEndian.AppendUint64(ascTime(make([]byte, 0, cursorLen), start), num)
+}
+
+// indexEntry is one of an execution's places in exec_order.
+type indexEntry struct {
+	rangeName, key []byte
+}
+
+// indexEntries are the four places of a row: by machine or all, by status or any. A row
+// without a machine ARN has its machine entries equal to its all-machine ones.
+func indexEntries(num uint64, h rowHead) [4]indexEntry {
+	key := indexKey(h.start, num)
+	var es [4]indexEntry
 	i := 0
-	for _, scope := range [2]string{r.MachineArn, ""} {
-		for _, status := range [2]string{r.Status, ""} {
-			k := make([]byte, 0, 4+len(scope)+len(status)+timeKeyLen+len(r.Arn))
-			k = appendLP(k, scope)
-			k = appendLP(k, status)
-			k = descTime(k, r.Start)
-			ks[i] = append(k, r.Arn...)
+	for _, scope := range [2]uint64{h.machine, 0} {
+		for _, status := range [2]string{h.status, ""} {
+			es[i] = indexEntry{rangeName(scope, status), key}
 			i++
 		}
 	}
-	return ks
+	return es
 }
 
 func checkRow(r ExecutionRow) error {
 	switch {
 	case r.Arn == "":
 		return errors.New("store: execution without an ARN")
-	case 4+len(r.MachineArn)+len(r.Status)+timeKeyLen+len(r.Arn) > maxKeyLen:
-		return fmt.Errorf("store: execution %q: ARNs and status together exceed %d bytes", truncate(r.Arn, 80), maxKeyLen)
+	case len(r.Arn) > maxKeyLen || len(r.MachineArn) > maxKeyLen:
+		return fmt.Errorf("store: execution %q: an ARN exceeds %d bytes", truncate(r.Arn, 80), maxKeyLen)
+	case 10+len(r.Status) > maxKeyLen:
+		return fmt.Errorf("store: execution %q: status of %d bytes is too long", truncate(r.Arn, 80), len(r.Status))
 	}
 	return nil
+}
+
+// rangeBucket returns the exec_order bucket of one range; nil when it does not exist
+// and create is false. Ranges are buckets of their own because each then only grows at
+// its end (starts only increase, numbers too), which bbolt packs into full pages, and
+// because their keys then need no scope or status.
+func (tx *Tx) rangeBucket(name []byte, create bool) (*bolt.Bucket, error) {
+	order, err := tx.bucket(bucketExecOrder, create)
+	if order == nil || err != nil {
+		return nil, err
+	}
+	b := order.Bucket(name)
+	if b == nil && create {
+		if b, err = order.CreateBucket(name); err != nil {
+			return nil, err
+		}
+	}
+	if b != nil && tx.tx.Writable() {
+		b.FillPercent = 1.0
+	}
+	return b, nil
+}
+
+// putIndex adds an execution to one range.
+func (tx *Tx) putIndex(e indexEntry) error {
+	b, err := tx.rangeBucket(e.rangeName, true)
+	if err != nil {
+		return err
+	}
+	return b.Put(e.key, []byte{})
+}
+
+// deleteIndex removes an execution from one range, and the range when it is left empty:
+// a machine whose executions are gone leaves nothing behind.
+func (tx *Tx) deleteIndex(e indexEntry) error {
+	b, err := tx.rangeBucket(e.rangeName, false)
+	if b == nil || err != nil {
+		return err
+	}
+	if err := b.Delete(e.key); err != nil {
+		return err
+	}
+	if k, _ := b.Cursor().First(); k == nil {
+		return tx.tx.Bucket(bucketExecOrder).DeleteBucket(e.rangeName)
+	}
+	return nil
+}
+
+// rowsBucket returns exec_rows, whose keys are numbers handed out in order.
+func (tx *Tx) rowsBucket(create bool) (*bolt.Bucket, error) {
+	b, err := tx.bucket(bucketExecRows, create)
+	if b != nil && tx.tx.Writable() {
+		b.FillPercent = 1.0
+	}
+	return b, err
 }
 
 // PutExecution inserts or replaces an execution, moving its index entries when its
@@ -104,34 +193,38 @@ func (tx *Tx) PutExecution(row ExecutionRow) error {
 	if err := checkRow(row); err != nil {
 		return err
 	}
-	rows, err := tx.bucket(bucketExecutions, true)
+	num, err := tx.execNumber(row.Arn, true)
 	if err != nil {
 		return fmt.Errorf("store: put execution %s: %w", row.Arn, err)
 	}
-	idx, err := tx.bucket(bucketExecIndex, true)
+	machine, err := tx.machineNumber(row.MachineArn, true)
 	if err != nil {
 		return fmt.Errorf("store: put execution %s: %w", row.Arn, err)
 	}
-	key := []byte(row.Arn)
-	newKeys := indexKeys(row)
+	rows, err := tx.rowsBucket(true)
+	if err != nil {
+		return fmt.Errorf("store: put execution %s: %w", row.Arn, err)
+	}
+	key := numKey(num)
+	newEntries := indexEntries(num, rowHead{machine: machine, status: row.Status, start: row.Start})
 	if old := rows.Get(key); old != nil {
-		prev, err := decodeRow(row.Arn, old)
+		prev, _, err := decodeRowHead(old)
 		if err != nil {
 			return fmt.Errorf("store: execution %s: %w", row.Arn, err)
 		}
-		for i, k := range indexKeys(prev) {
-			if !bytes.Equal(k, newKeys[i]) {
-				if err := idx.Delete(k); err != nil {
+		for i, e := range indexEntries(num, prev) {
+			if !bytes.Equal(e.rangeName, newEntries[i].rangeName) || !bytes.Equal(e.key, newEntries[i].key) {
+				if err := tx.deleteIndex(e); err != nil {
 					return err
 				}
 			}
 		}
 	}
-	if err := rows.Put(key, encodeRow(row)); err != nil {
+	if err := rows.Put(key, encodeRow(row, machine)); err != nil {
 		return fmt.Errorf("store: put execution %s: %w", row.Arn, err)
 	}
-	for _, k := range newKeys {
-		if err := idx.Put(k, []byte{}); err != nil {
+	for _, e := range newEntries {
+		if err := tx.putIndex(e); err != nil {
 			return fmt.Errorf("store: index execution %s: %w", row.Arn, err)
 		}
 	}
@@ -140,28 +233,41 @@ func (tx *Tx) PutExecution(row ExecutionRow) error {
 
 // GetExecution returns an execution or an error wrapping ErrNotFound.
 func (tx *Tx) GetExecution(arn string) (ExecutionRow, error) {
-	var v []byte
-	if rows := tx.tx.Bucket(bucketExecutions); rows != nil && arn != "" && len(arn) <= maxKeyLen {
-		v = rows.Get([]byte(arn))
+	var num uint64
+	if arn != "" && len(arn) <= maxKeyLen {
+		var err error
+		if num, err = tx.execNumber(arn, false); err != nil {
+			return ExecutionRow{}, err
+		}
 	}
-	if v == nil {
-		return ExecutionRow{}, fmt.Errorf("store: execution %s: %w", arn, ErrNotFound)
+	r, err := tx.rowByNumber(num)
+	if err == nil && r.Arn != arn {
+		err = fmt.Errorf("row %d holds execution %s: %w", num, truncate(r.Arn, 80), errDamaged)
 	}
-	r, err := decodeRow(arn, v)
 	if err != nil {
 		return ExecutionRow{}, fmt.Errorf("store: execution %s: %w", arn, err)
 	}
 	return r, nil
 }
 
-// ListExecutions returns executions newest first by Start, equal starts in ARN order.
-// The returned cursor is "" on the last page; otherwise pass it back as After.
+// rowByNumber reads the row of an execution number; ErrNotFound when there is none.
+func (tx *Tx) rowByNumber(num uint64) (ExecutionRow, error) {
+	var v []byte
+	if rows := tx.tx.Bucket(bucketExecRows); rows != nil && num != 0 {
+		v = rows.Get(numKey(num))
+	}
+	if v == nil {
+		return ExecutionRow{}, ErrNotFound
+	}
+	r, _, err := decodeRow(v)
+	return r, err
+}
+
+// ListExecutions returns executions newest first by Start, equal starts the later stored
+// first. The returned cursor is "" on the last page; otherwise pass it back as After.
 func (tx *Tx) ListExecutions(q ExecutionQuery) ([]ExecutionRow, string, error) {
 	if q.Limit < 0 {
 		return nil, "", fmt.Errorf("store: list executions: limit %d is negative", q.Limit)
-	}
-	if 4+len(q.MachineArn)+len(q.Status) > maxKeyLen {
-		return nil, "", nil // no stored key can be this long
 	}
 	var from []byte
 	if q.After != "" {
@@ -170,11 +276,21 @@ func (tx *Tx) ListExecutions(q ExecutionQuery) ([]ExecutionRow, string, error) {
 			return nil, "", err
 		}
 	}
+	if len(q.MachineArn) > maxKeyLen || 10+len(q.Status) > maxKeyLen {
+		return nil, "", nil // no stored key can be this long
+	}
+	scope, err := tx.machineNumber(q.MachineArn, false)
+	if err != nil {
+		return nil, "", err
+	}
+	if q.MachineArn != "" && scope == 0 {
+		return nil, "", nil // no execution of this machine was ever stored
+	}
 	var out []ExecutionRow
-	next, err := tx.scanIndex(q.MachineArn, q.Status, from, q.Limit, func(arn string) error {
-		r, err := tx.GetExecution(arn)
+	next, err := tx.scanIndex(scope, q.Status, from, q.Limit, func(num uint64) error {
+		r, err := tx.rowByNumber(num)
 		if err != nil {
-			return fmt.Errorf("store: index names execution %s: %w", arn, err)
+			return fmt.Errorf("store: index names execution number %d: %w", num, err)
 		}
 		out = append(out, r)
 		return nil
@@ -182,39 +298,36 @@ func (tx *Tx) ListExecutions(q ExecutionQuery) ([]ExecutionRow, string, error) {
 	return out, next, err
 }
 
-// scanIndex calls fn with the ARNs under (scope, status) after the suffix `from`, at most
-// limit of them (0 = all), and returns the cursor of the last one when more remain.
-func (tx *Tx) scanIndex(scope, status string, from []byte, limit int, fn func(arn string) error) (string, error) {
-	idx := tx.tx.Bucket(bucketExecIndex)
-	if idx == nil {
-		return "", nil
+// scanIndex calls fn with the execution numbers under (scope, status), newest first,
+// from just before the key `from` (nil: from the newest), at most limit of them (0 = all),
+// and returns the cursor of the last one when more remain.
+func (tx *Tx) scanIndex(scope uint64, status string, from []byte, limit int, fn func(num uint64) error) (string, error) {
+	b, err := tx.rangeBucket(rangeName(scope, status), false)
+	if b == nil || err != nil {
+		return "", err
 	}
-	pre := appendLP(appendLP(nil, scope), status)
-	c := idx.Cursor()
+	c := b.Cursor()
 	var k []byte
 	if from == nil {
-		k, _ = c.Seek(pre)
+		k, _ = c.Last()
+	} else if k, _ = c.Seek(from); k == nil {
+		k, _ = c.Last() // every key is before from
 	} else {
-		start := append(append([]byte(nil), pre...), from...)
-		k, _ = c.Seek(start)
-		if bytes.Equal(k, start) {
-			k, _ = c.Next()
-		}
+		k, _ = c.Prev()
 	}
 	n := 0
 	var last []byte
-	for ; k != nil && bytes.HasPrefix(k, pre); k, _ = c.Next() {
+	for ; k != nil; k, _ = c.Prev() {
 		if limit > 0 && n == limit {
 			return encodeCursor(last), nil
 		}
-		suffix := k[len(pre):]
-		if len(suffix) <= timeKeyLen {
-			return "", errors.New("store: short execution index key: the store file is damaged")
+		if len(k) != cursorLen {
+			return "", fmt.Errorf("store: execution index key of %d bytes: %w", len(k), errDamaged)
 		}
-		if err := fn(string(suffix[timeKeyLen:])); err != nil {
+		if err := fn(binary.BigEndian.Uint64(k[timeKeyLen:])); err != nil {
 			return "", err
 		}
-		last = suffix
+		last = k
 		n++
 	}
 	return "", nil
@@ -223,20 +336,20 @@ func (tx *Tx) scanIndex(scope, status string, from []byte, limit int, fn func(ar
 // RunningExecutions calls fn with every execution whose status is RUNNING, newest first.
 // fn may change or delete executions: the set is read before the first call.
 func (tx *Tx) RunningExecutions(fn func(ExecutionRow) error) error {
-	var arns []string
-	if _, err := tx.scanIndex("", StatusRunning, nil, 0, func(arn string) error {
-		arns = append(arns, arn)
+	var nums []uint64
+	if _, err := tx.scanIndex(0, StatusRunning, nil, 0, func(num uint64) error {
+		nums = append(nums, num)
 		return nil
 	}); err != nil {
 		return err
 	}
-	for _, arn := range arns {
-		r, err := tx.GetExecution(arn)
+	for _, num := range nums {
+		r, err := tx.rowByNumber(num)
 		if errors.Is(err, ErrNotFound) {
 			continue // fn deleted it
 		}
 		if err != nil {
-			return err
+			return fmt.Errorf("store: execution number %d: %w", num, err)
 		}
 		if r.Status != StatusRunning {
 			continue // fn moved it on
@@ -257,77 +370,58 @@ func (tx *Tx) DeleteExecution(arn string) error {
 	if arn == "" || len(arn) > maxKeyLen {
 		return nil
 	}
-	if err := deleteNested(tx.tx.Bucket(bucketEvents), []byte(arn)); err != nil {
+	num, err := tx.execNumber(arn, false)
+	if num == 0 || err != nil {
+		return err
+	}
+	if err := tx.deleteHistory(num); err != nil {
 		return fmt.Errorf("store: delete history of %s: %w", arn, err)
 	}
-	rows := tx.tx.Bucket(bucketExecutions)
-	if rows == nil {
-		return nil
-	}
-	v := rows.Get([]byte(arn))
-	if v == nil {
-		return nil
-	}
-	r, err := decodeRow(arn, v)
-	if err != nil {
-		return fmt.Errorf("store: execution %s: %w", arn, err)
-	}
-	if idx := tx.tx.Bucket(bucketExecIndex); idx != nil {
-		for _, k := range indexKeys(r) {
-			if err := idx.Delete(k); err != nil {
+	if rows := tx.tx.Bucket(bucketExecRows); rows != nil {
+		if v := rows.Get(numKey(num)); v != nil {
+			h, _, err := decodeRowHead(v)
+			if err != nil {
+				return fmt.Errorf("store: execution %s: %w", arn, err)
+			}
+			for _, e := range indexEntries(num, h) {
+				if err := tx.deleteIndex(e); err != nil {
+					return err
+				}
+			}
+			if err := rows.Delete(numKey(num)); err != nil {
 				return err
 			}
 		}
 	}
-	return rows.Delete([]byte(arn))
-}
-
-func deleteNested(parent *bolt.Bucket, name []byte) error {
-	if parent == nil || parent.Bucket(name) == nil {
-		return nil
-	}
-	return parent.DeleteBucket(name)
+	return tx.tx.Bucket(bucketExecNumbers).Delete([]byte(arn))
 }
 
 // ClosedStartedBefore returns up to limit executions that are not running and started
 // before t, oldest first: the ones a retention sweep looks at (an execution stops after
 // it starts, so one that stopped before t started before it too).
 func (tx *Tx) ClosedStartedBefore(t time.Time, limit int) ([]ExecutionRow, error) {
-	idx := tx.tx.Bucket(bucketExecIndex)
-	if idx == nil {
-		return nil, nil
+	b, err := tx.rangeBucket(rangeName(0, ""), false)
+	if b == nil || err != nil {
+		return nil, err
 	}
-	pre := appendLP(appendLP(nil, ""), "")
-	c := idx.Cursor()
+	before := ascTime(nil, t)
+	c := b.Cursor()
 	var out []ExecutionRow
-	// The index runs newest first: walk it from the end of the prefix's range back to t.
-	// The all-scope, any-status prefix is four zero bytes; the next range starts at 0001.
-	k, _ := c.Seek([]byte{0, 0, 0, 1})
-	if k == nil {
-		k, _ = c.Last()
-	} else {
-		k, _ = c.Prev()
-	}
-	for ; k != nil && bytes.HasPrefix(k, pre) && (limit <= 0 || len(out) < limit); k, _ = c.Prev() {
-		suffix := k[len(pre):]
-		if len(suffix) <= timeKeyLen {
-			return nil, errors.New("store: short execution index key: the store file is damaged")
+	for k, _ := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, _ = c.Next() {
+		if len(k) != cursorLen {
+			return nil, fmt.Errorf("store: execution index key of %d bytes: %w", len(k), errDamaged)
 		}
-		if !descKeyBefore(suffix[:timeKeyLen], t) {
+		if bytes.Compare(k[:timeKeyLen], before) >= 0 {
 			break
 		}
-		r, err := tx.GetExecution(string(suffix[timeKeyLen:]))
+		num := binary.BigEndian.Uint64(k[timeKeyLen:])
+		r, err := tx.rowByNumber(num)
 		if err != nil {
-			return nil, fmt.Errorf("store: index names execution %s: %w", suffix[timeKeyLen:], err)
+			return nil, fmt.Errorf("store: index names execution number %d: %w", num, err)
 		}
 		if r.Status != StatusRunning {
 			out = append(out, r)
 		}
 	}
 	return out, nil
-}
-
-// descKeyBefore reports whether a descTime key is for a time before t.
-func descKeyBefore(k []byte, t time.Time) bool {
-	return bytes.Compare(k, descTime(nil, t)) > 0
 }

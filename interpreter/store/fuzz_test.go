@@ -158,6 +158,9 @@ func FuzzListExecutions(f *testing.F) {
 		id := fuzzSeq.Add(1)
 		machine := fmt.Sprint("arn:m:", id)
 		rows := map[string]ExecutionRow{}
+		// stored is when each execution was first stored since it was last deleted: equal
+		// starts list the later stored first.
+		stored := map[string]int{}
 		// Three bytes make one write: ARN, status and start (few values, so ties and
 		// status moves are common).
 		err := s.Update(func(tx *Tx) error {
@@ -170,12 +173,16 @@ func FuzzListExecutions(f *testing.F) {
 				}
 				if data[i+1] == 255 {
 					delete(rows, r.Arn)
+					delete(stored, r.Arn)
 					if err := tx.DeleteExecution(r.Arn); err != nil {
 						return err
 					}
 					continue
 				}
 				rows[r.Arn] = r
+				if _, ok := stored[r.Arn]; !ok {
+					stored[r.Arn] = i
+				}
 				if err := tx.PutExecution(r); err != nil {
 					return err
 				}
@@ -200,7 +207,7 @@ func FuzzListExecutions(f *testing.F) {
 			if !model[i].Start.Equal(model[j].Start) {
 				return model[i].Start.After(model[j].Start)
 			}
-			return model[i].Arn < model[j].Arn
+			return stored[model[i].Arn] > stored[model[j].Arn]
 		})
 		for _, r := range model {
 			want = append(want, r.Arn)

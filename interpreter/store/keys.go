@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/base64"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -22,16 +21,6 @@ func ascTime(dst []byte, t time.Time) []byte {
 	return binary.BigEndian.AppendUint32(dst, uint32(t.Nanosecond()))
 }
 
-// descTime is ascTime with every byte complemented: newest first.
-func descTime(dst []byte, t time.Time) []byte {
-	n := len(dst)
-	dst = ascTime(dst, t)
-	for i := n; i < len(dst); i++ {
-		dst[i] = ^dst[i]
-	}
-	return dst
-}
-
 func decodeAscTime(b []byte) time.Time {
 	sec := int64(binary.BigEndian.Uint64(b[:8]) ^ (1 << 63))
 	nsec := int64(binary.BigEndian.Uint32(b[8:12]))
@@ -45,18 +34,27 @@ func appendLP(dst []byte, s string) []byte {
 	return append(dst, s...)
 }
 
-func eventKey(id int64) []byte {
-	return binary.BigEndian.AppendUint64(nil, uint64(id))
+// numKey is an execution or machine number as a key: 8 bytes, big-endian.
+func numKey(n uint64) []byte {
+	return binary.BigEndian.AppendUint64(make([]byte, 0, 8), n)
 }
 
-// eventID reads an event key; a key of another size means the file was not written by us.
-func eventID(k []byte) (int64, error) {
+func decodeNum(v []byte) (uint64, error) {
+	if len(v) != 8 {
+		return 0, fmt.Errorf("number of %d bytes, want 8: %w", len(v), errDamaged)
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+// v1EventID reads a version-1 event key; a key of another size means the file was not
+// written by us.
+func v1EventID(k []byte) (int64, error) {
 	if len(k) != 8 {
-		return 0, fmt.Errorf("event key of %d bytes, want 8: the store file is damaged", len(k))
+		return 0, fmt.Errorf("event key of %d bytes, want 8: %w", len(k), errDamaged)
 	}
 	u := binary.BigEndian.Uint64(k)
 	if u > math.MaxInt64 {
-		return 0, errors.New("event id out of range: the store file is damaged")
+		return 0, fmt.Errorf("event id out of range: %w", errDamaged)
 	}
 	return int64(u), nil
 }
@@ -65,10 +63,14 @@ var cursorEncoding = base64.RawURLEncoding
 
 func encodeCursor(suffix []byte) string { return cursorEncoding.EncodeToString(suffix) }
 
-// decodeCursor returns the index key suffix (desc(start) + ARN) a cursor names.
+// cursorLen is the size of the index key suffix a cursor holds: ascTime(start) and the
+// execution number.
+const cursorLen = timeKeyLen + 8
+
+// decodeCursor returns the index key suffix (asc(start) + execution number) a cursor names.
 func decodeCursor(c string) ([]byte, error) {
 	b, err := cursorEncoding.DecodeString(c)
-	if err != nil || len(b) <= timeKeyLen {
+	if err != nil || len(b) != cursorLen {
 		return nil, fmt.Errorf("%w %q: pass back the value a previous ListExecutions returned", ErrBadCursor, truncate(c, 64))
 	}
 	return b, nil

@@ -15,7 +15,7 @@ import (
 )
 
 // FormatVersion is the file format this package writes (see the package documentation).
-const FormatVersion = 1
+const FormatVersion = 2
 
 // ErrNotFound is returned (wrapped) when a record or an execution does not exist.
 var ErrNotFound = errors.New("not found")
@@ -28,12 +28,14 @@ var ErrBadCursor = errors.New("invalid paging cursor")
 var ErrHeld = errors.New("another stepdeck process holds the store")
 
 var (
-	bucketMeta       = []byte("meta")
-	bucketRecords    = []byte("records")
-	bucketExecutions = []byte("executions")
-	bucketExecIndex  = []byte("exec_index")
-	bucketEvents     = []byte("events")
-	keyFormat        = []byte("format")
+	bucketMeta           = []byte("meta")
+	bucketRecords        = []byte("records")
+	bucketExecNumbers    = []byte("exec_numbers")
+	bucketExecRows       = []byte("exec_rows")
+	bucketExecOrder      = []byte("exec_order")
+	bucketMachineNumbers = []byte("machine_numbers")
+	bucketHistory        = []byte("history")
+	keyFormat            = []byte("format")
 )
 
 // Options tune Open. The zero value is what stepdeck uses.
@@ -81,6 +83,19 @@ func Open(path string, opts Options) (s *Store, err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: create the directory for %s: %w", path, err)
 	}
+	// A file a migration replaced while we waited for its lock sends us round again;
+	// twice in a row would take two migrations racing us, which the lock rules out.
+	for range 3 {
+		s, err = open(path, opts)
+		if !errors.Is(err, errMoved) {
+			return s, err
+		}
+	}
+	return nil, err
+}
+
+// open opens path once, migrating a version-1 file.
+func open(path string, opts Options) (s *Store, err error) {
 	// A damaged file can make bbolt panic while it reads the meta pages or the freelist.
 	defer func() {
 		if p := recover(); p != nil {
@@ -98,7 +113,13 @@ func Open(path string, opts Options) (s *Store, err error) {
 	db.MaxBatchDelay = opts.BatchDelay
 	db.MaxBatchSize = opts.MaxBatch
 	s = &Store{db: db, path: path, beforeCommit: opts.BeforeCommit}
-	if err := s.checkFormat(); err != nil {
+	version, err := s.checkFormat()
+	if err == nil && version == 1 {
+		if err = migrateV1(db, path); err == nil {
+			err = errMoved // open the new file
+		}
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -134,9 +155,10 @@ func damaged(path string, err error) error {
 	return fmt.Errorf("store: %s is not a readable stepdeck store (%v): move it aside (for example mv %s %s.bad) and start again", path, err, path, path)
 }
 
-// checkFormat stamps a new file with FormatVersion and refuses files it cannot read.
-func (s *Store) checkFormat() error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+// checkFormat stamps a new file with FormatVersion, refuses files it cannot read, and
+// returns the version of the file.
+func (s *Store) checkFormat() (version uint32, err error) {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
 			empty := true
@@ -148,20 +170,25 @@ func (s *Store) checkFormat() error {
 			if err != nil {
 				return err
 			}
+			version = FormatVersion
 			return meta.Put(keyFormat, binary.BigEndian.AppendUint32(nil, FormatVersion))
+		}
+		if meta.Get(keyMoved) != nil {
+			return errMoved
 		}
 		v := meta.Get(keyFormat)
 		if len(v) != 4 {
 			return damaged(s.path, errors.New("its format version is unreadable"))
 		}
-		switch n := binary.BigEndian.Uint32(v); {
-		case n > FormatVersion:
-			return fmt.Errorf("store: %s has format version %d, newer than this stepdeck reads (%d): upgrade stepdeck, or move the file aside to start afresh", s.path, n, FormatVersion)
-		case n < 1:
-			return damaged(s.path, fmt.Errorf("format version %d", n))
+		switch version = binary.BigEndian.Uint32(v); {
+		case version > FormatVersion:
+			return fmt.Errorf("store: %s has format version %d, newer than this stepdeck reads (%d): upgrade stepdeck, or move the file aside to start afresh", s.path, version, FormatVersion)
+		case version < 1:
+			return damaged(s.path, fmt.Errorf("format version %d", version))
 		}
 		return nil
 	})
+	return version, err
 }
 
 // Close releases the file. Transactions in progress finish first.
