@@ -11,11 +11,19 @@ import (
 const (
 	envCrashChild = "STEPDECK_STORE_CRASH_CHILD"
 	envLockChild  = "STEPDECK_STORE_LOCK_CHILD"
+	// envMigrateChild names a version-1 file to open (and so migrate); with
+	// envMigrateStop set, the child stops for good once the new file is written.
+	envMigrateChild = "STEPDECK_STORE_MIGRATE_CHILD"
+	envMigrateStop  = "STEPDECK_STORE_MIGRATE_STOP"
 )
 
 func TestMain(m *testing.M) {
 	if path := os.Getenv(envCrashChild); path != "" {
 		crashChild(path) // runs until killed
+		os.Exit(3)
+	}
+	if path := os.Getenv(envMigrateChild); path != "" {
+		migrateChild(path) // runs until killed
 		os.Exit(3)
 	}
 	if path := os.Getenv(envLockChild); path != "" {

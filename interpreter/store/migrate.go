@@ -1,13 +1,13 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -161,8 +161,9 @@ func copyV1(stx *bolt.Tx, w *migrationWriter) error {
 			return err
 		}
 	}
-	// Executions go over oldest first, so that their new numbers, which the index
-	// breaks ties of equal starts with, follow their starts.
+	// Executions go over oldest first, so that their new numbers follow their starts.
+	// Equal starts go in descending ARN order: the index lists the higher number first,
+	// so they list in ARN order, as version 1 listed them.
 	type execStart struct {
 		arn   string
 		start time.Time
@@ -186,7 +187,7 @@ func copyV1(stx *bolt.Tx, w *migrationWriter) error {
 		if c := a.start.Compare(b.start); c != 0 {
 			return c
 		}
-		return bytes.Compare([]byte(a.arn), []byte(b.arn))
+		return strings.Compare(b.arn, a.arn)
 	})
 	events := stx.Bucket(bucketV1Events)
 	for _, e := range order {

@@ -156,9 +156,10 @@ func damaged(path string, err error) error {
 }
 
 // checkFormat stamps a new file with FormatVersion, refuses files it cannot read, and
-// returns the version of the file.
+// returns the version of the file. It writes nothing to a file that has a version.
 func (s *Store) checkFormat() (version uint32, err error) {
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	stamp := false
+	err = s.db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
 			empty := true
@@ -166,12 +167,8 @@ func (s *Store) checkFormat() (version uint32, err error) {
 			if !empty {
 				return damaged(s.path, errors.New("it holds data but no format version"))
 			}
-			meta, err := tx.CreateBucket(bucketMeta)
-			if err != nil {
-				return err
-			}
-			version = FormatVersion
-			return meta.Put(keyFormat, binary.BigEndian.AppendUint32(nil, FormatVersion))
+			stamp = true
+			return nil
 		}
 		if meta.Get(keyMoved) != nil {
 			return errMoved
@@ -188,7 +185,17 @@ func (s *Store) checkFormat() (version uint32, err error) {
 		}
 		return nil
 	})
-	return version, err
+	if err != nil || !stamp {
+		return version, err
+	}
+	// The file lock keeps every other process out between the View and this Update.
+	return FormatVersion, s.db.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucket(bucketMeta)
+		if err != nil {
+			return err
+		}
+		return meta.Put(keyFormat, binary.BigEndian.AppendUint32(nil, FormatVersion))
+	})
 }
 
 // Close releases the file. Transactions in progress finish first.
