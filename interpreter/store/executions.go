@@ -50,11 +50,7 @@ func (tx *Tx) execNumber(arn string, create bool) (uint64, error) {
 	if !create {
 		return 0, nil
 	}
-	rows, err := tx.bucket(bucketExecRows, true)
-	if err != nil {
-		return 0, err
-	}
-	n, err := rows.NextSequence()
+	n, err := nums.NextSequence()
 	if err != nil {
 		return 0, err
 	}
