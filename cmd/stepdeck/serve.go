@@ -158,7 +158,9 @@ func serve(ctx context.Context, cmd *cobra.Command, o serveOptions) error {
 		}
 		cfg.Mocks = service.Mocks(mc)
 	}
-	st, err := store.Open(filepath.Join(o.dataDir, "stepdeck.db"), store.Options{})
+	st, err := store.Open(filepath.Join(o.dataDir, "stepdeck.db"), store.Options{Migrating: func(path string, from uint32) {
+		fmt.Fprintf(cmd.ErrOrStderr(), "stepdeck: converting %s from store format %d to %d (once; the old file stays until the new one is whole)\n", path, from, store.FormatVersion)
+	}})
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}

@@ -272,9 +272,13 @@ func TestOpenMigratesVersion1(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "stepdeck.db")
 	f := sampleV1()
 	writeV1(t, path, f)
-	s, err := Open(path, Options{NoSync: true})
+	var told []string
+	s, err := Open(path, Options{NoSync: true, Migrating: func(p string, from uint32) { told = append(told, fmt.Sprint(p, " ", from)) }})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := []string{path + " 1"}; !slices.Equal(told, want) {
+		t.Errorf("Migrating was called with %q, want %q", told, want)
 	}
 	if v := func() uint32 { s.Close(); return fileFormat(t, path) }(); v != FormatVersion {
 		t.Fatalf("format after migration = %d, want %d", v, FormatVersion)
@@ -282,7 +286,7 @@ func TestOpenMigratesVersion1(t *testing.T) {
 	if _, err := os.Stat(path + ".migrating"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the migration left its work file behind: %v", err)
 	}
-	s, err = Open(path, Options{NoSync: true})
+	s, err = Open(path, Options{NoSync: true, Migrating: func(string, uint32) { t.Error("a version-2 file migrated again") }})
 	if err != nil {
 		t.Fatal(err)
 	}

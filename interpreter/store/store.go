@@ -55,6 +55,9 @@ type Options struct {
 	// ENOSPC): nothing of it is stored and Update returns the error. Tests inject faults
 	// with it.
 	BeforeCommit func() error
+	// Migrating, when set, is called before Open converts a file of an older format
+	// version, which takes a while on a large file.
+	Migrating func(path string, fromVersion uint32)
 }
 
 // Store is an open store file. It is safe for concurrent use.
@@ -115,6 +118,9 @@ func open(path string, opts Options) (s *Store, err error) {
 	s = &Store{db: db, path: path, beforeCommit: opts.BeforeCommit}
 	version, err := s.checkFormat()
 	if err == nil && version == 1 {
+		if opts.Migrating != nil {
+			opts.Migrating(path, version)
+		}
 		if err = migrateV1(db, path); err == nil {
 			err = errMoved // open the new file
 		}
