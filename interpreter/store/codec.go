@@ -227,20 +227,29 @@ func chunkHead(v []byte) (count int64, rawSize int, err error) {
 // decodeChunk returns a chunk's events, views into one fresh buffer, each capped so that
 // appending to one cannot overwrite the next.
 func decodeChunk(v []byte) ([][]byte, error) {
+	count, size, err := chunkHead(v)
+	if err != nil {
+		return nil, err
+	}
+	return decodeChunkInto(make([]byte, size), v, make([][]byte, 0, count))
+}
+
+// decodeChunkInto decodes chunk v into dst, which must be as long as chunkHead says, and
+// appends views of its events, each capped, to events.
+func decodeChunkInto(dst, v []byte, events [][]byte) ([][]byte, error) {
 	rd := reader{b: v, ok: true}
 	n := rd.uvarint()
 	if !rd.ok || n == 0 || n > math.MaxInt32 {
 		return nil, fmt.Errorf("history chunk header: %w", errDamaged)
 	}
-	raw, err := decompress(rd.b)
-	if err != nil {
-		return nil, fmt.Errorf("history chunk: %w", err)
+	raw, err := snappy.Decode(dst, rd.b)
+	if err != nil || len(raw) != len(dst) || (len(raw) > 0 && &raw[0] != &dst[0]) {
+		return nil, fmt.Errorf("history chunk: %w", errDamaged)
 	}
 	// Every event takes at least its length byte, which bounds a damaged count.
 	if n > uint64(len(raw)) {
 		return nil, fmt.Errorf("history chunk of %d events in %d bytes: %w", n, len(raw), errDamaged)
 	}
-	events := make([][]byte, 0, n)
 	rd = reader{b: raw, ok: true}
 	for range n {
 		ev := rd.bytes()

@@ -132,8 +132,16 @@ func (tx *Tx) Events(arn string, afterID int64, limit int, reverse bool) ([][]by
 	if reverse && (k == nil || !bytes.HasPrefix(k, numKey(num))) {
 		k, v = lastChunk(c, num)
 	}
-	var out [][]byte
-	for k != nil && (limit == 0 || len(out) < limit) {
+	// First the chunks the page needs, from their keys and headers; then all of them
+	// decoded into one buffer, so that a page costs a few allocations, not one per chunk.
+	type part struct {
+		v           []byte
+		first, last int64
+		size        int
+	}
+	var parts []part
+	total, events := 0, 0
+	for k != nil && (limit == 0 || events < limit) {
 		lastID, ok, err := chunkKeyID(k, num)
 		if err != nil {
 			return nil, fmt.Errorf("store: history of %s: %w", arn, err)
@@ -141,24 +149,51 @@ func (tx *Tx) Events(arn string, afterID int64, limit int, reverse bool) ([][]by
 		if !ok {
 			break
 		}
-		evs, err := decodeChunk(v)
+		count, size, err := chunkHead(v)
 		if err != nil {
 			return nil, fmt.Errorf("store: history of %s: %w", arn, err)
 		}
-		first := lastID - int64(len(evs)) + 1
+		first := lastID - count + 1
 		if first < 1 {
-			return nil, fmt.Errorf("store: history of %s: chunk ending at %d holds %d events: %w", arn, lastID, len(evs), errDamaged)
+			return nil, fmt.Errorf("store: history of %s: chunk ending at %d holds %d events: %w", arn, lastID, count, errDamaged)
 		}
+		parts = append(parts, part{v, first, lastID, size})
+		total += size
 		if reverse {
-			for i := min(want, lastID) - first; i >= 0 && (limit == 0 || len(out) < limit); i-- {
-				out = append(out, evs[i])
-			}
+			events += int(min(want, lastID) - first + 1)
 			k, v = c.Prev()
 		} else {
-			for i := max(want-first, 0); i < int64(len(evs)) && (limit == 0 || len(out) < limit); i++ {
-				out = append(out, evs[i])
-			}
+			events += int(lastID - max(want, first) + 1)
 			k, v = c.Next()
+		}
+	}
+	if events <= 0 {
+		return nil, nil
+	}
+	if limit > 0 {
+		events = min(events, limit)
+	}
+	buf := make([]byte, total)
+	out := make([][]byte, 0, events)
+	var scratch [][]byte
+	for _, p := range parts {
+		var err error
+		scratch, err = decodeChunkInto(buf[:p.size:p.size], p.v, scratch[:0])
+		buf = buf[p.size:]
+		if err == nil && int64(len(scratch)) != p.last-p.first+1 {
+			err = fmt.Errorf("chunk ending at %d: %w", p.last, errDamaged)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: history of %s: %w", arn, err)
+		}
+		if reverse {
+			for id := min(want, p.last); id >= p.first && len(out) < events; id-- {
+				out = append(out, scratch[id-p.first])
+			}
+		} else {
+			for id := max(want, p.first); id <= p.last && len(out) < events; id++ {
+				out = append(out, scratch[id-p.first])
+			}
 		}
 	}
 	return out, nil

@@ -389,7 +389,9 @@ func migrateChild(path string) {
 	if os.Getenv(envMigrateStop) != "" {
 		migrateHook = func() error {
 			fmt.Println("written")
-			select {}
+			for {
+				time.Sleep(time.Hour) // a sleeper, not a deadlock the runtime would end
+			}
 		}
 	}
 	fmt.Println("migrating")
@@ -400,7 +402,9 @@ func migrateChild(path string) {
 	}
 	fmt.Println("opened")
 	_ = s
-	select {}
+	for {
+		time.Sleep(time.Hour)
+	}
 }
 
 // bigV1 is a version-1 store that takes a while to migrate, so that a kill lands in
