@@ -5,54 +5,85 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
-	"github.com/golang/snappy"
+	"github.com/pierrec/lz4/v4"
 )
 
-// Version 2 compresses the caller's bytes (execution records, history events) with
-// Snappy's block format. Snappy rather than DEFLATE: on a small execution's history it
-// keeps 28% of the bytes where DEFLATE keeps 21%, but it decodes 20 to 40 times faster
-// (0.1-0.3 µs against 5 µs for one row or one small history), and every page of
-// ListExecutions and GetExecutionHistory decodes on the read path.
+// Version 2 compresses the caller's bytes (execution records, history events) as LZ4
+// blocks (github.com/pierrec/lz4), made by LZ4's HC compressor at level 1. Measured on a
+// small execution's history (1,926 bytes of JSON): LZ4 HC keeps 490 bytes and decodes
+// them in 0.2 µs; DEFLATE (compress/flate) keeps 364 but takes 5 µs to decode; Snappy
+// keeps 538 and takes 0.35 µs, and 2.2 µs for a 16 KiB chunk of repetitive events that
+// LZ4 decodes in 0.3 µs. Decoding speed decides: every row ListExecutions returns and
+// every chunk of a history page is decoded on the read path, while compression happens
+// once per write, where HC's 4 µs a block (LZ4's fast compressor: 1 µs, 8% bigger) is
+// small beside the commit.
 
 // errDamaged is wrapped by every decoding error: the bytes were not written by this
 // package, or were written over since.
 var errDamaged = errors.New("the store file is damaged")
 
-// maxSnappyRatio bounds how much a valid Snappy block can expand: its densest element is
-// a 3-byte copy of 64 bytes. A header claiming more is damage, and refusing it keeps a
-// damaged value from making us allocate gigabytes.
-const maxSnappyRatio = 22
+// maxLZ4Ratio bounds how much a valid LZ4 block can expand: a match length grows by 255
+// per byte. A block claiming more is damage, and refusing it keeps a damaged value from
+// making us allocate gigabytes.
+const maxLZ4Ratio = 256
 
-// compress appends the Snappy block of src to dst.
+var compressors = sync.Pool{New: func() any { return &lz4.CompressorHC{Level: lz4.Level1} }}
+
+// compress appends a compressed block of src to dst: uvarint length of src, then src as
+// one LZ4 block (nothing more when src is empty).
 func compress(dst, src []byte) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(src)))
+	if len(src) == 0 {
+		return dst
+	}
 	n := len(dst)
-	dst = append(dst, make([]byte, snappy.MaxEncodedLen(len(src)))...)
-	enc := snappy.Encode(dst[n:], src)
-	return dst[:n+len(enc)]
+	dst = append(dst, make([]byte, lz4.CompressBlockBound(len(src)))...)
+	c := compressors.Get().(*lz4.CompressorHC)
+	m, err := c.CompressBlock(src, dst[n:])
+	compressors.Put(c)
+	if err != nil || m == 0 {
+		// With a destination of CompressBlockBound bytes this cannot happen.
+		panic(fmt.Sprintf("store: LZ4 compression of %d bytes failed: %v", len(src), err))
+	}
+	return dst[:n+m]
 }
 
-// decompress decodes a Snappy block into a new slice.
+// decompressedLen reads the length a compressed block decodes to, and the block.
+func decompressedLen(src []byte) (int, []byte, error) {
+	n, w := binary.Uvarint(src)
+	if w <= 0 || n > uint64(maxLZ4Ratio*len(src)) || (n == 0) != (w == len(src)) {
+		return 0, nil, fmt.Errorf("compressed block: %w", errDamaged)
+	}
+	return int(n), src[w:], nil
+}
+
+// decompressInto decodes a compressed block into dst, which must be as long as
+// decompressedLen says.
+func decompressInto(dst, src []byte) error {
+	n, block, err := decompressedLen(src)
+	if err != nil || n != len(dst) {
+		return fmt.Errorf("compressed block: %w", errDamaged)
+	}
+	if n == 0 {
+		return nil
+	}
+	if m, err := lz4.UncompressBlock(block, dst); err != nil || m != n {
+		return fmt.Errorf("compressed block: %w", errDamaged)
+	}
+	return nil
+}
+
+// decompress decodes a compressed block into a new slice.
 func decompress(src []byte) ([]byte, error) {
-	n, err := snappy.DecodedLen(src)
-	if err != nil || n > maxSnappyRatio*len(src) {
-		return nil, fmt.Errorf("compressed block: %w", errDamaged)
+	n, _, err := decompressedLen(src)
+	if err != nil {
+		return nil, err
 	}
-	out, err := snappy.Decode(make([]byte, n), src)
-	if err != nil || len(out) != n {
-		return nil, fmt.Errorf("compressed block: %w", errDamaged)
-	}
-	return out, nil
-}
-
-// decompressedLen is what decompress would return the length of, without decoding.
-func decompressedLen(src []byte) (int, error) {
-	n, err := snappy.DecodedLen(src)
-	if err != nil || n > maxSnappyRatio*len(src) {
-		return 0, fmt.Errorf("compressed block: %w", errDamaged)
-	}
-	return n, nil
+	out := make([]byte, n)
+	return out, decompressInto(out, src)
 }
 
 // reader takes length-prefixed fields off the front of a byte slice; the first failure
@@ -111,7 +142,7 @@ type rowHead struct {
 }
 
 // encodeRow is a version-2 row: uvarint machine number, uvarint length + status,
-// ascTime(start), then one Snappy block of lp'(ARN) lp'(machine ARN) record, where lp'
+// ascTime(start), then one compressed block of lp'(ARN) lp'(machine ARN) record, where lp'
 // is a uvarint length before the bytes. ARNs and record share one block because the
 // service's record repeats both ARNs.
 func encodeRow(r ExecutionRow, machine uint64) []byte {
@@ -119,7 +150,7 @@ func encodeRow(r ExecutionRow, machine uint64) []byte {
 	raw = appendField(raw, []byte(r.Arn))
 	raw = appendField(raw, []byte(r.MachineArn))
 	raw = append(raw, r.Record...)
-	b := make([]byte, 0, 2*binary.MaxVarintLen64+len(r.Status)+timeKeyLen+snappy.MaxEncodedLen(len(raw)))
+	b := make([]byte, 0, 3*binary.MaxVarintLen64+len(r.Status)+timeKeyLen+lz4.CompressBlockBound(len(raw)))
 	b = binary.AppendUvarint(b, machine)
 	b = appendField(b, []byte(r.Status))
 	b = ascTime(b, r.Start)
@@ -164,7 +195,7 @@ func decodeRow(b []byte) (ExecutionRow, rowHead, error) {
 }
 
 // A history chunk holds consecutive events of one execution: uvarint count, then one
-// Snappy block of the events, each a uvarint length and the bytes. Its key is the
+// compressed block of the events, each a uvarint length and the bytes. Its key is the
 // execution number and the id of its last event, so that seeking to an id lands on the
 // chunk that holds it.
 
@@ -206,7 +237,7 @@ func encodeChunk(events [][]byte) []byte {
 	for _, ev := range events {
 		raw = appendField(raw, ev)
 	}
-	b := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+snappy.MaxEncodedLen(len(raw))), uint64(len(events)))
+	b := binary.AppendUvarint(make([]byte, 0, 2*binary.MaxVarintLen64+lz4.CompressBlockBound(len(raw))), uint64(len(events)))
 	return compress(b, raw)
 }
 
@@ -217,7 +248,7 @@ func chunkHead(v []byte) (count int64, rawSize int, err error) {
 	if !rd.ok || n == 0 || n > math.MaxInt32 {
 		return 0, 0, fmt.Errorf("history chunk header: %w", errDamaged)
 	}
-	size, err := decompressedLen(rd.b)
+	size, _, err := decompressedLen(rd.b)
 	if err != nil {
 		return 0, 0, fmt.Errorf("history chunk: %w", err)
 	}
@@ -242,10 +273,10 @@ func decodeChunkInto(dst, v []byte, events [][]byte) ([][]byte, error) {
 	if !rd.ok || n == 0 || n > math.MaxInt32 {
 		return nil, fmt.Errorf("history chunk header: %w", errDamaged)
 	}
-	raw, err := snappy.Decode(dst, rd.b)
-	if err != nil || len(raw) != len(dst) || (len(raw) > 0 && &raw[0] != &dst[0]) {
-		return nil, fmt.Errorf("history chunk: %w", errDamaged)
+	if err := decompressInto(dst, rd.b); err != nil {
+		return nil, fmt.Errorf("history chunk: %w", err)
 	}
+	raw := dst
 	// Every event takes at least its length byte, which bounds a damaged count.
 	if n > uint64(len(raw)) {
 		return nil, fmt.Errorf("history chunk of %d events in %d bytes: %w", n, len(raw), errDamaged)
