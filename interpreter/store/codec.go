@@ -252,6 +252,10 @@ func chunkHead(v []byte) (count int64, rawSize int, err error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("history chunk: %w", err)
 	}
+	// Every event takes at least its length byte, which bounds a damaged count.
+	if n > uint64(size) {
+		return 0, 0, fmt.Errorf("history chunk of %d events in %d bytes: %w", n, size, errDamaged)
+	}
 	return int64(n), size, nil
 }
 

@@ -31,7 +31,7 @@ func Compact(path string) (before, after int64, err error) {
 	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return before, 0, fmt.Errorf("store: compact %s: %w", path, err)
 	}
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType})
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType, PageSize: pageSize})
 	if err != nil {
 		return before, 0, fmt.Errorf("store: compact %s: %w", path, err)
 	}

@@ -47,6 +47,9 @@ func TestCompactShrinksTheFile(t *testing.T) {
 		t.Errorf("compacted from %d to %d bytes: want it at least four times smaller", before, after)
 	}
 	s = openAt(t, path)
+	if got := s.db.Info().PageSize; got != pageSize {
+		t.Errorf("the compacted file has pages of %d bytes, want %d", got, pageSize)
+	}
 	if got := listAll(t, s, ExecutionQuery{}); len(got) != 10 {
 		t.Errorf("%d executions after compacting, want 10", len(got))
 	}

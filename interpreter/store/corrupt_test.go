@@ -16,12 +16,12 @@ func TestOpenDamagedMetaPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	update(t, s, func(tx *Tx) error { return tx.AppendEvents("e", 1, evs(1, 2, 3)) })
+	pageSize := s.db.Info().PageSize
 	s.Close()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pageSize := os.Getpagesize()
 	for _, off := range []int{16, pageSize + 16} { // inside each of the two meta pages
 		copy(data[off:], "scribbled over the page header and checksum")
 	}

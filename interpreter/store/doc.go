@@ -9,8 +9,8 @@
 // string with a 2-byte big-endian length before it, so that one key component can never
 // be mistaken for the start of a longer one. uv(b) is bytes with a uvarint length before
 // them. asc(t) is the 12-byte time key: seconds with the sign bit flipped, then
-// nanoseconds, so that byte order is time order for any time.Time. snappy(b) is b as one
-// block of Snappy's block format (github.com/golang/snappy).
+// nanoseconds, so that byte order is time order for any time.Time. z(b) is b compressed:
+// uvarint length of b, then b as one LZ4 block (nothing more when b is empty).
 //
 //	meta                          bucket
 //	  "format"                    4-byte big-endian format version (2). Open refuses a newer one.
@@ -25,7 +25,7 @@
 //	exec_rows                     bucket
 //	  8-byte execution number     row: uvarint machine number (0 when the row has no machine
 //	                              ARN), uv(status), asc(start), then
-//	                              snappy(uv(execution ARN) uv(machine ARN) record), where the
+//	                              z(uv(execution ARN) uv(machine ARN) record), where the
 //	                              record is the caller's bytes to the end of the block
 //	exec_order                    bucket of buckets, one per range: every execution is in four
 //	  8-byte scope, lp(status)    bucket, for the scope (a machine number, or 0 for every
@@ -34,7 +34,7 @@
 //	                              go in the order the executions were first stored
 //	history                       bucket
 //	  8-byte execution number,    chunk of consecutive events: uvarint count, then
-//	  8-byte id of its last event snappy(uv(event) for each event). Ids run 1..N with no
+//	  8-byte id of its last event z(uv(event) for each event). Ids run 1..N with no
 //	                              gap; a chunk grows by taking in later appends until it
 //	                              holds 64 events or 16 KiB before compression
 //
@@ -52,21 +52,28 @@
 // statistics: 4,284 for its history, whose own bucket passed the inline limit and so took
 // a whole 4 KB page of which 2,248 bytes were used; 1,475 for its row, keyed by ARN, in
 // pages that random keys fill to about 70%; 1,057 for its four index keys of 138 bytes
-// each, which carried both ARNs. Version 2 takes 1,790 (1,457 used): history 638 (576
-// used), row 782 (623 used), index 157 (144 used), ARN to number 172 (114 used).
+// each, which carried both ARNs. Version 2 takes about 1,660: its history chunk about
+// 580 (543 used), its row about 680 (608 used), its four index entries about 165 (144
+// used) and its ARN's number about 160 (114 used).
 //
 //   - Histories share one bucket, so small ones share pages, and events are compressed
 //     together in chunks: JSON events repeat their field names and their data, and a
-//     small execution's history compresses to 28% as one block.
+//     small execution's history compresses to a quarter as one block.
 //   - Rows, index keys and history chunks name an execution by its 8-byte number, handed
 //     out in order, so they are appended at the end of their buckets, which bbolt fills
 //     to the brim (FillPercent 1.0). Only exec_numbers, keyed by ARN, fills at random.
+//   - Pages are 8 KB (bbolt keeps the page size a file was made with; the migration and
+//     `serve --compact` make 8 KB ones). When a
+//     commit adds one value to a full page, bbolt splits it leaving the page's last two
+//     values to a new page, so a bucket appended one value per commit keeps two values
+//     fewer per page than fit. Rows and chunks are about 600 bytes: six fit a 4 KB page,
+//     which then holds four; thirteen fit an 8 KB page, which holds eleven. With one
+//     execution per commit, the worst case, a small execution takes 2,230 bytes with 4 KB
+//     pages and 1,780 with 8 KB ones.
 //   - Each index range is a bucket of its own: it only grows at its end, and its keys
 //     carry neither scope nor status.
-//   - Snappy rather than DEFLATE (compress/flate): DEFLATE keeps 21% of a small history
-//     where Snappy keeps 28%, but Snappy decodes one row or one small history in 0.1 to
-//     0.3 µs where DEFLATE takes 5 µs, and every row ListExecutions returns and every
-//     chunk of GetExecutionHistory is decoded on the read path.
+//   - LZ4 rather than DEFLATE or Snappy, for its decoding speed (see codec.go): the
+//     read path decodes every row it lists and every chunk of a history page.
 //
 // # File format, version 1, and the migration
 //

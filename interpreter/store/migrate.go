@@ -45,7 +45,7 @@ func migrateV1(src *bolt.DB, path string) (err error) {
 	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("store: migrate %s to format %d: %w", path, FormatVersion, err)
 	}
-	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{NoSync: true, FreelistType: bolt.FreelistMapType})
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{NoSync: true, FreelistType: bolt.FreelistMapType, PageSize: pageSize})
 	if err != nil {
 		return fmt.Errorf("store: migrate %s to format %d: %w", path, FormatVersion, err)
 	}

@@ -291,6 +291,9 @@ func TestOpenMigratesVersion1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	if got := s.db.Info().PageSize; got != pageSize {
+		t.Errorf("the migrated file has pages of %d bytes, want %d", got, pageSize)
+	}
 	checkMigrated(t, s, f)
 
 	// The migrated store takes new writes where the old one left off.
