@@ -94,7 +94,7 @@ func TestFreedPagesAreReused(t *testing.T) {
 	storeSmallExecutions(t, s, "second", n)
 	again := highWater(t, s)
 	// A margin of 3%: the second set fills the freed pages in another order (it takes
-	// 1.9% more today).
+	// 0.5% more today).
 	if again > full+full*3/100 {
 		t.Errorf("the file's pages grew from %d to %d bytes storing as many executions as were deleted", full, again)
 	}
