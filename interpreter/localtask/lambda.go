@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -22,7 +21,6 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
-	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -97,7 +95,7 @@ func (l *Lambda) InvokeForCallback(ctx context.Context, call *engine.TaskCall) (
 	if err != nil {
 		return nil, err
 	}
-	return nil, &mock.CallbackWait{Output: out, Token: call.Token}
+	return nil, &engine.CallbackWait{Output: out, Token: call.Token}
 }
 
 // Function serves a legacy Task whose resource is a function ARN: the effective input
@@ -134,8 +132,8 @@ const (
 // Functions records.
 func (l *Lambda) call(ctx context.Context, call *engine.TaskCall, in *lambda.InvokeInput, cause causeText) (*lambda.InvokeOutput, error) {
 	callCtx, cancel := ctx, context.CancelFunc(func() {})
-	if call.TimeoutSeconds > 0 {
-		callCtx, cancel = context.WithTimeout(ctx, time.Duration(call.TimeoutSeconds)*time.Second)
+	if t := engine.HandlerTimeout(call); t > 0 {
+		callCtx, cancel = context.WithTimeout(ctx, t)
 	}
 	defer cancel()
 	out, err := l.client.Invoke(callCtx, in)
