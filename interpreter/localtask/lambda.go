@@ -19,6 +19,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/stepdeck/stepdeck/interpreter/configfile"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/value"
@@ -207,7 +208,7 @@ func invokeInput(call *engine.TaskCall) (*lambda.InvokeInput, error) {
 	params, ok := call.Input.(*value.Object)
 	if !ok {
 		return nil, failure.Newf(failure.Runtime, "The Parameters of state '%s' must be an object with FunctionName and Payload, not %s.",
-			call.StateName, kindName(call.Input))
+			call.StateName, configfile.KindName(call.Input))
 	}
 	str := func(key string) (*string, error) {
 		v, ok := params.Get(key)
@@ -216,7 +217,7 @@ func invokeInput(call *engine.TaskCall) (*lambda.InvokeInput, error) {
 		}
 		s, ok := v.(string)
 		if !ok {
-			return nil, failure.Newf(failure.Runtime, "The parameter %s of state '%s' must be a string, not %s.", key, call.StateName, kindName(v))
+			return nil, failure.Newf(failure.Runtime, "The parameter %s of state '%s' must be a string, not %s.", key, call.StateName, configfile.KindName(v))
 		}
 		return &s, nil
 	}
