@@ -185,6 +185,22 @@ func TestFlowEditorArguments(t *testing.T) {
 	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
 }
 
+// TestFlowEditorVisualFirst: $VISUAL, when set, is the editor, before $EDITOR (as git and
+// less have it).
+func TestFlowEditorVisualFirst(t *testing.T) {
+	dir := t.TempDir()
+	visual := writeScript(t, dir, "visual.sh", `printf '{"name":"Visual"}' > "$1"`)
+	plain := writeScript(t, dir, "plain.sh", `printf '{"name":"Plain"}' > "$1"`)
+	t.Setenv("VISUAL", visual)
+	t.Setenv("EDITOR", plain)
+	tm := editHelloInput(t)
+	waitScreen(t, tm, `"Visual"}`)
+	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	waitScreen(t, tm, "Hello, Visual!")
+	typeKey(tm, 'q', "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+}
+
 // TestFlowEditorFallback: with no $EDITOR, ctrl+e opens the fallback editor (nano)
 // instead of failing. $PATH holds only a fake nano that writes a name no other editor
 // would, so the input changes only if the fallback ran.

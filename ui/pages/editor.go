@@ -44,7 +44,11 @@ func editExternally(owner any, text string) tea.Cmd {
 		os.Remove(name)
 		return fail(err)
 	}
-	cmd, err := editor.Command("stepdeck", name)
+	cmd, err := editorCommand(name)
+	if err == nil && cmd.Err != nil {
+		// The editor is not installed: say so without giving the terminal away.
+		err = editorFailed(cmd.Args[0], cmd.Err)
+	}
 	if err != nil {
 		os.Remove(name)
 		return fail(err)
@@ -57,6 +61,15 @@ func editExternally(owner any, text string) tea.Cmd {
 		b, err := os.ReadFile(name)
 		return editedMsg{owner: owner, text: strings.TrimRight(string(b), "\n"), err: err}
 	})
+}
+
+// editorCommand opens file in $VISUAL when it is set (git and less look at it first; the
+// library reads only $EDITOR), else in what charmbracelet/x/editor picks.
+func editorCommand(file string) (*exec.Cmd, error) {
+	if argv := strings.Fields(os.Getenv("VISUAL")); len(argv) > 0 {
+		return exec.Command(argv[0], append(argv[1:], file)...), nil
+	}
+	return editor.Command("stepdeck", file)
 }
 
 // editorFailed says what to do when the editor could not run: most often no $EDITOR
