@@ -32,8 +32,8 @@ type itemList[T any] struct {
 	failed bool // the first load failed: the note says so rather than "Loading…"
 
 	// width and height are the table's size as last laid out; reserved is how many body
-	// lines the page drew around the table at the last view.
-	width, height, reserved int
+	// lines the page drew around the table at the last view, top how many above it.
+	width, height, reserved, top int
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -186,7 +186,7 @@ func (l *itemList[T]) Update(msg tea.Msg) tea.Cmd {
 		}
 		return cmd
 	}
-	if listMouse(l.c, &l.table, msg) {
+	if listMouse(l.c, &l.table, l.top, msg) {
 		return nil
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, keySlash) {
@@ -205,7 +205,7 @@ func (l *itemList[T]) View(empty string, above, under []string) string {
 	if l.failed {
 		under = nil // the failure's note says where the reason is
 	}
-	l.reserved = len(above) + len(under)
+	l.reserved, l.top = len(above)+len(under), len(above)
 	l.layout()
 	body := l.table.View()
 	switch {

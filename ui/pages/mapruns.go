@@ -22,15 +22,15 @@ import (
 // refreshes while the run is running.
 type MapRun struct {
 	itemList[types.ExecutionListItem] // the child executions
-	c         *common.Common
-	arn       string // the Map Run
-	parent    string // the execution that ran the Map
-	state     string // the Map state
-	desc      *sfn.DescribeMapRunOutput
-	more      bool   // more children than listed
-	childErr  string // why the children could not be listed
-	parentEnd types.ExecutionStatus // the parent's status, for R
-	confirm   bool
+	c                                 *common.Common
+	arn                               string // the Map Run
+	parent                            string // the execution that ran the Map
+	state                             string // the Map state
+	desc                              *sfn.DescribeMapRunOutput
+	more                              bool                  // more children than listed
+	childErr                          string                // why the children could not be listed
+	parentEnd                         types.ExecutionStatus // the parent's status, for R
+	confirm                           bool
 }
 
 // maxChildren bounds the child executions one refresh lists.

@@ -39,7 +39,9 @@ func NewVersions(c *common.Common, arn, name string) *Versions {
 	return v
 }
 
-func (v *Versions) Title() string { return v.title("Versions and aliases of " + common.Line(v.name, 40)) }
+func (v *Versions) Title() string {
+	return v.title("Versions and aliases of " + common.Line(v.name, 40))
+}
 
 func (v *Versions) columns() []table.Column {
 	fixed := []table.Column{{Title: "Kind", Width: 7}, {Title: "Name", Width: 16}, {Title: "Created", Width: 19}}
