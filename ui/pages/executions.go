@@ -65,11 +65,8 @@ type foundMsg struct {
 func NewExecutions(c *common.Common, arn, name string) *Executions {
 	e := &Executions{c: c, arn: arn, name: name,
 		cadence: newCadence(orDefault(c.Refresh.ExecutionsMin, refreshEvery), orDefault(c.Refresh.ExecutionsMax, time.Minute), 10*time.Second)}
-	e.itemList = newItemList(c, listSpec[types.ExecutionListItem]{
-		columns: func() []table.Column { return executionColumns(c, "Name") },
-		rows:    func(execs []types.ExecutionListItem) []table.Row { return executionRows(c, execs) },
-		id:      executionID,
-		failed:  "Could not list the executions (the reason is below; they are read again by themselves, r now)."})
+	e.itemList = newExecutionList(c, "Name",
+		"Could not list the executions (the reason is below; they are read again by themselves, r now).")
 	return e
 }
 
@@ -84,14 +81,28 @@ func (e *Executions) Title() string {
 	return e.title(t)
 }
 
-// executionColumns are the columns of a list of executions (a machine's, a Map Run's
-// children), the first titled name: it takes what the fixed columns leave.
-func executionColumns(c *common.Common, name string) []table.Column {
-	fixed := []table.Column{{Title: "Status", Width: 15}, {Title: "Started", Width: 19}, {Title: "Duration", Width: 10}}
-	return append([]table.Column{{Title: name, Width: fillWidth(c.Width, fixed)}}, fixed...)
+// newExecutionList is a list of executions (a machine's, a Map Run's children): name,
+// status, start and duration, the first column titled name; failed is its note when the
+// first load failed.
+func newExecutionList(c *common.Common, name, failed string) itemList[types.ExecutionListItem] {
+	return newItemList(c, listSpec[types.ExecutionListItem]{
+		columns: func() []table.Column {
+			// The name takes what the fixed columns leave.
+			fixed := []table.Column{{Title: "Status", Width: 15}, {Title: "Started", Width: 19}, {Title: "Duration", Width: 10}}
+			return append([]table.Column{{Title: name, Width: fillWidth(c.Width, fixed)}}, fixed...)
+		},
+		rows:   func(execs []types.ExecutionListItem) []table.Row { return executionRows(c, execs) },
+		id:     func(x types.ExecutionListItem) string { return aws.ToString(x.ExecutionArn) },
+		failed: failed})
 }
 
-func executionID(x types.ExecutionListItem) string { return aws.ToString(x.ExecutionArn) }
+// openSelectedExecution opens the execution selected in a list of executions.
+func openSelectedExecution(c *common.Common, l *itemList[types.ExecutionListItem]) tea.Cmd {
+	if x, ok := l.selected(); ok {
+		return open(NewExecution(c, aws.ToString(x.ExecutionArn)))
+	}
+	return nil
+}
 
 func (e *Executions) Init() tea.Cmd {
 	e.begin()
@@ -275,10 +286,7 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 	if k, ok := e.pageKey(msg); ok {
 		switch {
 		case key.Matches(k, keyEnter):
-			if x, ok := e.selected(); ok {
-				return e, open(NewExecution(e.c, aws.ToString(x.ExecutionArn)))
-			}
-			return e, nil
+			return e, openSelectedExecution(e.c, &e.itemList)
 		case key.Matches(k, keyRefresh):
 			e.gen++ // retires the tick in wait (and any page in flight); the load arms the next
 			e.paging = false

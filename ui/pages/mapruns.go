@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -58,11 +57,7 @@ type mapRunRedrivenMsg struct {
 // execution parent.
 func NewMapRun(c *common.Common, arn, parent, state string) *MapRun {
 	m := &MapRun{c: c, arn: arn, parent: parent, state: state}
-	m.itemList = newItemList(c, listSpec[types.ExecutionListItem]{
-		columns: func() []table.Column { return executionColumns(c, "Child execution") },
-		rows:    func(execs []types.ExecutionListItem) []table.Row { return executionRows(c, execs) },
-		id:      executionID,
-		failed:  "Could not describe the Map Run (the reason is below; r tries again)."})
+	m.itemList = newExecutionList(c, "Child execution", "Could not describe the Map Run (the reason is below; r tries again).")
 	return m
 }
 
@@ -183,10 +178,7 @@ func (m *MapRun) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		switch {
 		case key.Matches(k, keyEnter):
-			if x, ok := m.selected(); ok {
-				return m, open(NewExecution(m.c, aws.ToString(x.ExecutionArn)))
-			}
-			return m, nil
+			return m, openSelectedExecution(m.c, &m.itemList)
 		case key.Matches(k, keyRefresh):
 			m.gen++
 			return m, m.load()
