@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -259,11 +260,15 @@ func (l *itemList[T]) show(s selection) {
 	rows := l.filter.Apply(l.spec.rows(l.items))
 	// The table draws each row cell by cell against its columns: a row may have fewer
 	// cells than there are columns, never more. So when columns go (a narrower screen)
-	// the rows change first, else the columns.
-	if len(cols) < len(l.table.Columns()) {
+	// the rows change first, else the columns. Each change draws the rows on screen
+	// again: columns that did not change are left alone.
+	switch old := l.table.Columns(); {
+	case slices.Equal(cols, old):
+		l.table.SetRows(rows)
+	case len(cols) < len(old):
 		l.table.SetRows(rows)
 		l.table.SetColumns(cols)
-	} else {
+	default:
 		l.table.SetColumns(cols)
 		l.table.SetRows(rows)
 	}

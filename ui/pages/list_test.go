@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/stepdeck/stepdeck/ui/common"
@@ -251,5 +254,43 @@ func TestListClickBelowLinesAbove(t *testing.T) {
 	l.Update(tea.MouseClickMsg{X: 5, Y: 1, Button: tea.MouseLeft})
 	if got := selectedName(t, l); got != "c" {
 		t.Fatalf("a click above the table selected %q", got)
+	}
+}
+
+// benchExecutions are n executions, newest first.
+func benchExecutions(n int) []types.ExecutionListItem {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	out := make([]types.ExecutionListItem, n)
+	for i := range out {
+		start, stop := t0.Add(-time.Duration(i)*time.Minute), t0.Add(-time.Duration(i)*time.Minute+time.Second)
+		name := fmt.Sprintf("run-%05d", n-i)
+		out[i] = types.ExecutionListItem{Name: aws.String(name), ExecutionArn: aws.String("arn:aws:states:us-east-1:1:execution:m:" + name),
+			Status: types.ExecutionStatusSucceeded, StartDate: &start, StopDate: &stop}
+	}
+	return out
+}
+
+// A refresh of a long executions list with the selection in its middle: every row is
+// made again and the selected item found. "same": nothing changed; "newer": a newer
+// execution comes and goes above the selection, which moves with its item.
+func BenchmarkExecutionsRefresh10k(b *testing.B) {
+	for _, shift := range []int{0, 1} {
+		name := map[int]string{0: "same", 1: "newer"}[shift]
+		b.Run(name, func(b *testing.B) {
+			c := testCommon(160, 48)
+			e := NewExecutions(c, "arn:aws:states:us-east-1:1:stateMachine:m", "m")
+			list := benchExecutions(10001)
+			e.setItems(list[1:])
+			e.table.MoveDown(5000)
+			want := aws.ToString(list[5001].Name)
+			i := 0
+			for b.Loop() {
+				e.setItems(list[1-i%2*shift:])
+				i++
+			}
+			if x, _ := e.selected(); aws.ToString(x.Name) != want {
+				b.Fatalf("selected %s, want %s", aws.ToString(x.Name), want)
+			}
+		})
 	}
 }
