@@ -61,7 +61,7 @@ func newItemList[T any](c *common.Common, spec listSpec[T]) itemList[T] {
 }
 
 // begin starts the page's loads afresh (its Init): loads still running are cancelled,
-// and answers made for an older generation are to be dropped (see current).
+// and gen moves on, so that the page drops answers that carry an older one.
 func (l *itemList[T]) begin() {
 	l.Close()
 	l.ctx, l.cancel = context.WithCancel(context.Background())
