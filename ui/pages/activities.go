@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"context"
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
@@ -16,20 +15,15 @@ import (
 // Activities lists the activities, so that a person can take a task of one and answer
 // it by hand.
 type Activities struct {
-	c      *common.Common
-	ctx    context.Context
-	cancel context.CancelFunc
-	table  table.Model
-	w, h   int // the size the table was laid out for
-	list   []activity
-	loaded bool
-	filter listFilter
+	itemList[activity]
+	c *common.Common
 }
 
 type activity struct{ arn, name, created string }
 
 type activitiesMsg struct {
 	owner *Activities
+	gen   int
 	list  []activity
 	err   error
 }
@@ -41,36 +35,27 @@ var (
 
 // NewActivities returns the activities screen.
 func NewActivities(c *common.Common) *Activities {
-	p := &Activities{c: c, filter: newListFilter(c)}
-	p.table = newTable(c, p.columns(), c.Width, c.BodyHeight())
+	p := &Activities{c: c}
+	p.itemList = newItemList(c, listSpec[activity]{columns: p.columns, rows: p.rows,
+		id:     func(a activity) string { return a.arn },
+		failed: "Could not list the activities (the reason is below; r tries again)."})
 	return p
 }
 
-func (p *Activities) Title() string { return p.filter.Title("Activities") }
+func (p *Activities) Title() string { return p.title("Activities") }
 
 func (p *Activities) columns() []table.Column {
 	fixed := []table.Column{{Title: "Created", Width: 19}}
-	used := 2
-	for _, c := range fixed {
-		used += c.Width + 2
-	}
-	return append([]table.Column{{Title: "Activity", Width: max(p.c.Width-used-2, 8)}}, fixed...)
+	return append([]table.Column{{Title: "Activity", Width: fillWidth(p.c.Width, fixed)}}, fixed...)
 }
 
 func (p *Activities) Init() tea.Cmd {
-	p.Close()
-	p.ctx, p.cancel = context.WithCancel(context.Background())
+	p.begin()
 	return p.load()
 }
 
-func (p *Activities) Close() {
-	if p.cancel != nil {
-		p.cancel()
-	}
-}
-
 func (p *Activities) load() tea.Cmd {
-	parent, c, api := p.ctx, p.c, p.c.API
+	parent, c, api, gen := p.ctx, p.c, p.c.API, p.gen
 	return func() tea.Msg {
 		ctx, cancel := callCtx(parent)
 		defer cancel()
@@ -79,85 +64,62 @@ func (p *Activities) load() tea.Cmd {
 		for {
 			out, err := api.ListActivities(ctx, in)
 			if err != nil {
-				return activitiesMsg{owner: p, err: fmt.Errorf("listing activities: %w", err)}
+				return activitiesMsg{owner: p, gen: gen, err: fmt.Errorf("listing activities: %w", err)}
 			}
 			for _, a := range out.Activities {
 				list = append(list, activity{arn: aws.ToString(a.ActivityArn), name: aws.ToString(a.Name),
 					created: c.Time(aws.ToTime(a.CreationDate))})
 			}
 			if out.NextToken == nil {
-				return activitiesMsg{owner: p, list: list}
+				return activitiesMsg{owner: p, gen: gen, list: list}
 			}
 			in.NextToken = out.NextToken
 		}
 	}
 }
 
-func (p *Activities) Capturing() bool { return p.filter.open }
-
-func (p *Activities) Prompt() (string, bool) { return p.filter.Prompt() }
-
-func (p *Activities) ClearFilter() bool { return p.filter.ClearAndShow(p.showRows) }
-
 func (p *Activities) Keys() []key.Binding {
-	if p.filter.open {
-		return p.filter.Keys()
-	}
-	ks := []key.Binding{keyUpDown, keyRefresh, keySlash}
 	// Taking a task is a change: the task is no longer offered to other workers.
 	if !p.c.ReadOnly {
-		ks = append(ks, keyGetTask)
+		return p.keys([]key.Binding{keyRefresh}, keyGetTask)
 	}
-	return ks
+	return p.keys([]key.Binding{keyRefresh})
 }
 
 func (p *Activities) Update(msg tea.Msg) (Page, tea.Cmd) {
-	p.resize()
 	if m, ok := msg.(activitiesMsg); ok {
-		if m.owner != p {
+		if m.owner != p || m.gen != p.gen {
 			return p, nil
 		}
 		if m.err != nil {
+			p.loadFailed()
 			return p, fail(m.err)
 		}
-		p.list, p.loaded = m.list, true
-		p.showRows()
+		p.setItems(m.list)
 		return p, nil
 	}
-	if used, cmd := listInput(p.c, &p.table, &p.filter, p.showRows, msg); used {
-		return p, cmd
-	}
-	if k, ok := msg.(tea.KeyPressMsg); ok {
+	if k, ok := p.pageKey(msg); ok {
 		switch {
 		case key.Matches(k, keyRefresh):
 			return p, p.load()
 		case key.Matches(k, keyGetTask) && !p.c.ReadOnly:
-			if i := p.filter.Index(p.table.Cursor()); i >= 0 && i < len(p.list) {
-				return p, open(NewActivityTask(p.c, p.list[i].arn, p.list[i].name))
+			if a, ok := p.selected(); ok {
+				return p, open(NewActivityTask(p.c, a.arn, a.name))
 			}
 			return p, nil
 		}
 	}
-	var cmd tea.Cmd
-	p.table, cmd = p.table.Update(msg)
-	return p, cmd
+	return p, p.itemList.Update(msg)
 }
 
-func (p *Activities) rows() []table.Row {
-	rows := make([]table.Row, len(p.list))
-	for i, a := range p.list {
+func (p *Activities) rows(list []activity) []table.Row {
+	rows := make([]table.Row, len(list))
+	for i, a := range list {
 		rows[i] = table.Row{common.Line(a.name, 0), a.created}
 	}
 	return rows
 }
 
-// showRows puts the rows the filter keeps in the table.
-func (p *Activities) showRows() { p.table.SetRows(p.filter.Apply(p.rows())) }
-
-func (p *Activities) resize() { fitTable(p.c, &p.table, &p.w, &p.h, p.columns) }
-
 func (p *Activities) View() string {
-	p.resize()
-	return listBody(p.c, p.table, p.loaded, len(p.table.Rows()) == 0,
-		p.filter.EmptyNote("No activities. A Task state whose Resource is an activity ARN waits for a worker here."))
+	return p.itemList.View("No activities. A Task state whose Resource is an activity ARN waits for a worker here.", nil, nil)
 }

@@ -20,24 +20,16 @@ import (
 // Callbacks lists the tasks waiting for a token across running executions, and answers
 // them: approve with an output, reject with an error and a cause, or send a heartbeat.
 type Callbacks struct {
+	itemList[client.PendingCallback]
 	c      *common.Common
-	ctx    context.Context
-	cancel context.CancelFunc
-	table  table.Model
-	w, h   int // the size the table was laid out for
-	list   []client.PendingCallback
-	errs   []client.MachineError // machines the scan could not read, each a row
+	errs   []client.MachineError // machines the scan could not read, each a line under the list
 	result client.ScanResult
-	loaded bool
-	gen    int
 	form   *AnswerForm
-	filter listFilter
 	// scan is the incremental search; one step runs at a time (stepping), and a step
 	// asked for meanwhile (r, an answer sent) runs when it ends (again).
 	scan            *client.CallbackScan
 	scanAPI         client.API // the API the scan was made for: a backend switch makes a new one
 	stepping, again bool
-	failed          bool              // the scan could not start: the note says so rather than "Loading…"
 	seenErrs        map[string]string // machine errors already kept for !, by machine
 	// beats remembers when this screen sent a heartbeat, by token: the history does not
 	// record heartbeats, so the heartbeat deadline can only move on from what we sent.
@@ -68,8 +60,12 @@ var (
 
 // NewCallbacks returns the pending callbacks screen.
 func NewCallbacks(c *common.Common) *Callbacks {
-	p := &Callbacks{c: c, filter: newListFilter(c)}
-	p.table = newTable(c, p.columns(), c.Width, c.BodyHeight())
+	p := &Callbacks{c: c}
+	p.itemList = newItemList(c, listSpec[client.PendingCallback]{columns: p.columns, rows: p.rows,
+		id: func(cb client.PendingCallback) string {
+			return fmt.Sprintf("%s#%d", cb.ExecutionArn, cb.ScheduledEventID)
+		},
+		failed: "Could not list the state machines (the reason is below; r tries again now, and it is tried again by itself)."})
 	return p
 }
 
@@ -78,7 +74,7 @@ func (p *Callbacks) Title() string {
 	if p.loaded && !p.result.Complete {
 		t += " · " + p.result.Progress()
 	}
-	return p.filter.Title(t)
+	return p.title(t)
 }
 
 func (p *Callbacks) columns() []table.Column {
@@ -89,17 +85,11 @@ func (p *Callbacks) columns() []table.Column {
 	if p.wide() {
 		fixed = append(fixed, table.Column{Title: "Heartbeat by", Width: 19})
 	}
-	used := 2
-	for _, c := range fixed {
-		used += c.Width + 2
-	}
-	return append([]table.Column{{Title: "Execution", Width: max(p.c.Width-used-2, 8)}}, fixed...)
+	return append([]table.Column{{Title: "Execution", Width: fillWidth(p.c.Width, fixed)}}, fixed...)
 }
 
 func (p *Callbacks) Init() tea.Cmd {
-	p.Close()
-	p.ctx, p.cancel = context.WithCancel(context.Background())
-	p.gen++
+	p.begin()
 	p.stepping, p.again = false, false
 	if p.scan == nil || p.scanAPI != p.c.API {
 		o := client.ScanOptions{MinInterval: p.c.Refresh.CallbacksMin, MaxInterval: p.c.Refresh.CallbacksMax}
@@ -109,12 +99,6 @@ func (p *Callbacks) Init() tea.Cmd {
 		p.scan, p.scanAPI = client.NewCallbackScan(p.c.API, o), p.c.API
 	}
 	return p.load()
-}
-
-func (p *Callbacks) Close() {
-	if p.cancel != nil {
-		p.cancel()
-	}
 }
 
 // load runs one step of the scan, unless one runs already: then it runs again when
@@ -143,12 +127,12 @@ func (p *Callbacks) stepped(msg callbacksMsg) tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
-	p.failed = msg.err != nil && !p.loaded
 	if msg.err != nil {
+		p.loadFailed()
 		cmds = append(cmds, fail(msg.err))
 	} else {
-		p.result, p.list, p.errs, p.loaded = msg.result, msg.result.Callbacks, msg.result.Errors, true
-		p.showRows()
+		p.result, p.errs = msg.result, msg.result.Errors
+		p.setItems(msg.result.Callbacks)
 		cmds = append(cmds, p.logNew())
 	}
 	switch {
@@ -166,36 +150,20 @@ func (p *Callbacks) stepped(msg callbacksMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func (p *Callbacks) Capturing() bool { return p.form != nil || p.filter.open }
-
-func (p *Callbacks) Prompt() (string, bool) { return p.filter.Prompt() }
-
-func (p *Callbacks) ClearFilter() bool { return p.filter.ClearAndShow(p.showRows) }
+func (p *Callbacks) Capturing() bool { return p.form != nil || p.itemList.Capturing() }
 
 func (p *Callbacks) Keys() []key.Binding {
 	if p.form != nil {
 		return p.form.Keys()
 	}
-	if p.filter.open {
-		return p.filter.Keys()
-	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyName, keyRefresh, keySlash, keyActivities}
+	after := []key.Binding{keyActivities}
 	if !p.c.ReadOnly {
-		ks = append(ks, keyApprove, keyReject, keyHeartbeat)
+		after = append(after, keyApprove, keyReject, keyHeartbeat)
 	}
-	return ks
-}
-
-func (p *Callbacks) selected() (client.PendingCallback, bool) {
-	i := p.filter.Index(p.table.Cursor())
-	if i < 0 || i >= len(p.list) {
-		return client.PendingCallback{}, false
-	}
-	return p.list[i], true
+	return p.keys([]key.Binding{keyEnter, keyName, keyRefresh}, after...)
 }
 
 func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
-	p.resize()
 	switch msg := msg.(type) {
 	case callbacksMsg:
 		if msg.owner != p {
@@ -231,12 +199,9 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 		p.form, cmd = p.form.Update(msg)
 		return p, cmd
 	}
-	if used, cmd := listInput(p.c, &p.table, &p.filter, p.showRows, msg); used {
-		return p, cmd
-	}
-	k, ok := msg.(tea.KeyPressMsg)
+	k, ok := p.pageKey(msg)
 	if !ok {
-		return p, nil
+		return p, p.itemList.Update(msg)
 	}
 	cb, have := p.selected()
 	switch {
@@ -278,9 +243,7 @@ func (p *Callbacks) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return answeredMsg{what: "heartbeat for " + cb.StateName, machine: cb.StateMachineArn, err: err, beat: token, beatAt: at}
 		}
 	}
-	var cmd tea.Cmd
-	p.table, cmd = p.table.Update(msg)
-	return p, cmd
+	return p, p.itemList.Update(msg)
 }
 
 func execName(arn string) string {
@@ -292,10 +255,10 @@ func execName(arn string) string {
 
 // rows are the callbacks; the machines the scan could not read are listed under them
 // (errorLines).
-func (p *Callbacks) rows() []table.Row {
-	rows := make([]table.Row, 0, len(p.list))
+func (p *Callbacks) rows(list []client.PendingCallback) []table.Row {
+	rows := make([]table.Row, 0, len(list))
 	machineCol := p.c.Width >= machineColumn
-	for _, cb := range p.list {
+	for _, cb := range list {
 		r := table.Row{common.Line(execName(cb.ExecutionArn), 0)}
 		if machineCol {
 			name := client.MachineName(cb.StateMachineArn)
@@ -313,33 +276,7 @@ func (p *Callbacks) rows() []table.Row {
 	return rows
 }
 
-// showRows puts the rows the filter keeps in the table.
-func (p *Callbacks) showRows() {
-	p.table.SetRows(p.filter.Apply(p.rows()))
-	if p.table.Cursor() < 0 && len(p.table.Rows()) > 0 {
-		p.table.SetCursor(0) // an empty table left it before the first row
-	}
-}
-
-func (p *Callbacks) resize() {
-	if p.w == p.c.Width && p.h == p.c.BodyHeight() {
-		return
-	}
-	// The heartbeat column comes and goes with the width, and the table draws each row
-	// cell by cell against its columns: a row may have fewer cells than there are
-	// columns, never more. So the columns change first when the column comes, the rows
-	// first when it goes.
-	if !p.wide() {
-		p.showRows()
-		fitTable(p.c, &p.table, &p.w, &p.h, p.columns)
-		return
-	}
-	fitTable(p.c, &p.table, &p.w, &p.h, p.columns)
-	p.showRows()
-}
-
 func (p *Callbacks) View() string {
-	p.resize()
 	if p.form != nil {
 		return common.Fit(p.form.View(), p.c.Width, p.c.BodyHeight())
 	}
@@ -347,11 +284,7 @@ func (p *Callbacks) View() string {
 	if p.loaded && !p.result.Complete {
 		note = "No waiting task found yet: " + p.result.Progress()
 	}
-	if p.failed {
-		return listBody(p.c, p.table, true, true, "Could not list the state machines (the reason is below; r tries again now, and it is tried again by itself).")
-	}
-	under := append(contextErrorLines(p.c), p.errorLines()...)
-	return listBodyWith(p.c, &p.table, p.loaded, len(p.table.Rows()) == 0, p.filter.EmptyNote(note), under)
+	return p.itemList.View(note, nil, append(contextErrorLines(p.c), p.errorLines()...))
 }
 
 // logNew keeps for ! the machine errors not seen before (by machine and text), whole.

@@ -26,13 +26,12 @@ func TestHeartbeatDeadlineMovesWithSentHeartbeats(t *testing.T) {
 	if got := p.heartbeatDue(client.PendingCallback{Token: "other"}); !got.IsZero() {
 		t.Errorf("a task without a heartbeat limit: %v", got)
 	}
-	p.list = []client.PendingCallback{cb}
-	p.showRows()
+	p.setItems([]client.PendingCallback{cb})
 	if n := len(p.table.Rows()[0]); n != 6 {
 		t.Errorf("a wide screen shows %d columns, want 6", n)
 	}
 	c.Width = 80
-	p.resize()
+	p.View()
 	if n := len(p.table.Rows()[0]); n != 4 {
 		t.Errorf("a narrow screen shows %d columns, want 4", n)
 	}

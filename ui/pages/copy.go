@@ -27,11 +27,11 @@ func (m *Machines) Copy() (string, string, bool) {
 }
 
 func (e *Executions) Copy() (string, string, bool) {
-	i := e.search.Index(e.table.Cursor())
-	if i < 0 || i >= len(e.execs) || e.Capturing() {
+	x, ok := e.selected()
+	if !ok || e.Capturing() {
 		return "", "", false
 	}
-	return "the ARN of " + aws.ToString(e.execs[i].Name), aws.ToString(e.execs[i].ExecutionArn), true
+	return "the ARN of " + aws.ToString(x.Name), aws.ToString(x.ExecutionArn), true
 }
 
 func (p *Callbacks) Copy() (string, string, bool) {

@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -28,18 +27,11 @@ const searchPages = 20
 // stays quicker while something runs); older pages are read when the selection comes
 // near the end, or when a / search finds nothing in what is held.
 type Executions struct {
+	itemList[types.ExecutionListItem]
 	c         *common.Common
 	arn, name string
-	ctx       context.Context
-	cancel    context.CancelFunc
-	table     table.Model
-	w, h      int // the size the table was laid out for
-	execs     []types.ExecutionListItem
-	loaded    bool
-	gen       int
 	editor    *StartForm
-	filter    int // index in statusFilters
-	search    listFilter
+	status    int     // the status filter: an index in statusFilters
 	next      *string // the token of the next page; nil: all read
 	paging    bool    // an older page is being read
 	searched  int     // older pages read for the search in force
@@ -71,48 +63,52 @@ type foundMsg struct {
 
 // NewExecutions returns the executions screen of the machine arn.
 func NewExecutions(c *common.Common, arn, name string) *Executions {
-	e := &Executions{c: c, arn: arn, name: name, search: newListFilter(c),
+	e := &Executions{c: c, arn: arn, name: name,
 		cadence: newCadence(orDefault(c.Refresh.ExecutionsMin, refreshEvery), orDefault(c.Refresh.ExecutionsMax, time.Minute), 10*time.Second)}
-	e.table = newTable(c, e.columns(), c.Width, c.BodyHeight())
+	e.itemList = newExecutionList(c, "Name",
+		"Could not list the executions (the reason is below; they are read again by themselves, r now).")
 	return e
 }
 
 func (e *Executions) Title() string {
 	t := "Executions of " + common.Line(e.name, 40)
 	if e.next != nil {
-		t += fmt.Sprintf(" (newest %d)", len(e.execs))
+		t += fmt.Sprintf(" (newest %d)", len(e.items))
 	}
-	if f := statusFilters[e.filter]; f != "" {
+	if f := statusFilters[e.status]; f != "" {
 		t += " (" + string(f) + ")"
 	}
-	return e.search.Title(t)
+	return e.title(t)
 }
 
-func (e *Executions) columns() []table.Column {
-	// The name takes what the fixed columns leave.
-	fixed := []table.Column{{Title: "Status", Width: 15}, {Title: "Started", Width: 19}, {Title: "Duration", Width: 10}}
-	used := 2
-	for _, c := range fixed {
-		used += c.Width + 2
+// newExecutionList is a list of executions (a machine's, a Map Run's children): name,
+// status, start and duration, the first column titled name; failed is its note when the
+// first load failed.
+func newExecutionList(c *common.Common, name, failed string) itemList[types.ExecutionListItem] {
+	return newItemList(c, listSpec[types.ExecutionListItem]{
+		columns: func() []table.Column {
+			// The name takes what the fixed columns leave.
+			fixed := []table.Column{{Title: "Status", Width: 15}, {Title: "Started", Width: 19}, {Title: "Duration", Width: 10}}
+			return append([]table.Column{{Title: name, Width: fillWidth(c.Width, fixed)}}, fixed...)
+		},
+		rows:   func(execs []types.ExecutionListItem) []table.Row { return executionRows(c, execs) },
+		id:     func(x types.ExecutionListItem) string { return aws.ToString(x.ExecutionArn) },
+		failed: failed})
+}
+
+// openSelectedExecution opens the execution selected in a list of executions.
+func openSelectedExecution(c *common.Common, l *itemList[types.ExecutionListItem]) tea.Cmd {
+	if x, ok := l.selected(); ok {
+		return open(NewExecution(c, aws.ToString(x.ExecutionArn)))
 	}
-	return append([]table.Column{{Title: "Name", Width: max(e.c.Width-used-2, 8)}}, fixed...)
+	return nil
 }
 
 func (e *Executions) Init() tea.Cmd {
-	if e.cancel != nil {
-		e.cancel()
-	}
-	e.ctx, e.cancel = context.WithCancel(context.Background())
-	e.gen++
+	e.begin()
 	e.paging = false
 	e.cadence.reset()
 	return e.load(nil)
-}
-
-func (e *Executions) Close() {
-	if e.cancel != nil {
-		e.cancel()
-	}
 }
 
 // load reads the first page (token nil: the refresh) or the one after token.
@@ -120,7 +116,7 @@ func (e *Executions) load(token *string) tea.Cmd {
 	if token != nil {
 		e.paging = true
 	}
-	parent, api, arn, filter := e.ctx, e.c.API, e.arn, statusFilters[e.filter]
+	parent, api, arn, filter := e.ctx, e.c.API, e.arn, statusFilters[e.status]
 	gen := e.gen
 	return func() tea.Msg {
 		ctx, cancel := callCtx(parent)
@@ -142,18 +138,15 @@ func (e *Executions) takePage(msg executionsMsg) tea.Cmd {
 		if msg.err != nil {
 			return fail(msg.err)
 		}
-		e.execs = append(e.execs, msg.list...)
 		e.next = msg.next
 		e.older++
-		e.showRows()
+		e.appendItems(msg.list...)
 		return e.more()
 	}
 	changed, busy := false, false
 	if msg.err == nil {
 		changed = e.merge(msg.list, msg.next)
-		e.loaded = true
-		e.showRows()
-		for _, x := range e.execs {
+		for _, x := range e.items {
 			busy = busy || x.Status == types.ExecutionStatusRunning
 		}
 	}
@@ -161,6 +154,7 @@ func (e *Executions) takePage(msg executionsMsg) tea.Cmd {
 	gen := e.gen
 	cmds := []tea.Cmd{tea.Tick(wait, func(time.Time) tea.Msg { return tickMsg{e, gen} })}
 	if msg.err != nil {
+		e.loadFailed()
 		cmds = append(cmds, fail(msg.err))
 	} else {
 		cmds = append(cmds, e.more())
@@ -173,22 +167,23 @@ func (e *Executions) takePage(msg executionsMsg) tea.Cmd {
 // reports whether anything changed.
 func (e *Executions) merge(first []types.ExecutionListItem, next *string) bool {
 	if !e.loaded || e.older == 0 {
-		changed := !e.loaded || !sameExecutions(e.execs, first)
-		e.execs, e.next = first, next
+		changed := !e.loaded || !sameExecutions(e.items, first)
+		e.next = next
+		e.setItems(first)
 		return changed
 	}
-	changed := !sameExecutions(e.execs[:min(len(first), len(e.execs))], first)
+	changed := !sameExecutions(e.items[:min(len(first), len(e.items))], first)
 	oldest := time.Time{}
 	if len(first) > 0 {
 		oldest = aws.ToTime(first[len(first)-1].StartDate)
 	}
 	merged := append([]types.ExecutionListItem(nil), first...)
-	for _, x := range e.execs {
+	for _, x := range e.items {
 		if aws.ToTime(x.StartDate).Before(oldest) {
 			merged = append(merged, x)
 		}
 	}
-	e.execs = merged
+	e.setItems(merged)
 	return changed
 }
 
@@ -212,8 +207,8 @@ func (e *Executions) more() tea.Cmd {
 	if e.next == nil || e.paging {
 		return nil
 	}
-	nearEnd := e.table.Cursor() >= len(e.table.Rows())-e.c.BodyHeight()
-	searching := e.search.Active() && len(e.table.Rows()) == 0 && e.searched < searchPages
+	nearEnd := e.nearEnd()
+	searching := e.filter.Active() && e.shown() == 0 && e.searched < searchPages
 	if !nearEnd && !searching {
 		return nil
 	}
@@ -243,28 +238,20 @@ func (e *Executions) lookUp(name string) tea.Cmd {
 	}
 }
 
-func (e *Executions) Capturing() bool { return e.editor != nil || e.search.open }
-
-func (e *Executions) Prompt() (string, bool) { return e.search.Prompt() }
-
-func (e *Executions) ClearFilter() bool { return e.search.ClearAndShow(e.showRows) }
+func (e *Executions) Capturing() bool { return e.editor != nil || e.itemList.Capturing() }
 
 func (e *Executions) Keys() []key.Binding {
 	if e.editor != nil {
 		return e.editor.Keys()
 	}
-	if e.search.open {
-		return e.search.Keys()
-	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh, keySlash, keyFilter, keyVersions}
+	after := []key.Binding{keyFilter, keyVersions}
 	if !e.c.ReadOnly {
-		ks = append(ks, keyStart)
+		after = append(after, keyStart)
 	}
-	return ks
+	return e.keys([]key.Binding{keyEnter, keyRefresh}, after...)
 }
 
 func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
-	e.resize()
 	switch msg := msg.(type) {
 	case executionsMsg:
 		if msg.owner != e || msg.gen != e.gen {
@@ -280,13 +267,12 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 		if msg.owner != e || msg.gen != e.gen || msg.item == nil {
 			return e, nil
 		}
-		for _, x := range e.execs {
+		for _, x := range e.items {
 			if aws.ToString(x.ExecutionArn) == aws.ToString(msg.item.ExecutionArn) {
 				return e, nil
 			}
 		}
-		e.execs = append(e.execs, *msg.item)
-		e.showRows()
+		e.appendItems(*msg.item)
 		return e, nil
 	}
 	if e.editor != nil {
@@ -297,22 +283,10 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		return e, cmd
 	}
-	wasOpen := e.search.open
-	if used, cmd := listInput(e.c, &e.table, &e.search, e.showRows, msg); used {
-		if wasOpen && !e.search.open && e.search.Active() {
-			// A search kept: look for it beyond what is held.
-			e.searched = 0
-			return e, tea.Batch(cmd, e.more(), e.lookUp(e.search.input.Value()))
-		}
-		return e, tea.Batch(cmd, e.more())
-	}
-	if k, ok := msg.(tea.KeyPressMsg); ok {
+	if k, ok := e.pageKey(msg); ok {
 		switch {
 		case key.Matches(k, keyEnter):
-			if i := e.search.Index(e.table.Cursor()); i >= 0 && i < len(e.execs) {
-				return e, open(NewExecution(e.c, aws.ToString(e.execs[i].ExecutionArn)))
-			}
-			return e, nil
+			return e, openSelectedExecution(e.c, &e.itemList)
 		case key.Matches(k, keyRefresh):
 			e.gen++ // retires the tick in wait (and any page in flight); the load arms the next
 			e.paging = false
@@ -320,12 +294,11 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return e, e.load(nil)
 		case key.Matches(k, keyFilter):
 			// The status filter is the server's: the list is read again.
-			e.filter = (e.filter + 1) % len(statusFilters)
+			e.status = (e.status + 1) % len(statusFilters)
 			e.gen++ // also retires the running tick; the load arms the next
-			e.execs, e.next, e.loaded, e.paging, e.older = nil, nil, false, false, 0
+			e.next, e.paging, e.older = nil, false, 0
+			e.clearItems()
 			e.cadence.reset()
-			e.table.SetCursor(0)
-			e.showRows()
 			return e, e.load(nil)
 		case key.Matches(k, keyVersions):
 			return e, open(NewVersions(e.c, e.arn, e.name))
@@ -334,12 +307,15 @@ func (e *Executions) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return e, e.editor.Focus()
 		}
 	}
-	var cmd tea.Cmd
-	e.table, cmd = e.table.Update(msg)
+	wasOpen := e.filter.open
+	cmd := e.itemList.Update(msg)
+	if wasOpen && !e.filter.open && e.filter.Active() {
+		// A search kept: look for it beyond what is held.
+		e.searched = 0
+		return e, tea.Batch(cmd, e.more(), e.lookUp(e.filter.input.Value()))
+	}
 	return e, tea.Batch(cmd, e.more())
 }
-
-func (e *Executions) rows() []table.Row { return executionRows(e.c, e.execs) }
 
 // executionRows are the rows of a list of executions (a machine's, a Map Run's
 // children): name, status, start, and how long it ran or has run so far.
@@ -357,18 +333,11 @@ func executionRows(c *common.Common, execs []types.ExecutionListItem) []table.Ro
 	return rows
 }
 
-// showRows puts the rows the / filter keeps in the table.
-func (e *Executions) showRows() { e.table.SetRows(e.search.Apply(e.rows())) }
-
-func (e *Executions) resize() { fitTable(e.c, &e.table, &e.w, &e.h, e.columns) }
-
 func (e *Executions) View() string {
-	e.resize()
 	if e.editor != nil {
 		return common.Fit(e.editor.View(), e.c.Width, e.c.BodyHeight())
 	}
-	return listBody(e.c, e.table, e.loaded, len(e.table.Rows()) == 0,
-		e.search.EmptyNote("No executions here. Press s to start one, f to change the status filter."))
+	return e.itemList.View("No executions here. Press s to start one, f to change the status filter.", nil, nil)
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -69,16 +69,6 @@ func (f *listFilter) Clear() bool {
 	return had
 }
 
-// ClearAndShow drops the filter and, when that changed anything, shows the rows again
-// (a list page's ClearFilter).
-func (f *listFilter) ClearAndShow(showRows func()) bool {
-	if !f.Clear() {
-		return false
-	}
-	showRows()
-	return true
-}
-
 // Update handles a key while the field is open. changed says the rows must be
 // filtered again.
 func (f *listFilter) Update(msg tea.Msg) (changed bool, cmd tea.Cmd) {

@@ -40,17 +40,9 @@ const (
 // at a time, the next when the selection comes near the end; the last execution of a
 // machine is asked for only once its row is on screen, and an error shows on its row.
 type Machines struct {
+	itemList[Machine]
 	c      *common.Common
-	ctx    context.Context
-	cancel context.CancelFunc
-	table  table.Model
-	w, h   int // the size the table was laid out for
-	rows   []Machine
-	loaded bool
-	failed bool // the last load failed: the note says so rather than "Loading…"
-	gen    int
 	editor *StartForm
-	filter listFilter
 	next   *string // the token of the next page of machines; nil: all read
 	paging bool    // a page is being read
 }
@@ -77,17 +69,19 @@ const machinesPage = 100
 
 // NewMachines returns the state machines screen.
 func NewMachines(c *common.Common) *Machines {
-	m := &Machines{c: c, filter: newListFilter(c)}
-	m.table = newTable(c, m.columns(), c.Width, c.BodyHeight())
+	m := &Machines{c: c}
+	m.itemList = newItemList(c, listSpec[Machine]{columns: m.columns, rows: m.tableRows,
+		id:     func(r Machine) string { return r.Arn },
+		failed: "Could not list the state machines (the reason is below; r retries)."})
 	return m
 }
 
 func (m *Machines) Title() string {
 	t := "State machines"
 	if m.next != nil {
-		t += fmt.Sprintf(" (first %d)", len(m.rows))
+		t += fmt.Sprintf(" (first %d)", len(m.items))
 	}
-	return m.filter.Title(t)
+	return m.title(t)
 }
 
 func (m *Machines) columns() []table.Column {
@@ -99,11 +93,7 @@ func (m *Machines) columns() []table.Column {
 	if isMulti(m.c) {
 		fixed = append([]table.Column{{Title: "Context", Width: 14}}, fixed...)
 	}
-	used := 2
-	for _, c := range fixed {
-		used += c.Width + 2
-	}
-	name := max(m.c.Width-used-2, 8)
+	name := fillWidth(m.c.Width, fixed)
 	if showSources(m.c) {
 		// Machines loaded from files show where (machines_source.go); the name and the
 		// source share the room.
@@ -114,21 +104,11 @@ func (m *Machines) columns() []table.Column {
 }
 
 func (m *Machines) Init() tea.Cmd {
-	if m.cancel != nil {
-		m.cancel()
-	}
-	m.ctx, m.cancel = context.WithCancel(context.Background())
-	m.gen++
+	m.begin()
 	m.paging = false
 	// No periodic refresh here: on AWS it costs a ListExecutions per machine. The list
 	// reloads when the screen is shown again and on r.
 	return m.load(nil)
-}
-
-func (m *Machines) Close() {
-	if m.cancel != nil {
-		m.cancel()
-	}
 }
 
 // load reads a page of machines: the first (token nil) or the one after token.
@@ -157,16 +137,13 @@ func (m *Machines) load(token *string) tea.Cmd {
 // statuses asks for the last execution of the machines on screen that were not asked
 // for yet. Rows keep their place: a machine whose call failed shows why on its row.
 func (m *Machines) statuses() tea.Cmd {
-	h := m.c.BodyHeight()
-	from, to := max(m.table.Cursor()-h, 0), min(m.table.Cursor()+h, len(m.table.Rows()))
 	var arns []string
-	for i := from; i < to; i++ {
-		j := m.filter.Index(i)
-		if j < 0 || j >= len(m.rows) || m.rows[j].statusState != statusNotAsked {
+	for _, i := range m.onScreen() {
+		if m.items[i].statusState != statusNotAsked {
 			continue
 		}
-		m.rows[j].statusState = statusLoading
-		arns = append(arns, m.rows[j].Arn)
+		m.items[i].statusState = statusLoading
+		arns = append(arns, m.items[i].Arn)
 	}
 	if len(arns) == 0 {
 		return nil
@@ -229,39 +206,23 @@ func shortCause(err error) string {
 	return e.Summary
 }
 
-func (m *Machines) Capturing() bool { return m.editor != nil || m.filter.open }
-
-func (m *Machines) Prompt() (string, bool) { return m.filter.Prompt() }
-
-func (m *Machines) ClearFilter() bool { return m.filter.ClearAndShow(m.showRows) }
+func (m *Machines) Capturing() bool { return m.editor != nil || m.itemList.Capturing() }
 
 func (m *Machines) Keys() []key.Binding {
 	if m.editor != nil {
 		return m.editor.Keys()
 	}
-	if m.filter.open {
-		return m.filter.Keys()
-	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyDescribe, keyRefresh, keySlash}
+	var after []key.Binding
 	if !m.c.ReadOnly {
-		ks = append(ks, keyStart)
+		after = append(after, keyStart)
 	}
 	if canDebug(m.c) {
-		ks = append(ks, keyDebug)
+		after = append(after, keyDebug)
 	}
-	return ks
-}
-
-func (m *Machines) selected() (Machine, bool) {
-	i := m.filter.Index(m.table.Cursor())
-	if i < 0 || i >= len(m.rows) {
-		return Machine{}, false
-	}
-	return m.rows[i], true
+	return m.keys([]key.Binding{keyEnter, keyDescribe, keyRefresh}, after...)
 }
 
 func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
-	m.resize()
 	switch msg := msg.(type) {
 	case machinesMsg:
 		if msg.owner != m || msg.gen != m.gen {
@@ -269,31 +230,30 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		m.paging = false
 		if msg.err != nil {
-			m.failed = !m.loaded
+			m.loadFailed()
 			return m, fail(msg.err)
 		}
+		m.next = msg.next
 		if msg.more {
-			m.rows = append(m.rows, msg.rows...)
+			m.appendItems(msg.rows...)
 		} else {
 			m.keepStatuses(msg.rows)
-			m.rows = msg.rows
+			m.setItems(msg.rows)
 		}
-		m.next, m.loaded, m.failed = msg.next, true, false
-		m.showRows()
-		return m, m.onScreen()
+		return m, m.lazyLoads()
 	case statusesMsg:
 		if msg.owner != m || msg.gen != m.gen {
 			return m, nil
 		}
-		for i := range m.rows {
-			if got, ok := msg.got[m.rows[i].Arn]; ok {
-				m.rows[i].LastStatus, m.rows[i].LastStart = got.LastStatus, got.LastStart
-				m.rows[i].Recent, m.rows[i].Durations = got.Recent, got.Durations
-				m.rows[i].statusState = statusLoaded
+		for i := range m.items {
+			if got, ok := msg.got[m.items[i].Arn]; ok {
+				m.items[i].LastStatus, m.items[i].LastStart = got.LastStatus, got.LastStart
+				m.items[i].Recent, m.items[i].Durations = got.Recent, got.Durations
+				m.items[i].statusState = statusLoaded
 			}
 		}
-		m.showRows()
-		return m, tea.Batch(m.onScreen(), logged(msg.errs...))
+		m.refresh()
+		return m, tea.Batch(m.lazyLoads(), logged(msg.errs...))
 	}
 	if m.editor != nil {
 		var cmd tea.Cmd
@@ -303,10 +263,7 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		return m, cmd
 	}
-	if used, cmd := listInput(m.c, &m.table, &m.filter, m.showRows, msg); used {
-		return m, tea.Batch(cmd, m.onScreen())
-	}
-	if k, ok := msg.(tea.KeyPressMsg); ok {
+	if k, ok := m.pageKey(msg); ok {
 		switch {
 		case key.Matches(k, keyEnter):
 			if sm, ok := m.selected(); ok {
@@ -320,8 +277,8 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return m, nil
 		case key.Matches(k, keyRefresh):
 			m.gen++
-			for i := range m.rows {
-				m.rows[i].statusState = statusNotAsked
+			for i := range m.items {
+				m.items[i].statusState = statusNotAsked
 			}
 			return m, m.load(nil)
 		case key.Matches(k, keyDebug) && canDebug(m.c):
@@ -337,16 +294,14 @@ func (m *Machines) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return m, nil
 		}
 	}
-	var cmd tea.Cmd
-	m.table, cmd = m.table.Update(msg)
-	return m, tea.Batch(cmd, m.onScreen())
+	return m, tea.Batch(m.itemList.Update(msg), m.lazyLoads())
 }
 
-// onScreen loads what the rows on screen lack: their statuses, and the next page of
+// lazyLoads loads what the rows on screen lack: their statuses, and the next page of
 // machines once the selection is near the end of those held.
-func (m *Machines) onScreen() tea.Cmd {
+func (m *Machines) lazyLoads() tea.Cmd {
 	cmds := []tea.Cmd{m.statuses()}
-	if m.next != nil && !m.paging && m.table.Cursor() >= len(m.table.Rows())-m.c.BodyHeight() {
+	if m.next != nil && !m.paging && m.nearEnd() {
 		cmds = append(cmds, m.load(m.next))
 	}
 	return tea.Batch(cmds...)
@@ -361,8 +316,8 @@ func (m *Machines) pictures() bool {
 // keepStatuses carries the statuses already read over to a list read again, so a
 // reload does not blank them (r asks for them again).
 func (m *Machines) keepStatuses(fresh []Machine) {
-	old := make(map[string]Machine, len(m.rows))
-	for _, r := range m.rows {
+	old := make(map[string]Machine, len(m.items))
+	for _, r := range m.items {
 		old[r.Arn] = r
 	}
 	for i := range fresh {
@@ -373,9 +328,9 @@ func (m *Machines) keepStatuses(fresh []Machine) {
 	}
 }
 
-func (m *Machines) tableRows() []table.Row {
-	rows := make([]table.Row, len(m.rows))
-	for i, r := range m.rows {
+func (m *Machines) tableRows(machines []Machine) []table.Row {
+	rows := make([]table.Row, len(machines))
+	for i, r := range machines {
 		status, start := r.LastStatus, r.LastStart
 		if r.statusState != statusLoaded {
 			status, start = "…", ""
@@ -395,21 +350,9 @@ func (m *Machines) tableRows() []table.Row {
 	return rows
 }
 
-// showRows puts the rows the filter keeps in the table.
-func (m *Machines) showRows() {
-	m.fitSourceColumn()
-	m.table.SetRows(m.filter.Apply(m.tableRows()))
-}
-
-func (m *Machines) resize() { fitTable(m.c, &m.table, &m.w, &m.h, m.columns) }
-
 func (m *Machines) View() string {
-	m.resize()
 	if m.editor != nil {
 		return common.Fit(m.editor.View(), m.c.Width, m.c.BodyHeight())
 	}
-	if m.failed {
-		return listBody(m.c, m.table, true, true, "Could not list the state machines (the reason is below; r retries).")
-	}
-	return listBodyWith(m.c, &m.table, m.loaded, len(m.table.Rows()) == 0, m.filter.EmptyNote("No state machines yet."), contextErrorLines(m.c))
+	return m.itemList.View("No state machines yet.", nil, contextErrorLines(m.c))
 }

@@ -2,17 +2,6 @@ package pages
 
 import "github.com/stepdeck/stepdeck/ui/common"
 
-// fitSourceColumn adds or drops the Source column when machines were first loaded
-// from files (:load) or the backend changed. The old rows go first: the table draws
-// every row against the columns it has.
-func (m *Machines) fitSourceColumn() {
-	if len(m.table.Columns()) == len(m.columns()) {
-		return
-	}
-	m.table.SetRows(nil)
-	m.table.SetColumns(m.columns())
-}
-
 // sourceCell is the Source column of a machine loaded from a file: the file and
 // logical id it came from, or, when its latest edit does not validate, the problem
 // placed at its line and column (the machine keeps its last valid definition).

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -21,22 +20,16 @@ import (
 // any of which opens on the execution page. R redrives the parent execution. It
 // refreshes while the run is running.
 type MapRun struct {
-	c         *common.Common
-	arn       string // the Map Run
-	parent    string // the execution that ran the Map
-	state     string // the Map state
-	ctx       context.Context
-	cancel    context.CancelFunc
-	gen       int
-	table     table.Model
-	w, h      int
-	desc      *sfn.DescribeMapRunOutput
-	children  []types.ExecutionListItem
-	more      bool   // more children than listed
-	childErr  string // why the children could not be listed
-	loaded    bool
-	parentEnd types.ExecutionStatus // the parent's status, for R
-	confirm   bool
+	itemList[types.ExecutionListItem] // the child executions
+	c                                 *common.Common
+	arn                               string // the Map Run
+	parent                            string // the execution that ran the Map
+	state                             string // the Map state
+	desc                              *sfn.DescribeMapRunOutput
+	more                              bool                  // more children than listed
+	childErr                          string                // why the children could not be listed
+	parentEnd                         types.ExecutionStatus // the parent's status, for R
+	confirm                           bool
 }
 
 // maxChildren bounds the child executions one refresh lists.
@@ -64,14 +57,12 @@ type mapRunRedrivenMsg struct {
 // execution parent.
 func NewMapRun(c *common.Common, arn, parent, state string) *MapRun {
 	m := &MapRun{c: c, arn: arn, parent: parent, state: state}
-	m.table = newTable(c, m.columns(), c.Width, m.tableHeight())
+	m.itemList = newExecutionList(c, "Child execution", "Could not describe the Map Run (the reason is below; r tries again).")
 	return m
 }
 
 // summaryLines is how many lines the counts take above the children's table.
 const summaryLines = 5
-
-func (m *MapRun) tableHeight() int { return max(m.c.BodyHeight()-summaryLines, 2) }
 
 func (m *MapRun) Title() string {
 	label := m.arn
@@ -85,29 +76,12 @@ func (m *MapRun) Title() string {
 	if m.desc != nil {
 		t += " · " + string(m.desc.Status)
 	}
-	return t
-}
-
-func (m *MapRun) columns() []table.Column {
-	fixed := []table.Column{{Title: "Status", Width: 15}, {Title: "Started", Width: 19}, {Title: "Duration", Width: 10}}
-	used := 2
-	for _, c := range fixed {
-		used += c.Width + 2
-	}
-	return append([]table.Column{{Title: "Child execution", Width: max(m.c.Width-used-2, 8)}}, fixed...)
+	return m.title(t)
 }
 
 func (m *MapRun) Init() tea.Cmd {
-	m.Close()
-	m.ctx, m.cancel = context.WithCancel(context.Background())
-	m.gen++
+	m.begin()
 	return m.load()
-}
-
-func (m *MapRun) Close() {
-	if m.cancel != nil {
-		m.cancel()
-	}
 }
 
 func (m *MapRun) load() tea.Cmd {
@@ -129,8 +103,6 @@ func (m *MapRun) load() tea.Cmd {
 	}
 }
 
-func (m *MapRun) Capturing() bool { return false }
-
 // canRedrive: the parent closed without succeeding and the backend can redrive.
 func (m *MapRun) canRedrive() bool {
 	if m.c.ReadOnly {
@@ -150,31 +122,30 @@ func (m *MapRun) Keys() []key.Binding {
 	if m.confirm {
 		return []key.Binding{keyYes, keyNo}
 	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh}
 	if m.canRedrive() {
-		ks = append(ks, keyRedriveParent)
+		return m.keys([]key.Binding{keyEnter, keyRefresh}, keyRedriveParent)
 	}
-	return ks
+	return m.keys([]key.Binding{keyEnter, keyRefresh})
 }
 
 var keyRedriveParent = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "redrive the parent"))
 
 func (m *MapRun) Update(msg tea.Msg) (Page, tea.Cmd) {
-	m.resize()
 	switch msg := msg.(type) {
 	case mapRunMsg:
 		if msg.owner != m || msg.gen != m.gen {
 			return m, nil
 		}
 		if msg.err != nil {
+			m.loadFailed()
 			return m, fail(msg.err)
 		}
-		m.desc, m.children, m.more, m.parentEnd, m.loaded = msg.desc, msg.children, msg.more, msg.parentEnd, true
+		m.desc, m.more, m.parentEnd = msg.desc, msg.more, msg.parentEnd
 		m.childErr = ""
 		if msg.childErr != nil {
 			m.childErr = msg.childErr.Error()
 		}
-		m.table.SetRows(m.rows())
+		m.setItems(msg.children)
 		if m.desc.Status == types.MapRunStatusRunning {
 			return m, tick(m, m.gen)
 		}
@@ -193,34 +164,30 @@ func (m *MapRun) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		m.gen++
 		return m, tea.Batch(m.load(), func() tea.Msg { return InfoMsg("Parent execution redriven") })
-	case tea.KeyPressMsg:
+	}
+	if k, ok := m.pageKey(msg); ok {
 		if m.confirm {
 			switch {
-			case key.Matches(msg, keyYes):
+			case key.Matches(k, keyYes):
 				m.confirm = false
 				return m, m.redrive()
-			case key.Matches(msg, keyNo):
+			case key.Matches(k, keyNo):
 				m.confirm = false
 			}
 			return m, nil
 		}
 		switch {
-		case key.Matches(msg, keyEnter):
-			if i := m.table.Cursor(); i >= 0 && i < len(m.children) {
-				return m, open(NewExecution(m.c, aws.ToString(m.children[i].ExecutionArn)))
-			}
-			return m, nil
-		case key.Matches(msg, keyRefresh):
+		case key.Matches(k, keyEnter):
+			return m, openSelectedExecution(m.c, &m.itemList)
+		case key.Matches(k, keyRefresh):
 			m.gen++
 			return m, m.load()
-		case key.Matches(msg, keyRedriveParent) && m.canRedrive():
+		case key.Matches(k, keyRedriveParent) && m.canRedrive():
 			m.confirm = true
 			return m, nil
 		}
 	}
-	var cmd tea.Cmd
-	m.table, cmd = m.table.Update(msg)
-	return m, cmd
+	return m, m.itemList.Update(msg)
 }
 
 func (m *MapRun) redrive() tea.Cmd {
@@ -235,18 +202,6 @@ func (m *MapRun) redrive() tea.Cmd {
 		_, err := r.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: aws.String(parent)})
 		return mapRunRedrivenMsg{owner: m, err: err}
 	}
-}
-
-func (m *MapRun) rows() []table.Row { return executionRows(m.c, m.children) }
-
-func (m *MapRun) resize() {
-	if m.w == m.c.Width && m.h == m.c.BodyHeight() {
-		return
-	}
-	m.w, m.h = m.c.Width, m.c.BodyHeight()
-	m.table.SetColumns(m.columns())
-	m.table.SetWidth(m.c.Width)
-	m.table.SetHeight(m.tableHeight())
 }
 
 // counts writes one line of counts by status, the ones that are not zero after the
@@ -266,7 +221,7 @@ func counts(label string, total, pending, running, succeeded, failed, timedOut, 
 func (m *MapRun) summary() []string {
 	d := m.desc
 	if d == nil {
-		return []string{"Loading…"}
+		return nil // the list says it is loading
 	}
 	start := aws.ToTime(d.StartDate)
 	end := m.c.Clock()
@@ -293,7 +248,7 @@ func (m *MapRun) summary() []string {
 	case m.childErr != "":
 		lines = append(lines, "Child executions: "+m.childErr)
 	case m.more:
-		lines = append(lines, fmt.Sprintf("Child executions: the newest %d", len(m.children)))
+		lines = append(lines, fmt.Sprintf("Child executions: the newest %d", len(m.items)))
 	default:
 		lines = append(lines, "Child executions:")
 	}
@@ -301,7 +256,6 @@ func (m *MapRun) summary() []string {
 }
 
 func (m *MapRun) View() string {
-	m.resize()
 	head := m.summary()
 	for len(head) < summaryLines {
 		head = append(head, "")
@@ -309,15 +263,11 @@ func (m *MapRun) View() string {
 	for i := range head {
 		head[i] = common.Line(head[i], m.c.Width)
 	}
-	body := m.table.View()
-	if m.loaded && len(m.children) == 0 {
-		note := "No child executions listed."
-		if m.childErr != "" {
-			note = "No child executions to show."
-		}
-		body = withNote(body, note)
+	note := "No child executions listed."
+	if m.childErr != "" {
+		note = "No child executions to show."
 	}
-	return common.Fit(strings.Join(head[:summaryLines], "\n")+"\n"+body, m.c.Width, m.c.BodyHeight())
+	return m.itemList.View(note, head[:summaryLines], nil)
 }
 
 // mapRunOfSelection finds the Map Run the selected Map state started (its last one):

@@ -3,7 +3,6 @@ package pages
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/table"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -34,51 +33,13 @@ func withNote(view, note string) string {
 	return strings.Join(lines, "\n") + "\n" + note
 }
 
-// fitTable sizes a list page's table to the body, recomputing its columns only when the
-// body's size changed since the last call (w and h remember it).
-func fitTable(c *common.Common, t *table.Model, w, h *int, columns func() []table.Column) {
-	if *w == c.Width && *h == c.BodyHeight() {
-		return
-	}
-	*w, *h = c.Width, c.BodyHeight()
-	t.SetColumns(columns())
-	t.SetWidth(c.Width)
-	t.SetHeight(c.BodyHeight())
-}
-
-// listBody is a list page's view: its table, with a note while it loads or when it has
-// nothing to list.
-func listBody(c *common.Common, t table.Model, loaded, empty bool, emptyNote string) string {
-	body := t.View()
-	switch {
-	case !loaded:
-		body = withNote(body, "Loading…")
-	case empty:
-		body = withNote(body, emptyNote)
-	}
-	return common.Fit(body, c.Width, c.BodyHeight())
-}
-
-// listBodyWith is listBody with lines under the table (errors of machines or contexts
-// that could not be read): the table gives up their height.
-func listBodyWith(c *common.Common, t *table.Model, loaded, empty bool, emptyNote string, under []string) string {
-	h := c.BodyHeight()
-	t.SetHeight(max(h-len(under), 3))
-	body := listBody(c, *t, loaded, empty, emptyNote)
-	if len(under) == 0 {
-		return body
-	}
-	lines := strings.Split(body, "\n")
-	lines = append(lines[:max(min(h-len(under), len(lines)), 0)], under...)
-	return common.Fit(strings.Join(lines, "\n"), c.Width, h)
-}
-
 // tableHeader is how many lines bubbles' table draws above its rows (titles, rule).
 const tableHeader = 2
 
 // listMouse lets the wheel scroll a list and a click select a row. y is counted from
-// the top of the page body. It reports whether msg was a mouse message it used.
-func listMouse(c *common.Common, t *table.Model, msg tea.Msg) bool {
+// the top of the page body, where the table starts top lines down. It reports whether
+// msg was a mouse message it used.
+func listMouse(c *common.Common, t *table.Model, top int, msg tea.Msg) bool {
 	switch m := msg.(type) {
 	case tea.MouseWheelMsg:
 		switch m.Button {
@@ -91,23 +52,19 @@ func listMouse(c *common.Common, t *table.Model, msg tea.Msg) bool {
 		}
 		return true
 	case tea.MouseClickMsg:
-		if m.Button != tea.MouseLeft || m.Y < tableHeader {
+		y := m.Y - top
+		if m.Button != tea.MouseLeft || y < tableHeader {
 			return false
 		}
 		at := selectedLine(c, t.View())
 		if at < 0 {
 			return false
 		}
-		target := t.Cursor() + m.Y - at
+		target := t.Cursor() + y - at
 		if target < 0 || target >= len(t.Rows()) {
 			return false
 		}
-		// Moving, rather than setting the cursor, keeps the table's own scrolling.
-		if d := target - t.Cursor(); d > 0 {
-			t.MoveDown(d)
-		} else if d < 0 {
-			t.MoveUp(-d)
-		}
+		moveCursor(t, target)
 		return true
 	}
 	return false
@@ -127,25 +84,4 @@ func selectedLine(c *common.Common, view string) int {
 		}
 	}
 	return -1
-}
-
-// listInput is what every list page does first with a message: an open filter field
-// takes it, the mouse moves the selection, and / opens the field. It reports whether
-// the message was used; showRows puts the rows the filter keeps back in the table.
-func listInput(c *common.Common, t *table.Model, f *listFilter, showRows func(), msg tea.Msg) (bool, tea.Cmd) {
-	if f.open {
-		changed, cmd := f.Update(msg)
-		if changed {
-			showRows()
-			t.SetCursor(0)
-		}
-		return true, cmd
-	}
-	if listMouse(c, t, msg) {
-		return true, nil
-	}
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, keySlash) {
-		return true, f.Open()
-	}
-	return false, nil
 }

@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"context"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -16,15 +15,9 @@ import (
 // routing). enter lists the executions started through the one selected; s starts an
 // execution on it.
 type Versions struct {
+	itemList[client.Qualifier]
 	c         *common.Common
 	arn, name string
-	ctx       context.Context
-	cancel    context.CancelFunc
-	table     table.Model
-	w, h      int
-	list      []client.Qualifier
-	loaded    bool
-	gen       int
 	editor    *StartForm
 }
 
@@ -40,32 +33,24 @@ type versionsMsg struct {
 // NewVersions returns the versions and aliases screen of the machine arn.
 func NewVersions(c *common.Common, arn, name string) *Versions {
 	v := &Versions{c: c, arn: arn, name: name}
-	v.table = newTable(c, v.columns(), c.Width, c.BodyHeight())
+	v.itemList = newItemList(c, listSpec[client.Qualifier]{columns: v.columns, rows: v.rows,
+		id:     func(q client.Qualifier) string { return q.Arn },
+		failed: "Could not list the versions and aliases (the reason is below; r tries again)."})
 	return v
 }
 
-func (v *Versions) Title() string { return "Versions and aliases of " + common.Line(v.name, 40) }
+func (v *Versions) Title() string {
+	return v.title("Versions and aliases of " + common.Line(v.name, 40))
+}
 
 func (v *Versions) columns() []table.Column {
 	fixed := []table.Column{{Title: "Kind", Width: 7}, {Title: "Name", Width: 16}, {Title: "Created", Width: 19}}
-	used := 2
-	for _, c := range fixed {
-		used += c.Width + 2
-	}
-	return append(fixed, table.Column{Title: "Routing", Width: max(v.c.Width-used-2, 8)})
+	return append(fixed, table.Column{Title: "Routing", Width: fillWidth(v.c.Width, fixed)})
 }
 
 func (v *Versions) Init() tea.Cmd {
-	v.Close()
-	v.ctx, v.cancel = context.WithCancel(context.Background())
-	v.gen++
+	v.begin()
 	return v.load()
-}
-
-func (v *Versions) Close() {
-	if v.cancel != nil {
-		v.cancel()
-	}
 }
 
 func (v *Versions) load() tea.Cmd {
@@ -78,39 +63,29 @@ func (v *Versions) load() tea.Cmd {
 	}
 }
 
-func (v *Versions) Capturing() bool { return v.editor != nil }
+func (v *Versions) Capturing() bool { return v.editor != nil || v.itemList.Capturing() }
 
 func (v *Versions) Keys() []key.Binding {
 	if v.editor != nil {
 		return v.editor.Keys()
 	}
-	ks := []key.Binding{keyUpDown, keyEnter, keyRefresh}
 	if !v.c.ReadOnly {
-		ks = append(ks, keyStart)
+		return v.keys([]key.Binding{keyEnter, keyRefresh}, keyStart)
 	}
-	return ks
-}
-
-func (v *Versions) selected() (client.Qualifier, bool) {
-	i := v.table.Cursor()
-	if i < 0 || i >= len(v.list) {
-		return client.Qualifier{}, false
-	}
-	return v.list[i], true
+	return v.keys([]key.Binding{keyEnter, keyRefresh})
 }
 
 func (v *Versions) Update(msg tea.Msg) (Page, tea.Cmd) {
-	v.resize()
 	switch msg := msg.(type) {
 	case versionsMsg:
 		if msg.owner != v || msg.gen != v.gen {
 			return v, nil
 		}
 		if msg.err != nil {
+			v.loadFailed()
 			return v, fail(msg.err)
 		}
-		v.list, v.loaded = msg.list, true
-		v.table.SetRows(v.rows())
+		v.setItems(msg.list)
 		return v, nil
 	}
 	if v.editor != nil {
@@ -121,7 +96,7 @@ func (v *Versions) Update(msg tea.Msg) (Page, tea.Cmd) {
 		}
 		return v, cmd
 	}
-	if k, ok := msg.(tea.KeyPressMsg); ok {
+	if k, ok := v.pageKey(msg); ok {
 		q, has := v.selected()
 		switch {
 		case key.Matches(k, keyEnter) && has:
@@ -135,14 +110,12 @@ func (v *Versions) Update(msg tea.Msg) (Page, tea.Cmd) {
 			return v, v.editor.Focus()
 		}
 	}
-	var cmd tea.Cmd
-	v.table, cmd = v.table.Update(msg)
-	return v, cmd
+	return v, v.itemList.Update(msg)
 }
 
-func (v *Versions) rows() []table.Row {
-	rows := make([]table.Row, len(v.list))
-	for i, q := range v.list {
+func (v *Versions) rows(list []client.Qualifier) []table.Row {
+	rows := make([]table.Row, len(list))
+	for i, q := range list {
 		kind := "version"
 		if q.Alias {
 			kind = "alias"
@@ -152,15 +125,11 @@ func (v *Versions) rows() []table.Row {
 	return rows
 }
 
-func (v *Versions) resize() { fitTable(v.c, &v.table, &v.w, &v.h, v.columns) }
-
 func (v *Versions) View() string {
-	v.resize()
 	if v.editor != nil {
 		return common.Fit(v.editor.View(), v.c.Width, v.c.BodyHeight())
 	}
-	return listBody(v.c, v.table, v.loaded, len(v.list) == 0,
-		"No versions or aliases. Publish a version (PublishStateMachineVersion, or publish on update) to see it here.")
+	return v.itemList.View("No versions or aliases. Publish a version (PublishStateMachineVersion, or publish on update) to see it here.", nil, nil)
 }
 
 // qualifierOf says what an execution was started on: "v3", "alias prod (v3)", or "".
