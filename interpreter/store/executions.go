@@ -36,41 +36,29 @@ func (tx *Tx) execNumber(arn string, create bool) (uint64, error) {
 	if arn == "" || len(arn) > maxKeyLen {
 		return 0, fmt.Errorf("store: execution %q: bad ARN", truncate(arn, 80))
 	}
-	nums, err := tx.bucket(bucketExecNumbers, create)
-	if nums == nil || err != nil {
-		return 0, err
-	}
-	if v := nums.Get([]byte(arn)); v != nil {
-		n, err := decodeNum(v)
-		if err != nil || n == 0 {
-			return 0, fmt.Errorf("store: number of execution %s: %w", arn, errDamaged)
-		}
-		return n, nil
-	}
-	if !create {
-		return 0, nil
-	}
-	n, err := nums.NextSequence()
-	if err != nil {
-		return 0, err
-	}
-	return n, nums.Put([]byte(arn), numKey(n))
+	return tx.number(bucketExecNumbers, arn, create)
 }
 
-// machineNumber is execNumber for machines: the index keys name a machine by number.
-// The empty machine ARN is number 0, the scope of every machine, as it was in version 1.
+// machineNumber is execNumber for machines: the index names a machine by number. The
+// empty machine ARN is number 0, the scope of every machine, as it was in version 1.
 func (tx *Tx) machineNumber(arn string, create bool) (uint64, error) {
 	if arn == "" {
 		return 0, nil
 	}
-	nums, err := tx.bucket(bucketMachineNumbers, create)
+	return tx.number(bucketMachineNumbers, arn, create)
+}
+
+// number looks arn up in a bucket of numbers, handing out the bucket's next sequence
+// number when create is set and the ARN has none.
+func (tx *Tx) number(bucket []byte, arn string, create bool) (uint64, error) {
+	nums, err := tx.bucket(bucket, create)
 	if nums == nil || err != nil {
 		return 0, err
 	}
 	if v := nums.Get([]byte(arn)); v != nil {
 		n, err := decodeNum(v)
 		if err != nil || n == 0 {
-			return 0, fmt.Errorf("store: number of state machine %s: %w", arn, errDamaged)
+			return 0, fmt.Errorf("store: %s holds no number for %s: %w", bucket, truncate(arn, 80), errDamaged)
 		}
 		return n, nil
 	}
