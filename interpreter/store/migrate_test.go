@@ -259,7 +259,7 @@ func checkMigrated(t *testing.T, s *Store, f v1File) {
 	for _, machine := range []string{"", "arn:m:a", "arn:m:b"} {
 		for _, status := range []string{"", "RUNNING", "SUCCEEDED", "FAILED", "ABORTED"} {
 			want := v1Order(f.rows, machine, status)
-			for _, limit := range []int{0, 7} {
+			for _, limit := range []int{0, 61} {
 				if got := listAll(t, s, ExecutionQuery{MachineArn: machine, Status: status, Limit: limit}); !slices.Equal(got, want) {
 					t.Errorf("machine %q status %q limit %d: %v, want %v", machine, status, limit, got, want)
 				}
@@ -414,11 +414,11 @@ func migrateChild(path string) {
 // the middle.
 func bigV1() v1File {
 	f := sampleV1()
-	for i := range 3000 {
+	for i := range 1500 {
 		arn := fmt.Sprintf("arn:big:%04d", i)
 		f.rows = append(f.rows, ExecutionRow{Arn: arn, MachineArn: "arn:m:a", Status: "SUCCEEDED",
 			Start: t0.Add(time.Duration(i) * time.Millisecond), Record: []byte(strings.Repeat("r", 300))})
-		f.events[arn] = v1Events(arn, 40)
+		f.events[arn] = v1Events(arn, 30)
 	}
 	return f
 }

@@ -15,8 +15,8 @@ func highWater(t *testing.T, s *Store) int64 {
 	return n
 }
 
-// storeSmallExecutions stores n executions the way the service does: each in its own
-// transaction, 8 events and a row, then its row again as it ends.
+// storeSmallExecutions stores n executions the way the service does: 8 events and a row,
+// then its row again as it ends, ten executions to a commit.
 func storeSmallExecutions(t *testing.T, s *Store, prefix string, n int) {
 	t.Helper()
 	evs := make([][]byte, 8)
@@ -24,38 +24,50 @@ func storeSmallExecutions(t *testing.T, s *Store, prefix string, n int) {
 		evs[i] = benchEvent
 	}
 	record := []byte(fmt.Sprintf(`{"meta":{"input":"{\"order\":1}"},"pad":%q}`, make([]byte, 300)))
-	for i := range n {
-		arn := fmt.Sprintf("arn:aws:states:us-east-1:111111111111:execution:m:%s-%05d", prefix, i)
-		row := ExecutionRow{Arn: arn, MachineArn: "arn:aws:states:us-east-1:111111111111:stateMachine:m",
-			Status: StatusRunning, Start: t0.Add(time.Duration(i) * time.Millisecond), Record: record}
+	row := func(i int, status string) ExecutionRow {
+		return ExecutionRow{Arn: fmt.Sprintf("arn:aws:states:us-east-1:111111111111:execution:m:%s-%05d", prefix, i),
+			MachineArn: "arn:aws:states:us-east-1:111111111111:stateMachine:m",
+			Status:     status, Start: t0.Add(time.Duration(i) * time.Millisecond), Record: record}
+	}
+	for base := 0; base < n; base += 10 {
 		update(t, s, func(tx *Tx) error {
-			if err := tx.AppendEvents(arn, 1, evs[:3]); err != nil {
-				return err
+			for i := base; i < min(base+10, n); i++ {
+				if err := tx.AppendEvents(row(i, "").Arn, 1, evs[:3]); err != nil {
+					return err
+				}
+				if err := tx.PutExecution(row(i, StatusRunning)); err != nil {
+					return err
+				}
 			}
-			return tx.PutExecution(row)
+			return nil
 		})
-		row.Status = "SUCCEEDED"
 		update(t, s, func(tx *Tx) error {
-			if err := tx.AppendEvents(arn, 4, evs[3:]); err != nil {
-				return err
+			for i := base; i < min(base+10, n); i++ {
+				if err := tx.AppendEvents(row(i, "").Arn, 4, evs[3:]); err != nil {
+					return err
+				}
+				if err := tx.PutExecution(row(i, "SUCCEEDED")); err != nil {
+					return err
+				}
 			}
-			return tx.PutExecution(row)
+			return nil
 		})
 	}
 }
 
 // Deleting executions frees their pages, and storing as many again reuses them: the
-// file does not grow.
+// file's pages do not grow.
 func TestFreedPagesAreReused(t *testing.T) {
-	const n = 2000
+	const n = 1000
 	s := openTemp(t)
-	storeSmallExecutions(t, s, "first", n)
-	full := highWater(t, s)
-	st, err := os.Stat(s.Path())
+	update(t, s, func(tx *Tx) error { return tx.Put("k", "k", []byte("v")) })
+	usedBase, err := s.UsedBytes()
 	if err != nil {
 		t.Fatal(err)
 	}
-	fileBefore := st.Size()
+	storeSmallExecutions(t, s, "first", n)
+	full := highWater(t, s)
+	fileBefore := fileSize(t, s.Path())
 	usedFull, err := s.UsedBytes()
 	if err != nil {
 		t.Fatal(err)
@@ -71,14 +83,15 @@ func TestFreedPagesAreReused(t *testing.T) {
 			return nil
 		})
 	}
+	// bbolt holds the pages a commit freed back until the next one.
+	update(t, s, func(tx *Tx) error { return tx.Put("k", "k", []byte("w")) })
 	usedEmpty, err := s.UsedBytes()
 	if err != nil {
 		t.Fatal(err)
 	}
-	// What stays: the meta pages, the freelist, the record kinds, the buckets' roots,
-	// and the pages the last delete freed, which bbolt holds back for one more commit.
-	if usedEmpty > usedFull/5 {
-		t.Errorf("after deleting every execution %d bytes are in use, of %d", usedEmpty, usedFull)
+	// What may stay: the roots of the emptied buckets and a bigger freelist.
+	if usedEmpty-usedBase > (usedFull-usedBase)/20 {
+		t.Errorf("after deleting every execution %d bytes are in use; %d before storing them, %d with them", usedEmpty, usedBase, usedFull)
 	}
 	// Nothing is left of them: no row, no history, no index range, no number.
 	view(t, s, func(tx *Tx) error {
@@ -94,16 +107,19 @@ func TestFreedPagesAreReused(t *testing.T) {
 	storeSmallExecutions(t, s, "second", n)
 	again := highWater(t, s)
 	// A margin of 3%: the second set fills the freed pages in another order (it takes
-	// 0.5% more today).
+	// one page, 0.8%, more today).
 	if again > full+full*3/100 {
 		t.Errorf("the file's pages grew from %d to %d bytes storing as many executions as were deleted", full, again)
 	}
-	st, err = os.Stat(s.Path())
+	// The file itself is grown ahead of need, doubling up to 1 GB: its size says little
+	// about space, so it is only reported.
+	t.Logf("%d executions: %d bytes of pages, %d in use (%d before); deleted: %d in use; %d stored again: %d bytes of pages (file %d, was %d)", n, full, usedFull, usedBase, usedEmpty, n, again, fileSize(t, s.Path()), fileBefore)
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	st, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Size() > fileBefore {
-		t.Errorf("the file grew from %d to %d bytes", fileBefore, st.Size())
-	}
-	t.Logf("%d executions: %d bytes of pages; deleted: %d in use; %d stored again: %d bytes of pages (file %d)", n, full, usedEmpty, n, again, st.Size())
+	return st.Size()
 }
