@@ -110,7 +110,7 @@ func TestTraceAgreesWithTheEngine(t *testing.T) {
 				inText, _ := entered.Input()
 				outText, _ := ev.Output()
 				stages := Trace(st, Inputs{Input: value.MustParse(inText), Vars: vars})
-				got, err := Output(stages)
+				got, err := StateOutput(stages)
 				if err != nil || !value.Equal(got, value.MustParse(outText)) {
 					t.Errorf("%s: state %s: trace gives %s (%v), the engine recorded %s", c.ID, name, value.String(got), err, outText)
 				}
@@ -157,7 +157,7 @@ func TestJSONPathChoiceRuleAssign(t *testing.T) {
 		if !strings.HasPrefix(cond, tc.cond) || as != tc.assign {
 			t.Errorf("input %s: condition %q assign %s, want %s… and %s", tc.input, cond, as, tc.cond, tc.assign)
 		}
-		if out, err := Output(stages); err != nil || value.String(out) != tc.input {
+		if out, err := StateOutput(stages); err != nil || value.String(out) != tc.input {
 			t.Errorf("input %s: output %s (%v)", tc.input, value.String(out), err)
 		}
 	}
