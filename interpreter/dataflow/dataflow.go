@@ -72,10 +72,7 @@ func producesResult(st *asl.State) bool {
 }
 
 func (in Inputs) scope() Scope {
-	return Scope{Context: in.Context, Var: func(n string) (value.Value, bool) {
-		v, ok := in.Vars[n]
-		return v, ok
-	}}
+	return Scope{Context: in.Context, Vars: VarMap(in.Vars)}
 }
 
 func (t *trace) jsonPath(in Inputs) {
@@ -145,7 +142,7 @@ func (t *trace) jsonata(in Inputs) {
 		}
 		return &template.JSONataEnv{Bindings: b, Options: &jsonata.Options{Functions: jsonata.StepFunctions(nil)}}
 	}
-	if st.Arguments != nil && !t.add(Arguments(st.Arguments, env)) {
+	if st.Arguments != nil && st.Type != asl.Map && !t.add(Arguments(st.Arguments, env)) {
 		return
 	}
 	out := in.Input

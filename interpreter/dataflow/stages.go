@@ -20,12 +20,30 @@ import (
 type Scope struct {
 	// Context may be nil for a state whose fields do not mention $$.
 	Context value.Value
-	Var     func(name string) (value.Value, bool)
+	Vars    Variables // nil: no variables are set
+}
+
+// Variables looks workflow variables up by name.
+type Variables interface {
+	Get(name string) (value.Value, bool)
+}
+
+// VarMap is a set of variables in a map.
+type VarMap map[string]value.Value
+
+// Get looks a variable up.
+func (m VarMap) Get(name string) (value.Value, bool) {
+	v, ok := m[name]
+	return v, ok
 }
 
 // Env is the environment of a path or template applied to doc.
 func (sc Scope) Env(doc value.Value) *jsonpath.Env {
-	return &jsonpath.Env{Input: doc, Context: sc.Context, Variable: sc.Var}
+	env := &jsonpath.Env{Input: doc, Context: sc.Context}
+	if sc.Vars != nil {
+		env.Variable = sc.Vars.Get
+	}
+	return env
 }
 
 // InputPath selects the part of a state's input it works on.
