@@ -15,6 +15,9 @@ type flowRun struct {
 // it with s.mu held). A retry computes the state's stages again: the last attempt's
 // replace the earlier ones.
 func (s *Session) recordFlow(st engine.FlowStage) {
+	if st.Entered == 0 {
+		return // a distributed Map's child execution: its events are not kept
+	}
 	if s.flows == nil {
 		s.flows = map[int64]*flowRun{}
 	}

@@ -17,7 +17,8 @@ import (
 // FlowStage is a stage of a state's data flow as the engine computed it.
 type FlowStage struct {
 	State string
-	// Entered is the id of the Entered event of the state's run, Attempt the number of
+	// Entered is the id of the Entered event of the state's run (0 in a distributed
+	// Map's child executions, whose events are not recorded), Attempt the number of
 	// retries before this attempt of it (a retry computes the stages again).
 	Entered int64
 	Attempt int64
