@@ -92,7 +92,7 @@ func ChooseJSONata(st *asl.State, env func() *template.JSONataEnv) (Stage, *asl.
 		}
 	}
 	if st.Default == "" {
-		return Stage{Name: "Condition", Rule: -1, Err: NoChoice()}, nil
+		return Stage{Name: "Condition", Rule: -1, Err: noChoice()}, nil
 	}
 	return Stage{Name: "Condition", Rule: -1, Value: false, Default: true}, nil
 }

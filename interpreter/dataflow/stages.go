@@ -125,8 +125,8 @@ func evalStage(name string, t *template.Template, doc value.Value, sc Scope) Sta
 	return Stage{Name: name, Value: v}
 }
 
-// NoChoice is the error of a Choice no rule matched that has no Default.
-func NoChoice() *failure.Error { return failure.New(failure.NoChoiceMatched, "No Matches!") }
+// noChoice is the error of a Choice no rule matched that has no Default.
+func noChoice() *failure.Error { return failure.New(failure.NoChoiceMatched, "No Matches!") }
 
 // Choose finds the rule of a JSONPath Choice that matches its effective input, as a
 // Condition stage (Rule is the rule's index, -1 for Default), and what follows from it:
@@ -147,7 +147,7 @@ func Choose(st *asl.State, eff value.Value, sc Scope) (s Stage, next string, ass
 		}
 	}
 	if st.Default == "" {
-		return Stage{Name: "Condition", Rule: -1, Err: NoChoice()}, "", nil
+		return Stage{Name: "Condition", Rule: -1, Err: noChoice()}, "", nil
 	}
 	return Stage{Name: "Condition", Rule: -1, Value: false, Default: true}, st.Default, st.Assign
 }

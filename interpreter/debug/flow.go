@@ -9,6 +9,10 @@ import (
 type flowRun struct {
 	attempt int64
 	stages  []dataflow.Stage
+	// at holds, for each stage, the id of the last event in the history when the
+	// engine computed it, so that a look back at an earlier stop sees only the stages
+	// computed by then.
+	at []int64
 }
 
 // recordFlow keeps a stage the engine computed (engine.Options.Flow; the engine calls
@@ -27,18 +31,23 @@ func (s *Session) recordFlow(st engine.FlowStage) {
 		s.flows[st.Entered] = r
 	}
 	r.stages = append(r.stages, st.Stage)
+	r.at = append(r.at, s.x.LastEventID())
 }
 
 // Flow returns the stages of the run of a state entered at event id entered, as the
-// engine computed them: what the state really did, up to where it is now (a task that
-// has not answered yet has no result) or to the stage that failed. It reports false
-// when the engine computed none for that run.
-func (s *Session) Flow(entered int64) ([]dataflow.Stage, bool) {
+// engine computed them by the time the history ended at event asOf (0: by now): what
+// the state really did, up to where it was (a task that had not answered has no result)
+// or to the stage that failed. It reports false when the engine computed none.
+func (s *Session) Flow(entered, asOf int64) ([]dataflow.Stage, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.flows[entered]
 	if r == nil {
 		return nil, false
 	}
-	return append([]dataflow.Stage(nil), r.stages...), true
+	n := len(r.stages)
+	for asOf > 0 && n > 0 && r.at[n-1] > asOf {
+		n--
+	}
+	return append([]dataflow.Stage(nil), r.stages[:n]...), n > 0
 }

@@ -178,3 +178,43 @@ func TestGoldenDebuggerDataFlowScrolled(t *testing.T) {
 		})
 	}
 }
+
+// A state that ran shows its data flow as the engine computed it; one the execution is
+// stopped before shows what it is about to do.
+func TestDebuggerShowsTheFlowTheEngineComputed(t *testing.T) {
+	def, err := asl.Parse([]byte(`{"StartAt":"Shape","States":{
+		"Shape":{"Type":"Pass","Parameters":{"n.$":"States.MathAdd($.n, 1)"},"ResultPath":"$.shaped","Next":"Done"},
+		"Done":{"Type":"Pass","OutputPath":"$.shaped","End":true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := debug.New(debug.Config{Definition: def, Input: value.MustParse(`{"n":1}`), Breakpoints: []string{"Done"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := common.New(nil, false)
+	c.Width, c.Height = 140, 60
+	d := NewDebugger(c, s, "shape")
+	s.Continue()
+	deadline := time.Now().Add(10 * time.Second)
+	for v := s.View(); len(v.Held) != 1 || v.Held[0].State != "Done"; v = s.View() {
+		if time.Now().After(deadline) {
+			t.Fatal("never stopped before Done")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	d.Update(debugChangedMsg{d})
+	d.selected = "Shape"
+	view := d.View()
+	for _, want := range []string{"Data flow of Shape, as the engine ran it from event 2", "2. Parameters", `"n": 2`,
+		"4. ResultPath  $.shaped", "5. OutputPath  (not set"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("the pane lacks %q:\n%s", want, view)
+		}
+	}
+	d.selected = "Done"
+	if view := d.View(); !strings.Contains(view, "Data flow of Done, about to run") || !strings.Contains(view, "4. ResultPath  (not set") {
+		t.Fatalf("the state stopped before shows its trace:\n%s", view)
+	}
+}

@@ -239,7 +239,8 @@ func (d *Debugger) flowOf(name string) ([]string, []dataflow.Stage) {
 	if entered == 0 {
 		return []string{"Data flow of " + name + ": not run yet"}, nil
 	}
-	stages, ok := d.s.Flow(entered)
+	// Looking back at an earlier stop, the flow is what the engine had computed by then.
+	stages, ok := d.s.Flow(entered, d.events[len(d.events)-1].ID)
 	if !ok {
 		return []string{fmt.Sprintf("Data flow of %s, entered at event %d: no stage computed yet", name, entered)}, nil
 	}
