@@ -14,6 +14,7 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/jsonata"
+	"github.com/stepdeck/stepdeck/interpreter/jsonpath"
 	"github.com/stepdeck/stepdeck/interpreter/template"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -72,7 +73,7 @@ func producesResult(st *asl.State) bool {
 }
 
 func (in Inputs) scope() Scope {
-	return Scope{Context: in.Context, Vars: VarMap(in.Vars)}
+	return Scope{Context: in.Context, Vars: jsonpath.VarMap(in.Vars)}
 }
 
 func (t *trace) jsonPath(in Inputs) {

@@ -20,48 +20,37 @@ import (
 type Scope struct {
 	// Context may be nil for a state whose fields do not mention $$.
 	Context value.Value
-	Vars    Variables // nil: no variables are set
-}
-
-// Variables looks workflow variables up by name.
-type Variables interface {
-	Get(name string) (value.Value, bool)
-}
-
-// VarMap is a set of variables in a map.
-type VarMap map[string]value.Value
-
-// Get looks a variable up.
-func (m VarMap) Get(name string) (value.Value, bool) {
-	v, ok := m[name]
-	return v, ok
+	Vars    jsonpath.Variables // nil: no variables are set
 }
 
 // Env is the environment of a path or template applied to doc.
 func (sc Scope) Env(doc value.Value) *jsonpath.Env {
-	env := &jsonpath.Env{Input: doc, Context: sc.Context}
-	if sc.Vars != nil {
-		env.Variable = sc.Vars.Get
-	}
-	return env
+	return &jsonpath.Env{Input: doc, Context: sc.Context, Vars: sc.Vars}
 }
 
-// InputPath selects the part of a state's input it works on.
+// InputPath selects the part of a state's input it works on (the zero OptionalPath, an
+// absent field, selects all of it).
 func InputPath(op asl.OptionalPath, input value.Value, sc Scope) Stage {
-	return optionalPath("InputPath", op, input, sc)
+	if op == (asl.OptionalPath{}) {
+		return Stage{Name: "InputPath", Value: input, Default: true}
+	}
+	return applyPath("InputPath", op, input, sc)
 }
 
 // OutputPath selects the part of doc the state passes on.
 func OutputPath(op asl.OptionalPath, doc value.Value, sc Scope) Stage {
-	return optionalPath("OutputPath", op, doc, sc)
+	if op == (asl.OptionalPath{}) {
+		return Stage{Name: "OutputPath", Value: doc, Default: true}
+	}
+	return applyPath("OutputPath", op, doc, sc)
 }
 
-func optionalPath(name string, op asl.OptionalPath, doc value.Value, sc Scope) Stage {
-	switch {
-	case op.Null:
+// The stage functions keep the common case (a field the state does not have) small
+// enough to inline: the engine runs them for every state.
+
+func applyPath(name string, op asl.OptionalPath, doc value.Value, sc Scope) Stage {
+	if op.Null {
 		return Stage{Name: name, Value: value.NewObject(0)}
-	case op.Path == nil:
-		return Stage{Name: name, Value: doc, Default: true}
 	}
 	v, err := op.Path.Eval(sc.Env(doc))
 	if err != nil {
@@ -74,6 +63,13 @@ func optionalPath(name string, op asl.OptionalPath, doc value.Value, sc Scope) S
 // state's Result replaces it (a stage named Result), Parameters shapes it, and without
 // either it passes on unchanged.
 func Parameters(st *asl.State, eff value.Value, sc Scope) Stage {
+	if st.Parameters == nil && !st.HasResult {
+		return Stage{Name: "Parameters", Value: eff, Default: true}
+	}
+	return shapeInput(st, eff, sc)
+}
+
+func shapeInput(st *asl.State, eff value.Value, sc Scope) Stage {
 	switch {
 	case st.Type == asl.Pass && st.HasResult:
 		return Stage{Name: "Result", Value: st.Result}
@@ -97,11 +93,15 @@ func ResultSelector(t *template.Template, result value.Value, sc Scope) Stage {
 // ResultPath puts the result into the state's input: absent, the result replaces it;
 // null, the input passes on and the result is dropped.
 func ResultPath(rp asl.ResultPath, input, result value.Value) Stage {
-	switch {
-	case rp.Null:
-		return Stage{Name: "ResultPath", Value: input}
-	case rp.Ref == nil:
+	if rp.Ref == nil && !rp.Null {
 		return Stage{Name: "ResultPath", Value: result, Default: true}
+	}
+	return placeResult(rp, input, result)
+}
+
+func placeResult(rp asl.ResultPath, input, result value.Value) Stage {
+	if rp.Null {
+		return Stage{Name: "ResultPath", Value: input}
 	}
 	v, err := rp.Ref.Set(input, result)
 	if err != nil {

@@ -235,14 +235,14 @@ func (e *Execution) transition(f *Frame, next string, output value.Value, exitID
 // complete finishes a state that produced a result: ResultSelector, ResultPath,
 // Assign and OutputPath, then the Exited event and the transition.
 func (e *Execution) complete(f *Frame, st *asl.State, result value.Value) {
-	if st.Type != asl.Pass {
+	if st.Type != asl.Pass { // a Pass state's result is its Parameters (or Result) stage
 		e.flow(f, st, dataflow.Result(result))
 	}
 	if st.IsJSONata() {
 		e.completeJ(f, st, statesVar{result: result, hasResult: true}, st.Output, st.Assign, nextOf(st))
 		return
 	}
-	sc := e.scope(f, st, nil, "")
+	sc := e.scopeOf(f, st)
 	selected := dataflow.ResultSelector(st.ResultSelector, result, sc)
 	if !e.stage(f, st, selected) {
 		return

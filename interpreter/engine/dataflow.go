@@ -25,8 +25,17 @@ type FlowStage struct {
 	dataflow.Stage
 }
 
-// scope is what the paths of a state read besides their document. The context object
-// is built only for states whose definition mentions it.
+// scopeOf is what the paths of a state's own fields read besides their document. The
+// context object is built only for states whose definition mentions it.
+func (e *Execution) scopeOf(f *Frame, st *asl.State) dataflow.Scope {
+	if st.UsesContext {
+		return e.scope(f, st, nil, "")
+	}
+	return dataflow.Scope{Vars: f.Vars}
+}
+
+// scope is scopeOf for the paths that also see a Map item (ItemSelector) or a task
+// token ($$.Task.Token).
 func (e *Execution) scope(f *Frame, st *asl.State, item *mapItem, token string) dataflow.Scope {
 	sc := dataflow.Scope{Vars: f.Vars}
 	if st.UsesContext || item != nil || token != "" {
@@ -48,8 +57,16 @@ func (e *Execution) flow(f *Frame, st *asl.State, s dataflow.Stage) {
 }
 
 // stage hands a stage to Options.Flow and reports whether the state goes on: when the
-// stage failed, its error is raised.
+// stage failed, its error is raised. (It is small enough to inline: a state runs
+// several stages, and most go on with no Flow to hand them to.)
 func (e *Execution) stage(f *Frame, st *asl.State, s dataflow.Stage) bool {
+	if e.Opts.Flow == nil && s.Err == nil {
+		return true
+	}
+	return e.handOn(f, st, s)
+}
+
+func (e *Execution) handOn(f *Frame, st *asl.State, s dataflow.Stage) bool {
 	e.flow(f, st, s)
 	if s.Err != nil {
 		e.raise(f, st, s.Err)
@@ -63,7 +80,7 @@ func (e *Execution) inputPath(f *Frame, st *asl.State) (value.Value, bool) {
 	if st.IsJSONata() {
 		return f.Input, true
 	}
-	s := dataflow.InputPath(st.InputPath, f.Input, e.scope(f, st, nil, ""))
+	s := dataflow.InputPath(st.InputPath, f.Input, e.scopeOf(f, st))
 	return s.Value, e.stage(f, st, s)
 }
 
@@ -84,9 +101,6 @@ func (e *Execution) parameters(f *Frame, st *asl.State, eff value.Value, token s
 // assign computes a JSONPath Assign block over doc. Nothing is written yet: every
 // Assign and Output of a state sees the variables as they were when it was entered.
 func (e *Execution) assign(f *Frame, st *asl.State, t *template.Template, doc value.Value, sc dataflow.Scope) ([]assignment, bool) {
-	if t == nil {
-		return nil, true
-	}
 	s := dataflow.Assign(t, doc, sc)
 	return assignments(s.Value), e.stage(f, st, s)
 }
@@ -94,9 +108,12 @@ func (e *Execution) assign(f *Frame, st *asl.State, t *template.Template, doc va
 // assignAndOutput ends a JSONPath state's data flow: Assign over assignDoc (the
 // result, or the effective input where there is none), then OutputPath over doc.
 func (e *Execution) assignAndOutput(f *Frame, st *asl.State, assignT *template.Template, assignDoc, doc value.Value, sc dataflow.Scope) (value.Value, []assignment, bool) {
-	as, ok := e.assign(f, st, assignT, assignDoc, sc)
-	if !ok {
-		return nil, nil, false
+	var as []assignment
+	if assignT != nil {
+		var ok bool
+		if as, ok = e.assign(f, st, assignT, assignDoc, sc); !ok {
+			return nil, nil, false
+		}
 	}
 	out := dataflow.OutputPath(st.OutputPath, doc, sc)
 	return out.Value, as, e.stage(f, st, out)

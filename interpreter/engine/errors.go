@@ -157,7 +157,7 @@ func (e *Execution) caught(f *Frame, st *asl.State, c *asl.Catcher, r *Raised) {
 	}
 	var as []assignment
 	if err == nil && c.Assign != nil {
-		s := dataflow.Assign(c.Assign, errOut, e.scope(f, st, nil, ""))
+		s := dataflow.Assign(c.Assign, errOut, e.scopeOf(f, st))
 		as, err = assignments(s.Value), s.Err
 	}
 	if err != nil {

@@ -23,7 +23,7 @@ func (e *Execution) pass(f *Frame, st *asl.State) {
 	if !ok {
 		return
 	}
-	p := dataflow.Parameters(st, eff, e.scope(f, st, nil, ""))
+	p := dataflow.Parameters(st, eff, e.scopeOf(f, st))
 	if !e.stage(f, st, p) {
 		return
 	}
@@ -39,7 +39,7 @@ func (e *Execution) succeed(f *Frame, st *asl.State) {
 	if !ok {
 		return
 	}
-	out := dataflow.OutputPath(st.OutputPath, eff, e.scope(f, st, nil, ""))
+	out := dataflow.OutputPath(st.OutputPath, eff, e.scopeOf(f, st))
 	if !e.stage(f, st, out) {
 		return
 	}
@@ -100,7 +100,7 @@ func (e *Execution) choice(f *Frame, st *asl.State) {
 	if !ok {
 		return
 	}
-	sc := e.scope(f, st, nil, "")
+	sc := e.scopeOf(f, st)
 	rule, next, assign := dataflow.Choose(st, eff, sc)
 	if !e.stage(f, st, rule) {
 		return
@@ -202,7 +202,7 @@ func (e *Execution) waitElapsed(f *Frame) {
 		e.completeJ(f, st, statesVar{}, st.Output, st.Assign, nextOf(st))
 		return
 	}
-	out, as, ok := e.assignAndOutput(f, st, st.Assign, f.EffInput, f.EffInput, e.scope(f, st, nil, ""))
+	out, as, ok := e.assignAndOutput(f, st, st.Assign, f.EffInput, f.EffInput, e.scopeOf(f, st))
 	if !ok {
 		return
 	}
