@@ -21,21 +21,10 @@ import (
 // title) and forward again to now; the controls that would move the execution wait
 // while looking back, and nothing moves.
 func TestDebuggerStepsBackThroughItsStops(t *testing.T) {
-	def, err := asl.Parse([]byte(`{"StartAt":"Count","States":{
+	s, d := debuggerOn(t, `{"StartAt":"Count","States":{
 		"Count":{"Type":"Pass","Parameters":{"n.$":"States.MathAdd($.n, 1)"},"Next":"More?"},
 		"More?":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericLessThan":3,"Next":"Count"}],"Default":"Done"},
-		"Done":{"Type":"Succeed"}}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := debug.New(debug.Config{Definition: def, Input: value.MustParse(`{"n":0}`), Breakpoints: []string{"Count"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	c := common.New(nil, false)
-	c.Width, c.Height = 140, 40
-	d := NewDebugger(c, s, "loop")
+		"Done":{"Type":"Succeed"}}}`, `{"n":0}`, 140, 40, "Count")
 	stoppedWith := func(n string) {
 		t.Helper()
 		deadline := time.Now().Add(10 * time.Second)
@@ -182,20 +171,9 @@ func TestGoldenDebuggerDataFlowScrolled(t *testing.T) {
 // A state that ran shows its data flow as the engine computed it; one the execution is
 // stopped before shows what it is about to do.
 func TestDebuggerShowsTheFlowTheEngineComputed(t *testing.T) {
-	def, err := asl.Parse([]byte(`{"StartAt":"Shape","States":{
+	s, d := debuggerOn(t, `{"StartAt":"Shape","States":{
 		"Shape":{"Type":"Pass","Parameters":{"n.$":"States.MathAdd($.n, 1)"},"ResultPath":"$.shaped","Next":"Done"},
-		"Done":{"Type":"Pass","OutputPath":"$.shaped","End":true}}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := debug.New(debug.Config{Definition: def, Input: value.MustParse(`{"n":1}`), Breakpoints: []string{"Done"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	c := common.New(nil, false)
-	c.Width, c.Height = 140, 60
-	d := NewDebugger(c, s, "shape")
+		"Done":{"Type":"Pass","OutputPath":"$.shaped","End":true}}}`, `{"n":1}`, 140, 60, "Done")
 	s.Continue()
 	deadline := time.Now().Add(10 * time.Second)
 	for v := s.View(); len(v.Held) != 1 || v.Held[0].State != "Done"; v = s.View() {
@@ -217,4 +195,22 @@ func TestDebuggerShowsTheFlowTheEngineComputed(t *testing.T) {
 	if view := d.View(); !strings.Contains(view, "Data flow of Done, about to run") || !strings.Contains(view, "4. ResultPath  (not set") {
 		t.Fatalf("the state stopped before shows its trace:\n%s", view)
 	}
+}
+
+// debuggerOn opens the debugger page, at a size, on a session of a definition with an
+// input and breakpoints; the session closes with the test.
+func debuggerOn(t *testing.T, def, input string, width, height int, breakpoints ...string) (*debug.Session, *Debugger) {
+	t.Helper()
+	d, err := asl.Parse([]byte(def))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := debug.New(debug.Config{Definition: d, Input: value.MustParse(input), Breakpoints: breakpoints})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	c := common.New(nil, false)
+	c.Width, c.Height = width, height
+	return s, NewDebugger(c, s, "debugged")
 }
