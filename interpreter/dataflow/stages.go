@@ -13,7 +13,9 @@ import (
 // The stage functions below are the one implementation of each stage: the engine calls
 // them as it runs a state, Trace composes them over recorded data. Each returns the
 // stage with its value, or with the error the state raises (worded as AWS words it).
-// They leave Field empty: Describe fills it in for display.
+// They leave Field empty: Describe fills it in for display. Each keeps the common case
+// (a field the state does not have) small enough to inline, since the engine runs them
+// for every state, and calls a helper for the rest.
 
 // Scope is what a state's paths and templates read besides the document they apply
 // to: the context object ($$) and the workflow variables.
@@ -44,9 +46,6 @@ func OutputPath(op asl.OptionalPath, doc value.Value, sc Scope) Stage {
 	}
 	return applyPath("OutputPath", op, doc, sc)
 }
-
-// The stage functions keep the common case (a field the state does not have) small
-// enough to inline: the engine runs them for every state.
 
 func applyPath(name string, op asl.OptionalPath, doc value.Value, sc Scope) Stage {
 	if op.Null {
