@@ -74,6 +74,9 @@ type FullAPI interface {
 }
 
 var (
+	// What RedriveAPI's comment says, checked: every backend of the app can redrive.
 	_ FullAPI = (*sfn.Client)(nil)
-	_ API     = (*service.Service)(nil)
+	_ FullAPI = (*AWS)(nil)
+	_ FullAPI = (*service.Service)(nil)
+	_ FullAPI = (*Multi)(nil)
 )

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -159,12 +160,87 @@ func TestStartFormClosesAfterStart(t *testing.T) {
 // TestFlowEditorFillsTheInput: ctrl+e hands the input to $EDITOR and takes back what it
 // saved (here a script that writes the file).
 func TestFlowEditorFillsTheInput(t *testing.T) {
-	script := filepath.Join(t.TempDir(), "ed.sh")
-	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf '{\"name\":\"Ed\"}' > \"$1\"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	script := writeScript(t, t.TempDir(), "ed.sh", `printf '{"name":"Ed"}' > "$1"`)
 	t.Setenv("VISUAL", "")
 	t.Setenv("EDITOR", script)
+	tm := editHelloInput(t)
+	waitScreen(t, tm, `"Ed"}`)
+	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	waitScreen(t, tm, "Hello, Ed!")
+	typeKey(tm, 'q', "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+}
+
+// TestFlowEditorArguments: $EDITOR may carry arguments ("code -w"); they come before
+// the file.
+func TestFlowEditorArguments(t *testing.T) {
+	script := writeScript(t, t.TempDir(), "ed.sh", `printf '{"name":"%s"}' "$1" > "$2"`)
+	t.Setenv("VISUAL", "")
+	t.Setenv("EDITOR", script+" Argued")
+	tm := editHelloInput(t)
+	waitScreen(t, tm, `"Argued"}`)
+	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	waitScreen(t, tm, "Hello, Argued!")
+	typeKey(tm, 'q', "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+}
+
+// TestFlowEditorVisualFirst: $VISUAL, when set, is the editor, before $EDITOR (as git and
+// less have it).
+func TestFlowEditorVisualFirst(t *testing.T) {
+	dir := t.TempDir()
+	visual := writeScript(t, dir, "visual.sh", `printf '{"name":"Visual"}' > "$1"`)
+	plain := writeScript(t, dir, "plain.sh", `printf '{"name":"Plain"}' > "$1"`)
+	t.Setenv("VISUAL", visual)
+	t.Setenv("EDITOR", plain)
+	tm := editHelloInput(t)
+	waitScreen(t, tm, `"Visual"}`)
+	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	waitScreen(t, tm, "Hello, Visual!")
+	typeKey(tm, 'q', "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+}
+
+// TestFlowEditorFallback: with no $EDITOR, ctrl+e opens the fallback editor (nano)
+// instead of failing. $PATH holds only a fake nano that writes a name no other editor
+// would, so the input changes only if the fallback ran.
+func TestFlowEditorFallback(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the fallback on Windows is notepad, and the fake editor is a shell script")
+	}
+	bin := t.TempDir()
+	writeScript(t, bin, "nano", `printf '{"name":"Nano"}' > "$1"`)
+	t.Setenv("VISUAL", "")
+	t.Setenv("EDITOR", "")
+	t.Setenv("PATH", bin)
+	tm := editHelloInput(t)
+	waitScreen(t, tm, `"Nano"}`)
+	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	waitScreen(t, tm, "Hello, Nano!")
+	typeKey(tm, 'q', "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+}
+
+// TestFlowEditorFallbackMissing: with no $EDITOR and no fallback editor installed, the
+// form says what to set and keeps its input.
+func TestFlowEditorFallbackMissing(t *testing.T) {
+	t.Setenv("VISUAL", "")
+	t.Setenv("EDITOR", "")
+	t.Setenv("PATH", t.TempDir())
+	tm := editHelloInput(t)
+	waitScreen(t, tm, "$EDITOR is not set and the fallback editor")
+	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
+	waitScreen(t, tm, "Hello, you!")
+	typeKey(tm, 'q', "q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+}
+
+// editHelloInput opens the start form of the hello example and presses ctrl+e. The
+// editor runs while the UI waits; wait for what it wrote before sending (only the
+// changed cells are redrawn, so the text before the first change is not in the output
+// again).
+func editHelloInput(t *testing.T) *teatest.TestModel {
+	t.Helper()
 	api := localAPI(t)
 	tm := teatest.NewTestModel(t, New(fixedCommon(api, 120, 40), "local"), teatest.WithInitialTermSize(120, 40))
 	waitScreen(t, tm, "hello", "document-sign-off")
@@ -174,11 +250,15 @@ func TestFlowEditorFillsTheInput(t *testing.T) {
 	typeKey(tm, 's', "s")
 	waitScreen(t, tm, "Start an execution of hello")
 	tm.Send(tea.KeyPressMsg{Code: 'e', Mod: tea.ModCtrl})
-	// Only the changed cells are redrawn, so the text before the first change is not in
-	// the output again.
-	waitScreen(t, tm, `"Ed"}`)
-	tm.Send(tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-	waitScreen(t, tm, "Hello, Ed!")
-	typeKey(tm, 'q', "q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+	return tm
+}
+
+// writeScript writes an executable shell script into dir and returns its path.
+func writeScript(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
@@ -16,55 +15,113 @@ import (
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
-// writeJSONResult prints {"execution": <DescribeExecution>, "events": [...]} with the
-// API's field names, as on the wire.
-func writeJSONResult(w io.Writer, x *engine.Execution, withEvents bool) error {
-	desc, err := awsjson.Marshal(x.Describe())
-	if err != nil {
-		return err
-	}
-	doc := struct {
-		Execution json.RawMessage `json:"execution"`
-		Events    []history.Event `json:"events,omitempty"`
-	}{Execution: desc}
-	if withEvents {
-		doc.Events = x.History
-		if doc.Events == nil {
-			doc.Events = []history.Event{}
-		}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+// resultWriter prints a run's history as it happens and its result at the end, so that a
+// run holds no events: a million-event EXPRESS run with --history prints them all in
+// the memory of a few. JSON output is {"events": [...], "execution": <DescribeExecution>}
+// with the API's field names, as on the wire; text is a table of events, then the result.
+type resultWriter struct {
+	w          io.Writer
+	json       bool
+	withEvents bool
+	n          int // events written
+	err        error
 }
 
-// writeTextResult prints the history as a table and then the result.
-func writeTextResult(w io.Writer, x *engine.Execution, withEvents bool) error {
-	if withEvents {
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		for i := range x.History {
-			ev := &x.History[i]
-			fmt.Fprintf(tw, "%4d\t%s\t%s\t%s\n", ev.ID, ev.Type, eventState(ev), oneLine(eventNote(ev), 100))
+// typeWidth is the width of the event type column: the longest type name, so that the
+// columns line up without holding the rows back to measure them.
+var typeWidth = func() int {
+	n := 0
+	for _, t := range types.HistoryEventType("").Values() {
+		n = max(n, len(t))
+	}
+	return n
+}()
+
+func (r *resultWriter) start() {
+	if r.json && r.withEvents {
+		r.write([]byte("{\n  \"events\": ["))
+	}
+}
+
+// events prints a batch of new events.
+func (r *resultWriter) events(evs []history.Event) {
+	if !r.withEvents {
+		return
+	}
+	for i := range evs {
+		ev := &evs[i]
+		if r.json {
+			sep := ",\n    "
+			if r.n == 0 {
+				sep = "\n    "
+			}
+			r.write([]byte(sep))
+			r.write(indentedJSON(ev, "    "))
+		} else {
+			line := fmt.Sprintf("%4d  %-*s  %-20s  %s", ev.ID, typeWidth, ev.Type, eventState(ev), oneLine(eventNote(ev), 100))
+			r.write([]byte(strings.TrimRight(line, " ") + "\n"))
 		}
-		if err := tw.Flush(); err != nil {
+		r.n++
+	}
+}
+
+// finish prints the result.
+func (r *resultWriter) finish(x *engine.Execution) error {
+	if r.json {
+		desc, err := awsjson.Marshal(x.Describe())
+		if err != nil {
 			return err
 		}
-		fmt.Fprintln(w)
+		if r.withEvents {
+			if r.n > 0 {
+				r.write([]byte("\n  "))
+			}
+			r.write([]byte("],\n  \"execution\": "))
+			r.write(indentedJSON(json.RawMessage(desc), "  "))
+			r.write([]byte("\n}\n"))
+		} else {
+			r.write([]byte("{\n  \"execution\": "))
+			r.write(indentedJSON(json.RawMessage(desc), "  "))
+			r.write([]byte("\n}\n"))
+		}
+		return r.err
 	}
-	fmt.Fprintf(w, "Execution %s %s\n", x.Meta.Name, x.Status)
+	if r.withEvents {
+		r.write([]byte("\n"))
+	}
+	r.write([]byte(fmt.Sprintf("Execution %s %s\n", x.Meta.Name, x.Status)))
 	switch x.Status {
 	case types.ExecutionStatusSucceeded:
-		fmt.Fprintln(w, value.Indent(x.Output))
+		r.write([]byte(value.Indent(x.Output) + "\n"))
 	default:
 		if x.HasError {
-			fmt.Fprintf(w, "Error: %s\n", x.Error)
+			r.write([]byte(fmt.Sprintf("Error: %s\n", x.Error)))
 		}
 		if x.HasCause {
-			fmt.Fprintf(w, "Cause: %s\n", x.Cause)
+			r.write([]byte(fmt.Sprintf("Cause: %s\n", x.Cause)))
 		}
 	}
-	return nil
+	return r.err
+}
+
+// write keeps the first error: once the output is gone, the run goes on to its end.
+func (r *resultWriter) write(b []byte) {
+	if r.err == nil {
+		_, r.err = r.w.Write(b)
+	}
+}
+
+// indentedJSON is v as indented JSON after prefix, with no HTML escaping (a cause with
+// "<" in it reads as written) and no trailing newline.
+func indentedJSON(v any, prefix string) []byte {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return []byte(fmt.Sprintf("%q", err.Error()))
+	}
+	return []byte(strings.TrimSuffix(b.String(), "\n"))
 }
 
 func eventState(ev *history.Event) string {

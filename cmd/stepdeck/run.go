@@ -175,16 +175,16 @@ func runDefinition(ctx context.Context, out io.Writer, file string, o runOptions
 	}
 	ctx, cancel := signal.NotifyContext(ctx, os.Interrupt)
 	defer cancel()
-	runner := &engine.Runner{Clock: clock, Handlers: reg}
+	result := &resultWriter{w: out, json: o.output == "json", withEvents: record}
+	result.start()
+	runner := &engine.Runner{Clock: clock, Handlers: reg, OnEvents: func(res *engine.Result) {
+		result.events(res.Events)
+		x.History = nil // printed: a long run keeps none of its events
+	}}
 	if err := runner.Run(ctx, x); err != nil {
 		return &exitError{code: 1, err: err}
 	}
-	if o.output == "json" {
-		err = writeJSONResult(out, x, record)
-	} else {
-		err = writeTextResult(out, x, record)
-	}
-	if err != nil {
+	if err := result.finish(x); err != nil {
 		return err
 	}
 	if x.Status != types.ExecutionStatusSucceeded {

@@ -18,15 +18,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
-	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/history"
 	"github.com/stepdeck/stepdeck/interpreter/ids"
-	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -79,7 +76,8 @@ type Session struct {
 	errorBreak bool
 	scanned    int // events already looked at for failures
 	reasons    map[int]string
-	tasks      map[key]*Task
+	tasks      map[key]*Task // tasks waiting for an answer by hand
+	work       *engine.Tasks // where handlers run
 	timers     map[key]*Timer
 	changed    chan struct{}
 	tokens     map[string]string // the last task token of each state
@@ -164,7 +162,7 @@ func New(cfg Config) (*Session, error) {
 		def = &d
 	}
 	ctx, end := context.WithCancel(context.Background())
-	s := &Session{cfg: cfg, ctx: ctx, end: end, breakpoints: map[string]bool{}, conditions: map[string]Condition{}, stepping: true, over: -1,
+	s := &Session{cfg: cfg, ctx: ctx, end: end, work: engine.NewTasks(ctx), breakpoints: map[string]bool{}, conditions: map[string]Condition{}, stepping: true, over: -1,
 		reasons: map[int]string{}, tokens: map[string]string{}, tasks: map[key]*Task{}, timers: map[key]*Timer{}, changed: make(chan struct{}, 1),
 		breakOnError: true}
 	for _, b := range cfg.Breakpoints {
@@ -202,16 +200,18 @@ func (s *Session) notify() {
 	}
 }
 
-// Close stops the session's timers and tasks.
+// Close stops the session's timers and tasks, and returns once the tasks' handlers
+// have (a command handler's process group is killed).
 func (s *Session) Close() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.end()
 	for _, t := range s.timers {
 		if t.t != nil {
 			t.t.Stop()
 		}
 	}
+	s.mu.Unlock()
+	s.work.Wait() // outside the lock: a handler that returns takes it
 }
 
 // Definition is the definition being debugged.
@@ -311,6 +311,7 @@ func (s *Session) apply(res *engine.Result) {
 				s.invoke(c)
 			case engine.CmdCancelTask:
 				delete(s.tasks, key{c.Frame, c.Seq})
+				s.work.Cancel(engine.KeyOf("", c))
 			}
 		}
 		s.scan()
@@ -386,27 +387,25 @@ func (s *Session) invoke(c engine.Command) {
 		byHand(call.Token != "")
 		return
 	}
-	go func() {
-		out, err := engine.CallHandler(s.ctx, h, call)
+	s.work.Go(engine.KeyOf("", c), func(ctx context.Context) {
+		in, err := engine.Invoke(ctx, h, c, true)
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if s.ctx.Err() != nil || s.x.Done() {
-			return
+		if ctx.Err() != nil || s.x.Done() {
+			return // given up (a timeout, a lost branch), or the session ended
 		}
-		var wait *mock.CallbackWait
 		switch {
 		case errors.Is(err, ErrByHand):
 			byHand(call.Token != "")
 			s.notify()
 			return
-		case errors.As(err, &wait):
+		case in.Kind == engine.InputTaskSubmitted:
 			byHand(true)
-			s.apply(s.x.Advance(engine.Input{Kind: engine.InputTaskSubmitted, Frame: c.Frame, Seq: c.Seq, Output: wait.Output}, s.cfg.Now()))
-			return
+		default:
+			s.dropTaskTimers(k)
 		}
-		s.dropTaskTimers(k)
-		s.apply(s.x.Advance(outcome(c, out, err), s.cfg.Now()))
-	}()
+		s.apply(s.x.Advance(in, s.cfg.Now()))
+	})
 }
 
 // dropTaskTimers stops the time limit and heartbeat limit of a task that has ended: left
@@ -418,20 +417,6 @@ func (s *Session) dropTaskTimers(k key) {
 		}
 		delete(s.timers, k)
 	}
-}
-
-func outcome(c engine.Command, out value.Value, err error) engine.Input {
-	in := engine.Input{Frame: c.Frame, Seq: c.Seq}
-	if err == nil {
-		in.Kind, in.Output = engine.InputTaskSucceeded, out
-		return in
-	}
-	var fe *failure.Error
-	if !errors.As(err, &fe) {
-		fe = failure.New(failure.TaskFailed, err.Error())
-	}
-	in.Kind, in.Error, in.Cause = engine.InputTaskFailed, aws.String(fe.Name), aws.String(fe.Cause)
-	return in
 }
 
 // History returns the events so far.

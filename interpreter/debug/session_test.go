@@ -335,3 +335,28 @@ func TestRestartCountsMockInvocationsAfresh(t *testing.T) {
 		t.Errorf("after the restart: %s %s %s, output %s", v.Status, v.Error, v.Cause, value.String(v.Output))
 	}
 }
+
+// A task whose time runs out is given up: its handler's context ends, as with the runner
+// and the service (the three run tasks through engine.Tasks).
+func TestTimedOutTaskIsCancelled(t *testing.T) {
+	cancelled := make(chan struct{})
+	reg := &engine.Registry{}
+	reg.Handle("arn:aws:states:::lambda:invoke", func(ctx context.Context, call *engine.TaskCall) (value.Value, error) {
+		<-ctx.Done()
+		close(cancelled)
+		return nil, ctx.Err()
+	})
+	def := `{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":1,"End":true}}}`
+	s := start(t, def, `{}`, reg)
+	until(t, s, "Call", heldAt("Call"))
+	s.Continue()
+	v := until(t, s, "the end", done)
+	if v.Status != types.ExecutionStatusFailed || v.Error != "States.Timeout" {
+		t.Fatalf("ended %s %v, want FAILED with States.Timeout", v.Status, v.Error)
+	}
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the handler of the timed-out task is still running")
+	}
+}

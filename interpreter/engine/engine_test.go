@@ -310,3 +310,16 @@ func TestCallbackTaskHeartbeatAndTimeout(t *testing.T) {
 		t.Errorf("error %q", x.Error)
 	}
 }
+
+// invokeNow runs a task command's handler from reg on the calling goroutine, for tests
+// that drive the engine step by step.
+func invokeNow(reg *Registry, c Command) Input {
+	h, ok := reg.Lookup(c.Task.Resource)
+	if !ok {
+		in := FailedInput(NoHandlerError(c.Task.Resource))
+		in.Frame, in.Seq = c.Frame, c.Seq
+		return in
+	}
+	in, _ := Invoke(context.Background(), h, c, false)
+	return in
+}

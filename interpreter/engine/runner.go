@@ -4,12 +4,9 @@ import (
 	"container/heap"
 	"context"
 	"errors"
-	"fmt"
 	"path"
 	"sync"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/value"
@@ -125,9 +122,11 @@ func (c *VirtualClock) SleepUntil(ctx context.Context, t time.Time) error {
 	return ctx.Err()
 }
 
-// Runner drives one execution to its end in the calling goroutine: it runs tasks with
-// the registry's handlers and waits out timers on its clock. It is what `stepdeck run`
-// and the tests use; the service drives executions its own way.
+// Runner drives one execution to its end from the calling goroutine: it runs tasks
+// with the registry's handlers, each on its own goroutine (Tasks and Invoke, as every
+// driver does), and waits out timers on its clock. It is what `stepdeck run`, replay and
+// the tests use. It takes no callbacks: nothing can answer a task token in a run of its
+// own, so a task's handler gives the task's result.
 type Runner struct {
 	Clock    Clock
 	Handlers *Registry
@@ -141,29 +140,83 @@ func NoHandlerError(resource string) *failure.Error {
 		"No local handler serves the resource '%s'. Mock it in a mock config file (--mock-config) or map it to a command (--handlers).", resource)
 }
 
-// Run starts the execution and drives it until it closes or ctx ends.
+// Run starts the execution and drives it until it closes or ctx ends. Tasks still
+// running then (the execution failed or was stopped around them) are cancelled.
+//
+// On a virtual clock tasks take no time: the runner lets every running task finish,
+// then hands their outcomes to the engine in the order the engine asked for the tasks,
+// so a run is the same each time. On a real clock outcomes go in as tasks finish.
 func (r *Runner) Run(ctx context.Context, x *Execution) error {
 	clock := r.Clock
 	if clock == nil {
 		clock = RealClock{}
 	}
-	var timers timerHeap
-	var inputs []Input
-	more := false
+	_, virtual := clock.(*VirtualClock)
+	tasks := NewTasks(ctx)
+	defer tasks.Close()
+
+	var (
+		timers  timerHeap
+		more    bool
+		asked   []TaskKey // tasks whose outcome the engine waits for, in the order it asked
+		mu      sync.Mutex
+		results = map[TaskKey]Input{} // outcomes of finished tasks, under mu
+		wake    = make(chan struct{}, 1)
+	)
+	deliver := func(k TaskKey, in Input) {
+		mu.Lock()
+		results[k] = in
+		mu.Unlock()
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
 	handle := func(res *Result) {
 		more = res.More
 		if r.OnEvents != nil && len(res.Events) > 0 {
 			r.OnEvents(res)
 		}
 		for _, c := range res.Commands {
+			k := KeyOf("", c)
 			switch c.Kind {
 			case CmdStartTimer:
 				heap.Push(&timers, c)
 			case CmdInvokeTask:
-				inputs = append(inputs, r.invoke(ctx, c))
+				asked = append(asked, k)
+				r.start(tasks, c, func(in Input) { deliver(k, in) })
+			case CmdCancelTask:
+				tasks.Cancel(k)
+				for i := range asked {
+					if asked[i] == k {
+						asked = append(asked[:i], asked[i+1:]...)
+						break
+					}
+				}
 			}
 		}
 	}
+	// finished takes the outcome of the first task, in the order asked, that has one.
+	finished := func() (Input, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if virtual {
+			for _, k := range asked {
+				if _, ok := results[k]; !ok {
+					return Input{}, false // on a virtual clock, all finish first
+				}
+			}
+		}
+		for i, k := range asked {
+			if in, ok := results[k]; ok {
+				delete(results, k)
+				asked = append(asked[:i], asked[i+1:]...)
+				return in, true
+			}
+		}
+		return Input{}, false
+	}
+
 	handle(x.Start(clock.Now()))
 	for !x.Done() {
 		if err := ctx.Err(); err != nil {
@@ -173,55 +226,69 @@ func (r *Runner) Run(ctx context.Context, x *Execution) error {
 			handle(x.Resume(clock.Now()))
 			continue
 		}
-		if len(inputs) > 0 {
-			in := inputs[0]
-			inputs = inputs[1:]
+		if in, ok := finished(); ok {
 			handle(x.Advance(in, clock.Now()))
 			continue
 		}
-		if timers.Len() == 0 {
+		if len(asked) == 0 && timers.Len() == 0 {
 			return errors.New("the execution waits for something that will never come: no task or timer is pending")
 		}
-		t := heap.Pop(&timers).(Command)
-		if err := clock.SleepUntil(ctx, t.At); err != nil {
+		if timers.Len() == 0 || virtual && len(asked) > 0 {
+			select {
+			case <-wake:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			continue
+		}
+		fired, err := sleepUnlessWoken(ctx, clock, timers[0].At, wake, len(asked) > 0)
+		if err != nil {
 			return err
 		}
-		handle(x.Advance(Input{Kind: InputTimer, Frame: t.Frame, Seq: t.Seq, Purpose: t.Purpose}, clock.Now()))
+		if fired {
+			t := heap.Pop(&timers).(Command)
+			handle(x.Advance(Input{Kind: InputTimer, Frame: t.Frame, Seq: t.Seq, Purpose: t.Purpose}, clock.Now()))
+		}
 	}
 	return nil
 }
 
-func (r *Runner) invoke(ctx context.Context, c Command) Input {
-	in := Input{Frame: c.Frame, Seq: c.Seq}
-	h, ok := r.Handlers.Lookup(c.Task.Resource)
-	if !ok {
-		fe := NoHandlerError(c.Task.Resource)
-		in.Kind, in.Error, in.Cause = InputTaskFailed, aws.String(fe.Name), aws.String(fe.Cause)
-		return in
+// sleepUnlessWoken waits on the clock until at, or, when tasks are running, until one
+// of them finishes (wake) first. fired says the time came.
+func sleepUnlessWoken(ctx context.Context, clock Clock, at time.Time, wake <-chan struct{}, running bool) (fired bool, err error) {
+	if !running {
+		return true, clock.SleepUntil(ctx, at)
 	}
-	out, err := CallHandler(ctx, h, c.Task)
-	if err != nil {
-		var fe *failure.Error
-		if !errors.As(err, &fe) {
-			fe = failure.New(failure.TaskFailed, err.Error())
-		}
-		in.Kind, in.Error, in.Cause = InputTaskFailed, aws.String(fe.Name), aws.String(fe.Cause)
-		return in
+	sleep, stop := context.WithCancel(ctx)
+	defer stop()
+	slept := make(chan error, 1)
+	go func() { slept <- clock.SleepUntil(sleep, at) }()
+	select {
+	case err := <-slept:
+		return true, err
+	case <-wake:
+		stop()
+		<-slept
+		return false, nil
 	}
-	in.Kind, in.Output = InputTaskSucceeded, out
-	return in
 }
 
-// CallHandler calls a task handler. A handler that panics fails its task with
-// States.TaskFailed and the panic's value, rather than taking the process down: every
-// driver of the engine (the runner, the service, the debugger) calls handlers this way.
-func CallHandler(ctx context.Context, h Handler, call *TaskCall) (out value.Value, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = failure.New(failure.TaskFailed, fmt.Sprint("the task handler panicked: ", p))
+// start runs a task's handler; deliver gets its outcome unless the task is cancelled
+// first. A task nothing serves fails at once.
+func (r *Runner) start(tasks *Tasks, c Command, deliver func(Input)) {
+	h, ok := r.Handlers.Lookup(c.Task.Resource)
+	if !ok {
+		in := FailedInput(NoHandlerError(c.Task.Resource))
+		in.Frame, in.Seq = c.Frame, c.Seq
+		deliver(in)
+		return
+	}
+	tasks.Go(KeyOf("", c), func(ctx context.Context) {
+		in, _ := Invoke(ctx, h, c, false)
+		if ctx.Err() == nil {
+			deliver(in)
 		}
-	}()
-	return h(ctx, call)
+	})
 }
 
 type timerHeap []Command

@@ -41,14 +41,13 @@ func durableRegistry() *Registry {
 func driveThroughSnapshots(t *testing.T, x *Execution, reg *Registry) (*Execution, []history.Event) {
 	t.Helper()
 	clock := NewVirtualClock(epoch)
-	r := &Runner{Clock: clock, Handlers: reg}
 	var inputs []Input
 	var events []history.Event
 	collect := func(res *Result) {
 		events = append(events, res.Events...)
 		for _, c := range res.Commands {
 			if c.Kind == CmdInvokeTask {
-				inputs = append(inputs, r.invoke(context.Background(), c))
+				inputs = append(inputs, invokeNow(reg, c))
 			}
 		}
 	}

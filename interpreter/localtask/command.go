@@ -13,7 +13,6 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
-	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -38,16 +37,18 @@ func (s *CommandSpec) Handler() engine.Handler {
 	return func(ctx context.Context, call *engine.TaskCall) (value.Value, error) {
 		out, err := s.run(ctx, call)
 		if err == nil && s.WaitForCallback && strings.HasSuffix(call.Resource, ".waitForTaskToken") {
-			return nil, &mock.CallbackWait{Output: out, Token: call.Token}
+			return nil, &engine.CallbackWait{Output: out, Token: call.Token}
 		}
 		return out, err
 	}
 }
 
 func (s *CommandSpec) run(ctx context.Context, call *engine.TaskCall) (value.Value, error) {
-	timeout := s.Timeout
-	if t := time.Duration(call.TimeoutSeconds) * time.Second; call.TimeoutSeconds > 0 && (timeout == 0 || t < timeout) {
-		timeout = t
+	// limit is what the message names: the handler's own, or the task's TimeoutSeconds
+	// (which the handler keeps a little longer, see engine.HandlerTimeout).
+	timeout, limit := s.Timeout, s.Timeout
+	if t := engine.HandlerTimeout(call); t > 0 && (timeout == 0 || t < timeout) {
+		timeout, limit = t, time.Duration(call.TimeoutSeconds)*time.Second
 	}
 	runCtx, cancel := ctx, context.CancelFunc(func() {})
 	if timeout > 0 {
@@ -71,7 +72,7 @@ func (s *CommandSpec) run(ctx context.Context, call *engine.TaskCall) (value.Val
 		return nil, ctx.Err()
 	}
 	if runErr != nil && runCtx.Err() != nil {
-		return nil, failure.Newf(failure.Timeout, "The command %s did not finish within %s and was stopped.", argvText(s.Argv), timeout)
+		return nil, failure.Newf(failure.Timeout, "The command %s did not finish within %s and was stopped.", argvText(s.Argv), limit)
 	}
 	var exitErr *exec.ExitError
 	if runErr != nil && !errors.As(runErr, &exitErr) {

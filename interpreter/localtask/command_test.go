@@ -13,7 +13,6 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
-	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -126,8 +125,8 @@ func TestCommandWaitForCallback(t *testing.T) {
 	c := taskCall(`{"MessageId":"m"}`)
 	c.Resource, c.Token = "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "tok"
 	_, err := s.Handler()(context.Background(), c)
-	w, ok := mock.AsCallbackWait(err)
-	if !ok || value.String(w.Output) != `{"MessageId":"m"}` || w.Token != "tok" {
+	var w *engine.CallbackWait
+	if !errors.As(err, &w) || value.String(w.Output) != `{"MessageId":"m"}` || w.Token != "tok" {
 		t.Errorf("err = %v, want a CallbackWait with the command's output", err)
 	}
 	// The same command on a plain resource returns its output.

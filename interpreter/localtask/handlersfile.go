@@ -1,7 +1,6 @@
 package localtask
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stepdeck/stepdeck/interpreter/configfile"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -53,42 +53,41 @@ func LoadCommands(file string) (*Commands, error) {
 	return c, nil
 }
 
+// fileKind names the handlers file in its errors, which are *configfile.Error values.
+const fileKind = "handlers file"
+
 // ParseCommands reads a handlers file's text; baseDir anchors relative "dir" values.
 func ParseCommands(data []byte, baseDir string) (*Commands, error) {
-	doc, err := value.Parse(data)
+	doc, err := configfile.Parse(fileKind, data)
 	if err != nil {
-		var se *value.SyntaxError
-		if errors.As(err, &se) {
-			line, col := se.Position(data)
-			return nil, &FileError{Msg: fmt.Sprintf("not valid JSON: line %d, column %d: %s", line, col, se.Msg)}
-		}
-		return nil, &FileError{Msg: "not valid JSON: " + err.Error()}
-	}
-	root, ok := doc.(*value.Object)
-	if !ok {
-		return nil, errAt("$", `must be an object {"handlers": [...]}, not %s`, kindName(doc))
-	}
-	if err := onlyKeys("$", root, "handlers"); err != nil {
 		return nil, err
 	}
-	hv, ok := root.Get("handlers")
-	if !ok {
-		return nil, errAt("$", `"handlers" is missing`)
+	root := configfile.Root(fileKind)
+	obj, err := configfile.Object(root, doc, `an object {"handlers": [...]}`)
+	if err != nil {
+		return nil, err
 	}
-	list, ok := hv.([]any)
-	if !ok {
-		return nil, errAt("$.handlers", "must be an array of handlers, not %s", kindName(hv))
+	if err := configfile.OnlyKeys(root, obj, "handlers"); err != nil {
+		return nil, err
+	}
+	hv, err := configfile.Required(root, obj, "handlers")
+	if err != nil {
+		return nil, err
+	}
+	list, err := configfile.Array(root.Key("handlers"), hv, "an array of handlers")
+	if err != nil {
+		return nil, err
 	}
 	c := &Commands{}
 	seen := map[string]int{}
 	for i, item := range list {
-		p := jsonPath("$.handlers").index(i)
+		p := root.Key("handlers").Index(i)
 		spec, err := parseSpec(p, item, baseDir)
 		if err != nil {
 			return nil, err
 		}
 		if j, dup := seen[spec.Resource]; dup {
-			return nil, errAt(p.key("resource"), "%q is already handled by $.handlers[%d]; only one command can serve a resource", spec.Resource, j)
+			return nil, p.Key("resource").Errorf("%q is already handled by %s; only one command can serve a resource", spec.Resource, root.Key("handlers").Index(j))
 		}
 		seen[spec.Resource] = i
 		c.Specs = append(c.Specs, spec)
@@ -96,80 +95,78 @@ func ParseCommands(data []byte, baseDir string) (*Commands, error) {
 	return c, nil
 }
 
-func parseSpec(p jsonPath, v value.Value, baseDir string) (*CommandSpec, error) {
-	obj, ok := v.(*value.Object)
-	if !ok {
-		return nil, errAt(p, `must be an object with "resource" and "command", not %s`, kindName(v))
+func parseSpec(p configfile.Path, v value.Value, baseDir string) (*CommandSpec, error) {
+	obj, err := configfile.Object(p, v, `an object with "resource" and "command"`)
+	if err != nil {
+		return nil, err
 	}
-	if err := onlyKeys(p, obj, "resource", "command", "files", "timeoutSeconds", "env", "dir", "waitForCallback"); err != nil {
+	if err := configfile.OnlyKeys(p, obj, "resource", "command", "files", "timeoutSeconds", "env", "dir", "waitForCallback"); err != nil {
 		return nil, err
 	}
 	s := &CommandSpec{Dir: baseDir}
-	rv, ok := obj.Get("resource")
-	if !ok {
-		return nil, errAt(p, `"resource" is missing`)
+	rv, err := configfile.Required(p, obj, "resource")
+	if err != nil {
+		return nil, err
 	}
-	if s.Resource, ok = rv.(string); !ok || s.Resource == "" {
-		return nil, errAt(p.key("resource"), "must be a resource ARN or a pattern such as \"arn:aws:states:::lambda:*\", not %s", describe(rv))
+	if s.Resource, err = configfile.NonEmptyString(p.Key("resource"), rv, `a resource ARN or a pattern such as "arn:aws:states:::lambda:*"`); err != nil {
+		return nil, err
 	}
 	if _, err := path.Match(s.Resource, ""); err != nil {
-		return nil, errAt(p.key("resource"), "%q is not a valid pattern (path.Match syntax: * ? [a-z] and \\ to escape)", s.Resource)
+		return nil, p.Key("resource").Errorf("%q is not a valid pattern (path.Match syntax: * ? [a-z] and \\ to escape)", s.Resource)
 	}
 	if fv, ok := obj.Get("files"); ok {
 		return parseFiles(p, obj, s, fv, baseDir)
 	}
 	cv, ok := obj.Get("command")
 	if !ok {
-		return nil, errAt(p, `"command" is missing (or "files", to serve getObject reads from a folder)`)
+		return nil, p.Errorf(`"command" is missing (or "files", to serve getObject reads from a folder)`)
 	}
-	argv, ok := cv.([]any)
-	if !ok || len(argv) == 0 {
-		return nil, errAt(p.key("command"), `must be a non-empty array of strings such as ["python3", "handler.py"], not %s`, describe(cv))
+	cp := p.Key("command")
+	argv, err := configfile.NonEmptyArray(cp, cv, `a non-empty array of strings such as ["python3", "handler.py"]`)
+	if err != nil {
+		return nil, err
 	}
 	for i, a := range argv {
-		s1, ok := a.(string)
-		if !ok {
-			return nil, errAt(p.key("command").index(i), "must be a string, not %s", kindName(a))
+		arg, err := configfile.String(cp.Index(i), a, "a string")
+		if err != nil {
+			return nil, err
 		}
-		if strings.IndexByte(s1, 0) >= 0 {
-			return nil, errAt(p.key("command").index(i), "holds a NUL character, which no program argument can")
+		if strings.IndexByte(arg, 0) >= 0 {
+			return nil, cp.Index(i).Errorf("holds a NUL character, which no program argument can")
 		}
-		s.Argv = append(s.Argv, s1)
+		s.Argv = append(s.Argv, arg)
 	}
 	if s.Argv[0] == "" {
-		return nil, errAt(p.key("command").index(0), "the program name is empty")
+		return nil, cp.Index(0).Errorf("the program name is empty")
 	}
 	if tv, ok := obj.Get("timeoutSeconds"); ok {
-		n, isInt := value.ToInt(tv)
-		if !isInt || !value.IsInteger(tv) || n < 1 || n > maxTimeoutSeconds {
-			return nil, errAt(p.key("timeoutSeconds"), "must be a whole number of seconds from 1 to %d, not %s", maxTimeoutSeconds, value.String(tv))
+		n, err := configfile.Int(p.Key("timeoutSeconds"), tv, "a whole number of seconds", 1, maxTimeoutSeconds)
+		if err != nil {
+			return nil, err
 		}
 		s.Timeout = time.Duration(n) * time.Second
 	}
 	if ev, ok := obj.Get("env"); ok {
-		env, err := parseEnv(p.key("env"), ev)
+		env, err := parseEnv(p.Key("env"), ev)
 		if err != nil {
 			return nil, err
 		}
 		s.Env = env
 	}
 	if dv, ok := obj.Get("dir"); ok {
-		d, isString := dv.(string)
-		if !isString || d == "" {
-			return nil, errAt(p.key("dir"), "must be a folder path, not %s", describe(dv))
+		d, err := configfile.NonEmptyString(p.Key("dir"), dv, "a folder path")
+		if err != nil {
+			return nil, err
 		}
-		if !filepath.IsAbs(d) {
-			d = filepath.Join(baseDir, d)
-		}
-		s.Dir = filepath.Clean(d)
+		s.Dir = absUnder(baseDir, d)
 	}
 	if wv, ok := obj.Get("waitForCallback"); ok {
-		b, isBool := wv.(bool)
-		if !isBool {
-			return nil, errAt(p.key("waitForCallback"), "must be true or false, not %s", kindName(wv))
+		b, err := configfile.Bool(p.Key("waitForCallback"), wv)
+		if err != nil {
+			return nil, err
 		}
 		if b && !strings.HasSuffix(s.Resource, ".waitForTaskToken") && !strings.HasSuffix(s.Resource, "*") {
-			return nil, errAt(p.key("waitForCallback"), "applies only to .waitForTaskToken resources, and %q is not one", s.Resource)
+			return nil, p.Key("waitForCallback").Errorf("applies only to .waitForTaskToken resources, and %q is not one", s.Resource)
 		}
 		s.WaitForCallback = b
 	}
@@ -177,43 +174,48 @@ func parseSpec(p jsonPath, v value.Value, baseDir string) (*CommandSpec, error) 
 }
 
 // parseFiles reads an entry that serves getObject reads from a folder.
-func parseFiles(p jsonPath, obj *value.Object, s *CommandSpec, fv value.Value, baseDir string) (*CommandSpec, error) {
+func parseFiles(p configfile.Path, obj *value.Object, s *CommandSpec, fv value.Value, baseDir string) (*CommandSpec, error) {
 	for _, k := range []string{"command", "timeoutSeconds", "env", "dir", "waitForCallback"} {
 		if _, ok := obj.Get(k); ok {
-			return nil, errAt(p.key(k), `does not go with "files": a files entry runs no command`)
+			return nil, p.Key(k).Errorf(`does not go with "files": a files entry runs no command`)
 		}
 	}
 	if !strings.HasSuffix(s.Resource, "s3:getObject") {
-		return nil, errAt(p.key("files"), "serves getObject reads, and %q is not an s3:getObject resource", s.Resource)
+		return nil, p.Key("files").Errorf("serves getObject reads, and %q is not an s3:getObject resource", s.Resource)
 	}
-	d, ok := fv.(string)
-	if !ok || d == "" {
-		return nil, errAt(p.key("files"), "must be a folder path, not %s", describe(fv))
+	d, err := configfile.NonEmptyString(p.Key("files"), fv, "a folder path")
+	if err != nil {
+		return nil, err
 	}
-	if !filepath.IsAbs(d) {
-		d = filepath.Join(baseDir, d)
-	}
-	s.Files = filepath.Clean(d)
+	s.Files = absUnder(baseDir, d)
 	return s, nil
 }
 
-func parseEnv(p jsonPath, v value.Value) ([]string, error) {
-	obj, ok := v.(*value.Object)
-	if !ok {
-		return nil, errAt(p, `must be an object of names and string values such as {"STAGE": "local"}, not %s`, kindName(v))
+// absUnder is d made absolute, relative paths being taken from baseDir.
+func absUnder(baseDir, d string) string {
+	if !filepath.IsAbs(d) {
+		d = filepath.Join(baseDir, d)
+	}
+	return filepath.Clean(d)
+}
+
+func parseEnv(p configfile.Path, v value.Value) ([]string, error) {
+	obj, err := configfile.Object(p, v, `an object of names and string values such as {"STAGE": "local"}`)
+	if err != nil {
+		return nil, err
 	}
 	env := make([]string, 0, obj.Len())
 	for i := range obj.Len() {
 		k, ev := obj.At(i)
 		if k == "" || strings.ContainsAny(k, "=\x00") {
-			return nil, errAt(p.key(k), "is not a valid environment variable name")
+			return nil, p.Key(k).Errorf("is not a valid environment variable name")
 		}
-		s, ok := ev.(string)
-		if !ok {
-			return nil, errAt(p.key(k), "must be a string (write numbers in quotes), not %s", kindName(ev))
+		s, err := configfile.String(p.Key(k), ev, "a string (write numbers in quotes)")
+		if err != nil {
+			return nil, err
 		}
 		if strings.IndexByte(s, 0) >= 0 {
-			return nil, errAt(p.key(k), "holds a NUL character, which no environment variable can")
+			return nil, p.Key(k).Errorf("holds a NUL character, which no environment variable can")
 		}
 		env = append(env, k+"="+s)
 	}
@@ -227,11 +229,4 @@ func (c *Commands) Register(r *engine.Registry) {
 	for i := len(c.Specs) - 1; i >= 0; i-- {
 		r.Handle(c.Specs[i].Resource, c.Specs[i].Handler())
 	}
-}
-
-func describe(v value.Value) string {
-	if s, ok := v.(string); ok && s == "" {
-		return "an empty string"
-	}
-	return kindName(v)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stepdeck/stepdeck/interpreter/configfile"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -47,7 +48,7 @@ func TestParseCommands(t *testing.T) {
 func TestParseCommandsErrors(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"not json", "{\n \"handlers\": [,]}", "not valid JSON: line 2, column 15"},
-		{"not object", `[]`, `$: must be an object {"handlers": [...]}, not an array`},
+		{"not object", `[]`, `$: must be an object {"handlers": [...]}, not an empty array`},
 		{"no handlers", `{}`, `$: "handlers" is missing`},
 		{"unknown top", `{"handlers":[],"Handlers":[]}`, `$.Handlers: unknown field (did you mean "handlers"?)`},
 		{"handlers not array", `{"handlers":{}}`, `$.handlers: must be an array of handlers, not an object`},
@@ -57,7 +58,7 @@ func TestParseCommandsErrors(t *testing.T) {
 		{"bad pattern", `{"handlers":[{"resource":"arn:[aws","command":["x"]}]}`, `$.handlers[0].resource: "arn:[aws" is not a valid pattern`},
 		{"no command", `{"handlers":[{"resource":"r"}]}`, `$.handlers[0]: "command" is missing`},
 		{"command string", `{"handlers":[{"resource":"r","command":"python3 h.py"}]}`, `$.handlers[0].command: must be a non-empty array of strings such as ["python3", "handler.py"], not a string`},
-		{"command empty", `{"handlers":[{"resource":"r","command":[]}]}`, `$.handlers[0].command: must be a non-empty array`},
+		{"command empty", `{"handlers":[{"resource":"r","command":[]}]}`, `$.handlers[0].command: must be a non-empty array of strings such as ["python3", "handler.py"], not an empty array`},
 		{"command arg not string", `{"handlers":[{"resource":"r","command":["x",1]}]}`, `$.handlers[0].command[1]: must be a string, not a number`},
 		{"command empty program", `{"handlers":[{"resource":"r","command":[""]}]}`, `$.handlers[0].command[0]: the program name is empty`},
 		{"command nul", `{"handlers":[{"resource":"r","command":["a\u0000b"]}]}`, `$.handlers[0].command[0]: holds a NUL character`},
@@ -71,7 +72,8 @@ func TestParseCommandsErrors(t *testing.T) {
 		{"dir empty", `{"handlers":[{"resource":"r","command":["x"],"dir":""}]}`, `$.handlers[0].dir: must be a folder path, not an empty string`},
 		{"wait not bool", `{"handlers":[{"resource":"r","command":["x"],"waitForCallback":1}]}`, `$.handlers[0].waitForCallback: must be true or false, not a number`},
 		{"wait on plain resource", `{"handlers":[{"resource":"arn:aws:states:::sqs:sendMessage","command":["x"],"waitForCallback":true}]}`, `applies only to .waitForTaskToken resources`},
-		{"unknown field", `{"handlers":[{"resource":"r","command":["x"],"timeout":3}]}`, `$.handlers[0].timeout: unknown field; the fields here are resource, command, files, timeoutSeconds, env, dir, waitForCallback`},
+		{"unknown field", `{"handlers":[{"resource":"r","command":["x"],"timeout":3}]}`, `$.handlers[0].timeout: unknown field (did you mean "timeoutSeconds"?); the fields here are resource, command, files, timeoutSeconds, env, dir, waitForCallback`},
+		{"misspelt field", `{"handlers":[{"resorce":"r","command":["x"]}]}`, `$.handlers[0].resorce: unknown field (did you mean "resource"?)`},
 		{"duplicate", `{"handlers":[{"resource":"r","command":["x"]},{"resource":"r","command":["y"]}]}`, `$.handlers[1].resource: "r" is already handled by $.handlers[0]`},
 	}
 	for _, tt := range tests {
@@ -83,9 +85,9 @@ func TestParseCommandsErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %q\nwant it to contain %q", err, tt.want)
 			}
-			var fe *FileError
-			if !errors.As(err, &fe) {
-				t.Errorf("error is %T, want *FileError", err)
+			var ce *configfile.Error
+			if !errors.As(err, &ce) || ce.File != "handlers file" {
+				t.Errorf("error is %#v, want a *configfile.Error about the handlers file", err)
 			}
 		})
 	}

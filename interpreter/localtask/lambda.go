@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -20,9 +19,9 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/stepdeck/stepdeck/interpreter/configfile"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
-	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -97,7 +96,7 @@ func (l *Lambda) InvokeForCallback(ctx context.Context, call *engine.TaskCall) (
 	if err != nil {
 		return nil, err
 	}
-	return nil, &mock.CallbackWait{Output: out, Token: call.Token}
+	return nil, &engine.CallbackWait{Output: out, Token: call.Token}
 }
 
 // Function serves a legacy Task whose resource is a function ARN: the effective input
@@ -134,8 +133,8 @@ const (
 // Functions records.
 func (l *Lambda) call(ctx context.Context, call *engine.TaskCall, in *lambda.InvokeInput, cause causeText) (*lambda.InvokeOutput, error) {
 	callCtx, cancel := ctx, context.CancelFunc(func() {})
-	if call.TimeoutSeconds > 0 {
-		callCtx, cancel = context.WithTimeout(ctx, time.Duration(call.TimeoutSeconds)*time.Second)
+	if t := engine.HandlerTimeout(call); t > 0 {
+		callCtx, cancel = context.WithTimeout(ctx, t)
 	}
 	defer cancel()
 	out, err := l.client.Invoke(callCtx, in)
@@ -209,7 +208,7 @@ func invokeInput(call *engine.TaskCall) (*lambda.InvokeInput, error) {
 	params, ok := call.Input.(*value.Object)
 	if !ok {
 		return nil, failure.Newf(failure.Runtime, "The Parameters of state '%s' must be an object with FunctionName and Payload, not %s.",
-			call.StateName, kindName(call.Input))
+			call.StateName, configfile.KindName(call.Input))
 	}
 	str := func(key string) (*string, error) {
 		v, ok := params.Get(key)
@@ -218,7 +217,7 @@ func invokeInput(call *engine.TaskCall) (*lambda.InvokeInput, error) {
 		}
 		s, ok := v.(string)
 		if !ok {
-			return nil, failure.Newf(failure.Runtime, "The parameter %s of state '%s' must be a string, not %s.", key, call.StateName, kindName(v))
+			return nil, failure.Newf(failure.Runtime, "The parameter %s of state '%s' must be a string, not %s.", key, call.StateName, configfile.KindName(v))
 		}
 		return &s, nil
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
-	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -295,8 +294,8 @@ func TestLambdaWaitForTaskToken(t *testing.T) {
 	c := lambdaCall(LambdaInvokeCallback, `{"FunctionName":"echo","Payload":{"token":"tok-1"}}`)
 	c.Token = "tok-1"
 	_, err := h(context.Background(), c)
-	w, ok := mock.AsCallbackWait(err)
-	if !ok || w.Token != "tok-1" {
+	var w *engine.CallbackWait
+	if !errors.As(err, &w) || w.Token != "tok-1" {
 		t.Fatalf("err = %v, want a CallbackWait", err)
 	}
 	if p, _ := w.Output.(*value.Object).Get("Payload"); value.String(p) != `{"token":"tok-1"}` {

@@ -1,12 +1,12 @@
 package mock
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"sort"
 	"strings"
 
+	"github.com/stepdeck/stepdeck/interpreter/configfile"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -55,22 +55,8 @@ type rangedResponse struct {
 	resp        *Response
 }
 
-// Error is a problem in a mock file, with the JSON path of the place to fix.
-type Error struct {
-	Path string // such as $.MockedResponses.ChargeOk['0-1']
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Path == "" {
-		return "mock config: " + e.Msg
-	}
-	return "mock config: " + e.Path + ": " + e.Msg
-}
-
-func errAt(p jsonPath, format string, args ...any) *Error {
-	return &Error{Path: p.String(), Msg: fmt.Sprintf(format, args...)}
-}
+// fileKind names the mock file in its errors, which are *configfile.Error values.
+const fileKind = "mock config"
 
 // Load reads and parses a mock file.
 func Load(path string) (*Config, error) {
@@ -88,64 +74,60 @@ func Load(path string) (*Config, error) {
 // Parse reads a mock file. Besides Step Functions Local's own checks it enforces
 // LocalStack's stricter ones, so a file that works here works there too.
 func Parse(data []byte) (*Config, error) {
-	doc, err := value.Parse(data)
+	doc, err := configfile.Parse(fileKind, data)
 	if err != nil {
-		var se *value.SyntaxError
-		if errors.As(err, &se) {
-			line, col := se.Position(data)
-			return nil, &Error{Msg: fmt.Sprintf("not valid JSON: line %d, column %d: %s", line, col, se.Msg)}
-		}
-		return nil, &Error{Msg: "not valid JSON: " + err.Error()}
+		return nil, err
 	}
-	root, ok := doc.(*value.Object)
-	if !ok {
-		return nil, errAt(nil, "the file must hold a JSON object with \"StateMachines\" and \"MockedResponses\", not %s", kindName(doc))
+	root := configfile.Root(fileKind)
+	obj, err := configfile.Object(root, doc, `an object with "StateMachines" and "MockedResponses"`)
+	if err != nil {
+		return nil, err
 	}
-	if err := onlyKeys(nil, root, "StateMachines", "MockedResponses"); err != nil {
+	if err := configfile.OnlyKeys(root, obj, "StateMachines", "MockedResponses"); err != nil {
 		return nil, err
 	}
 	c := &Config{machines: map[string]*machine{}, responses: map[string]*responseSet{}}
-	if v, ok := root.Get("MockedResponses"); ok {
-		if err := c.parseResponses(jsonPath{"MockedResponses"}, v); err != nil {
+	if v, ok := obj.Get("MockedResponses"); ok {
+		if err := c.parseResponses(root.Key("MockedResponses"), v); err != nil {
 			return nil, err
 		}
 	}
-	if v, ok := root.Get("StateMachines"); ok {
-		if err := c.parseMachines(jsonPath{"StateMachines"}, v); err != nil {
+	if v, ok := obj.Get("StateMachines"); ok {
+		if err := c.parseMachines(root.Key("StateMachines"), v); err != nil {
 			return nil, err
 		}
 	}
 	return c, nil
 }
 
-func (c *Config) parseMachines(p jsonPath, v value.Value) error {
-	obj, err := object(p, v, "an object keyed by state machine name")
+func (c *Config) parseMachines(p configfile.Path, v value.Value) error {
+	obj, err := configfile.Object(p, v, "an object keyed by state machine name")
 	if err != nil {
 		return err
 	}
 	for i := range obj.Len() {
 		name, mv := obj.At(i)
-		mp := p.with(name)
-		mo, err := object(mp, mv, `an object with "TestCases"`)
+		mp := p.Key(name)
+		mo, err := configfile.Object(mp, mv, `an object with "TestCases"`)
 		if err != nil {
 			return err
 		}
-		if err := onlyKeys(mp, mo, "TestCases"); err != nil {
+		if err := configfile.OnlyKeys(mp, mo, "TestCases"); err != nil {
 			return err
 		}
-		tv, ok := mo.Get("TestCases")
-		if !ok {
-			return errAt(mp, `"TestCases" is missing`)
+		tv, err := configfile.Required(mp, mo, "TestCases")
+		if err != nil {
+			return err
 		}
-		tp := mp.with("TestCases")
-		to, err := object(tp, tv, "an object keyed by test case name")
+		tp := mp.Key("TestCases")
+		to, err := configfile.Object(tp, tv, "an object keyed by test case name")
 		if err != nil {
 			return err
 		}
 		m := &machine{name: name, cases: map[string]*TestCase{}}
 		for j := range to.Len() {
 			caseName, cv := to.At(j)
-			tc, err := c.parseCase(tp.with(caseName), name, caseName, cv)
+			tc, err := c.parseCase(tp.Key(caseName), name, caseName, cv)
 			if err != nil {
 				return err
 			}
@@ -156,35 +138,35 @@ func (c *Config) parseMachines(p jsonPath, v value.Value) error {
 	return nil
 }
 
-func (c *Config) parseCase(p jsonPath, machineName, caseName string, v value.Value) (*TestCase, error) {
-	obj, err := object(p, v, "an object mapping Task state names to names of MockedResponses")
+func (c *Config) parseCase(p configfile.Path, machineName, caseName string, v value.Value) (*TestCase, error) {
+	obj, err := configfile.Object(p, v, "an object mapping Task state names to names of MockedResponses")
 	if err != nil {
 		return nil, err
 	}
 	tc := &TestCase{Machine: machineName, Name: caseName, states: map[string]*responseSet{}}
 	for i := range obj.Len() {
 		state, rv := obj.At(i)
-		ref, ok := rv.(string)
-		if !ok {
-			return nil, errAt(p.with(state), "must be the name of an entry of MockedResponses (a string), not %s", kindName(rv))
+		ref, err := configfile.String(p.Key(state), rv, "the name of an entry of MockedResponses (a string)")
+		if err != nil {
+			return nil, err
 		}
 		rs, ok := c.responses[ref]
 		if !ok {
-			return nil, errAt(p.with(state), "MockedResponses has no entry named %q%s", ref, known(c.responseNames()))
+			return nil, p.Key(state).Errorf("MockedResponses has no entry named %q%s", ref, known(c.responseNames()))
 		}
 		tc.states[state] = rs
 	}
 	return tc, nil
 }
 
-func (c *Config) parseResponses(p jsonPath, v value.Value) error {
-	obj, err := object(p, v, "an object keyed by response name")
+func (c *Config) parseResponses(p configfile.Path, v value.Value) error {
+	obj, err := configfile.Object(p, v, "an object keyed by response name")
 	if err != nil {
 		return err
 	}
 	for i := range obj.Len() {
 		name, rv := obj.At(i)
-		rs, err := parseResponseSet(p.with(name), name, rv)
+		rs, err := parseResponseSet(p.Key(name), name, rv)
 		if err != nil {
 			return err
 		}

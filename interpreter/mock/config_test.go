@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stepdeck/stepdeck/interpreter/configfile"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -149,9 +150,9 @@ func TestParseErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"not json", "{\n  \"StateMachines\": ,\n}", "not valid JSON: line 2, column 20"},
-		{"not object", `[]`, "the file must hold a JSON object"},
+		{"not object", `[]`, `$: must be an object with "StateMachines" and "MockedResponses", not an empty array`},
 		{"unknown top field", `{"MockedResponse":{}}`, `$.MockedResponse: unknown field (did you mean "MockedResponses"?)`},
-		{"machines not object", `{"StateMachines":[]}`, "$.StateMachines: must be an object keyed by state machine name, not an array"},
+		{"machines not object", `{"StateMachines":[]}`, "$.StateMachines: must be an object keyed by state machine name, not an empty array"},
 		{"machine not object", `{"StateMachines":{"M":1}}`, `$.StateMachines.M: must be an object with "TestCases", not a number`},
 		{"no test cases", `{"StateMachines":{"M":{}}}`, `$.StateMachines.M: "TestCases" is missing`},
 		{"machine unknown field", `{"StateMachines":{"M":{"TestCase":{}}}}`, `$.StateMachines.M.TestCase: unknown field (did you mean "TestCases"?)`},
@@ -178,6 +179,7 @@ func TestParseErrors(t *testing.T) {
 		{"neither", `{"MockedResponses":{"R":{"0":{}}}}`, `has neither "Return" nor "Throw"`},
 		{"wait false alone", `{"MockedResponses":{"R":{"0":{"WaitForCallback":false}}}}`, `has neither "Return" nor "Throw"`},
 		{"typo field", `{"MockedResponses":{"R":{"0":{"Returns":1}}}}`, `$.MockedResponses.R["0"].Returns: unknown field (did you mean "Return"?)`},
+		{"swapped letters", `{"MockedResponses":{"R":{"0":{"Retrun":1}}}}`, `$.MockedResponses.R["0"].Retrun: unknown field (did you mean "Return"?); the fields here are Return, Throw, WaitForCallback`},
 		{"wait not bool", `{"MockedResponses":{"R":{"0":{"WaitForCallback":"yes"}}}}`, `.WaitForCallback: must be true or false, not a string`},
 		{"wait and throw", `{"MockedResponses":{"R":{"0":{"WaitForCallback":true,"Throw":{"Error":"E","Cause":"c"}}}}}`, `has "Throw" with "WaitForCallback": true`},
 		{"throw not object", `{"MockedResponses":{"R":{"0":{"Throw":"E"}}}}`, `.Throw: must be an object with "Error" and "Cause", not a string`},
@@ -197,9 +199,9 @@ func TestParseErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error = %q\nwant it to contain %q", err, tt.want)
 			}
-			var me *Error
-			if !errors.As(err, &me) {
-				t.Errorf("error is %T, want *mock.Error", err)
+			var ce *configfile.Error
+			if !errors.As(err, &ce) || ce.File != "mock config" {
+				t.Errorf("error is %#v, want a *configfile.Error about the mock config", err)
 			}
 		})
 	}

@@ -83,7 +83,7 @@ func (inv *Invocations) Handler(fallback engine.Handler) engine.Handler {
 					"The mock of state '%s' says \"WaitForCallback\": true, but its resource '%s' is not a .waitForTaskToken integration, so nothing could answer it.",
 					call.StateName, call.Resource)
 			}
-			return nil, &CallbackWait{Output: r.Return, Token: call.Token}
+			return nil, &engine.CallbackWait{Output: r.Return, Token: call.Token}
 		}
 		return r.Return, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/stepdeck/stepdeck/interpreter/configfile"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -21,21 +22,21 @@ const (
 	maxCauseLen = 32_768
 )
 
-func parseResponseSet(p jsonPath, name string, v value.Value) (*responseSet, error) {
-	obj, err := object(p, v, `an object keyed by invocation index ("0") or range ("1-3")`)
+func parseResponseSet(p configfile.Path, name string, v value.Value) (*responseSet, error) {
+	obj, err := configfile.Object(p, v, `an object keyed by invocation index ("0") or range ("1-3")`)
 	if err != nil {
 		return nil, err
 	}
 	if obj.Len() == 0 {
-		return nil, errAt(p, `has no entries; give at least "0"`)
+		return nil, p.Errorf(`has no entries; give at least "0"`)
 	}
 	rs := &responseSet{name: name}
 	for i := range obj.Len() {
 		key, ev := obj.At(i)
-		kp := p.with(key)
+		kp := p.Key(key)
 		first, last, err := parseRange(key)
 		if err != nil {
-			return nil, errAt(kp, "%s", err)
+			return nil, kp.Errorf("%s", err)
 		}
 		resp, err := parseEntry(kp, ev)
 		if err != nil {
@@ -48,10 +49,10 @@ func parseResponseSet(p jsonPath, name string, v value.Value) (*responseSet, err
 	for _, e := range rs.entries {
 		switch {
 		case e.first > next:
-			return nil, errAt(p, "invocations %s have no entry: entries must follow on from 0 without gaps (covered: %s)",
+			return nil, p.Errorf("invocations %s have no entry: entries must follow on from 0 without gaps (covered: %s)",
 				rangeText(next, e.first-1), rs.covered())
 		case e.first < next:
-			return nil, errAt(p.with(rangeText(e.first, e.last)), "overlaps another entry: invocation %d is covered twice (covered: %s)",
+			return nil, p.Key(rangeText(e.first, e.last)).Errorf("overlaps another entry: invocation %d is covered twice (covered: %s)",
 				e.first, rs.covered())
 		}
 		next = e.last + 1
@@ -93,33 +94,31 @@ func parseIndex(s string) (int, error) {
 	return n, nil
 }
 
-func parseEntry(p jsonPath, v value.Value) (*Response, error) {
-	obj, err := object(p, v, `an object with "Return" or "Throw"`)
+func parseEntry(p configfile.Path, v value.Value) (*Response, error) {
+	obj, err := configfile.Object(p, v, `an object with "Return" or "Throw"`)
 	if err != nil {
 		return nil, err
 	}
-	if err := onlyKeys(p, obj, "Return", "Throw", "WaitForCallback"); err != nil {
+	if err := configfile.OnlyKeys(p, obj, "Return", "Throw", "WaitForCallback"); err != nil {
 		return nil, err
 	}
 	r := &Response{}
 	if w, ok := obj.Get("WaitForCallback"); ok {
-		b, isBool := w.(bool)
-		if !isBool {
-			return nil, errAt(p.with("WaitForCallback"), "must be true or false, not %s", kindName(w))
+		if r.Wait, err = configfile.Bool(p.Key("WaitForCallback"), w); err != nil {
+			return nil, err
 		}
-		r.Wait = b
 	}
 	ret, hasReturn := obj.Get("Return")
 	tv, hasThrow := obj.Get("Throw")
 	switch {
 	case hasReturn && hasThrow:
-		return nil, errAt(p, `has both "Return" and "Throw"; an entry gives exactly one`)
+		return nil, p.Errorf(`has both "Return" and "Throw"; an entry gives exactly one`)
 	case hasThrow && r.Wait:
-		return nil, errAt(p, `has "Throw" with "WaitForCallback": true; a task that waits for its callback is failed by SendTaskFailure, so drop one of them`)
+		return nil, p.Errorf(`has "Throw" with "WaitForCallback": true; a task that waits for its callback is failed by SendTaskFailure, so drop one of them`)
 	case !hasReturn && !hasThrow && !r.Wait:
-		return nil, errAt(p, `has neither "Return" nor "Throw"; an entry gives exactly one`)
+		return nil, p.Errorf(`has neither "Return" nor "Throw"; an entry gives exactly one`)
 	case hasThrow:
-		if r.Throw, err = parseThrow(p.with("Throw"), tv); err != nil {
+		if r.Throw, err = parseThrow(p.Key("Throw"), tv); err != nil {
 			return nil, err
 		}
 	default:
@@ -128,12 +127,12 @@ func parseEntry(p jsonPath, v value.Value) (*Response, error) {
 	return r, nil
 }
 
-func parseThrow(p jsonPath, v value.Value) (*failure.Error, error) {
-	obj, err := object(p, v, `an object with "Error" and "Cause"`)
+func parseThrow(p configfile.Path, v value.Value) (*failure.Error, error) {
+	obj, err := configfile.Object(p, v, `an object with "Error" and "Cause"`)
 	if err != nil {
 		return nil, err
 	}
-	if err := onlyKeys(p, obj, "Error", "Cause"); err != nil {
+	if err := configfile.OnlyKeys(p, obj, "Error", "Cause"); err != nil {
 		return nil, err
 	}
 	name, err := requiredString(p, obj, "Error", maxErrorLen)
@@ -141,7 +140,7 @@ func parseThrow(p jsonPath, v value.Value) (*failure.Error, error) {
 		return nil, err
 	}
 	if name == "" {
-		return nil, errAt(p.with("Error"), "is empty; Retry and Catch match on the error name")
+		return nil, p.Key("Error").Errorf("is empty; Retry and Catch match on the error name")
 	}
 	cause, err := requiredString(p, obj, "Cause", maxCauseLen)
 	if err != nil {
@@ -150,17 +149,17 @@ func parseThrow(p jsonPath, v value.Value) (*failure.Error, error) {
 	return failure.New(name, cause), nil
 }
 
-func requiredString(p jsonPath, obj *value.Object, key string, maxLen int) (string, error) {
-	v, ok := obj.Get(key)
-	if !ok {
-		return "", errAt(p, "%q is missing", key)
+func requiredString(p configfile.Path, obj *value.Object, key string, maxLen int) (string, error) {
+	v, err := configfile.Required(p, obj, key)
+	if err != nil {
+		return "", err
 	}
-	s, ok := v.(string)
-	if !ok {
-		return "", errAt(p.with(key), "must be a string, not %s", kindName(v))
+	s, err := configfile.String(p.Key(key), v, "a string")
+	if err != nil {
+		return "", err
 	}
 	if n := utf8.RuneCountInString(s); n > maxLen {
-		return "", errAt(p.with(key), "is %d characters long; Step Functions allows at most %d", n, maxLen)
+		return "", p.Key(key).Errorf("is %d characters long; Step Functions allows at most %d", n, maxLen)
 	}
 	return s, nil
 }

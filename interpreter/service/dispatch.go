@@ -5,11 +5,8 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
-	"github.com/stepdeck/stepdeck/interpreter/mock"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
 
@@ -53,14 +50,6 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 	activity := engine.IsActivityResource(call.Resource)
 	// An activity's token is for its worker; the task is not a callback task.
 	callback := call.Token != "" && !activity
-	// awaitCallback leaves a callback task to whoever holds its token (opened when the
-	// task was scheduled); submitted records the service's response first.
-	awaitCallback := func(send func(engine.Input), response value.Value, submitted bool) {
-		if !submitted {
-			return
-		}
-		send(engine.Input{Kind: engine.InputTaskSubmitted, Output: response})
-	}
 	if c.Resumed && c.Submitted {
 		return // its token was stored and is answerable again
 	}
@@ -76,13 +65,13 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 		}
 		switch {
 		case err != nil:
-			here(failed(failure.New(failure.Runtime, err.Error())))
+			here(engine.FailedInput(failure.New(failure.Runtime, err.Error())))
 			return
 		case mocked && r.Throw != nil:
-			here(failed(r.Throw))
+			here(engine.FailedInput(r.Throw))
 			return
 		case mocked && callback && r.Wait:
-			awaitCallback(here, r.Return, true)
+			here(engine.Input{Kind: engine.InputTaskSubmitted, Output: r.Return})
 			return
 		case mocked:
 			here(engine.Input{Kind: engine.InputTaskSucceeded, Output: r.Return})
@@ -91,38 +80,19 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 	}
 
 	if act, ok := s.sdkSfnAction(call.Resource); ok && !callback {
-		// A worker's long poll waits for work on purpose, like a person answering a
-		// callback: a virtual clock need not wait for it.
-		run := s.offLoop
-		if strings.HasSuffix(call.Resource, ":getActivityTask") {
-			run = func(work func()) { go work() }
-		}
-		ctx, done := s.taskContext(execArn, c)
-		run(func() {
-			defer done()
+		h := func(ctx context.Context, call *engine.TaskCall) (out value.Value, err error) {
 			params, _ := call.Input.(*value.Object)
-			var out value.Value
-			err := s.untilStored(func() (err error) {
+			err = s.untilStored(func() (err error) {
 				out, err = act(ctx, sdkParams{params})
 				return err
 			})
-			if errors.Is(err, ErrClosed) || ctx.Err() != nil {
-				return // stopped, or the service closed: the call resumes with its execution
-			}
-			var fe *failure.Error
-			switch {
-			case errors.As(err, &fe):
-				deliver(failed(fe))
-			case err != nil:
-				deliver(failed(failure.New(failure.TaskFailed, err.Error())))
-			default:
-				deliver(engine.Input{Kind: engine.InputTaskSucceeded, Output: out})
-			}
-		})
+			return out, err
+		}
+		s.runHandler(execArn, c, h, deliver, strings.HasSuffix(call.Resource, ":getActivityTask"))
 		return
 	}
 	if mode, ok := nestedMode(call.Resource); ok {
-		s.offLoop(func() { s.startNested(execArn, c, mode) })
+		s.tasks.Go(engine.KeyOf(execArn, c), func(context.Context) { s.startNested(execArn, c, mode) })
 		return
 	}
 	if activity {
@@ -134,92 +104,34 @@ func (s *Service) dispatch(le *liveExec, c engine.Command) {
 		return
 	}
 	if h, ok := s.cfg.Handlers.Lookup(call.Resource); ok {
-		ctx, done := s.taskContext(execArn, c)
-		s.offLoop(func() {
-			defer done()
-			out, err := engine.CallHandler(ctx, h, call)
-			if ctx.Err() != nil {
-				// The task was cancelled (StopExecution, its timeout, a lost branch) or
-				// the service is closing: its outcome is not wanted, and after a
-				// restart the task runs again.
-				return
-			}
-			if cw, ok := mock.AsCallbackWait(err); ok {
-				// The handler did its part and leaves the answer to the token's holder.
-				awaitCallback(deliver, cw.Output, true)
-				return
-			}
-			switch {
-			case err != nil:
-				var fe *failure.Error
-				if !errors.As(err, &fe) {
-					fe = failure.New(failure.TaskFailed, err.Error())
-				}
-				deliver(failed(fe))
-			case callback:
-				// The handler made the service call; the task now waits for its token.
-				awaitCallback(deliver, out, true)
-			default:
-				deliver(engine.Input{Kind: engine.InputTaskSucceeded, Output: out})
-			}
-		})
+		s.runHandler(execArn, c, h, deliver, false)
 		return
 	}
 	if callback {
 		// Nothing performs the side effect (the message, the call): the execution waits
 		// for whoever answers its token, which is how a person plays the other side.
-		awaitCallback(here, nil, false)
+		// Its token was opened when the task was scheduled.
 		return
 	}
-	here(failed(engine.NoHandlerError(call.Resource)))
+	here(engine.FailedInput(engine.NoHandlerError(call.Resource)))
 }
 
-func failed(fe *failure.Error) engine.Input {
-	return engine.Input{Kind: engine.InputTaskFailed, Error: aws.String(fe.Name), Cause: aws.String(fe.Cause)}
-}
-
-// taskKey names one attempt of a task.
-type taskKey struct {
-	exec  string
-	frame int
-	seq   uint64
-}
-
-// taskContext gives a task's work a context that is cancelled when the engine no
-// longer wants its outcome (cancelTask) or the service closes. done releases it.
-func (s *Service) taskContext(execArn string, c engine.Command) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(s.ctx)
-	k := taskKey{execArn, c.Frame, c.Seq}
-	s.runningMu.Lock()
-	s.running[k] = cancel
-	s.runningMu.Unlock()
-	return ctx, func() {
-		s.runningMu.Lock()
-		delete(s.running, k)
-		s.runningMu.Unlock()
-		cancel()
+// runHandler runs a task's handler off the loop and delivers its outcome (for a
+// .waitForTaskToken task that the handler submitted, the wait for its token). A task
+// that was cancelled (StopExecution, its timeout, a lost branch) or a service that is
+// closing wants no outcome: after a restart the task runs again. waits marks work that
+// waits on purpose, such as a worker's long poll: a virtual clock need not wait for it.
+func (s *Service) runHandler(execArn string, c engine.Command, h engine.Handler, deliver func(engine.Input), waits bool) {
+	work := func(ctx context.Context) {
+		in, err := engine.Invoke(ctx, h, c, true)
+		if errors.Is(err, ErrClosed) || ctx.Err() != nil {
+			return
+		}
+		deliver(in)
 	}
-}
-
-// cancelTask stops the work of a task whose outcome is no longer wanted.
-func (s *Service) cancelTask(k taskKey) {
-	s.runningMu.Lock()
-	cancel := s.running[k]
-	s.runningMu.Unlock()
-	if cancel != nil {
-		cancel()
+	if waits {
+		s.tasks.GoWaiting(engine.KeyOf(execArn, c), work)
+		return
 	}
-}
-
-// offLoop runs a task's work (a handler, a nested start) on its own goroutine. Until
-// the work has handed its outcome to the loop, a virtual clock stands still: what
-// happens next is that outcome, not a timer, however long the work takes for real.
-func (s *Service) offLoop(work func()) {
-	s.inflight.Add(1)
-	s.workers.Add(1)
-	go func() {
-		defer s.workers.Done()
-		defer s.inflight.Add(-1)
-		work()
-	}()
+	s.tasks.Go(engine.KeyOf(execArn, c), work)
 }

@@ -68,8 +68,8 @@ func (s *Service) apply(b *batch, le *liveExec, res *engine.Result) {
 			if c.Task != nil && c.Task.Token != "" {
 				s.closeToken(b, c.Task.Token)
 			}
-			k := taskKey{le.arn(), c.Frame, c.Seq}
-			b.thenFor(le, func() { s.cancelTask(k) })
+			k := engine.KeyOf(le.arn(), c)
+			b.thenFor(le, func() { s.tasks.Cancel(k) })
 			s.cancelNested(b, le.arn(), c)
 		}
 	}

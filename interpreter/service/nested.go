@@ -136,7 +136,7 @@ func (s *Service) startNested(parentArn string, c engine.Command, mode string) {
 		fe := sdkFailure(err)
 		s.post(func(b *batch) error {
 			if parent := s.taskWanted(parentArn, c.Frame, c.Seq); parent != nil {
-				in := failed(fe)
+				in := engine.FailedInput(fe)
 				in.Frame, in.Seq = c.Frame, c.Seq
 				s.apply(b, parent, parent.x.Advance(in, s.clock.Now()))
 			}
@@ -392,7 +392,7 @@ func (s *Service) loadNested() ([]func(), error) {
 					s.post(func(b *batch) error {
 						b.write(func(tx *store.Tx) error { return tx.Delete(kindNested, child) })
 						if parent := s.taskWanted(w.Parent, w.Frame, w.Seq); parent != nil {
-							in := failed(failure.New(failure.TaskFailed, "The child execution "+child+" did not survive a restart of the local service"))
+							in := engine.FailedInput(failure.New(failure.TaskFailed, "The child execution "+child+" did not survive a restart of the local service"))
 							in.Frame, in.Seq = w.Frame, w.Seq
 							s.apply(b, parent, parent.x.Advance(in, s.clock.Now()))
 						}

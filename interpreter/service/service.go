@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/stepdeck/stepdeck/interpreter/arn"
@@ -67,10 +66,10 @@ type Service struct {
 	// ctx is cancelled by Close: every task's work runs under it.
 	ctx     context.Context
 	stopAll context.CancelFunc
-	// running cancels the work of the tasks under way, by task.
-	runningMu sync.Mutex
-	running   map[taskKey]context.CancelFunc
-	// workers counts the goroutines running task work, which Close waits for.
+	// tasks runs the work of tasks (handlers, nested starts) off the loop; each task's
+	// context ends when the engine gives it up or the service closes.
+	tasks *engine.Tasks
+	// workers counts the other goroutines Close waits for (retention sweeps).
 	workers sync.WaitGroup
 	done    chan struct{}
 	closed  sync.Once
@@ -91,8 +90,6 @@ type Service struct {
 	actQueues   activityQueues
 	nested      map[string][]nestedWait // parents waiting on a child, by child ARN
 	nestedChild map[nestedTask]string   // the child a parent's task waits on
-	// inflight counts task work running off the loop (offLoop).
-	inflight atomic.Int64
 	// deferred is work the loop gave itself outside a turn (while handing tasks out),
 	// run at the start of the next: posting it would wait on the loop's own inbox. Work
 	// whose commit failed waits here too, to be tried again.
@@ -131,9 +128,19 @@ func New(cfg Config) (*Service, error) {
 	}
 	s := &Service{cfg: cfg, st: cfg.Store, loc: cfg.Location, clock: cfg.Clock,
 		inbox: make(chan job, 1024), quit: make(chan struct{}), done: make(chan struct{}), draining: make(chan struct{}),
-		defs: map[string]*asl.Definition{}, live: map[string]*liveExec{}, tokens: map[string]*tokenRecord{},
-		running: map[taskKey]context.CancelFunc{}}
+		defs: map[string]*asl.Definition{}, live: map[string]*liveExec{}, tokens: map[string]*tokenRecord{}}
 	s.ctx, s.stopAll = context.WithCancel(context.Background())
+	s.tasks = engine.NewTasks(s.ctx)
+	if _, virtual := s.clock.(*engine.VirtualClock); virtual {
+		// The loop holds a virtual clock still while task work is in flight; once the
+		// last of it settles, it must look at its timers again.
+		s.tasks.Settled = func() {
+			select {
+			case s.inbox <- job{fn: func(*batch) error { return nil }, done: make(chan error, 1), internal: true}:
+			default: // the inbox is busy: the loop will turn anyway
+			}
+		}
+	}
 	if err := s.loadActivities(); err != nil {
 		return nil, fmt.Errorf("reading the activities of %s: %w", s.st.Path(), err)
 	}
@@ -166,6 +173,7 @@ func (s *Service) Close() error {
 	<-s.done
 	ended := make(chan struct{})
 	go func() {
+		s.tasks.Wait()
 		s.workers.Wait()
 		close(ended)
 	}()
@@ -302,7 +310,7 @@ func (s *Service) armTimer(t *time.Timer) {
 			// The clock jumps at once, unless task work is under way: its outcome
 			// wakes the loop through the inbox.
 			d = 0
-			if s.inflight.Load() > 0 {
+			if s.tasks.InFlight() > 0 {
 				d = time.Hour
 			}
 		}
@@ -326,7 +334,7 @@ func (s *Service) fireTimers(b *batch) {
 		now := s.clock.Now()
 		if vc, ok := s.clock.(*engine.VirtualClock); ok {
 			// A virtual clock jumps to the next timer once nothing else is going on.
-			if len(s.inbox) > 0 || len(s.runnable) > 0 || b.tasks > 0 || s.inflight.Load() > 0 {
+			if len(s.inbox) > 0 || len(s.runnable) > 0 || b.tasks > 0 || s.tasks.InFlight() > 0 {
 				return
 			}
 			_ = vc.SleepUntil(context.Background(), next.At)
