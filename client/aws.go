@@ -86,6 +86,9 @@ func NewAWS(ctx context.Context, o Options) (*AWS, error) {
 		o.Budget = NewBudget(Limits{})
 	}
 	cfg.APIOptions = append(cfg.APIOptions, o.Budget.Middleware)
+	if cfg.HTTPClient != nil {
+		cfg.HTTPClient = ownRequestBody{cfg.HTTPClient}
+	}
 	c := sfn.NewFromConfig(cfg, func(so *sfn.Options) {
 		if o.Endpoint != "" {
 			so.BaseEndpoint = aws.String(o.Endpoint)

@@ -20,10 +20,7 @@ func TestEvaluate(t *testing.T) {
 	env := &jsonpath.Env{
 		Input:   input,
 		Context: value.MustParse(`{"State": {"Name": "Check", "RetryCount": 0}}`),
-		Variable: func(n string) (value.Value, bool) {
-			v, ok := vars[n]
-			return v, ok
-		},
+		Vars:    jsonpath.VarMap(vars),
 	}
 	tests := []struct {
 		rule string

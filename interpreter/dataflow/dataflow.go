@@ -1,14 +1,16 @@
-// Package dataflow shows how data moves through one state: the value after each stage
-// of its processing (InputPath → Parameters → the task → ResultSelector → ResultPath →
-// OutputPath, and Assign, in JSONPath; Arguments → the task → Output, and Assign, in
-// JSONata). It is pure: given a state, its input and its result, it recomputes every
-// stage, so it works as well for an AWS execution (from the recorded input and result) as
-// for a local one.
+// Package dataflow is how data moves through one state: the value after each stage of
+// its processing (InputPath → Parameters → the task → ResultSelector → ResultPath →
+// Assign → OutputPath in JSONPath; Arguments → the task → Assign → Output in JSONata).
+//
+// Each stage is computed by one function here (stages.go, jsonata.go), pure over the
+// document it applies to and a Scope. The engine calls them as it runs a state, and
+// hands the stages it computed to Options.Flow (the debugger shows those). Trace
+// composes the same functions, in the engine's order, over a state's recorded input and
+// result, so it works as well for an AWS execution, where no local engine ran.
 package dataflow
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/jsonata"
@@ -26,6 +28,9 @@ type Stage struct {
 	// value on unchanged.
 	Default bool
 	Err     error // the stage failed; later stages are not computed
+	// Rule is, for a Condition, the index of the Choice rule that matched (or failed
+	// to evaluate); -1 for the Default.
+	Rule int
 }
 
 // Inputs is what a state's data flow starts from.
@@ -39,226 +44,137 @@ type Inputs struct {
 	Vars    map[string]value.Value
 }
 
-// Trace computes every stage of st's data flow. For states that produce a result the
-// stages after the task need in.Result.
+// Trace computes every stage of st's data flow, in the order the engine computes them,
+// up to the first that fails. For states that produce a result the stages after the
+// task need in.Result.
 func Trace(st *asl.State, in Inputs) []Stage {
+	t := &trace{st: st}
 	if st.IsJSONata() {
-		return traceJSONata(st, in)
+		t.jsonata(in)
+	} else {
+		t.jsonPath(in)
 	}
-	return traceJSONPath(st, in)
+	return t.out
 }
 
-func (in Inputs) env(doc value.Value) *jsonpath.Env {
-	return &jsonpath.Env{Input: doc, Context: in.Context, Variable: func(n string) (value.Value, bool) {
-		v, ok := in.Vars[n]
-		return v, ok
-	}}
+type trace struct {
+	st  *asl.State
+	out []Stage
+}
+
+// add records a stage and reports whether the flow goes on after it.
+func (t *trace) add(s Stage) bool {
+	t.out = append(t.out, Describe(t.st, s))
+	return s.Err == nil
 }
 
 func producesResult(st *asl.State) bool {
 	return st.Type == asl.Task || st.Type == asl.Parallel || st.Type == asl.Map
 }
 
-func traceJSONPath(st *asl.State, in Inputs) []Stage {
-	var out []Stage
-	add := func(s Stage) bool {
-		out = append(out, s)
-		return s.Err == nil
+func (in Inputs) scope() Scope {
+	return Scope{Context: in.Context, Vars: jsonpath.VarMap(in.Vars)}
+}
+
+func (t *trace) jsonPath(in Inputs) {
+	st, sc := t.st, in.scope()
+	if st.Type == asl.Fail {
+		return // a Fail state's input is not processed
 	}
-	// InputPath
-	eff, s := optionalPath("InputPath", st.InputPath, in.Input, in)
-	if !add(s) {
-		return out
+	s := InputPath(st.InputPath, in.Input, sc)
+	if !t.add(s) {
+		return
 	}
+	eff := s.Value
 	switch st.Type {
 	case asl.Choice, asl.Wait, asl.Succeed:
-		assignT := st.Assign
+		assign := st.Assign
 		if st.Type == asl.Choice {
-			var ok bool
-			if assignT, ok = choiceRule(st, in.env(eff), add); !ok {
-				return out
+			var c Stage
+			if c, _, assign = Choose(st, eff, sc); !t.add(c) {
+				return
 			}
 		}
-		_, s := optionalPath("OutputPath", st.OutputPath, eff, in)
-		add(s)
-		if assignT != nil {
-			add(assign(assignT, in.env(eff)))
+		if st.Type != asl.Succeed && assign != nil && !t.add(Assign(assign, eff, sc)) {
+			return
 		}
-		return out
-	case asl.Fail:
-		return out
+		t.add(OutputPath(st.OutputPath, eff, sc))
+		return
 	}
-	// Parameters (the Pass state's Result replaces it)
 	result := eff
-	switch {
-	case st.Type == asl.Pass && st.HasResult:
-		result = st.Result
-		if !add(Stage{Name: "Result", Field: value.String(st.Result), Value: result}) {
-			return out
+	if st.Type != asl.Map {
+		p := Parameters(st, eff, sc)
+		if !t.add(p) {
+			return
 		}
-	case st.Parameters != nil:
-		v, err := st.Parameters.Eval(in.env(eff))
-		if !add(Stage{Name: "Parameters", Field: src(st, "Parameters"), Value: v, Err: err}) {
-			return out
-		}
-		result = v
-	default:
-		if st.Type != asl.Map && !add(Stage{Name: "Parameters", Value: eff, Default: true}) {
-			return out
-		}
+		result = p.Value
 	}
 	if producesResult(st) {
 		if !in.HasResult {
-			return out
+			return
 		}
 		result = in.Result
-		add(Stage{Name: "Result", Value: result})
-		if st.ResultSelector != nil {
-			v, err := st.ResultSelector.Eval(in.env(result))
-			if !add(Stage{Name: "ResultSelector", Field: src(st, "ResultSelector"), Value: v, Err: err}) {
-				return out
-			}
-			result = v
-		}
+		t.add(Result(result))
 	}
-	// ResultPath
-	var merged value.Value
-	var err error
-	switch {
-	case st.ResultPath.Null:
-		merged = in.Input
-	case st.ResultPath.Ref == nil:
-		merged = result
-	default:
-		merged, err = st.ResultPath.Ref.Set(in.Input, result)
+	rs := ResultSelector(st.ResultSelector, result, sc)
+	if !t.add(rs) {
+		return
 	}
-	if !add(Stage{Name: "ResultPath", Field: src(st, "ResultPath"), Value: merged, Err: err, Default: !st.Source.Has("ResultPath")}) {
-		return out
+	rp := ResultPath(st.ResultPath, in.Input, rs.Value)
+	if !t.add(rp) {
+		return
 	}
-	_, s = optionalPath("OutputPath", st.OutputPath, merged, in)
-	add(s)
-	if st.Assign != nil {
-		add(assign(st.Assign, in.env(result)))
+	if st.Assign != nil && !t.add(Assign(st.Assign, rs.Value, sc)) {
+		return
 	}
-	return out
+	t.add(OutputPath(st.OutputPath, rp.Value, sc))
 }
 
-// choiceRule finds the rule of a JSONPath Choice that matches, as the engine does, and
-// adds it as a Condition stage; the rule's own Assign replaces the state's. It reports
-// false when evaluating a rule failed.
-func choiceRule(st *asl.State, env *jsonpath.Env, add func(Stage) bool) (*template.Template, bool) {
-	for i, r := range st.Choices {
-		ok, err := r.Evaluate(env)
-		if err != nil {
-			return nil, add(Stage{Name: "Condition", Field: fmt.Sprintf("Choices[%d]: %s", i, r), Err: err})
-		}
-		if ok {
-			add(Stage{Name: "Condition", Field: fmt.Sprintf("Choices[%d]: %s → %s", i, r, r.Next()), Value: true})
-			if i < len(st.ChoiceAssign) && st.ChoiceAssign[i] != nil {
-				return st.ChoiceAssign[i], true
-			}
-			return st.Assign, true
-		}
+func (t *trace) jsonata(in Inputs) {
+	st := t.st
+	if st.Type == asl.Fail {
+		return
 	}
-	add(Stage{Name: "Condition", Field: "Default → " + st.Default, Value: false, Default: true})
-	return st.Assign, true
-}
-
-func optionalPath(name string, op asl.OptionalPath, doc value.Value, in Inputs) (value.Value, Stage) {
-	switch {
-	case op.Null:
-		v := value.NewObject(0)
-		return v, Stage{Name: name, Field: "null", Value: v}
-	case op.Path == nil:
-		return doc, Stage{Name: name, Value: doc, Default: true}
-	}
-	v, err := op.Path.Eval(in.env(doc))
-	return v, Stage{Name: name, Field: op.Path.String(), Value: v, Err: err}
-}
-
-func assign(t *template.Template, env *jsonpath.Env) Stage {
-	v, err := t.Eval(env)
-	return Stage{Name: "Assign", Value: v, Err: err}
-}
-
-// src is the definition's text of a field, for showing next to its value.
-func src(st *asl.State, field string) string {
-	if v, ok := st.Source.Get(field); ok {
-		if s, isStr := v.(string); isStr {
-			return s
-		}
-		return value.String(v)
-	}
-	return ""
-}
-
-func traceJSONata(st *asl.State, in Inputs) []Stage {
-	var out []Stage
-	states := value.NewObject(4)
-	states.Set("input", in.Input)
-	if in.Context != nil {
-		states.Set("context", in.Context)
-	}
+	states := States{Input: in.Input, Context: in.Context}
 	env := func() *template.JSONataEnv {
-		b := map[string]value.Value{"states": states}
+		b := map[string]value.Value{"states": states.Object()}
 		for k, v := range in.Vars {
 			b[k] = v
 		}
 		return &template.JSONataEnv{Bindings: b, Options: &jsonata.Options{Functions: jsonata.StepFunctions(nil)}}
 	}
-	if st.Arguments != nil {
-		v, err := st.Arguments.EvalJSONata(env())
-		out = append(out, Stage{Name: "Arguments", Field: src(st, "Arguments"), Value: v, Err: err})
-		if err != nil {
-			return out
-		}
+	if st.Arguments != nil && st.Type != asl.Map && !t.add(Arguments(st.Arguments, env)) {
+		return
 	}
-	result := in.Input
+	out := in.Input
 	if producesResult(st) {
 		if !in.HasResult {
-			return out
+			return
 		}
-		result = in.Result
-		states.Set("result", result)
-		out = append(out, Stage{Name: "Result", Value: result})
+		states.Result, states.HasResult, out = in.Result, true, in.Result
+		t.add(Result(in.Result))
 	}
-	outputT, assignT := st.Output, st.Assign
-	if st.Type == asl.Choice {
-		// The rule that matches brings its own Output and Assign.
-		for i, r := range st.Rules {
-			ok := r.Literal
-			if r.Condition != nil {
-				v, err := r.Condition.EvalJSONata(env())
-				if err != nil {
-					return append(out, Stage{Name: "Condition", Field: r.Condition.Expression(), Err: err})
-				}
-				ok = v == true
-			}
-			if ok {
-				out = append(out, Stage{Name: "Condition", Field: fmt.Sprintf("Choices[%d]: %s", i, r), Value: true})
-				outputT, assignT = r.Output, r.Assign
-				break
-			}
+	output, assign := st.Output, st.Assign
+	switch st.Type {
+	case asl.Choice:
+		c, rule := ChooseJSONata(st, env)
+		if !t.add(c) {
+			return
 		}
-	}
-	if outputT != nil {
-		v, err := outputT.EvalJSONata(env())
-		out = append(out, Stage{Name: "Output", Field: src(st, "Output"), Value: v, Err: err})
-		if err != nil {
-			return out
+		if rule != nil {
+			output, assign = rule.Output, rule.Assign
 		}
-	} else {
-		out = append(out, Stage{Name: "Output", Value: result, Default: true})
+	case asl.Succeed:
+		assign = nil
 	}
-	if assignT != nil {
-		v, err := assignT.EvalJSONata(env())
-		out = append(out, Stage{Name: "Assign", Value: v, Err: err})
+	if assign != nil && !t.add(AssignJSONata(assign, env)) {
+		return
 	}
-	return out
+	t.add(Output(output, out, env))
 }
 
-// Output returns the state's output: the value of the last stage that makes it.
-func Output(stages []Stage) (value.Value, error) {
+// StateOutput returns the state's output: the value of the last stage that makes it.
+func StateOutput(stages []Stage) (value.Value, error) {
 	var outv value.Value
 	found := false
 	for _, s := range stages {

@@ -82,6 +82,7 @@ type Session struct {
 	changed    chan struct{}
 	tokens     map[string]string // the last task token of each state
 	lastError  error
+	flows      map[int64]*flowRun // by the Entered event of the run (flow.go)
 }
 
 type key struct {
@@ -177,7 +178,7 @@ func New(cfg Config) (*Session, error) {
 		StateMachineArn: machineArn, StateMachineName: cfg.Name, RoleArn: "arn:aws:iam::123456789012:role/stepdeck-debug",
 		Region: "us-east-1", Type: types.StateMachineTypeStandard, StartTime: now, Input: value.String(cfg.Input)}
 	s.x = engine.New(def, meta, cfg.Input, engine.Options{RecordHistory: true, HistoryLimit: engine.MaxHistoryEvents,
-		TimeScale: cfg.TimeScale, NewToken: ids.TaskToken, Variables: cfg.Variables, Gate: s.gate})
+		TimeScale: cfg.TimeScale, NewToken: ids.TaskToken, Variables: cfg.Variables, Gate: s.gate, Flow: s.recordFlow})
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.apply(s.x.Start(now))

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/dataflow"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/history"
 	"github.com/stepdeck/stepdeck/interpreter/value"
@@ -234,44 +235,31 @@ func (e *Execution) transition(f *Frame, next string, output value.Value, exitID
 // complete finishes a state that produced a result: ResultSelector, ResultPath,
 // Assign and OutputPath, then the Exited event and the transition.
 func (e *Execution) complete(f *Frame, st *asl.State, result value.Value) {
+	if st.Type != asl.Pass { // a Pass state's result is its Parameters (or Result) stage
+		e.flow(f, st, dataflow.Result(result))
+	}
 	if st.IsJSONata() {
 		e.completeJ(f, st, statesVar{result: result, hasResult: true}, st.Output, st.Assign, nextOf(st))
 		return
 	}
-	var err error
-	if st.ResultSelector != nil {
-		if result, err = e.evalTemplate(st.ResultSelector, f, st, result, nil, ""); err != nil {
-			e.raise(f, st, err)
-			return
-		}
-	}
-	e.inspect(st, "afterResultSelector", result)
-	out, err := resultPath(st.ResultPath, f.Input, result)
-	if err != nil {
-		e.raise(f, st, err)
+	sc := e.scopeOf(f, st)
+	selected := dataflow.ResultSelector(st.ResultSelector, result, sc)
+	if !e.stage(f, st, selected) {
 		return
 	}
-	e.inspect(st, "afterResultPath", out)
-	as, err := e.evalAssign(st.Assign, f, st, result)
-	if err != nil {
-		e.raise(f, st, err)
+	merged := dataflow.ResultPath(st.ResultPath, f.Input, selected.Value)
+	if !e.stage(f, st, merged) {
 		return
 	}
-	if out, err = e.outputPath(f, st, out); err != nil {
-		e.raise(f, st, err)
+	out, as, ok := e.assignAndOutput(f, st, st.Assign, selected.Value, merged.Value, sc)
+	if !ok {
 		return
 	}
 	if tooBig(out) {
 		e.raise(f, st, dataLimit(st.Name))
 		return
 	}
-	id := e.emitExited(f, st, f.Prev, out, as)
-	f.assign(as)
-	next := st.Next
-	if st.End {
-		next = ""
-	}
-	e.transition(f, next, out, id)
+	e.exit(f, st, out, as, nextOf(st))
 }
 
 // frameDone hands a finished frame to whoever waits for it.

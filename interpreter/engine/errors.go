@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/dataflow"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/value"
 )
@@ -148,22 +149,23 @@ func (e *Execution) caught(f *Frame, st *asl.State, c *asl.Catcher, r *Raised) {
 	}
 	errOut := errorOutput(r)
 	f.Prev = r.EventID
-	out, err := resultPath(c.ResultPath, f.Input, errOut)
-	if err == nil && tooBig(out) {
+	// The catcher's stages are not handed to Options.Flow: they are not the state's.
+	merged := dataflow.ResultPath(c.ResultPath, f.Input, errOut)
+	err := merged.Err
+	if err == nil && tooBig(merged.Value) {
 		err = dataLimit(st.Name)
 	}
 	var as []assignment
-	if err == nil {
-		as, err = e.evalAssign(c.Assign, f, st, errOut)
+	if err == nil && c.Assign != nil {
+		s := dataflow.Assign(c.Assign, errOut, e.scopeOf(f, st))
+		as, err = assignments(s.Value), s.Err
 	}
 	if err != nil {
 		fe := asFailure(err)
 		e.fail(f, &Raised{Error: aws.String(fe.Name), Cause: aws.String(fe.Cause), EventID: r.EventID, Uncatchable: true})
 		return
 	}
-	id := e.emitExited(f, st, r.EventID, out, as)
-	f.assign(as)
-	e.transition(f, c.Next, out, id)
+	e.exit(f, st, merged.Value, as, c.Next)
 }
 
 func asFailure(err error) *failure.Error {

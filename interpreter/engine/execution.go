@@ -73,12 +73,11 @@ type Options struct {
 	// ActivityExists says whether an activity ARN names an activity; a Task on one that
 	// does not exist fails before it is scheduled, as on AWS. nil means every one exists.
 	ActivityExists func(arn string) bool
-	// Inspect, when set, sees a state's data at each step of its processing
-	// (afterInputPath, afterParameters, afterArguments, result, afterResultSelector,
-	// afterResultPath), as TestState reports them, and a Choice's decision
-	// ("choiceRule": the index of the rule that matched, -1 for Default) just before the
-	// Choice exits, so that a replay can name the rule.
-	Inspect func(state, stage string, v value.Value)
+	// Flow, when set, sees each stage of a state's data flow as the engine computes it
+	// (package dataflow's stages, a failed one with its error): TestState reports them,
+	// a replay reads the rule a Choice took (its Condition stage, just before the
+	// Choice exits), the debugger shows what each state did.
+	Flow func(FlowStage)
 	// Context, when set, overrides parts of the context object ($$): each of its
 	// members replaces the built one, or for objects, the members it names. TestState
 	// takes one from its caller.

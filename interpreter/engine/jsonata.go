@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/dataflow"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/jsonata"
 	"github.com/stepdeck/stepdeck/interpreter/template"
@@ -32,16 +33,9 @@ type statesVar struct {
 const jsonataTimeLimit = 10 * time.Second
 
 func (e *Execution) jsonataEnv(f *Frame, st *asl.State, sv statesVar) *template.JSONataEnv {
-	states := value.NewObject(4)
-	states.Set("input", f.Input)
-	states.Set("context", e.contextObject(f, st, sv.item, sv.token))
-	if sv.hasResult {
-		states.Set("result", sv.result)
-	}
-	if sv.errorOutput != nil {
-		states.Set("errorOutput", sv.errorOutput)
-	}
-	bindings := map[string]value.Value{"states": states}
+	states := dataflow.States{Input: f.Input, Context: e.contextObject(f, st, sv.item, sv.token),
+		Result: sv.result, HasResult: sv.hasResult, ErrorOutput: sv.errorOutput}
+	bindings := map[string]value.Value{"states": states.Object()}
 	for vs := f.Vars; vs != nil; vs = vs.Parent {
 		for k, v := range vs.m {
 			if _, inner := bindings[k]; !inner {
@@ -60,56 +54,41 @@ func (e *Execution) jsonataEnv(f *Frame, st *asl.State, sv statesVar) *template.
 	return &template.JSONataEnv{Bindings: bindings, Options: opts}
 }
 
+// jsonataEnvOf builds the environment for each expression it is asked for.
+func (e *Execution) jsonataEnvOf(f *Frame, st *asl.State, sv statesVar) func() *template.JSONataEnv {
+	return func() *template.JSONataEnv { return e.jsonataEnv(f, st, sv) }
+}
+
 func (e *Execution) evalJ(t *template.Template, f *Frame, st *asl.State, sv statesVar) (value.Value, error) {
 	return t.EvalJSONata(e.jsonataEnv(f, st, sv))
 }
 
-// evalAssignJ computes a JSONata Assign block; nothing is written yet.
-func (e *Execution) evalAssignJ(t *template.Template, f *Frame, st *asl.State, sv statesVar) ([]assignment, error) {
-	if t == nil {
-		return nil, nil
-	}
-	v, err := e.evalJ(t, f, st, sv)
-	if err != nil {
-		return nil, err
-	}
-	o, _ := v.(*value.Object)
-	if o.Len() == 0 {
-		return nil, nil
-	}
-	out := make([]assignment, 0, o.Len())
-	for i := 0; i < o.Len(); i++ {
-		k, x := o.At(i)
-		out = append(out, assignment{name: k, value: x})
-	}
-	return out, nil
-}
-
-// completeJ finishes a JSONata state: Output (by default the result where the state
-// has one, else its input) and Assign, then the Exited event and the transition.
+// completeJ finishes a JSONata state: Assign and Output (by default the result where
+// the state has one, else its input), then the Exited event and the transition. Nothing
+// is assigned before both are computed: each sees the variables as they were.
 func (e *Execution) completeJ(f *Frame, st *asl.State, sv statesVar, output *template.Template, assign *template.Template, next string) {
-	out := f.Input
-	if sv.hasResult {
-		out = sv.result
-	}
-	as, err := e.evalAssignJ(assign, f, st, sv)
-	if err != nil {
-		e.raise(f, st, err)
-		return
-	}
-	if output != nil {
-		if out, err = e.evalJ(output, f, st, sv); err != nil {
-			e.raise(f, st, err)
+	env := e.jsonataEnvOf(f, st, sv)
+	var as []assignment
+	if assign != nil {
+		s := dataflow.AssignJSONata(assign, env)
+		if !e.stage(f, st, s) {
 			return
 		}
+		as = assignments(s.Value)
 	}
-	if tooBig(out) {
+	dflt := f.Input
+	if sv.hasResult {
+		dflt = sv.result
+	}
+	out := dataflow.Output(output, dflt, env)
+	if !e.stage(f, st, out) {
+		return
+	}
+	if tooBig(out.Value) {
 		e.raise(f, st, dataLimit(st.Name))
 		return
 	}
-	id := e.emitExited(f, st, f.Prev, out, as)
-	f.assign(as)
-	e.transition(f, next, out, id)
+	e.exit(f, st, out.Value, as, next)
 }
 
 func nextOf(st *asl.State) string {
@@ -121,33 +100,14 @@ func nextOf(st *asl.State) string {
 
 // choiceJ picks the first rule whose Condition holds.
 func (e *Execution) choiceJ(f *Frame, st *asl.State) {
-	for i, r := range st.Rules {
-		ok := r.Literal
-		if r.Condition != nil {
-			v, err := e.evalJ(r.Condition, f, st, statesVar{})
-			if err != nil {
-				e.raise(f, st, err)
-				return
-			}
-			b, isBool := v.(bool)
-			if !isBool {
-				e.raise(f, st, template.QueryError(r.Condition.Expression(), "Condition",
-					fmt.Sprintf("returned an unexpected result type. Expected 'boolean', but was '%s' for value: %s", value.KindOf(v), value.String(v))))
-				return
-			}
-			ok = b
-		}
-		if ok {
-			e.inspect(st, "choiceRule", float64(i))
-			e.completeJ(f, st, statesVar{}, r.Output, r.Assign, r.Next)
-			return
-		}
-	}
-	if st.Default == "" {
-		e.raise(f, st, failure.New(failure.NoChoiceMatched, "No Matches!"))
+	c, rule := dataflow.ChooseJSONata(st, e.jsonataEnvOf(f, st, statesVar{}))
+	if !e.stage(f, st, c) {
 		return
 	}
-	e.inspect(st, "choiceRule", float64(-1))
+	if rule != nil {
+		e.completeJ(f, st, statesVar{}, rule.Output, rule.Assign, rule.Next)
+		return
+	}
 	e.completeJ(f, st, statesVar{}, st.Output, st.Assign, st.Default)
 }
 
@@ -155,11 +115,17 @@ func (e *Execution) choiceJ(f *Frame, st *asl.State) {
 func (e *Execution) caughtJ(f *Frame, st *asl.State, c *asl.Catcher, r *Raised) {
 	errOut := errorOutput(r)
 	f.Prev = r.EventID
-	sv := statesVar{errorOutput: errOut}
-	as, err := e.evalAssignJ(c.Assign, f, st, sv)
+	env := e.jsonataEnvOf(f, st, statesVar{errorOutput: errOut})
+	var as []assignment
+	var err error
+	if c.Assign != nil {
+		s := dataflow.AssignJSONata(c.Assign, env)
+		as, err = assignments(s.Value), s.Err
+	}
 	out := value.Value(errOut)
-	if err == nil && c.Output != nil {
-		out, err = e.evalJ(c.Output, f, st, sv)
+	if err == nil {
+		s := dataflow.Output(c.Output, errOut, env)
+		out, err = s.Value, s.Err
 	}
 	if err == nil && tooBig(out) {
 		err = dataLimit(st.Name)
@@ -169,9 +135,7 @@ func (e *Execution) caughtJ(f *Frame, st *asl.State, c *asl.Catcher, r *Raised) 
 		e.fail(f, &Raised{Error: aws.String(fe.Name), Cause: aws.String(fe.Cause), EventID: r.EventID, Uncatchable: true})
 		return
 	}
-	id := e.emitExited(f, st, r.EventID, out, as)
-	f.assign(as)
-	e.transition(f, c.Next, out, id)
+	e.exit(f, st, out, as, c.Next)
 }
 
 // emitEvaluationFailed records a failed JSONata expression as AWS does, before the

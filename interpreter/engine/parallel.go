@@ -17,23 +17,13 @@ import (
 func (e *Execution) parallel(f *Frame, st *asl.State) {
 	redo := keptFor(f.Redo, len(st.Branches))
 	f.Redo, f.Kept = nil, nil
-	eff, err := e.inputPath(f, st)
-	if err != nil {
-		e.raise(f, st, err)
+	eff, ok := e.inputPath(f, st)
+	if !ok {
 		return
 	}
-	input := eff
-	switch {
-	case st.Parameters != nil:
-		if input, err = e.evalTemplate(st.Parameters, f, st, eff, nil, ""); err != nil {
-			e.raise(f, st, err)
-			return
-		}
-	case st.Arguments != nil:
-		if input, err = e.evalJ(st.Arguments, f, st, statesVar{}); err != nil {
-			e.raise(f, st, err)
-			return
-		}
+	input, ok := e.parameters(f, st, eff, "")
+	if !ok {
+		return
 	}
 	started := e.emit(types.HistoryEventTypeParallelStateStarted, f.Prev, nil)
 	f.Prev = started
@@ -69,13 +59,13 @@ func (e *Execution) mapState(f *Frame, st *asl.State) {
 	redo := f.Redo
 	f.Redo, f.Kept, f.Stopped = nil, nil, nil
 	f.TolCountSet, f.TolPctSet = false, false
-	eff, err := e.inputPath(f, st)
-	if err != nil {
-		e.raise(f, st, err)
+	eff, ok := e.inputPath(f, st)
+	if !ok {
 		return
 	}
 	f.EffInput = eff
 	f.MapRunArn = ""
+	var err error
 	if st.ItemReader != nil && e.distributed(st) {
 		// The reader's items replace the input's: AWS ignores ItemsPath then.
 		e.startReader(f, st, eff, redo)
@@ -85,7 +75,7 @@ func (e *Execution) mapState(f *Frame, st *asl.State) {
 	switch {
 	case st.ItemsPath != nil:
 		if items, err = st.ItemsPath.Eval(e.env(f, st, eff, nil, "")); err != nil {
-			e.raise(f, st, pathFailure(st.ItemsPath, err))
+			e.raise(f, st, failure.InvalidPath(st.ItemsPath, err))
 			return
 		}
 	case st.Items != nil:
@@ -218,7 +208,7 @@ func (e *Execution) tolerance(f *Frame, st *asl.State, eff value.Value) (count i
 		if tp.Path != nil {
 			v, perr := tp.Path.Eval(e.env(f, st, eff, nil, ""))
 			if perr != nil {
-				return 0, 0, pathFailure(tp.Path, perr)
+				return 0, 0, failure.InvalidPath(tp.Path, perr)
 			}
 			var ok bool
 			if pct, ok = floatFromPath(v); !ok {

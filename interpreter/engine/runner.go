@@ -143,15 +143,17 @@ func NoHandlerError(resource string) *failure.Error {
 // Run starts the execution and drives it until it closes or ctx ends. Tasks still
 // running then (the execution failed or was stopped around them) are cancelled.
 //
-// On a virtual clock tasks take no time: the runner lets every running task finish,
-// then hands their outcomes to the engine in the order the engine asked for the tasks,
-// so a run is the same each time. On a real clock outcomes go in as tasks finish.
+// On the wall clock (RealClock) tasks run at once, each on its own goroutine, and their
+// outcomes go in as they finish, while timers (a task's timeout, its heartbeat) fire.
+// On any other clock (a virtual clock, a test's) time moves only when the runner moves
+// it, so tasks take no time: each runs to its end when the engine asks for it, one at
+// a time, and a run is the same each time.
 func (r *Runner) Run(ctx context.Context, x *Execution) error {
 	clock := r.Clock
 	if clock == nil {
 		clock = RealClock{}
 	}
-	_, virtual := clock.(*VirtualClock)
+	_, concurrent := clock.(RealClock)
 	tasks := NewTasks(ctx)
 	defer tasks.Close()
 
@@ -184,7 +186,7 @@ func (r *Runner) Run(ctx context.Context, x *Execution) error {
 				heap.Push(&timers, c)
 			case CmdInvokeTask:
 				asked = append(asked, k)
-				r.start(tasks, c, func(in Input) { deliver(k, in) })
+				r.start(ctx, tasks, c, concurrent, func(in Input) { deliver(k, in) })
 			case CmdCancelTask:
 				tasks.Cancel(k)
 				for i := range asked {
@@ -200,13 +202,6 @@ func (r *Runner) Run(ctx context.Context, x *Execution) error {
 	finished := func() (Input, bool) {
 		mu.Lock()
 		defer mu.Unlock()
-		if virtual {
-			for _, k := range asked {
-				if _, ok := results[k]; !ok {
-					return Input{}, false // on a virtual clock, all finish first
-				}
-			}
-		}
 		for i, k := range asked {
 			if in, ok := results[k]; ok {
 				delete(results, k)
@@ -233,7 +228,7 @@ func (r *Runner) Run(ctx context.Context, x *Execution) error {
 		if len(asked) == 0 && timers.Len() == 0 {
 			return errors.New("the execution waits for something that will never come: no task or timer is pending")
 		}
-		if timers.Len() == 0 || virtual && len(asked) > 0 {
+		if timers.Len() == 0 { // tasks are running (concurrent): wait for one
 			select {
 			case <-wake:
 			case <-ctx.Done():
@@ -273,13 +268,18 @@ func sleepUnlessWoken(ctx context.Context, clock Clock, at time.Time, wake <-cha
 	}
 }
 
-// start runs a task's handler; deliver gets its outcome unless the task is cancelled
-// first. A task nothing serves fails at once.
-func (r *Runner) start(tasks *Tasks, c Command, deliver func(Input)) {
+// start runs a task's handler, on its own goroutine when concurrent; deliver gets its
+// outcome unless the task is cancelled first. A task nothing serves fails at once.
+func (r *Runner) start(ctx context.Context, tasks *Tasks, c Command, concurrent bool, deliver func(Input)) {
 	h, ok := r.Handlers.Lookup(c.Task.Resource)
 	if !ok {
 		in := FailedInput(NoHandlerError(c.Task.Resource))
 		in.Frame, in.Seq = c.Frame, c.Seq
+		deliver(in)
+		return
+	}
+	if !concurrent {
+		in, _ := Invoke(ctx, h, c, false)
 		deliver(in)
 		return
 	}

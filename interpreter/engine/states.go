@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/stepdeck/stepdeck/interpreter/asl"
+	"github.com/stepdeck/stepdeck/interpreter/dataflow"
 	"github.com/stepdeck/stepdeck/interpreter/failure"
 	"github.com/stepdeck/stepdeck/interpreter/template"
 	"github.com/stepdeck/stepdeck/interpreter/value"
@@ -18,26 +19,15 @@ func (e *Execution) pass(f *Frame, st *asl.State) {
 		e.completeJ(f, st, statesVar{}, st.Output, st.Assign, nextOf(st))
 		return
 	}
-	eff, err := e.inputPath(f, st)
-	if err != nil {
-		e.raise(f, st, err)
+	eff, ok := e.inputPath(f, st)
+	if !ok {
 		return
 	}
-	result := eff
-	switch {
-	case st.HasResult:
-		result = st.Result
-		e.inspect(st, "result", result)
-	case st.Parameters != nil:
-		if result, err = e.evalTemplate(st.Parameters, f, st, eff, nil, ""); err != nil {
-			e.raise(f, st, err)
-			return
-		}
-		e.inspect(st, "afterParameters", result)
-	default:
-		e.inspect(st, "afterParameters", result)
+	p := dataflow.Parameters(st, eff, e.scopeOf(f, st))
+	if !e.stage(f, st, p) {
+		return
 	}
-	e.complete(f, st, result)
+	e.complete(f, st, p.Value)
 }
 
 func (e *Execution) succeed(f *Frame, st *asl.State) {
@@ -45,18 +35,15 @@ func (e *Execution) succeed(f *Frame, st *asl.State) {
 		e.completeJ(f, st, statesVar{}, st.Output, nil, "")
 		return
 	}
-	eff, err := e.inputPath(f, st)
-	if err != nil {
-		e.raise(f, st, err)
+	eff, ok := e.inputPath(f, st)
+	if !ok {
 		return
 	}
-	out, err := e.outputPath(f, st, eff)
-	if err != nil {
-		e.raise(f, st, err)
+	out := dataflow.OutputPath(st.OutputPath, eff, e.scopeOf(f, st))
+	if !e.stage(f, st, out) {
 		return
 	}
-	id := e.emitExited(f, st, f.Prev, out, nil)
-	e.transition(f, "", out, id)
+	e.exit(f, st, out.Value, nil, "")
 }
 
 func (e *Execution) failState(f *Frame, st *asl.State) {
@@ -109,59 +96,28 @@ func (e *Execution) choice(f *Frame, st *asl.State) {
 		e.choiceJ(f, st)
 		return
 	}
-	eff, err := e.inputPath(f, st)
-	if err != nil {
-		e.raise(f, st, err)
+	eff, ok := e.inputPath(f, st)
+	if !ok {
 		return
 	}
-	env := e.env(f, st, eff, nil, "")
-	next := ""
-	assign := st.Assign
-	matched := -1
-	for i, r := range st.Choices {
-		ok, err := r.Evaluate(env)
-		if err != nil {
-			e.raise(f, st, err)
-			return
-		}
-		if ok {
-			next, matched = r.Next(), i
-			if i < len(st.ChoiceAssign) && st.ChoiceAssign[i] != nil {
-				assign = st.ChoiceAssign[i]
-			}
-			break
-		}
-	}
-	if next == "" {
-		if st.Default == "" {
-			e.raise(f, st, failure.New(failure.NoChoiceMatched, "No Matches!"))
-			return
-		}
-		next = st.Default
-	}
-	e.inspect(st, "choiceRule", float64(matched))
-	as, err := e.evalAssign(assign, f, st, eff)
-	if err != nil {
-		e.raise(f, st, err)
+	sc := e.scopeOf(f, st)
+	rule, next, assign := dataflow.Choose(st, eff, sc)
+	if !e.stage(f, st, rule) {
 		return
 	}
-	out, err := e.outputPath(f, st, eff)
-	if err != nil {
-		e.raise(f, st, err)
+	out, as, ok := e.assignAndOutput(f, st, assign, eff, eff, sc)
+	if !ok {
 		return
 	}
-	id := e.emitExited(f, st, f.Prev, out, as)
-	f.assign(as)
-	e.transition(f, next, out, id)
+	e.exit(f, st, out, as, next)
 }
 
 // maxWaitSeconds is the longest delay a Wait accepts: AWS stores it in a 32-bit int.
 const maxWaitSeconds = math.MaxInt32
 
 func (e *Execution) wait(f *Frame, st *asl.State) {
-	eff, err := e.inputPath(f, st)
-	if err != nil {
-		e.raise(f, st, err)
+	eff, ok := e.inputPath(f, st)
+	if !ok {
 		return
 	}
 	f.EffInput = eff
@@ -246,23 +202,11 @@ func (e *Execution) waitElapsed(f *Frame) {
 		e.completeJ(f, st, statesVar{}, st.Output, st.Assign, nextOf(st))
 		return
 	}
-	as, err := e.evalAssign(st.Assign, f, st, f.EffInput)
-	if err != nil {
-		e.raise(f, st, err)
+	out, as, ok := e.assignAndOutput(f, st, st.Assign, f.EffInput, f.EffInput, e.scopeOf(f, st))
+	if !ok {
 		return
 	}
-	out, err := e.outputPath(f, st, f.EffInput)
-	if err != nil {
-		e.raise(f, st, err)
-		return
-	}
-	id := e.emitExited(f, st, f.Prev, out, as)
-	f.assign(as)
-	next := st.Next
-	if st.End {
-		next = ""
-	}
-	e.transition(f, next, out, id)
+	e.exit(f, st, out, as, nextOf(st))
 }
 
 // plain prints a value in a cause the way AWS does: strings bare, the rest as JSON.
@@ -309,7 +253,7 @@ func (e *Execution) resolveInt(f *Frame, st *asl.State, iop asl.IntOrPath, field
 	}
 	v, err := iop.Path.Eval(e.env(f, st, input, nil, ""))
 	if err != nil {
-		return 0, pathFailure(iop.Path, err)
+		return 0, failure.InvalidPath(iop.Path, err)
 	}
 	n, ok := intFromPath(v)
 	if !ok {

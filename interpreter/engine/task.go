@@ -46,9 +46,8 @@ func splitResource(arn string) (kind resourceKind, resourceType, resource string
 }
 
 func (e *Execution) task(f *Frame, st *asl.State) {
-	eff, err := e.inputPath(f, st)
-	if err != nil {
-		e.raise(f, st, err)
+	eff, ok := e.inputPath(f, st)
+	if !ok {
 		return
 	}
 	f.EffInput = eff
@@ -61,25 +60,9 @@ func (e *Execution) task(f *Frame, st *asl.State) {
 	if strings.HasSuffix(st.Resource, ".waitForTaskToken") && e.Opts.NewToken != nil {
 		token = e.Opts.NewToken()
 	}
-	params := eff
-	switch {
-	case st.Parameters != nil:
-		if params, err = e.evalTemplate(st.Parameters, f, st, eff, nil, token); err != nil {
-			e.raise(f, st, err)
-			return
-		}
-	case st.Arguments != nil:
-		if params, err = e.evalJ(st.Arguments, f, st, statesVar{token: token}); err != nil {
-			e.raise(f, st, err)
-			return
-		}
-	}
-	if st.IsJSONata() {
-		if st.Arguments != nil {
-			e.inspect(st, "afterArguments", params)
-		}
-	} else {
-		e.inspect(st, "afterParameters", params)
+	params, ok := e.parameters(f, st, eff, token)
+	if !ok {
+		return
 	}
 	timeout, err := e.resolveInt(f, st, st.TimeoutSeconds, "TimeoutSeconds", eff)
 	if err != nil {
@@ -240,7 +223,6 @@ func (e *Execution) taskDone(f *Frame, in Input) {
 		f.Prev = e.emit(t, f.Prev, d)
 		f.Phase = PhaseReady
 		f.Seq++
-		e.inspect(st, "result", in.Output)
 		e.complete(f, st, in.Output)
 		return
 	}

@@ -60,10 +60,7 @@ func JSONata(expr string, input value.Value, hasInput bool, vars map[string]valu
 // JSONPath evaluates a JSONPath ($.a, $$ for the "context" variable, $name for a
 // variable) or an intrinsic function (States.Format(...)) against input.
 func JSONPath(expr string, input value.Value, vars map[string]value.Value) (value.Value, error) {
-	env := &jsonpath.Env{Input: input, Variable: func(n string) (value.Value, bool) {
-		v, ok := vars[n]
-		return v, ok
-	}}
+	env := &jsonpath.Env{Input: input, Vars: jsonpath.VarMap(vars)}
 	if c, ok := vars["context"]; ok {
 		env.Context = c
 	}

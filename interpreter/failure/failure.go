@@ -2,7 +2,10 @@
 // States.Runtime or a user's own error, and a cause. Retry and Catch match on the name.
 package failure
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Error is a Step Functions error raised inside an execution.
 type Error struct {
@@ -48,3 +51,13 @@ const (
 	ResultWriterFailed              = "States.ResultWriterFailed"
 	HTTPSocket                      = "States.Http.Socket"
 )
+
+// InvalidPath words a path that failed as AWS does. An error that already is a
+// Step Functions error is kept as it is.
+func InvalidPath(p fmt.Stringer, err error) *Error {
+	var fe *Error
+	if errors.As(err, &fe) {
+		return fe
+	}
+	return Newf(Runtime, "Invalid path '%s' : %s", p, err.Error())
+}

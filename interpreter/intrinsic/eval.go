@@ -77,8 +77,8 @@ func (c *Call) pathError(a *arg, env *jsonpath.Env, err error) error {
 		doc = env.Context
 	case jsonpath.RootVariable:
 		doc = nil
-		if env.Variable != nil {
-			doc, _ = env.Variable(a.path.Variable())
+		if env.Vars != nil {
+			doc, _ = env.Vars.Get(a.path.Variable())
 		}
 	}
 	return failure.Newf(failure.Runtime, "The JsonPath argument for the field '%s' could not be found in the input '%s'", a.path.String(), value.String(doc))

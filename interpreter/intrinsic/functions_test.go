@@ -31,12 +31,7 @@ func runEvalCases(t *testing.T, cases []evalCase) {
 			in = value.MustParse(tc.input)
 		}
 		env := &jsonpath.Env{Input: in, Context: value.MustParse(`{"Execution":{"Name":"run-1"}}`),
-			Variable: func(name string) (value.Value, bool) {
-				if name == "x" {
-					return int64(7), true
-				}
-				return nil, false
-			}}
+			Vars: jsonpath.VarMap{"x": int64(7)}}
 		got, err := c.Eval(env)
 		if tc.err != "" {
 			var fe *failure.Error

@@ -214,10 +214,7 @@ func TestRoots(t *testing.T) {
 	env := &Env{
 		Input:   value.MustParse(`{"in":true}`),
 		Context: ctx,
-		Variable: func(name string) (value.Value, bool) {
-			v, ok := vars[name]
-			return v, ok
-		},
+		Vars:    VarMap(vars),
 	}
 	for _, c := range []struct {
 		path, want string

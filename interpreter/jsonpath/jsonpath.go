@@ -28,8 +28,24 @@ const (
 type Env struct {
 	Input   value.Value
 	Context value.Value
-	// Variable looks up a workflow variable by name; nil means no variables are set.
-	Variable func(name string) (value.Value, bool)
+	// Vars looks workflow variables up by name; nil means no variables are set. (An
+	// interface, not a func: an engine builds an Env for every path it evaluates, and a
+	// method value would be one more allocation each time.)
+	Vars Variables
+}
+
+// Variables looks workflow variables up by name.
+type Variables interface {
+	Get(name string) (value.Value, bool)
+}
+
+// VarMap is a set of variables in a map.
+type VarMap map[string]value.Value
+
+// Get looks a variable up.
+func (m VarMap) Get(name string) (value.Value, bool) {
+	v, ok := m[name]
+	return v, ok
 }
 
 // Path is a compiled JSONPath. It is safe for concurrent use.
@@ -120,8 +136,8 @@ func (p *Path) document(env *Env) (value.Value, error) {
 	case RootContext:
 		return env.Context, nil
 	case RootVariable:
-		if env.Variable != nil {
-			if v, ok := env.Variable(p.variable); ok {
+		if env.Vars != nil {
+			if v, ok := env.Vars.Get(p.variable); ok {
 				return v, nil
 			}
 		}

@@ -68,14 +68,13 @@ func Run(ctx context.Context, def *asl.Definition, recorded []history.Event) (*R
 	var x *engine.Execution
 	// The engine names the rule a Choice matched just before the Choice's Exited event.
 	rules := map[int64]int{} // the id of that event → the rule
-	inspect := func(state, stage string, v value.Value) {
-		if stage == "choiceRule" {
-			n, _ := value.ToInt(v)
-			rules[x.LastEventID()+1] = int(n)
+	flow := func(s engine.FlowStage) {
+		if s.Name == "Condition" && s.Err == nil {
+			rules[x.LastEventID()+1] = s.Rule
 		}
 	}
 	x = engine.New(def, meta, input, engine.Options{RecordHistory: true, HistoryLimit: engine.MaxHistoryEvents, TimeScale: 1,
-		NewToken: func() string { return "replay-token" }, Inspect: inspect})
+		NewToken: func() string { return "replay-token" }, Flow: flow})
 	// Each task is answered with the recorded result of the same visit of the same state
 	// in the same branch or iteration, attempt by attempt.
 	visitOf := map[*engine.TaskCall]*visit{}

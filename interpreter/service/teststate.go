@@ -185,12 +185,12 @@ func (s *Service) TestState(ctx context.Context, in *sfn.TestStateInput, _ ...fu
 		StateMachineArn: s.loc.StateMachine(testMachineName), StateMachineName: testMachineName, RoleArn: aws.ToString(in.RoleArn),
 		Region: s.loc.Region, Type: types.StateMachineTypeExpress, StartTime: now, Input: text, Sync: true}
 	stages := map[string]value.Value{}
-	inspect := func(state, stage string, v value.Value) {
-		if state == name {
-			stages[stage] = v
+	flow := func(s engine.FlowStage) {
+		if key := inspectionKeys[s.Name]; key != "" && s.State == name && s.Err == nil {
+			stages[key] = s.Value
 		}
 	}
-	opts := engine.Options{RecordHistory: true, HistoryLimit: engine.MaxHistoryEvents, Inspect: inspect}
+	opts := engine.Options{RecordHistory: true, HistoryLimit: engine.MaxHistoryEvents, Flow: flow}
 	if in.Context != nil {
 		c, err := value.ParseString(*in.Context)
 		o, isObject := c.(*value.Object)
@@ -303,6 +303,11 @@ func variablesAfter(given *value.Object, events []history.Event, name string) *v
 	}
 	return vars
 }
+
+// inspectionKeys names the stages of a state's data flow as TestState's inspection
+// data does.
+var inspectionKeys = map[string]string{"InputPath": "afterInputPath", "Parameters": "afterParameters", "Arguments": "afterArguments",
+	"Result": "result", "ResultSelector": "afterResultSelector", "ResultPath": "afterResultPath"}
 
 // inspectionData reports the steps AWS reports for the state's type: a mocked Map or
 // Parallel ran none of its own input processing here, and a Pass with a Result reports

@@ -14,12 +14,7 @@ func TestEval(t *testing.T) {
 	env := &jsonpath.Env{
 		Input:   value.MustParse(`{"a":{"b":[1,2,3]},"name":"x"}`),
 		Context: value.MustParse(`{"State":{"Name":"S"}}`),
-		Variable: func(n string) (value.Value, bool) {
-			if n == "v" {
-				return int64(7), true
-			}
-			return nil, false
-		},
+		Vars:    jsonpath.VarMap{"v": int64(7)},
 	}
 	for _, tc := range []struct{ tmpl, want string }{
 		{`{"k":"literal","n.$":"$.name"}`, `{"k":"literal","n":"x"}`},

@@ -21,21 +21,10 @@ import (
 // title) and forward again to now; the controls that would move the execution wait
 // while looking back, and nothing moves.
 func TestDebuggerStepsBackThroughItsStops(t *testing.T) {
-	def, err := asl.Parse([]byte(`{"StartAt":"Count","States":{
+	s, d := debuggerOn(t, `{"StartAt":"Count","States":{
 		"Count":{"Type":"Pass","Parameters":{"n.$":"States.MathAdd($.n, 1)"},"Next":"More?"},
 		"More?":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericLessThan":3,"Next":"Count"}],"Default":"Done"},
-		"Done":{"Type":"Succeed"}}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := debug.New(debug.Config{Definition: def, Input: value.MustParse(`{"n":0}`), Breakpoints: []string{"Count"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	c := common.New(nil, false)
-	c.Width, c.Height = 140, 40
-	d := NewDebugger(c, s, "loop")
+		"Done":{"Type":"Succeed"}}}`, `{"n":0}`, 140, 40, "Count")
 	stoppedWith := func(n string) {
 		t.Helper()
 		deadline := time.Now().Add(10 * time.Second)
@@ -177,4 +166,51 @@ func TestGoldenDebuggerDataFlowScrolled(t *testing.T) {
 			golden.RequireEqual(t, []byte(top+"\n---- end ----\n"+d.View()))
 		})
 	}
+}
+
+// A state that ran shows its data flow as the engine computed it; one the execution is
+// stopped before shows what it is about to do.
+func TestDebuggerShowsTheFlowTheEngineComputed(t *testing.T) {
+	s, d := debuggerOn(t, `{"StartAt":"Shape","States":{
+		"Shape":{"Type":"Pass","Parameters":{"n.$":"States.MathAdd($.n, 1)"},"ResultPath":"$.shaped","Next":"Done"},
+		"Done":{"Type":"Pass","OutputPath":"$.shaped","End":true}}}`, `{"n":1}`, 140, 60, "Done")
+	s.Continue()
+	deadline := time.Now().Add(10 * time.Second)
+	for v := s.View(); len(v.Held) != 1 || v.Held[0].State != "Done"; v = s.View() {
+		if time.Now().After(deadline) {
+			t.Fatal("never stopped before Done")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	d.Update(debugChangedMsg{d})
+	d.selected = "Shape"
+	view := d.View()
+	for _, want := range []string{"Data flow of Shape, as the engine ran it from event 2", "2. Parameters", `"n": 2`,
+		"4. ResultPath  $.shaped", "5. OutputPath  (not set"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("the pane lacks %q:\n%s", want, view)
+		}
+	}
+	d.selected = "Done"
+	if view := d.View(); !strings.Contains(view, "Data flow of Done, about to run") || !strings.Contains(view, "4. ResultPath  (not set") {
+		t.Fatalf("the state stopped before shows its trace:\n%s", view)
+	}
+}
+
+// debuggerOn opens the debugger page, at a size, on a session of a definition with an
+// input and breakpoints; the session closes with the test.
+func debuggerOn(t *testing.T, def, input string, width, height int, breakpoints ...string) (*debug.Session, *Debugger) {
+	t.Helper()
+	d, err := asl.Parse([]byte(def))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := debug.New(debug.Config{Definition: d, Input: value.MustParse(input), Breakpoints: breakpoints})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	c := common.New(nil, false)
+	c.Width, c.Height = width, height
+	return s, NewDebugger(c, s, "debugged")
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
-	"github.com/stepdeck/stepdeck/interpreter/asl"
 	"github.com/stepdeck/stepdeck/interpreter/dataflow"
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	hist "github.com/stepdeck/stepdeck/interpreter/history"
@@ -205,8 +204,9 @@ func (d *Debugger) eventsView(w, h int) string {
 	return b.String()
 }
 
-// refreshFlow traces the selected state: a state a branch is stopped before shows what
-// it is about to do with its input; another shows its last run from the history.
+// refreshFlow shows the selected state's data flow: a state a branch is stopped before
+// shows what it is about to do with its input (traced: it has not run); another shows
+// its last run as the engine computed it.
 func (d *Debugger) refreshFlow() {
 	key := fmt.Sprint(d.selected, len(d.events), d.cur, len(d.view.Held))
 	if key == d.flowKey {
@@ -229,62 +229,22 @@ func (d *Debugger) flowOf(name string) ([]string, []dataflow.Stage) {
 			return []string{"Data flow of " + name + ", about to run (its result is not known yet)"}, dataflow.Trace(st, in)
 		}
 	}
-	entered := -1
+	var entered int64
 	for i := len(d.events) - 1; i >= 0; i-- {
 		if n, _ := d.events[i].StateName(); n == name && hist.IsEntered(d.events[i].Type) {
-			entered = i
+			entered = d.events[i].ID
 			break
 		}
 	}
-	if entered < 0 {
+	if entered == 0 {
 		return []string{"Data flow of " + name + ": not run yet"}, nil
 	}
-	text, _ := d.events[entered].Input()
-	input, err := value.ParseString(text)
-	if err != nil {
-		return []string{"Data flow of " + name + ": its input is not JSON"}, nil
+	// Looking back at an earlier stop, the flow is what the engine had computed by then.
+	stages, ok := d.s.Flow(entered, d.events[len(d.events)-1].ID)
+	if !ok {
+		return []string{fmt.Sprintf("Data flow of %s, entered at event %d: no stage computed yet", name, entered)}, nil
 	}
-	in := dataflow.Inputs{Input: input, Vars: d.varsBefore(entered), Context: d.s.Context(st, d.events[entered].Timestamp)}
-	header := []string{fmt.Sprintf("Data flow of %s, as it ran from event %d", name, d.events[entered].ID)}
-	if r, ok := d.resultAfter(st, entered); ok {
-		in.Result, in.HasResult = r, true
-	}
-	return header, dataflow.Trace(st, in)
-}
-
-// resultAfter finds the result of the run entered at event i: a Task's success event
-// that follows from it.
-func (d *Debugger) resultAfter(st *asl.State, i int) (value.Value, bool) {
-	if st.Type != asl.Task {
-		return nil, false
-	}
-	for j := i + 1; j < len(d.events); j++ {
-		ev := d.events[j]
-		switch ev.Type {
-		case types.HistoryEventTypeTaskSucceeded, types.HistoryEventTypeLambdaFunctionSucceeded, types.HistoryEventTypeActivitySucceeded:
-			if enteredBy(d.events, j) == i {
-				text, _ := ev.Output()
-				v, err := value.ParseString(text)
-				return v, err == nil
-			}
-		}
-	}
-	return nil, false
-}
-
-// varsBefore folds the variables assigned before event i.
-func (d *Debugger) varsBefore(i int) map[string]value.Value {
-	vars := map[string]value.Value{}
-	for _, ev := range d.events[:i] {
-		if det, ok := ev.Details.(*types.StateExitedEventDetails); ok && det.AssignedVariables != nil {
-			for k, text := range det.AssignedVariables {
-				if v, err := value.ParseString(text); err == nil {
-					vars[k] = v
-				}
-			}
-		}
-	}
-	return vars
+	return []string{fmt.Sprintf("Data flow of %s, as the engine ran it from event %d", name, entered)}, stages
 }
 
 // maxHeldShown is how many stopped branches the debugger lists at once.

@@ -76,7 +76,7 @@ func TestDataFlowAgreesWithAWSRecordings(t *testing.T) {
 					withVars++
 				}
 				_, stages := x.flowOf(st, name, r, res)
-				got, err := dataflow.Output(stages)
+				got, err := dataflow.StateOutput(stages)
 				outText, _ := e.Output()
 				want, perr := value.ParseString(outText)
 				if perr != nil {

@@ -186,7 +186,7 @@ func TestDataFlowRecomputedFromTheHistory(t *testing.T) {
 	s := screen(x)
 	mustShow(t, s, "Data flow of Price (JSONPath Task), entered at event 4", "result from event 7 (TaskSucceeded)",
 		"1. InputPath  $.order", "2. Parameters", `"rate": 2`, "3. Result", "4. ResultSelector", `"total": 14`,
-		"5. ResultPath  $.priced", "6. OutputPath  (not set", "7. Assign", `"rate": 3`)
+		"5. ResultPath  $.priced", "6. Assign", `"rate": 3`, "7. OutputPath  (not set")
 	// As of event 6 the task has not answered: the flow stops before the result.
 	send(x, "t", "home", "}")
 	x.scrub(-5) // event 6

@@ -49,7 +49,7 @@ func TestEveryStageShown(t *testing.T) {
 	m := New(common.DefaultStyles(true))
 	m.SetStages(stages)
 	v := m.View(80, 100)
-	for i, name := range []string{"InputPath  $.order", "Parameters", "Result", "ResultSelector", "ResultPath  $.priced", "OutputPath  $.priced", "Assign"} {
+	for i, name := range []string{"InputPath  $.order", "Parameters", "Result", "ResultSelector", "ResultPath  $.priced", "Assign", "OutputPath  $.priced"} {
 		if !strings.Contains(v, fmt.Sprintf("%d. %s", i+1, name)) {
 			t.Fatalf("stage %q missing:\n%s", name, v)
 		}
