@@ -38,16 +38,17 @@ const migrateEventsBatch = 4096
 // migrateV1 rewrites the version-1 file src (open at path, and locked) as version 2. It
 // writes the new file beside it, syncs it and renames it over path only when it is whole,
 // so a crash at any point leaves either the old file, which migrates again on the next
-// Open, or the new one. Afterwards src is the old file, marked moved; the caller closes
-// it and opens path again.
-func migrateV1(src *bolt.DB, path string) (err error) {
+// Open, or the new one. It returns the new file, open and locked from before the rename:
+// the lock never lapses, so a process waiting for the old file's lock cannot take the
+// new one from under us. src is then the old file, marked moved; the caller closes it.
+func migrateV1(src *bolt.DB, path string) (migrated *bolt.DB, err error) {
 	tmp := path + ".migrating"
 	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("store: migrate %s to format %d: %w", path, FormatVersion, err)
+		return nil, fmt.Errorf("store: migrate %s to format %d: %w", path, FormatVersion, err)
 	}
 	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{NoSync: true, FreelistType: bolt.FreelistMapType, PageSize: pageSize})
 	if err != nil {
-		return fmt.Errorf("store: migrate %s to format %d: %w", path, FormatVersion, err)
+		return nil, fmt.Errorf("store: migrate %s to format %d: %w", path, FormatVersion, err)
 	}
 	defer func() {
 		if err != nil {
@@ -59,10 +60,10 @@ func migrateV1(src *bolt.DB, path string) (err error) {
 	w := &migrationWriter{db: dst}
 	if err := src.View(func(stx *bolt.Tx) error { return copyV1(stx, w) }); err != nil {
 		w.abort()
-		return err
+		return nil, err
 	}
 	if err := w.finish(); err != nil {
-		return err
+		return nil, err
 	}
 	// Stamped last: a file without its version is refused, never taken for whole.
 	if err := dst.Update(func(tx *bolt.Tx) error {
@@ -72,32 +73,29 @@ func migrateV1(src *bolt.DB, path string) (err error) {
 		}
 		return meta.Put(keyFormat, binary.BigEndian.AppendUint32(nil, FormatVersion))
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	if err := dst.Sync(); err != nil {
-		return err
-	}
-	if err := dst.Close(); err != nil {
-		os.Remove(tmp)
-		return err
+		return nil, err
 	}
 	if migrateHook != nil {
 		if err := migrateHook(); err != nil {
-			os.Remove(tmp)
-			return err
+			return nil, err
 		}
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
+		return nil, err
 	}
 	if d, err := os.Open(filepath.Dir(path)); err == nil {
 		_ = d.Sync() // the rename itself is durable
 		d.Close()
 	}
-	return src.Update(func(tx *bolt.Tx) error {
+	if err := src.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put(keyMoved, []byte{1})
-	})
+	}); err != nil {
+		return nil, err
+	}
+	return dst, nil
 }
 
 // migrateHook, when set by a test, runs after the new file is written and before it

@@ -129,8 +129,15 @@ func open(path string, opts Options) (s *Store, err error) {
 		if opts.Migrating != nil {
 			opts.Migrating(path, version)
 		}
-		if err = migrateV1(db, path); err == nil {
-			err = errMoved // open the new file
+		var migrated *bolt.DB
+		if migrated, err = migrateV1(db, path); err == nil {
+			db.Close() // the old file, marked moved
+			db = migrated
+			db.NoSync = opts.NoSync
+			db.MaxBatchDelay = opts.BatchDelay
+			db.MaxBatchSize = opts.MaxBatch
+			s.db = db
+			_, err = s.checkFormat()
 		}
 	}
 	if err != nil {
