@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 
@@ -57,11 +58,7 @@ func (m *Multi) ContextOf(arn string) string {
 func (m *Multi) ContextErrors() map[string]error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := make(map[string]error, len(m.errors))
-	for k, v := range m.errors {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(m.errors)
 }
 
 // lookup finds the backend of an ARN: itself, or the machine or activity it belongs

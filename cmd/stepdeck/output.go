@@ -72,18 +72,17 @@ func (r *resultWriter) finish(x *engine.Execution) error {
 		if err != nil {
 			return err
 		}
-		if r.withEvents {
-			if r.n > 0 {
-				r.write([]byte("\n  "))
-			}
-			r.write([]byte("],\n  \"execution\": "))
-			r.write(indentedJSON(json.RawMessage(desc), "  "))
-			r.write([]byte("\n}\n"))
-		} else {
-			r.write([]byte("{\n  \"execution\": "))
-			r.write(indentedJSON(json.RawMessage(desc), "  "))
-			r.write([]byte("\n}\n"))
+		switch {
+		case r.withEvents && r.n > 0:
+			r.write([]byte("\n  ],\n  "))
+		case r.withEvents:
+			r.write([]byte("],\n  "))
+		default:
+			r.write([]byte("{\n  "))
 		}
+		r.write([]byte(`"execution": `))
+		r.write(indentedJSON(json.RawMessage(desc), "  "))
+		r.write([]byte("\n}\n"))
 		return r.err
 	}
 	if r.withEvents {

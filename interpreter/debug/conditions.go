@@ -2,6 +2,7 @@ package debug
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/stepdeck/stepdeck/interpreter/engine"
 	"github.com/stepdeck/stepdeck/interpreter/expr"
@@ -40,11 +41,7 @@ func (s *Session) SetCondition(state string, c Condition) error {
 func (s *Session) Conditions() map[string]Condition {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]Condition, len(s.conditions))
-	for k, v := range s.conditions {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(s.conditions)
 }
 
 // holds says whether f's state should stop for its breakpoint: always without a

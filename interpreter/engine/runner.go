@@ -123,8 +123,8 @@ func (c *VirtualClock) SleepUntil(ctx context.Context, t time.Time) error {
 }
 
 // Runner drives one execution to its end from the calling goroutine: it runs tasks
-// with the registry's handlers, each on its own goroutine (Tasks and Invoke, as every
-// driver does), and waits out timers on its clock. It is what `stepdeck run`, replay and
+// with the registry's handlers (through Tasks and Invoke, as every driver does) and
+// waits out timers on its clock. It is what `stepdeck run`, replay and
 // the tests use. It takes no callbacks: nothing can answer a task token in a run of its
 // own, so a task's handler gives the task's result.
 type Runner struct {

@@ -133,3 +133,28 @@ func TestRunnerOnAVirtualClockIsDeterministic(t *testing.T) {
 		t.Errorf("task outcomes went in as %v, want the order the tasks were asked for", order)
 	}
 }
+
+// Settled comes once the work no longer counts as in flight: a driver on a virtual clock
+// that looks at InFlight then sees the clock free to move. (The work's own outcome is
+// delivered before that, while it still counts.)
+func TestTasksSettledOnceWorkStopsCounting(t *testing.T) {
+	tasks := NewTasks(context.Background())
+	settled := make(chan int64, 1)
+	tasks.Settled = func() { settled <- tasks.InFlight() }
+	tasks.Go(TaskKey{Frame: 1}, func(context.Context) {})
+	select {
+	case n := <-settled:
+		if n != 0 {
+			t.Errorf("at Settled %d tasks are still in flight", n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Settled was not called")
+	}
+	tasks.GoWaiting(TaskKey{Frame: 2}, func(context.Context) {})
+	tasks.Close()
+	select {
+	case <-settled:
+		t.Error("Settled was called for work a virtual clock does not wait for")
+	default:
+	}
+}

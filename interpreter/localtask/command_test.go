@@ -227,3 +227,21 @@ func BenchmarkCommand(b *testing.B) {
 		}
 	}
 }
+
+// A task's TimeoutSeconds is the driver's to keep: it records TaskTimedOut then, as AWS
+// does, and cancels the command. The command's own limit comes a little later
+// (engine.HandlerTimeout), so that the two do not race to record different failures.
+// (A timer never fires early, so the lower bound holds on a loaded machine.)
+func TestTheCommandsLimitComesAfterTheTasks(t *testing.T) {
+	c := taskCall(`{}`)
+	c.TimeoutSeconds = 1
+	start := time.Now()
+	_, err := helperSpec(t, "sleep").Handler()(context.Background(), c)
+	var fe *failure.Error
+	if !errors.As(err, &fe) || fe.Name != failure.Timeout {
+		t.Fatalf("err = %v, want States.Timeout", err)
+	}
+	if took, limit := time.Since(start), time.Second; took < limit+limit/2 {
+		t.Errorf("the command was stopped after %v: at its task's own limit of %v, racing the driver", took, limit)
+	}
+}

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"sync"
 
@@ -38,11 +39,7 @@ func (tc *TestCase) Resume(counts map[string]int) *Invocations {
 func (inv *Invocations) Counts() map[string]int {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
-	out := make(map[string]int, len(inv.counts))
-	for k, n := range inv.counts {
-		out[k] = n
-	}
-	return out
+	return maps.Clone(inv.counts)
 }
 
 // Next looks up the response for the state's next call and counts the call. mocked is
